@@ -1,0 +1,112 @@
+# nestegg - build, run and test.
+#
+#   make            build every program into build/
+#   make run        install what is missing, build, start the stack in the
+#                   foreground (Ctrl-C stops it)
+#   make start      the same in the background; make stop ends it
+#   make test       build and run every test (last line: N passed, N failed)
+#   make bench      benchmarks
+#   make asan       build with AddressSanitizer and UBSan into build/asan;
+#                   make test SAN=1 runs the tests against that build
+
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD ?= build/asan
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+OPT = -O1
+else
+BUILD ?= build
+SANFLAGS =
+OPT = -O2
+endif
+
+CC ?= cc
+CFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow \
+	-Wformat=2 -Wno-format-nonliteral $(SANFLAGS)
+CPPFLAGS = -D_GNU_SOURCE -DNESTEGG_HOME='"$(CURDIR)"' -Ilib -Icgi-bin \
+	-isystem /usr/include/ClearSilver -isystem /usr/include/mariadb \
+	-isystem /usr/include/mariadb/mysql -MMD -MP
+LDFLAGS = $(SANFLAGS)
+LIBS_DB = -lmariadb -lcrypt -lcrypto -lpthread
+LIBS_CS = -lneo_cgi -lneo_cs -lneo_utl -lz
+LIBS_WEB = -lfcgi $(LIBS_CS) $(LIBS_DB)
+
+LIB_SRC = $(wildcard lib/*.c)
+WEB_SRC = $(wildcard cgi-bin/*.c cgi-bin/pages/*.c)
+CLI_SRC = $(wildcard cron/*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+WEB_OBJ = $(WEB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+PROGRAMS = $(BUILD)/nestegg-web $(BUILD)/nestegg
+
+Q = @
+ifeq ($(V),1)
+Q =
+endif
+
+.PHONY: all asan test unit run start stop bench lint deps clean
+all: $(PROGRAMS) $(UNIT_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/lib.a: $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/nestegg-web: $(WEB_OBJ) $(BUILD)/lib.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_WEB)
+
+$(BUILD)/nestegg: $(CLI_OBJ) $(BUILD)/lib.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CS) $(LIBS_DB)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS_CS) $(LIBS_DB)
+
+asan:
+	$(Q)$(MAKE) --no-print-directory SAN=1 all
+
+deps:
+	$(Q)scripts/deps.sh
+
+lint:
+	$(Q)scripts/lint.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/lint.sh
+	$(Q)NESTEGG_BUILD=$(BUILD) tests/run.sh
+
+unit: all
+	$(Q)NESTEGG_BUILD=$(BUILD) tests/run.sh unit
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)NESTEGG_BUILD=$(BUILD) scripts/stack.sh run
+
+start: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)NESTEGG_BUILD=$(BUILD) scripts/stack.sh start
+
+stop:
+	$(Q)scripts/stack.sh stop
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)NESTEGG_BUILD=$(BUILD) tests/bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

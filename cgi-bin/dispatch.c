@@ -1,0 +1,361 @@
+/*
+ * dispatch.c - routing and the checks every request passes before a page
+ * sees it, plus the response helpers pages use (see web.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "token.h"
+#include "view.h"
+#include "web.h"
+
+#define SID_COOKIE	"__Host-sid"
+#define CSRF_COOKIE	"__Host-csrf"
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	}
+	return "Error";
+}
+
+const char *
+web_param(const struct req *r, const char *name)
+{
+	const char *v = kv_get(&r->form, name);
+
+	if (v == NULL)
+		v = kv_get(&r->query, name);
+	return v ? v : "";
+}
+
+void
+web_header(struct req *r, const char *name, const char *value)
+{
+	/* Header values are built by nestegg, never copied from input;
+	 * a line break would still end the header, so refuse it. */
+	if (strpbrk(value, "\r\n") != NULL)
+		abort();
+	buf_printf(&r->headers, "%s: %s\r\n", name, value);
+}
+
+void
+web_cookie(struct req *r, const char *name, const char *value, long max_age)
+{
+	char line[512];
+
+	if (max_age >= 0)
+		snprintf(line, sizeof(line), "%s=%s; Max-Age=%ld; Path=/; "
+		    "Secure; HttpOnly; SameSite=Lax", name, value, max_age);
+	else
+		snprintf(line, sizeof(line), "%s=%s; Path=/; Secure; "
+		    "HttpOnly; SameSite=Lax", name, value);
+	web_header(r, "Set-Cookie", line);
+}
+
+int
+web_render_status(struct req *r, int status, const char *name)
+{
+	char err[512];
+
+	view_set(r->hdf, "Page.Name", name);
+	buf_reset(&r->out);
+	if (view_render(r->hdf, r->cfg->templates, name, &r->out, err,
+	    sizeof(err)) != 0) {
+		log_error("template %s: %s", name, err);
+		r->rendered = 0;
+		return web_error(r, 500, NULL);
+	}
+	r->rendered = 1;
+	r->content_type = "text/html; charset=utf-8";
+	return status;
+}
+
+int
+web_render(struct req *r, const char *name)
+{
+	return web_render_status(r, 200, name);
+}
+
+int
+web_redirect(struct req *r, const char *location)
+{
+	web_header(r, "Location", location);
+	r->rendered = 1;
+	buf_reset(&r->out);
+	return 303;
+}
+
+int
+web_error(struct req *r, int status, const char *msg)
+{
+	r->rendered = 0;
+	r->error_msg = msg;
+	return status;
+}
+
+int
+web_db_error(struct req *r)
+{
+	log_error("database: %u %s (%s)", r->db->err, r->db->errmsg, r->path);
+	if (db_down(r->db))
+		return web_error(r, 503, NULL);
+	return web_error(r, 500, NULL);
+}
+
+void
+web_field_error(struct req *r, const char *field, const char *msg)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "Errors.%s", field);
+	view_set(r->hdf, name, msg);
+}
+
+int
+web_sign_in(struct req *r, long long user_id)
+{
+	char token[TOKEN_HEX + 1];
+
+	if (r->sid != NULL && auth_session_end(r->db, r->sid) != 0)
+		return -1;
+	if (auth_session_new(r->db, user_id, r->remote_addr, token) != 0)
+		return -1;
+	r->sid = arena_strdup(r->a, token);
+	web_cookie(r, SID_COOKIE, token, r->cfg->session_max);
+	csrf_token(token, r->csrf);
+	return 0;
+}
+
+/* Matches path against pattern, storing "#" ids; 1 on a match. */
+static int
+route_match(const char *pattern, const char *path, long long *ids)
+{
+	size_t nid = 0;
+
+	while (*pattern != '\0') {
+		if (*pattern == '#') {
+			size_t n = 0;
+			long long v = 0;
+
+			while (path[n] >= '0' && path[n] <= '9' && n < 19)
+				v = v * 10 + (path[n++] - '0');
+			if (n == 0 || n > 18 || nid == ROUTE_MAX_IDS)
+				return 0;
+			ids[nid++] = v;
+			path += n;
+			pattern++;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return 0;
+	}
+	return *path == '\0';
+}
+
+/* The error page: HTML, or a JSON object for API routes. */
+static void
+render_error(struct req *r, int status)
+{
+	const char *msg = r->error_msg;
+	char err[256];
+
+	if (msg == NULL) {
+		switch (status) {
+		case 400: msg = "The request could not be understood."; break;
+		case 403: msg = "The form has expired or was not sent from "
+		    "this site. Go back, reload the page and try again."; break;
+		case 404: msg = "There is nothing at this address."; break;
+		case 405: msg = "This address does not accept that method.";
+			break;
+		case 413: msg = "The request is too large."; break;
+		case 429: msg = "Too many requests. Wait a moment and try "
+		    "again."; break;
+		case 503: msg = "nestegg is briefly unavailable. Please try "
+		    "again in a moment."; break;
+		default: msg = "Something went wrong on our side. It has "
+		    "been logged."; break;
+		}
+	}
+	buf_reset(&r->out);
+	if (r->route != NULL && (r->route->flags & R_API)) {
+		r->content_type = "application/json";
+		buf_printf(&r->out, "{\"error\":{\"status\":%d,\"message\":\"",
+		    status);
+		for (const char *p = msg; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_putc(&r->out, '\\');
+			buf_putc(&r->out, *p);
+		}
+		buf_puts(&r->out, "\"}}\n");
+		return;
+	}
+	view_set_int(r->hdf, "Error.Status", status);
+	view_set(r->hdf, "Error.Reason", reason(status));
+	view_set(r->hdf, "Error.Message", msg);
+	view_set(r->hdf, "Page.Title", reason(status));
+	view_set(r->hdf, "Page.Name", "error");
+	r->content_type = "text/html; charset=utf-8";
+	if (view_render(r->hdf, r->cfg->templates, "error", &r->out,
+	    err, sizeof(err)) != 0) {
+		log_error("template error: %s", err);
+		buf_reset(&r->out);
+		buf_printf(&r->out, "<!DOCTYPE html><html lang=\"en\"><head>"
+		    "<meta charset=\"utf-8\"><title>%d %s</title></head><body>"
+		    "<h1>%d %s</h1></body></html>\n", status, reason(status),
+		    status, reason(status));
+	}
+}
+
+/* Finds the signed-in user and the CSRF secret; -1 on a database error. */
+static int
+load_session(struct req *r)
+{
+	const char *sid = kv_get(&r->cookies, SID_COOKIE);
+	const char *secret;
+	char fresh[TOKEN_HEX + 1];
+	int rc;
+
+	if (sid != NULL) {
+		rc = auth_session_get(r->db, r->a, sid, &r->user);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			r->sid = sid;
+		else
+			web_cookie(r, SID_COOKIE, "", 0);
+	}
+	if (r->sid != NULL) {
+		csrf_token(r->sid, r->csrf);
+		return 0;
+	}
+	/* Signed out: the secret is a random cookie of its own
+	 * (double-submit; the __Host- prefix keeps other sites and
+	 * subdomains from setting it). */
+	secret = kv_get(&r->cookies, CSRF_COOKIE);
+	if (secret == NULL || strlen(secret) != TOKEN_HEX ||
+	    token_unhex(secret, (unsigned char[TOKEN_BYTES]){0},
+	    TOKEN_BYTES) != 0) {
+		if (r->method != M_GET && r->method != M_HEAD) {
+			r->csrf[0] = '\0';
+			return 0;
+		}
+		if (token_new(fresh) != 0)
+			return -1;
+		web_cookie(r, CSRF_COOKIE, fresh, -1);
+		secret = arena_strdup(r->a, fresh);
+	}
+	csrf_token(secret, r->csrf);
+	return 0;
+}
+
+static int
+csrf_ok(struct req *r)
+{
+	const char *given = kv_get(&r->form, "csrf");
+	const char *secret = r->sid;
+
+	if (given == NULL)
+		given = r->csrf_header;
+	if (secret == NULL)
+		secret = kv_get(&r->cookies, CSRF_COOKIE);
+	if (r->csrf[0] == '\0')
+		return 0;
+	return csrf_check(secret, given);
+}
+
+static int
+route_and_run(struct req *r)
+{
+	const struct route *found = NULL;
+	unsigned allowed = 0;
+
+	for (size_t i = 0; i < routes_len; i++) {
+		long long ids[ROUTE_MAX_IDS];
+
+		if (!route_match(routes[i].pattern, r->path, ids))
+			continue;
+		allowed |= routes[i].methods;
+		if (routes[i].methods & (r->method == M_HEAD ? M_GET :
+		    r->method)) {
+			found = &routes[i];
+			memcpy(r->ids, ids, sizeof(ids));
+			break;
+		}
+	}
+	if (load_session(r) != 0)
+		return web_db_error(r);
+	if (r->user.id != 0) {
+		view_set(r->hdf, "User.Email", r->user.email);
+		view_set_int(r->hdf, "User.Admin", r->user.admin);
+	}
+	view_set(r->hdf, "CSRF", r->csrf);
+	if (found == NULL) {
+		if (allowed) {
+			buf_reset(&r->headers);
+			web_header(r, "Allow", allowed & M_POST ?
+			    (allowed & M_GET ? "GET, HEAD, POST" : "POST") :
+			    "GET, HEAD");
+			return web_error(r, 405, NULL);
+		}
+		return web_error(r, 404, NULL);
+	}
+	r->route = found;
+	if (r->method != M_GET && r->method != M_HEAD && !csrf_ok(r)) {
+		log_warn("csrf rejected: %s %s from %s", r->route->pattern,
+		    r->path, r->remote_addr);
+		return web_error(r, 403, NULL);
+	}
+	if ((found->flags & R_LOGIN) && r->user.id == 0) {
+		if (found->flags & R_API)
+			return web_error(r, 401, "Sign in first.");
+		return web_redirect(r, "/login");
+	}
+	return found->fn(r);
+}
+
+void
+dispatch(struct req *r)
+{
+	int status;
+
+	if (r->status != 0)		/* rejected while reading */
+		status = r->status;
+	else
+		status = route_and_run(r);
+	r->status = status;
+	if (!r->rendered && status >= 400) {
+		if (status >= 500)
+			log_error("%d %s", status, r->path ? r->path : "?");
+		render_error(r, status);
+	}
+	if (r->content_type == NULL)
+		r->content_type = "text/html; charset=utf-8";
+	view_set(r->hdf, "Status.Reason", reason(status));
+}
+
+/* For main.c: the reason phrase of a status. */
+const char *web_reason(int status);
+
+const char *
+web_reason(int status)
+{
+	return reason(status);
+}

@@ -1,0 +1,386 @@
+/*
+ * main.c - the page worker: a multi-threaded FastCGI server, or a plain
+ * CGI program when a web server starts it as one.
+ *
+ *   nestegg-web --socket PATH [--threads N]   listen on a unix socket
+ *   nestegg-web                               FastCGI on fd 0 when it is
+ *                                             a socket, else one CGI request
+ *
+ * Each thread owns one FastCGI request, one database connection and one
+ * arena, and serves requests with FCGX_Accept_r in a loop (no accept
+ * mutex: the kernel hands each connection to one thread).  SIGTERM or
+ * SIGINT shuts the listening socket, lets each thread finish the
+ * request it is serving, and exits.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <mysql.h>
+
+#include "log.h"
+#include "password.h"
+#include "view.h"
+#include "web.h"
+
+const char *web_reason(int status);
+
+struct worker {
+	pthread_t tid;
+	int listen_fd;
+	const struct config *cfg;
+	struct db db;
+	struct arena arena;
+	struct buf headers, out;
+};
+
+/* Where a request's input comes from and its output goes: FastCGI
+ * streams, or stdin/stdout and the environment for CGI. */
+struct io {
+	FCGX_Request *f;
+};
+
+static const char *
+io_param(const struct io *io, const char *name)
+{
+	return io->f ? FCGX_GetParam(name, io->f->envp) : getenv(name);
+}
+
+static size_t
+io_read(const struct io *io, char *p, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		int k;
+
+		if (io->f) {
+			int want = n - got > 65536 ? 65536 : (int)(n - got);
+
+			k = FCGX_GetStr(p + got, want, io->f->in);
+		} else
+			k = (int)fread(p + got, 1, n - got, stdin);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	return got;
+}
+
+static void
+io_write(const struct io *io, const char *p, size_t n)
+{
+	if (io->f)
+		FCGX_PutStr(p, (int)n, io->f->out);
+	else
+		fwrite(p, 1, n, stdout);
+}
+
+static enum method
+parse_method(const char *m)
+{
+	static const struct { const char *name; enum method m; } t[] = {
+		{ "GET", M_GET }, { "HEAD", M_HEAD }, { "POST", M_POST },
+		{ "PUT", M_PUT }, { "DELETE", M_DELETE }, { "PATCH", M_PATCH },
+	};
+
+	for (size_t i = 0; m && i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(m, t[i].name) == 0)
+			return t[i].m;
+	return M_OTHER;
+}
+
+/* Reads and parses the request into r; sets r->status on bad input. */
+static void
+read_request(struct req *r, const struct io *io)
+{
+	const char *path = io_param(io, "PATH_INFO");
+	const char *qs = io_param(io, "QUERY_STRING");
+	const char *cookie = io_param(io, "HTTP_COOKIE");
+	const char *clen = io_param(io, "CONTENT_LENGTH");
+	enum http_err e;
+	char *end;
+	long long n = 0;
+
+	r->method = parse_method(io_param(io, "REQUEST_METHOD"));
+	r->remote_addr = io_param(io, "REMOTE_ADDR");
+	if (r->remote_addr == NULL)
+		r->remote_addr = "";
+	r->user_agent = io_param(io, "HTTP_USER_AGENT");
+	r->csrf_header = io_param(io, "HTTP_X_CSRF_TOKEN");
+	r->media_type = http_media_type(r->a, io_param(io, "CONTENT_TYPE"));
+	if (path == NULL || *path == '\0')
+		path = "/";
+	r->path = path;
+	if (*path != '/' || strlen(path) > 2048 ||
+	    !utf8_valid(path, strlen(path))) {
+		r->path = "/";
+		r->status = 400;
+		return;
+	}
+	if (qs != NULL && (e = http_parse_urlencoded(r->a, &r->query, qs,
+	    strlen(qs))) != HTTP_OK) {
+		r->error_msg = http_strerror(e);
+		r->status = 400;
+		return;
+	}
+	if (cookie != NULL && http_parse_cookies(r->a, &r->cookies, cookie)
+	    != HTTP_OK) {
+		r->status = 400;
+		return;
+	}
+	if (clen != NULL && *clen != '\0') {
+		n = strtoll(clen, &end, 10);
+		if (*end != '\0' || n < 0) {
+			r->status = 400;
+			return;
+		}
+	}
+	if (n > r->cfg->body_max) {
+		r->status = 413;
+		return;
+	}
+	r->body = arena_alloc(r->a, (size_t)n + 1);
+	r->body_len = io_read(io, (char *)r->body, (size_t)n);
+	if (r->body_len != (size_t)n) {
+		r->status = 400;
+		return;
+	}
+	if (strcmp(r->media_type, "application/x-www-form-urlencoded") == 0 &&
+	    (e = http_parse_urlencoded(r->a, &r->form, r->body, r->body_len))
+	    != HTTP_OK) {
+		r->error_msg = http_strerror(e);
+		r->status = 400;
+	}
+}
+
+static void
+write_response(struct req *r, const struct io *io)
+{
+	struct buf *h = &r->headers;
+	struct buf head;
+
+	buf_init(&head);
+	buf_printf(&head, "Status: %d %s\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\nCache-Control: no-store\r\n",
+	    r->status, web_reason(r->status), r->content_type, r->out.len);
+	buf_append(&head, h->data ? h->data : "", h->len);
+	buf_puts(&head, "\r\n");
+	io_write(io, head.data, head.len);
+	if (r->method != M_HEAD)
+		io_write(io, r->out.data ? r->out.data : "", r->out.len);
+	buf_free(&head);
+}
+
+/* Serves one request end to end. */
+static void
+serve(struct worker *w, const struct io *io)
+{
+	struct req r;
+	HDF *hdf = NULL;
+	NEOERR *nerr;
+
+	memset(&r, 0, sizeof(r));
+	arena_reset(&w->arena);
+	buf_reset(&w->headers);
+	buf_reset(&w->out);
+	if ((nerr = hdf_init(&hdf)) != STATUS_OK) {
+		nerr_ignore(&nerr);
+		abort();
+	}
+	r.a = &w->arena;
+	r.db = &w->db;
+	r.cfg = w->cfg;
+	r.hdf = hdf;
+	r.headers = w->headers;
+	r.out = w->out;
+	read_request(&r, io);
+	dispatch(&r);
+	if (r.status >= 400 && r.status < 500)
+		log_info("%d %s from %s%s%s", r.status, r.path, r.remote_addr,
+		    r.error_msg ? ": " : "", r.error_msg ? r.error_msg : "");
+	write_response(&r, io);
+	/* Keep the buffers' memory for the next request. */
+	w->headers = r.headers;
+	w->out = r.out;
+	if (w->db.in_tx) {
+		log_error("transaction left open by %s", r.path);
+		db_rollback(&w->db);
+	}
+	hdf_destroy(&hdf);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	FCGX_Request req;
+	struct io io = { &req };
+
+	if (FCGX_InitRequest(&req, w->listen_fd, 0) != 0) {
+		log_error("FCGX_InitRequest failed");
+		return NULL;
+	}
+	while (FCGX_Accept_r(&req) >= 0) {
+		serve(w, &io);
+		FCGX_Finish_r(&req);
+	}
+	FCGX_Free(&req, 1);
+	db_close(&w->db);
+	mysql_thread_end();
+	return NULL;
+}
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: nestegg-web [--socket PATH] [--threads N]\n"
+	    "Serves nestegg's pages over FastCGI (on PATH, or on fd 0 when it\n"
+	    "is a socket) or, started by a CGI server, answers one request.\n",
+	    f);
+}
+
+static int
+run_cgi(const struct config *cfg)
+{
+	struct worker w;
+	struct io io = { NULL };
+
+	memset(&w, 0, sizeof(w));
+	w.cfg = cfg;
+	db_init(&w.db, cfg, 0);
+	arena_init(&w.arena);
+	serve(&w, &io);
+	fflush(stdout);
+	db_close(&w.db);
+	arena_free(&w.arena);
+	buf_free(&w.headers);
+	buf_free(&w.out);
+	return 0;
+}
+
+static int
+run_fastcgi(const struct config *cfg, const char *sockpath, int nthreads)
+{
+	struct worker *ws;
+	sigset_t set;
+	int fd = 0, sig = 0;
+	struct timespec deadline;
+
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		return 1;
+	}
+	if (sockpath != NULL) {
+		fd = FCGX_OpenSocket(sockpath, 256);
+		if (fd < 0) {
+			log_error("cannot listen on %s: %s", sockpath,
+			    strerror(errno));
+			return 1;
+		}
+		/* The directory holding the socket limits who connects;
+		 * nginx's workers may run as another user. */
+		chmod(sockpath, 0666);
+	}
+	/* Signals are taken by sigwait() below, never by a worker. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ws = calloc((size_t)nthreads, sizeof(*ws));
+	if (ws == NULL)
+		return 1;
+	for (int i = 0; i < nthreads; i++) {
+		ws[i].listen_fd = fd;
+		ws[i].cfg = cfg;
+		db_init(&ws[i].db, cfg, 0);
+		arena_init(&ws[i].arena);
+		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i])
+		    != 0) {
+			log_error("cannot start thread %d", i);
+			return 1;
+		}
+	}
+	log_info("nestegg-web %d: %d threads on %s", (int)getpid(), nthreads,
+	    sockpath ? sockpath : "fd 0");
+	sigwait(&set, &sig);
+	log_info("nestegg-web %d: signal %d, stopping", (int)getpid(), sig);
+	/* accept() in every thread now fails; busy threads finish their
+	 * request first. */
+	shutdown(fd, SHUT_RDWR);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	for (int i = 0; i < nthreads; i++)
+		if (pthread_timedjoin_np(ws[i].tid, NULL, &deadline) != 0) {
+			log_warn("threads still busy after 10 s; exiting");
+			break;
+		}
+	if (sockpath != NULL)
+		unlink(sockpath);
+	log_info("nestegg-web %d: stopped", (int)getpid());
+	_exit(0);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct config cfg;
+	const char *sockpath = NULL;
+	char err[512];
+	int nthreads = 0, c;
+
+	while ((c = getopt_long(argc, argv, "s:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			sockpath = optarg;
+			break;
+		case 't':
+			nthreads = atoi(optarg);
+			if (nthreads < 1 || nthreads > 1024) {
+				fputs("nestegg-web: --threads takes 1 to "
+				    "1024\n", stderr);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (config_load(&cfg, err, sizeof(err)) != 0) {
+		log_error("configuration: %s", err);
+		return 1;
+	}
+	if (nthreads == 0)
+		nthreads = cfg.threads;
+	view_global_init();
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		log_error("cannot initialise the MariaDB client library");
+		return 1;
+	}
+	password_dummy_hash();
+	if (sockpath == NULL && FCGX_IsCGI())
+		return run_cgi(&cfg);
+	return run_fastcgi(&cfg, sockpath, nthreads);
+}

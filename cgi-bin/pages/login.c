@@ -1,0 +1,67 @@
+/*
+ * GET /login - the sign-in form.
+ * POST /login - signs in with email and password.
+ *
+ * A wrong email and a wrong password get the same answer, in the same
+ * time.  Failures are counted per account and per address (auth.h);
+ * past the free allowance an attempt must wait, and is answered 429
+ * without the password being checked.
+ */
+#include <stdio.h>
+
+#include "view.h"
+#include "web.h"
+
+static int
+form(struct req *r, int status)
+{
+	view_set(r->hdf, "Page.Title", "Sign in");
+	return web_render_status(r, status, "login");
+}
+
+int
+page_login(struct req *r)
+{
+	const char *password = web_param(r, "password");
+	char *email, msg[128];
+	long long id;
+	long wait;
+	int bad = 0;
+
+	if (r->method != M_POST)
+		return r->user.id ? web_redirect(r, "/") : form(r, 200);
+	view_set(r->hdf, "Form.email", web_param(r, "email"));
+	if (auth_email_check(r->a, web_param(r, "email"), &email) != NULL) {
+		web_field_error(r, "email", "Enter the email address of "
+		    "your account.");
+		bad = 1;
+	}
+	if (*password == '\0') {
+		web_field_error(r, "password", "Enter your password.");
+		bad = 1;
+	}
+	if (bad)
+		return form(r, 422);
+	if ((wait = auth_throttle_wait(r->db, r->a, email, r->remote_addr))
+	    < 0)
+		return web_db_error(r);
+	if (wait > 0) {
+		snprintf(msg, sizeof(msg), "Too many failed attempts. Try "
+		    "again in %ld seconds.", wait);
+		web_field_error(r, "form", msg);
+		web_header(r, "Retry-After", arena_printf(r->a, "%ld", wait));
+		return form(r, 429);
+	}
+	if ((id = auth_check_password(r->db, r->a, email, password)) < 0)
+		return web_db_error(r);
+	if (id == 0) {
+		if (auth_throttle_fail(r->db, email, r->remote_addr) != 0)
+			return web_db_error(r);
+		web_field_error(r, "form", "That email and password do not "
+		    "match an account.");
+		return form(r, 422);
+	}
+	if (auth_throttle_clear(r->db, email) != 0 || web_sign_in(r, id) != 0)
+		return web_db_error(r);
+	return web_redirect(r, "/");
+}

@@ -1,0 +1,134 @@
+/*
+ * web.h - the page worker's request, response and routing interfaces.
+ *
+ * A request is parsed and checked by the dispatcher (dispatch.c) before
+ * any page sees it: routing by method and path, the request body limit,
+ * the session, the sign-in requirement and the CSRF token of every
+ * state-changing request.  A page handler then only reads typed input,
+ * talks to the database and fills r->hdf, and returns an HTTP status:
+ *
+ *   return web_render(r, "login");        render templates/login.cs
+ *   return web_redirect(r, "/");          303 See Other
+ *   return web_error(r, 404, NULL);       the one error page
+ *
+ * All per-request state lives in struct req and its arena; nothing is
+ * kept in globals, since one process serves many threads.
+ */
+#ifndef NESTEGG_WEB_H
+#define NESTEGG_WEB_H
+
+#include <stddef.h>
+
+#include <ClearSilver.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+
+enum method {
+	M_GET = 1 << 0,
+	M_HEAD = 1 << 1,
+	M_POST = 1 << 2,
+	M_PUT = 1 << 3,
+	M_DELETE = 1 << 4,
+	M_PATCH = 1 << 5,
+	M_OTHER = 1 << 6,
+};
+
+/* Route flags. */
+#define R_LOGIN	(1u << 0)	/* signed-in users only (else to /login) */
+#define R_API	(1u << 1)	/* JSON errors instead of HTML pages */
+
+#define ROUTE_MAX_IDS 4
+
+struct req;
+typedef int (*page_fn)(struct req *);
+
+/*
+ * One row of the routing table.  A pattern segment "#" matches a
+ * decimal id (1 to 18 digits), stored in r->ids[] in order.  Every
+ * method other than GET and HEAD is checked for a CSRF token, always.
+ */
+struct route {
+	const char *pattern;
+	unsigned methods;
+	unsigned flags;
+	page_fn fn;
+};
+
+extern const struct route routes[];
+extern const size_t routes_len;
+
+struct req {
+	struct arena *a;
+	struct db *db;
+	const struct config *cfg;
+
+	/* Input, parsed and checked by the dispatcher. */
+	enum method method;
+	const char *path;		/* decoded, valid UTF-8 */
+	const char *remote_addr;
+	const char *user_agent;
+	const char *media_type;		/* request body's, lower case */
+	const char *csrf_header;	/* X-CSRF-Token, or NULL */
+	const char *body;		/* NUL-terminated, body_len bytes */
+	size_t body_len;
+	struct kvlist query, form, cookies;
+	long long ids[ROUTE_MAX_IDS];	/* ids matched by "#" segments */
+	const struct route *route;
+
+	/* Session. */
+	struct user user;		/* user.id == 0: signed out */
+	const char *sid;		/* session token, when signed in */
+	char csrf[TOKEN_HEX + 1];	/* token for forms and meta tag */
+
+	/* Output. */
+	HDF *hdf;			/* template data */
+	int status;
+	const char *content_type;
+	struct buf headers;		/* extra header lines, CRLF-ended */
+	struct buf out;			/* body */
+	int rendered;			/* out holds a complete body */
+	const char *error_msg;		/* for the error page */
+};
+
+/* Form or query value by name, or "" when absent. */
+const char *web_param(const struct req *r, const char *name);
+
+/* Renders templates/<name>.cs inside the layout; returns 200, or 500. */
+int web_render(struct req *r, const char *name);
+
+/* Same, with another status (422 for a form with errors). */
+int web_render_status(struct req *r, int status, const char *name);
+
+/* Answers 303 See Other to location (a local path). */
+int web_redirect(struct req *r, const char *location);
+
+/* Answers status with the error page, saying msg (or the default). */
+int web_error(struct req *r, int status, const char *msg);
+
+/* Answers 503 when the database is down, else 500; logs either way. */
+int web_db_error(struct req *r);
+
+/* Adds a response header line "Name: value". */
+void web_header(struct req *r, const char *name, const char *value);
+
+/* Sets cookie name=value with the __Host- attributes (Secure, HttpOnly,
+ * SameSite=Lax, Path=/); max_age < 0 is a session cookie, 0 deletes. */
+void web_cookie(struct req *r, const char *name, const char *value,
+    long max_age);
+
+/* Sets the session of a freshly signed-in user (new token, cookie,
+ * CSRF token); 0 or -1 on a database error. */
+int web_sign_in(struct req *r, long long user_id);
+
+/* The template data path for a form field's error: "Errors.<field>". */
+void web_field_error(struct req *r, const char *field, const char *msg);
+
+/* Serves one request already read into r (dispatch.c). */
+void dispatch(struct req *r);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * auth.c - accounts, sessions and sign-in throttling (see auth.h).
+ */
+#include "auth.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "password.h"
+
+const char *
+auth_email_check(struct arena *a, const char *in, char **out)
+{
+	const char *s = in ? in : "", *e, *at;
+	size_t n;
+	char *p;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	n = (size_t)(e - s);
+	*out = p = arena_strndup(a, s, n);
+	for (char *q = p; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	if (n == 0)
+		return "Enter your email address.";
+	if (n > EMAIL_MAX)
+		return "That email address is too long.";
+	at = strchr(p, '@');
+	if (at == NULL || at == p || strchr(at + 1, '@') != NULL ||
+	    strchr(at + 1, '.') == NULL || at[1] == '.' ||
+	    p[n - 1] == '.')
+		return "Enter an email address like name@example.com.";
+	for (const char *q = p; *q; q++)
+		if ((unsigned char)*q <= ' ' || *q == '<' || *q == '>' ||
+		    *q == '"' || *q == ',' || *q == ';' || *q == '\\')
+			return "An email address cannot contain spaces or "
+			    "< > \" , ; \\.";
+	return NULL;
+}
+
+static void
+token_key(const char *token, unsigned char hash[32])
+{
+	token_sha256(token, strlen(token), hash);
+}
+
+int
+auth_session_get(struct db *d, struct arena *a, const char *token,
+    struct user *u)
+{
+	static const char q[] =
+	    "SELECT u.id, u.email, u.is_admin, "
+	    "TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()) "
+	    "FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE s.token_hash = ? AND u.disabled_at IS NULL "
+	    "AND s.created_at > NOW() - INTERVAL ? SECOND "
+	    "AND s.last_seen_at > NOW() - INTERVAL ? SECOND";
+	static const char touch[] =
+	    "UPDATE sessions SET last_seen_at = NOW() WHERE token_hash = ?";
+	unsigned char hash[32];
+	struct dbres res;
+
+	memset(u, 0, sizeof(*u));
+	if (token == NULL || strlen(token) != TOKEN_HEX)
+		return 0;
+	token_key(token, hash);
+	if (db_exec(d, a, &res, q, "bii", hash, sizeof(hash),
+	    (long long)d->cfg->session_max,
+	    (long long)d->cfg->session_idle) != 0)
+		return -1;
+	if (res.nrows == 0)
+		return 0;
+	u->id = db_int(&res, 0, 0);
+	u->email = db_val(&res, 0, 1);
+	u->admin = db_int(&res, 0, 2) != 0;
+	if (db_int(&res, 0, 3) >= 60 &&
+	    db_exec(d, NULL, NULL, touch, "b", hash, sizeof(hash)) != 0)
+		return -1;
+	return 1;
+}
+
+int
+auth_session_new(struct db *d, long long user_id, const char *addr,
+    char out[TOKEN_HEX + 1])
+{
+	static const char q[] =
+	    "INSERT INTO sessions (token_hash, user_id, created_at, "
+	    "last_seen_at, address) VALUES (?, ?, NOW(), NOW(), ?)";
+	unsigned char hash[32];
+
+	if (token_new(out) != 0)
+		return -1;
+	token_key(out, hash);
+	return db_exec(d, NULL, NULL, q, "bis", hash, sizeof(hash), user_id,
+	    addr ? addr : "");
+}
+
+int
+auth_session_end(struct db *d, const char *token)
+{
+	static const char q[] = "DELETE FROM sessions WHERE token_hash = ?";
+	unsigned char hash[32];
+
+	if (token == NULL)
+		return 0;
+	token_key(token, hash);
+	return db_exec(d, NULL, NULL, q, "b", hash, sizeof(hash));
+}
+
+int
+auth_sessions_end_all(struct db *d, long long user_id)
+{
+	static const char q[] = "DELETE FROM sessions WHERE user_id = ?";
+
+	return db_exec(d, NULL, NULL, q, "i", user_id);
+}
+
+static long
+delay_for(long failures, long free)
+{
+	long delay = AUTH_DELAY_BASE;
+
+	if (failures < free)
+		return 0;
+	for (long i = free; i < failures && delay < AUTH_DELAY_MAX; i++)
+		delay *= 2;
+	return delay < AUTH_DELAY_MAX ? delay : AUTH_DELAY_MAX;
+}
+
+long
+auth_throttle_wait(struct db *d, struct arena *a, const char *email,
+    const char *addr)
+{
+	static const char q[] =
+	    "SELECT failures, TIMESTAMPDIFF(SECOND, last_failure_at, NOW()) "
+	    "FROM login_failures WHERE (kind = 'account' AND subject = ?) "
+	    "OR (kind = 'address' AND subject = ?)";
+	struct dbres res;
+	long wait = 0;
+
+	if (db_exec(d, a, &res, q, "ss", email, addr) != 0)
+		return -1;
+	for (size_t i = 0; i < res.nrows; i++) {
+		long n = (long)db_int(&res, i, 0);
+		long ago = (long)db_int(&res, i, 1);
+		long w = delay_for(n, d->cfg->login_free_failures) - ago;
+
+		if (ago < 86400 && w > wait)
+			wait = w;
+	}
+	return wait;
+}
+
+int
+auth_throttle_fail(struct db *d, const char *email, const char *addr)
+{
+	static const char q[] =
+	    "INSERT INTO login_failures (kind, subject, failures, "
+	    "last_failure_at) VALUES (?, ?, 1, NOW()) "
+	    "ON DUPLICATE KEY UPDATE failures = IF(last_failure_at < "
+	    "NOW() - INTERVAL 1 DAY, 1, failures + 1), "
+	    "last_failure_at = NOW()";
+
+	if (db_exec(d, NULL, NULL, q, "ss", "account", email) != 0)
+		return -1;
+	return db_exec(d, NULL, NULL, q, "ss", "address", addr);
+}
+
+int
+auth_throttle_clear(struct db *d, const char *email)
+{
+	static const char q[] = "DELETE FROM login_failures "
+	    "WHERE kind = 'account' AND subject = ?";
+
+	return db_exec(d, NULL, NULL, q, "s", email);
+}
+
+long long
+auth_user_add(struct db *d, const char *email, const char *password,
+    int admin)
+{
+	static const char q[] = "INSERT INTO users (email, password_hash, "
+	    "is_admin, created_at) VALUES (?, ?, ?, NOW())";
+	char hash[PASSWORD_HASH_MAX];
+
+	if (password_hash(password, hash) != 0)
+		return -1;
+	if (db_exec(d, NULL, NULL, q, "ssi", email, hash,
+	    (long long)(admin != 0)) != 0)
+		return db_duplicate(d) ? 0 : -1;
+	return (long long)d->insert_id;
+}
+
+long long
+auth_check_password(struct db *d, struct arena *a, const char *email,
+    const char *password)
+{
+	static const char q[] = "SELECT id, password_hash FROM users "
+	    "WHERE email = ? AND disabled_at IS NULL";
+	struct dbres res;
+	int ok;
+
+	if (db_exec(d, a, &res, q, "s", email) != 0)
+		return -1;
+	if (res.nrows == 0) {
+		/* Same work as for a real account: no timing oracle. */
+		password_verify(password, password_dummy_hash());
+		return 0;
+	}
+	ok = password_verify(password, db_val(&res, 0, 1));
+	return ok ? db_int(&res, 0, 0) : 0;
+}

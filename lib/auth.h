@@ -1,0 +1,85 @@
+/*
+ * auth.h - accounts, sessions and sign-in throttling, stored in MariaDB.
+ *
+ * A session is identified by a random token (token.h) that only the
+ * browser holds; the sessions table keys on its SHA-256.  A session ends
+ * after cfg->session_idle seconds without use or cfg->session_max
+ * seconds after sign-in, whichever comes first.
+ *
+ * Failed sign-ins are counted per account (email) and per client
+ * address.  Once either count reaches cfg->login_free_failures, each
+ * further attempt must wait AUTH_DELAY_BASE * 2^(count - free) seconds
+ * (at most AUTH_DELAY_MAX) after the last failure; a count a day old
+ * starts again from zero.
+ */
+#ifndef NESTEGG_AUTH_H
+#define NESTEGG_AUTH_H
+
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "token.h"
+
+#define AUTH_DELAY_BASE	15
+#define AUTH_DELAY_MAX	900
+#define EMAIL_MAX	254
+
+struct user {
+	long long id;			/* 0: nobody signed in */
+	const char *email;
+	int admin;
+};
+
+/*
+ * Normalises an email address into the arena (trimmed, lower-cased) and
+ * checks its form.  Returns NULL if acceptable, else a message.
+ */
+const char *auth_email_check(struct arena *a, const char *in, char **out);
+
+/*
+ * Finds the live session of token (TOKEN_HEX hex digits).  Returns 1 and
+ * fills u (strings in a) when found, 0 when absent or expired, -1 on a
+ * database error.  Marks the session used, at most once a minute.
+ */
+int auth_session_get(struct db *d, struct arena *a, const char *token,
+    struct user *u);
+
+/* Starts a session for user_id; its token goes to out.  0 or -1. */
+int auth_session_new(struct db *d, long long user_id, const char *addr,
+    char out[TOKEN_HEX + 1]);
+
+/* Ends the session of token (if any); 0 or -1 on a database error. */
+int auth_session_end(struct db *d, const char *token);
+
+/* Ends every session of user_id; 0 or -1. */
+int auth_sessions_end_all(struct db *d, long long user_id);
+
+/*
+ * Seconds the next sign-in attempt for email from addr must still wait,
+ * 0 if it may go ahead, -1 on a database error.
+ */
+long auth_throttle_wait(struct db *d, struct arena *a, const char *email,
+    const char *addr);
+
+/* Records one failed attempt for email and addr; 0 or -1. */
+int auth_throttle_fail(struct db *d, const char *email, const char *addr);
+
+/* Forgets the failures of email after a successful sign-in; 0 or -1. */
+int auth_throttle_clear(struct db *d, const char *email);
+
+/*
+ * Creates an account.  Returns the new id, 0 if the email is taken, -1
+ * on a database or hashing error.
+ */
+long long auth_user_add(struct db *d, const char *email,
+    const char *password, int admin);
+
+/*
+ * Checks email and password.  Returns the user's id when they match an
+ * enabled account, 0 when they do not (taking as long as a match would),
+ * -1 on a database error.
+ */
+long long auth_check_password(struct db *d, struct arena *a,
+    const char *email, const char *password);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * config.c - run-time settings (see config.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef NESTEGG_HOME
+#define NESTEGG_HOME "."
+#endif
+
+enum ctype { C_STR, C_LONG, C_INT };
+
+static const struct setting {
+	const char *key;
+	enum ctype type;
+	size_t off, size;
+} settings[] = {
+#define S(k) { #k, C_STR, offsetof(struct config, k), \
+    sizeof(((struct config *)0)->k) }
+#define L(k) { #k, C_LONG, offsetof(struct config, k), 0 }
+#define I(k) { #k, C_INT, offsetof(struct config, k), 0 }
+	S(home), S(db_socket), S(db_host), I(db_port), S(db_name),
+	S(db_user), S(db_password), S(admin_user), S(admin_password),
+	L(session_idle), L(session_max), L(body_max), I(login_free_failures),
+	I(threads),
+#undef S
+#undef L
+#undef I
+};
+
+int
+config_set(struct config *c, const char *key, const char *value)
+{
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		const struct setting *s = &settings[i];
+		char *end;
+		long v;
+
+		if (strcmp(s->key, key) != 0)
+			continue;
+		if (s->type == C_STR) {
+			if (strlen(value) >= s->size)
+				return -1;
+			strcpy((char *)c + s->off, value);
+			return 0;
+		}
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (errno || end == value || *end != '\0' || v < 0)
+			return -1;
+		if (s->type == C_LONG)
+			*(long *)(void *)((char *)c + s->off) = v;
+		else if (v > 1000000)
+			return -1;
+		else
+			*(int *)(void *)((char *)c + s->off) = (int)v;
+		return 0;
+	}
+	return -1;
+}
+
+static void
+defaults(struct config *c)
+{
+	const char *var = getenv("NESTEGG_VAR");
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->var, sizeof(c->var), "%s", var && *var ? var : "var");
+	snprintf(c->home, sizeof(c->home), "%s", NESTEGG_HOME);
+	snprintf(c->db_socket, sizeof(c->db_socket), "%s/run/mariadb.sock",
+	    c->var);
+	snprintf(c->db_host, sizeof(c->db_host), "localhost");
+	c->db_port = 3306;
+	snprintf(c->db_name, sizeof(c->db_name), "nestegg");
+	snprintf(c->db_user, sizeof(c->db_user), "nestegg_web");
+	snprintf(c->admin_user, sizeof(c->admin_user), "root");
+	c->session_idle = 24L * 3600;
+	c->session_max = 30L * 24 * 3600;
+	c->body_max = 1024L * 1024;
+	c->login_free_failures = 5;
+	c->threads = 16;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+load_file(struct config *c, const char *path, int must, char *err,
+    size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int lineno = 0;
+
+	if (f == NULL) {
+		if (!must && errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *k, *v, *eq;
+
+		lineno++;
+		k = trim(line);
+		if (*k == '\0' || *k == '#')
+			continue;
+		eq = strchr(k, '=');
+		if (eq == NULL) {
+			snprintf(err, errlen, "%s:%d: expected key = value",
+			    path, lineno);
+			fclose(f);
+			return -1;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		if (config_set(c, k, v) != 0) {
+			snprintf(err, errlen, "%s:%d: bad setting '%s'",
+			    path, lineno, k);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int
+config_load(struct config *c, char *err, size_t errlen)
+{
+	const char *file = getenv("NESTEGG_CONF");
+	char path[600];
+
+	defaults(c);
+	if (file && *file) {
+		if (load_file(c, file, 1, err, errlen) != 0)
+			return -1;
+	} else {
+		snprintf(path, sizeof(path), "%s/etc/nestegg.conf", c->var);
+		if (load_file(c, path, 0, err, errlen) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		char name[80];
+		const char *v;
+		size_t j;
+
+		snprintf(name, sizeof(name), "NESTEGG_%s", settings[i].key);
+		for (j = 8; name[j]; j++)
+			name[j] = (char)toupper((unsigned char)name[j]);
+		if ((v = getenv(name)) == NULL)
+			continue;
+		if (config_set(c, settings[i].key, v) != 0) {
+			snprintf(err, errlen, "%s: bad value", name);
+			return -1;
+		}
+	}
+	if (c->threads < 1)
+		c->threads = 1;
+	snprintf(c->templates, sizeof(c->templates), "%s/templates", c->home);
+	return 0;
+}

@@ -1,0 +1,445 @@
+/*
+ * db.c - MariaDB access through prepared statements (see db.h).
+ */
+#include "db.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#define DB_MAX_PARAMS 32
+#define DB_PING_IDLE 2		/* seconds idle before a ping checks */
+
+struct db_stmt {
+	const char *sql;
+	MYSQL_STMT *st;
+	int readonly;
+};
+
+void
+db_init(struct db *d, const struct config *cfg, int admin)
+{
+	memset(d, 0, sizeof(*d));
+	d->cfg = cfg;
+	d->admin = admin;
+}
+
+static void
+set_err(struct db *d, unsigned err, const char *msg)
+{
+	d->err = err;
+	snprintf(d->errmsg, sizeof(d->errmsg), "%s", msg ? msg : "");
+}
+
+static void
+drop_conn(struct db *d)
+{
+	for (size_t i = 0; i < d->nstmts; i++)
+		mysql_stmt_close(d->stmts[i].st);
+	d->nstmts = 0;
+	if (d->conn != NULL)
+		mysql_close(d->conn);
+	d->conn = NULL;
+	d->in_tx = 0;
+}
+
+void
+db_close(struct db *d)
+{
+	drop_conn(d);
+	free(d->stmts);
+	d->stmts = NULL;
+}
+
+int
+db_connect(struct db *d)
+{
+	const struct config *c = d->cfg;
+	MYSQL *m;
+	unsigned int timeout = 5;
+	const char *user = d->admin ? c->admin_user : c->db_user;
+	const char *pw = d->admin ? c->admin_password : c->db_password;
+
+	if (d->conn != NULL)
+		return 0;
+	if (d->stmts == NULL) {
+		d->stmts = calloc(DB_STMT_CACHE, sizeof(*d->stmts));
+		if (d->stmts == NULL) {
+			set_err(d, CR_OUT_OF_MEMORY, "out of memory");
+			return -1;
+		}
+	}
+	if ((m = mysql_init(NULL)) == NULL) {
+		set_err(d, CR_OUT_OF_MEMORY, "out of memory");
+		return -1;
+	}
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(m, MYSQL_INIT_COMMAND,
+	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
+	    "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+	    "NO_ENGINE_SUBSTITUTION'");
+	if (mysql_real_connect(m, *c->db_socket ? NULL : c->db_host, user,
+	    *pw ? pw : NULL, c->db_name, (unsigned)c->db_port,
+	    *c->db_socket ? c->db_socket : NULL,
+	    d->admin ? CLIENT_MULTI_STATEMENTS : 0) == NULL) {
+		set_err(d, mysql_errno(m), mysql_error(m));
+		mysql_close(m);
+		return -1;
+	}
+	d->conn = m;
+	d->last_used = time(NULL);
+	return 0;
+}
+
+static int
+is_lost(unsigned e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+	    e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
+	    e == CR_SERVER_LOST_EXTENDED || e == ER_SERVER_SHUTDOWN ||
+	    e == ER_CONNECTION_KILLED || e == CR_COMMANDS_OUT_OF_SYNC;
+}
+
+int
+db_down(const struct db *d)
+{
+	return is_lost(d->err) || d->err == ER_CON_COUNT_ERROR;
+}
+
+int
+db_duplicate(const struct db *d)
+{
+	return d->err == ER_DUP_ENTRY;
+}
+
+/* Makes sure a live connection exists; pings one that sat idle. */
+static int
+ensure_conn(struct db *d)
+{
+	time_t now = time(NULL);
+
+	if (d->conn != NULL && !d->in_tx && now - d->last_used >= DB_PING_IDLE
+	    && mysql_ping(d->conn) != 0)
+		drop_conn(d);
+	if (d->conn == NULL && db_connect(d) != 0)
+		return -1;
+	d->last_used = now;
+	return 0;
+}
+
+static struct db_stmt *
+stmt_get(struct db *d, const char *sql)
+{
+	struct db_stmt *s;
+	MYSQL_STMT *st;
+	my_bool on = 1;
+
+	for (size_t i = 0; i < d->nstmts; i++)
+		if (d->stmts[i].sql == sql)
+			return &d->stmts[i];
+	if ((st = mysql_stmt_init(d->conn)) == NULL) {
+		set_err(d, mysql_errno(d->conn), mysql_error(d->conn));
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		set_err(d, mysql_stmt_errno(st), mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	if (d->nstmts == DB_STMT_CACHE) {
+		/* Full: drop the oldest; it is re-prepared if used again. */
+		mysql_stmt_close(d->stmts[0].st);
+		memmove(d->stmts, d->stmts + 1,
+		    (DB_STMT_CACHE - 1) * sizeof(*d->stmts));
+		d->nstmts--;
+	}
+	s = &d->stmts[d->nstmts++];
+	s->sql = sql;
+	s->st = st;
+	while (isspace((unsigned char)*sql) || *sql == '(')
+		sql++;
+	s->readonly = strncasecmp(sql, "SELECT", 6) == 0;
+	return s;
+}
+
+static int
+fetch_rows(struct db *d, MYSQL_STMT *st, struct arena *a, struct dbres *res)
+{
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	MYSQL_FIELD *fields;
+	MYSQL_BIND *bind;
+	unsigned long *lens;
+	my_bool *nulls;
+	size_t ncols, cap = 16;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (meta == NULL)
+		return 0;
+	if (mysql_stmt_store_result(st) != 0) {
+		set_err(d, mysql_stmt_errno(st), mysql_stmt_error(st));
+		mysql_free_result(meta);
+		return -1;
+	}
+	ncols = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+	bind = arena_alloc(a, ncols * sizeof(*bind));
+	lens = arena_alloc(a, ncols * sizeof(*lens));
+	nulls = arena_alloc(a, ncols * sizeof(*nulls));
+	for (size_t c = 0; c < ncols; c++) {
+		/* Temporal and numeric columns may print wider than their
+		 * stored max_length; leave room. */
+		size_t n = fields[c].max_length + 64;
+
+		bind[c].buffer_type = MYSQL_TYPE_STRING;
+		bind[c].buffer = arena_alloc(a, n);
+		bind[c].buffer_length = n;
+		bind[c].length = &lens[c];
+		bind[c].is_null = &nulls[c];
+	}
+	res->ncols = ncols;
+	res->nrows = 0;
+	cap = mysql_stmt_num_rows(st) + 1;
+	res->rows = arena_alloc(a, cap * sizeof(*res->rows));
+	res->lens = arena_alloc(a, cap * sizeof(*res->lens));
+	if (mysql_stmt_bind_result(st, bind) != 0) {
+		set_err(d, mysql_stmt_errno(st), mysql_stmt_error(st));
+		mysql_free_result(meta);
+		return -1;
+	}
+	while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+		char **row = arena_alloc(a, ncols * sizeof(*row));
+		size_t *rl = arena_alloc(a, ncols * sizeof(*rl));
+
+		if (res->nrows + 1 >= cap)
+			break;
+		for (size_t c = 0; c < ncols; c++) {
+			size_t n = lens[c];
+
+			if (nulls[c]) {
+				row[c] = NULL;
+				continue;
+			}
+			if (n > bind[c].buffer_length) {
+				/* Should not happen with max_length, but a
+				 * truncated value is never passed on. */
+				set_err(d, CR_UNKNOWN_ERROR, "column truncated");
+				mysql_stmt_free_result(st);
+				mysql_free_result(meta);
+				return -1;
+			}
+			row[c] = arena_strndup(a, bind[c].buffer, n);
+			rl[c] = n;
+		}
+		res->rows[res->nrows] = row;
+		res->lens[res->nrows] = rl;
+		res->nrows++;
+	}
+	mysql_stmt_free_result(st);
+	mysql_free_result(meta);
+	if (rc == 1) {
+		set_err(d, mysql_stmt_errno(st), mysql_stmt_error(st));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+exec_once(struct db *d, struct arena *a, struct dbres *res, const char *sql,
+    const char *fmt, va_list ap, int *retry)
+{
+	MYSQL_BIND bind[DB_MAX_PARAMS];
+	long long ints[DB_MAX_PARAMS];
+	unsigned long lens[DB_MAX_PARAMS];
+	struct db_stmt *s;
+	size_t n = strlen(fmt);
+
+	*retry = 0;
+	if (n > DB_MAX_PARAMS) {
+		set_err(d, CR_UNKNOWN_ERROR, "too many parameters");
+		return -1;
+	}
+	if (ensure_conn(d) != 0)
+		return -1;
+	if ((s = stmt_get(d, sql)) == NULL) {
+		/* Preparing changes nothing: always safe to retry. */
+		if (is_lost(d->err) && !d->in_tx) {
+			drop_conn(d);
+			*retry = 1;
+		}
+		return -1;
+	}
+	if (mysql_stmt_param_count(s->st) != n) {
+		set_err(d, CR_UNKNOWN_ERROR, "parameter count mismatch");
+		return -1;
+	}
+	memset(bind, 0, sizeof(bind));
+	for (size_t i = 0; i < n; i++) {
+		switch (fmt[i]) {
+		case 's': {
+			const char *v = va_arg(ap, const char *);
+
+			if (v == NULL) {
+				bind[i].buffer_type = MYSQL_TYPE_NULL;
+				break;
+			}
+			lens[i] = strlen(v);
+			bind[i].buffer_type = MYSQL_TYPE_STRING;
+			bind[i].buffer = (void *)v;
+			bind[i].buffer_length = lens[i];
+			bind[i].length = &lens[i];
+			break;
+		}
+		case 'i':
+			ints[i] = va_arg(ap, long long);
+			bind[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			bind[i].buffer = &ints[i];
+			break;
+		case 'b': {
+			const void *v = va_arg(ap, const void *);
+
+			lens[i] = va_arg(ap, size_t);
+			bind[i].buffer_type = MYSQL_TYPE_BLOB;
+			bind[i].buffer = (void *)v;
+			bind[i].buffer_length = lens[i];
+			bind[i].length = &lens[i];
+			break;
+		}
+		default:
+			set_err(d, CR_UNKNOWN_ERROR, "bad parameter format");
+			return -1;
+		}
+	}
+	if ((n > 0 && mysql_stmt_bind_param(s->st, bind) != 0) ||
+	    mysql_stmt_execute(s->st) != 0) {
+		set_err(d, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+		if (is_lost(d->err)) {
+			*retry = s->readonly && !d->in_tx;
+			drop_conn(d);
+		}
+		return -1;
+	}
+	d->affected = mysql_stmt_affected_rows(s->st);
+	d->insert_id = mysql_stmt_insert_id(s->st);
+	if (res != NULL)
+		return fetch_rows(d, s->st, a, res);
+	/* Discard any result set the caller did not want. */
+	mysql_stmt_free_result(s->st);
+	return 0;
+}
+
+int
+db_exec(struct db *d, struct arena *a, struct dbres *res, const char *sql,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int rc, retry;
+
+	va_start(ap, fmt);
+	rc = exec_once(d, a, res, sql, fmt, ap, &retry);
+	va_end(ap);
+	if (rc != 0 && retry) {
+		va_start(ap, fmt);
+		rc = exec_once(d, a, res, sql, fmt, ap, &retry);
+		va_end(ap);
+	}
+	if (rc == 0)
+		d->err = 0;
+	return rc;
+}
+
+int
+db_begin(struct db *d)
+{
+	if (ensure_conn(d) != 0)
+		return -1;
+	if (mysql_query(d->conn, "START TRANSACTION") != 0) {
+		set_err(d, mysql_errno(d->conn), mysql_error(d->conn));
+		if (is_lost(d->err))
+			drop_conn(d);
+		return -1;
+	}
+	d->in_tx = 1;
+	return 0;
+}
+
+int
+db_commit(struct db *d)
+{
+	if (d->conn == NULL) {
+		set_err(d, CR_SERVER_GONE_ERROR, "connection lost");
+		return -1;
+	}
+	if (mysql_commit(d->conn) != 0) {
+		set_err(d, mysql_errno(d->conn), mysql_error(d->conn));
+		if (is_lost(d->err))
+			drop_conn(d);
+		else
+			db_rollback(d);
+		return -1;
+	}
+	d->in_tx = 0;
+	return 0;
+}
+
+void
+db_rollback(struct db *d)
+{
+	if (d->conn != NULL && mysql_rollback(d->conn) != 0)
+		drop_conn(d);
+	d->in_tx = 0;
+}
+
+const char *
+db_val(const struct dbres *res, size_t r, size_t c)
+{
+	if (r >= res->nrows || c >= res->ncols)
+		return NULL;
+	return res->rows[r][c];
+}
+
+long long
+db_int(const struct dbres *res, size_t r, size_t c)
+{
+	const char *v = db_val(res, r, c);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+int
+db_run_script(struct db *d, const char *text)
+{
+	MYSQL *m;
+	int status;
+
+	if (ensure_conn(d) != 0)
+		return -1;
+	m = d->conn;
+	/* lint: trusted text. Migration files are part of nestegg's source
+	 * and carry no user input; several statements need this call. */
+	status = mysql_real_query(m, text, strlen(text));
+	for (;;) {
+		MYSQL_RES *res;
+
+		if (status != 0) {
+			set_err(d, mysql_errno(m), mysql_error(m));
+			return -1;
+		}
+		if ((res = mysql_store_result(m)) != NULL)
+			mysql_free_result(res);
+		status = mysql_next_result(m);
+		if (status == -1)
+			return 0;
+		if (status > 0)
+			status = 1;
+	}
+}

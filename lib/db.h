@@ -1,0 +1,95 @@
+/*
+ * db.h - MariaDB access through prepared statements only.
+ *
+ * One struct db is one connection, used by one thread at a time.  Each
+ * distinct SQL text is prepared once per connection and cached (keyed by
+ * the address of the SQL string, which must therefore be a string
+ * literal or otherwise live for the life of the process).
+ *
+ * Parameters are passed with a format string, one letter each:
+ *   's'  const char *      text, NULL for SQL NULL
+ *   'i'  long long         integer
+ *   'b'  const void *, size_t   bytes (BINARY/BLOB)
+ * Result columns are returned as text (DECIMAL exactly as stored), NULL
+ * for SQL NULL, copied into the caller's arena.
+ *
+ * The connection is opened lazily and re-opened after the server went
+ * away: a statement outside a transaction that only reads is retried
+ * once on a fresh connection; anything else fails with db_down() true,
+ * and the next call reconnects.
+ */
+#ifndef NESTEGG_DB_H
+#define NESTEGG_DB_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "arena.h"
+#include "config.h"
+
+#define DB_STMT_CACHE 128
+
+struct db_stmt;
+
+struct db {
+	void *conn;			/* MYSQL *, NULL when not connected */
+	const struct config *cfg;
+	int admin;			/* connect as the admin account */
+	struct db_stmt *stmts;		/* DB_STMT_CACHE prepared statements */
+	size_t nstmts;
+	int in_tx;
+	time_t last_used;
+	unsigned err;			/* MariaDB error number of last call */
+	char errmsg[256];
+	unsigned long long affected, insert_id;
+};
+
+struct dbres {
+	size_t nrows, ncols;
+	char ***rows;			/* rows[r][c], NULL for SQL NULL */
+	size_t **lens;			/* lens[r][c] */
+};
+
+/* Prepares d for use with cfg (kept by reference); connects lazily. */
+void db_init(struct db *d, const struct config *cfg, int admin);
+
+/* Connects now if not connected; 0 on success, -1 with d->errmsg. */
+int db_connect(struct db *d);
+
+/* Closes the connection and frees the statement cache. */
+void db_close(struct db *d);
+
+/*
+ * Runs sql with the parameters in fmt.  When res is not NULL the rows are
+ * stored there (memory from a).  Returns 0 on success, -1 on failure with
+ * d->err and d->errmsg set.  d->affected and d->insert_id are updated.
+ */
+int db_exec(struct db *d, struct arena *a, struct dbres *res,
+    const char *sql, const char *fmt, ...);
+
+/* Starts, commits or rolls back a transaction; 0 on success. */
+int db_begin(struct db *d);
+int db_commit(struct db *d);
+void db_rollback(struct db *d);
+
+/* 1 if the last failure was the server being unreachable. */
+int db_down(const struct db *d);
+
+/* 1 if the last failure was a duplicate key. */
+int db_duplicate(const struct db *d);
+
+/* Value at row r, column c (NULL for SQL NULL or out of range). */
+const char *db_val(const struct dbres *res, size_t r, size_t c);
+
+/* Integer at row r, column c; 0 for NULL. */
+long long db_int(const struct dbres *res, size_t r, size_t c);
+
+
+
+/*
+ * Runs a trusted script of several statements (a migration file from
+ * sql/, never user input) on an admin connection.  0, or -1 with
+ * d->errmsg.
+ */
+int db_run_script(struct db *d, const char *text);
+#endif

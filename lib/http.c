@@ -1,0 +1,250 @@
+/*
+ * http.c - parsing of untrusted request input (see http.h).
+ */
+#include "http.h"
+
+#include <ctype.h>
+#include <string.h>
+
+const char *
+http_strerror(enum http_err e)
+{
+	switch (e) {
+	case HTTP_OK:		return "no error";
+	case HTTP_EENCODING:	return "bad percent-encoding";
+	case HTTP_EUTF8:	return "text is not valid UTF-8";
+	case HTTP_ETOOMANY:	return "too many parameters";
+	case HTTP_ETOOLONG:	return "parameter too long";
+	case HTTP_ESYNTAX:	return "malformed input";
+	}
+	return "unknown error";
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i];
+		size_t n;
+		unsigned cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3, cp = c & 0x07, min = 0x10000;
+		} else
+			return 0;
+		if (len - i <= n)
+			return 0;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+enum http_err
+http_decode(struct arena *a, const char *in, size_t len, int plus,
+    char **out, size_t *outlen)
+{
+	char *p = arena_alloc(a, len + 1);
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = in[i];
+
+		if (c == '%') {
+			int hi, lo;
+
+			if (len - i < 3)
+				return HTTP_EENCODING;
+			hi = hexval((unsigned char)in[i + 1]);
+			lo = hexval((unsigned char)in[i + 2]);
+			if (hi < 0 || lo < 0)
+				return HTTP_EENCODING;
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		} else if (c == '+' && plus)
+			c = ' ';
+		if (c == '\0')
+			return HTTP_ESYNTAX;
+		p[o++] = c;
+	}
+	p[o] = '\0';
+	if (!utf8_valid(p, o))
+		return HTTP_EUTF8;
+	*out = p;
+	if (outlen != NULL)
+		*outlen = o;
+	return HTTP_OK;
+}
+
+static enum http_err
+kv_add(struct arena *a, struct kvlist *l, const char *key, const char *val,
+    size_t vlen)
+{
+	if (l->n >= HTTP_MAX_PAIRS)
+		return HTTP_ETOOMANY;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct kv *v = arena_alloc(a, cap * sizeof(*v));
+
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof(*v));
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].key = key;
+	l->v[l->n].val = val;
+	l->v[l->n].vlen = vlen;
+	l->n++;
+	return HTTP_OK;
+}
+
+enum http_err
+http_parse_urlencoded(struct arena *a, struct kvlist *l, const char *s,
+    size_t len)
+{
+	size_t i = 0;
+
+	if (len > HTTP_MAX_INPUT)
+		return HTTP_ETOOLONG;
+	while (i < len) {
+		const char *seg = s + i, *amp, *eq;
+		size_t seglen, klen;
+		char *key, *val;
+		size_t vlen;
+		enum http_err e;
+
+		amp = memchr(seg, '&', len - i);
+		seglen = amp ? (size_t)(amp - seg) : len - i;
+		i += seglen + 1;
+		if (seglen == 0)
+			continue;
+		eq = memchr(seg, '=', seglen);
+		klen = eq ? (size_t)(eq - seg) : seglen;
+		if ((e = http_decode(a, seg, klen, 1, &key, NULL)) != HTTP_OK)
+			return e;
+		if (strlen(key) > HTTP_MAX_KEY)
+			return HTTP_ETOOLONG;
+		if (eq) {
+			e = http_decode(a, eq + 1, seglen - klen - 1, 1, &val,
+			    &vlen);
+			if (e != HTTP_OK)
+				return e;
+		} else {
+			val = arena_strdup(a, "");
+			vlen = 0;
+		}
+		if ((e = kv_add(a, l, key, val, vlen)) != HTTP_OK)
+			return e;
+	}
+	return HTTP_OK;
+}
+
+enum http_err
+http_parse_cookies(struct arena *a, struct kvlist *l, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > 8192)
+		return HTTP_ETOOLONG;
+	while (*s != '\0') {
+		const char *end, *eq, *k0, *k1, *v0, *v1;
+		enum http_err e;
+
+		while (*s == ' ' || *s == '\t' || *s == ';')
+			s++;
+		if (*s == '\0')
+			break;
+		end = strchr(s, ';');
+		if (end == NULL)
+			end = s + strlen(s);
+		eq = memchr(s, '=', (size_t)(end - s));
+		if (eq == NULL || eq == s)
+			return HTTP_ESYNTAX;
+		k0 = s, k1 = eq;
+		while (k1 > k0 && (k1[-1] == ' ' || k1[-1] == '\t'))
+			k1--;
+		v0 = eq + 1, v1 = end;
+		while (v0 < v1 && (*v0 == ' ' || *v0 == '\t'))
+			v0++;
+		while (v1 > v0 && (v1[-1] == ' ' || v1[-1] == '\t'))
+			v1--;
+		if (v1 - v0 >= 2 && *v0 == '"' && v1[-1] == '"')
+			v0++, v1--;
+		if (k1 - k0 > HTTP_MAX_KEY)
+			return HTTP_ETOOLONG;
+		for (const char *p = k0; p < v1; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return HTTP_ESYNTAX;
+		e = kv_add(a, l, arena_strndup(a, k0, (size_t)(k1 - k0)),
+		    arena_strndup(a, v0, (size_t)(v1 - v0)), (size_t)(v1 - v0));
+		if (e != HTTP_OK)
+			return e;
+		s = end;
+	}
+	return HTTP_OK;
+}
+
+const char *
+kv_get(const struct kvlist *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			return l->v[i].val;
+	return NULL;
+}
+
+size_t
+kv_count(const struct kvlist *l, const char *key)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			n++;
+	return n;
+}
+
+char *
+http_media_type(struct arena *a, const char *ct)
+{
+	size_t n;
+	char *p;
+
+	if (ct == NULL)
+		return arena_strdup(a, "");
+	while (*ct == ' ')
+		ct++;
+	n = strcspn(ct, "; \t");
+	p = arena_strndup(a, ct, n);
+	for (char *q = p; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	return p;
+}

@@ -1,0 +1,51 @@
+/*
+ * log.c - one-line log messages (see log.h).
+ */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void
+vlog(const char *level, const char *fmt, va_list ap)
+{
+	char line[2048];
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+	int k;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	k = snprintf(line + n, sizeof(line) - n, "%s ", level);
+	if (k > 0)
+		n += (size_t)k;
+	k = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	if (k > 0)
+		n += (size_t)k < sizeof(line) - n - 1 ? (size_t)k :
+		    sizeof(line) - n - 2;
+	/* Keep it one line whatever the message holds. */
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == '\n' || line[i] == '\r')
+			line[i] = ' ';
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, n) < 0)
+		return;
+}
+
+#define LOGFN(name, level) \
+void name(const char *fmt, ...) \
+{ \
+	va_list ap; \
+	va_start(ap, fmt); \
+	vlog(level, fmt, ap); \
+	va_end(ap); \
+}
+
+LOGFN(log_info, "info")
+LOGFN(log_warn, "warn")
+LOGFN(log_error, "error")

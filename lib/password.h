@@ -1,0 +1,33 @@
+/*
+ * password.h - password hashing with yescrypt through libcrypt, and the
+ * password policy.
+ */
+#ifndef NESTEGG_PASSWORD_H
+#define NESTEGG_PASSWORD_H
+
+#include <stddef.h>
+
+#define PASSWORD_MIN	10	/* characters (bytes) */
+#define PASSWORD_MAX	256
+#define PASSWORD_HASH_MAX 256	/* room for any "$y$..." hash */
+
+/*
+ * Hashes pw with a fresh random yescrypt salt ("$y$", default cost) into
+ * out (PASSWORD_HASH_MAX bytes).  Returns 0, or -1 if libcrypt failed.
+ */
+int password_hash(const char *pw, char out[PASSWORD_HASH_MAX]);
+
+/* 1 if pw matches the stored hash, 0 if not or if hash is malformed. */
+int password_verify(const char *pw, const char *hash);
+
+/*
+ * Checks pw against the policy; returns NULL if acceptable, else a
+ * message for the form ("Use at least 10 characters.").
+ */
+const char *password_policy(const char *pw);
+
+/* A valid hash of an unguessable password, to spend the same time on
+ * unknown accounts as on known ones. */
+const char *password_dummy_hash(void);
+
+#endif

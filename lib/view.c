@@ -1,0 +1,99 @@
+/*
+ * view.c - ClearSilver template rendering (see view.h).
+ */
+#include "view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void
+view_global_init(void)
+{
+	NEOERR *err = nerr_init();
+
+	if (err != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		abort();
+	}
+}
+
+static NEOERR *
+out_cb(void *ctx, char *s)
+{
+	buf_puts(ctx, s);
+	return STATUS_OK;
+}
+
+static void
+err_text(NEOERR *nerr, char *err, size_t errlen)
+{
+	STRING str;
+
+	string_init(&str);
+	nerr_error_string(nerr, &str);
+	snprintf(err, errlen, "%s", str.buf ? str.buf : "template error");
+	string_clear(&str);
+	nerr_ignore(&nerr);
+}
+
+static void
+check(NEOERR *nerr)
+{
+	if (nerr != STATUS_OK) {
+		nerr_log_error(nerr);
+		nerr_ignore(&nerr);
+		abort();
+	}
+}
+
+void
+view_set(HDF *hdf, const char *name, const char *value)
+{
+	check(hdf_set_value(hdf, name, value ? value : ""));
+}
+
+void
+view_setf(HDF *hdf, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	view_set(hdf, name, s);
+	free(s);
+}
+
+void
+view_set_int(HDF *hdf, const char *name, long long v)
+{
+	view_setf(hdf, name, "%lld", v);
+}
+
+int
+view_render(HDF *hdf, const char *dir, const char *name, struct buf *out,
+    char *err, size_t errlen)
+{
+	CSPARSE *cs = NULL;
+	NEOERR *nerr;
+	char file[256];
+
+	view_set(hdf, "Config.VarEscapeMode", "html");
+	view_set(hdf, "hdf.loadpaths.0", dir);
+	snprintf(file, sizeof(file), "%s.cs", name);
+	if ((nerr = cs_init(&cs, hdf)) != STATUS_OK ||
+	    (nerr = cs_parse_file(cs, file)) != STATUS_OK ||
+	    (nerr = cs_render(cs, out, out_cb)) != STATUS_OK) {
+		err_text(nerr, err, errlen);
+		cs_destroy(&cs);
+		return -1;
+	}
+	cs_destroy(&cs);
+	return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * view.h - ClearSilver template rendering: the one place HTML is made.
+ *
+ * Every template is rendered with Config.VarEscapeMode = html, so each
+ * <?cs var:x ?> is HTML-escaped; a template that needs raw output must
+ * say so with <?cs var:html_strip(x) ?>-style functions and a comment,
+ * and scripts/lint.sh rejects the raw escape-bypass forms.
+ */
+#ifndef NESTEGG_VIEW_H
+#define NESTEGG_VIEW_H
+
+#include <ClearSilver.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Call once per process, before any thread renders. */
+void view_global_init(void);
+
+/*
+ * Renders <dir>/<name>.cs with the data in hdf, appending to out.
+ * Sets Config.VarEscapeMode and hdf.loadpaths in hdf.  Returns 0, or -1
+ * with a message in err (errlen bytes); out may hold partial output.
+ */
+int view_render(HDF *hdf, const char *dir, const char *name,
+    struct buf *out, char *err, size_t errlen);
+
+/* hdf_set_value that cannot fail silently: aborts on out-of-memory. */
+void view_set(HDF *hdf, const char *name, const char *value);
+void view_setf(HDF *hdf, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void view_set_int(HDF *hdf, const char *name, long long v);
+
+#endif

@@ -1,0 +1,284 @@
+#!/bin/bash
+# stack.sh - starts and stops a private nestegg stack: MariaDB, the page
+# workers and nginx, with every file under $NESTEGG_VAR.
+#
+#   stack.sh start    start what is not running; return once the site answers
+#   stack.sh run      start, then stay in the foreground until Ctrl-C
+#   stack.sh stop     stop every process of this stack (from its pid files)
+#   stack.sh status   say what is running
+#
+# Environment: NESTEGG_VAR (default var/), NESTEGG_HTTPS_PORT (8443),
+# NESTEGG_HTTP_PORT (8080), NESTEGG_LISTEN (127.0.0.1), NESTEGG_WORKERS
+# (page worker processes, 2), NESTEGG_THREADS (threads each, 16),
+# NESTEGG_LOGIN_RATE (10r/s) and NESTEGG_LOGIN_BURST (20) for nginx's
+# limit on /login and /register, NESTEGG_BUILD (build).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VAR=${NESTEGG_VAR:-$ROOT/var}
+mkdir -p "$VAR"
+VAR=$(cd "$VAR" && pwd)
+export NESTEGG_VAR=$VAR
+BUILD=${NESTEGG_BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+HTTPS_PORT=${NESTEGG_HTTPS_PORT:-8443}
+HTTP_PORT=${NESTEGG_HTTP_PORT:-8080}
+LISTEN=${NESTEGG_LISTEN:-127.0.0.1}
+WORKERS=${NESTEGG_WORKERS:-2}
+THREADS=${NESTEGG_THREADS:-16}
+LOGIN_RATE=${NESTEGG_LOGIN_RATE:-10r/s}
+LOGIN_BURST=${NESTEGG_LOGIN_BURST:-20}
+ME=$(id -un)
+
+RUN=$VAR/run
+LOG=$VAR/log
+ETC=$VAR/etc
+MYCNF=$ETC/my.cnf
+
+say() { printf 'nestegg: %s\n' "$*"; }
+die() { printf 'nestegg: %s\n' "$*" >&2; exit 1; }
+
+# alive PIDFILE: true if the process named in PIDFILE is running.
+alive() {
+	local pid
+	[ -s "$1" ] || return 1
+	pid=$(cat "$1")
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# stop_pid PIDFILE NAME SECONDS: TERM, wait, then KILL.
+stop_pid() {
+	local file=$1 name=$2 wait=$3 pid i
+	if ! alive "$file"; then
+		rm -f "$file"
+		return 0
+	fi
+	pid=$(cat "$file")
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < wait * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		say "$name did not stop in ${wait}s; killing it"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	rm -f "$file"
+	say "stopped $name"
+}
+
+sql_admin() {
+	mariadb --defaults-file="$MYCNF" -u root "$@"
+}
+
+start_mariadb() {
+	if alive "$RUN/mariadb.pid"; then
+		return 0
+	fi
+	if [ ! -f "$MYCNF" ]; then
+		cat > "$MYCNF" <<CNF
+# MariaDB settings of this nestegg stack: unix socket only, durable.
+[mariadbd]
+datadir = $VAR/db
+socket = $RUN/mariadb.sock
+pid-file = $RUN/mariadb.pid
+log-error = $LOG/mariadb.log
+skip-networking
+skip-name-resolve
+character-set-server = utf8mb4
+collation-server = utf8mb4_unicode_ci
+default-time-zone = '+00:00'
+innodb_flush_log_at_trx_commit = 1
+innodb_doublewrite = 1
+innodb_buffer_pool_size = 256M
+max_connections = 400
+
+[client]
+socket = $RUN/mariadb.sock
+CNF
+	fi
+	if [ ! -d "$VAR/db/mysql" ]; then
+		say "initialising MariaDB in $VAR/db"
+		mariadb-install-db --defaults-file="$MYCNF" --user="$ME" \
+			--auth-root-authentication-method=socket \
+			--auth-root-socket-user="$ME" --skip-test-db \
+			> "$LOG/mariadb-install.log" 2>&1 ||
+			die "mariadb-install-db failed; see $LOG/mariadb-install.log"
+	fi
+	setsid mariadbd --defaults-file="$MYCNF" --user="$ME" \
+		< /dev/null >> "$LOG/mariadb.log" 2>&1 &
+	local i
+	for ((i = 0; i < 600; i++)); do
+		if [ -S "$RUN/mariadb.sock" ] && sql_admin -e 'SELECT 1' >/dev/null 2>&1; then
+			say "MariaDB is up ($RUN/mariadb.sock)"
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "MariaDB did not start; see $LOG/mariadb.log"
+}
+
+# The web account's password lives in etc/nestegg.conf (mode 600), made
+# on first start; the account may only read and write rows.
+setup_database() {
+	local pw
+	if [ ! -f "$ETC/nestegg.conf" ]; then
+		pw=$(openssl rand -hex 24)
+		umask 077
+		cat > "$ETC/nestegg.conf" <<CONF
+# nestegg settings of this stack (see lib/config.h); key = value.
+db_socket = $RUN/mariadb.sock
+db_user = nestegg_web
+db_password = $pw
+CONF
+		umask 022
+	fi
+	pw=$(sed -n 's/^db_password *= *//p' "$ETC/nestegg.conf")
+	sql_admin <<SQL
+CREATE DATABASE IF NOT EXISTS nestegg
+	CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'nestegg_web'@'localhost' IDENTIFIED BY '$pw';
+ALTER USER 'nestegg_web'@'localhost' IDENTIFIED BY '$pw';
+GRANT SELECT, INSERT, UPDATE, DELETE ON nestegg.* TO 'nestegg_web'@'localhost';
+SQL
+	"$BUILD/nestegg" migrate | sed 's/^/nestegg: /'
+}
+
+make_certificate() {
+	[ -f "$ETC/tls/cert.pem" ] && return 0
+	mkdir -p "$ETC/tls"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -days 825 -subj "/CN=localhost" \
+		-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+		-keyout "$ETC/tls/key.pem" -out "$ETC/tls/cert.pem" 2>/dev/null
+	chmod 600 "$ETC/tls/key.pem"
+	say "made a self-signed certificate in $ETC/tls"
+}
+
+start_workers() {
+	local i
+	for ((i = 1; i <= WORKERS; i++)); do
+		alive "$RUN/web-$i.pid" && continue
+		setsid "$BUILD/nestegg-web" --socket "$RUN/web-$i.sock" \
+			--threads "$THREADS" < /dev/null >> "$LOG/web.log" 2>&1 &
+		echo $! > "$RUN/web-$i.pid"
+	done
+	for ((i = 0; i < 100; i++)); do
+		local all=1 k
+		for ((k = 1; k <= WORKERS; k++)); do
+			[ -S "$RUN/web-$k.sock" ] || all=0
+		done
+		[ $all -eq 1 ] && break
+		sleep 0.05
+	done
+	say "$WORKERS page workers with $THREADS threads each"
+}
+
+nginx_config() {
+	local upstream="" user="" i
+	for ((i = 1; i <= WORKERS; i++)); do
+		upstream+="		server unix:$RUN/web-$i.sock;"$'\n'
+	done
+	if [ "$(id -u)" -eq 0 ]; then
+		user="user nobody nogroup;"
+		chmod 755 "$VAR" "$RUN"
+	fi
+	mkdir -p "$VAR/tmp"
+	[ -n "$user" ] && chown nobody "$VAR/tmp"
+	awk -v up="$upstream" -v user="$user" -v var="$VAR" -v root="$ROOT" \
+	    -v listen="$LISTEN" -v https="$HTTPS_PORT" -v http="$HTTP_PORT" \
+	    -v rate="$LOGIN_RATE" -v burst="$LOGIN_BURST" '
+		/^@UPSTREAM@$/ { printf "%s", up; next }
+		/^@USER@$/ { print user; next }
+		{
+			gsub(/@VAR@/, var); gsub(/@ROOT@/, root)
+			gsub(/@LISTEN@/, listen); gsub(/@HTTPS_PORT@/, https)
+			gsub(/@HTTP_PORT@/, http); gsub(/@LOGIN_RATE@/, rate)
+			gsub(/@LOGIN_BURST@/, burst)
+			print
+		}' "$ROOT/nginx.conf" > "$ETC/nginx.conf"
+}
+
+start_nginx() {
+	alive "$RUN/nginx.pid" && return 0
+	nginx_config
+	nginx -q -t -p "$VAR" -c "$ETC/nginx.conf" -e "$LOG/nginx-error.log" ||
+		die "nginx rejected $ETC/nginx.conf"
+	nginx -p "$VAR" -c "$ETC/nginx.conf" -e "$LOG/nginx-error.log" ||
+		die "nginx did not start; see $LOG/nginx-error.log"
+}
+
+wait_site() {
+	local i code
+	for ((i = 0; i < 300; i++)); do
+		code=$(curl -sk -o /dev/null -w '%{http_code}' \
+			"https://127.0.0.1:$HTTPS_PORT/login" 2>/dev/null || true)
+		[ "$code" = 200 ] && return 0
+		sleep 0.1
+	done
+	die "the site did not answer on port $HTTPS_PORT; see $LOG/"
+}
+
+do_start() {
+	[ -x "$BUILD/nestegg-web" ] || die "$BUILD/nestegg-web is missing; run make"
+	mkdir -p "$RUN" "$LOG" "$ETC" "$VAR/db" "$VAR/tmp"
+	start_mariadb
+	setup_database
+	make_certificate
+	start_workers
+	start_nginx
+	wait_site
+	say "nestegg is running at https://127.0.0.1:$HTTPS_PORT/"
+}
+
+do_stop() {
+	local f
+	stop_pid "$RUN/nginx.pid" nginx 10
+	for f in "$RUN"/web-*.pid; do
+		[ -e "$f" ] || continue
+		stop_pid "$f" "page worker $(basename "$f" .pid)" 15
+	done
+	stop_pid "$RUN/mariadb.pid" MariaDB 60
+}
+
+do_status() {
+	local f rc=0
+	for f in "$RUN"/mariadb.pid "$RUN"/web-*.pid "$RUN"/nginx.pid; do
+		[ -e "$f" ] || continue
+		if alive "$f"; then
+			echo "$(basename "$f" .pid): running (pid $(cat "$f"))"
+		else
+			echo "$(basename "$f" .pid): not running"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
+case "${1:-}" in
+start)
+	do_start
+	;;
+run)
+	trap 'echo; do_stop; exit 0' INT TERM
+	do_start
+	say "press Ctrl-C to stop"
+	while alive "$RUN/mariadb.pid" && alive "$RUN/nginx.pid"; do
+		sleep 1 &
+		wait $! || true
+	done
+	say "a process of the stack ended; stopping the rest"
+	do_stop
+	exit 1
+	;;
+stop)
+	do_stop
+	;;
+status)
+	do_status
+	;;
+*)
+	echo "usage: $0 start|run|stop|status" >&2
+	exit 2
+	;;
+esac
