@@ -10,6 +10,7 @@
 #include "web.h"
 
 #define PAGE(name) int page_##name(struct req *)
+PAGE(account);
 PAGE(home);
 PAGE(login);
 PAGE(logout);
@@ -21,6 +22,7 @@ const struct route routes[] = {
 	{ "/",		M_GET,			R_LOGIN,	page_home },
 	{ "/login",	M_GET | M_POST,		0,		page_login },
 	{ "/register",	M_GET | M_POST,		0,		page_register },
+	{ "/account",	M_GET | M_POST,		R_LOGIN,	page_account },
 	{ "/logout",	M_POST,			0,		page_logout },
 };
 

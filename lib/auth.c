@@ -213,3 +213,15 @@ auth_check_password(struct db *d, struct arena *a, const char *email,
 	ok = password_verify(password, db_val(&res, 0, 1));
 	return ok ? db_int(&res, 0, 0) : 0;
 }
+
+int
+auth_password_set(struct db *d, long long user_id, const char *password)
+{
+	static const char q[] =
+	    "UPDATE users SET password_hash = ? WHERE id = ?";
+	char hash[PASSWORD_HASH_MAX];
+
+	if (password_hash(password, hash) != 0)
+		return -1;
+	return db_exec(d, NULL, NULL, q, "si", hash, user_id);
+}

@@ -82,4 +82,8 @@ long long auth_user_add(struct db *d, const char *email,
 long long auth_check_password(struct db *d, struct arena *a,
     const char *email, const char *password);
 
+/* Sets the password of user_id; 0, or -1 on a database or hashing
+ * error.  Sessions are left alone: the caller ends them. */
+int auth_password_set(struct db *d, long long user_id, const char *password);
+
 #endif

@@ -13,7 +13,7 @@
 <a class="brand" href="/">nestegg</a>
 <?cs if:User.Email ?>
 <nav class="user" aria-label="Account">
-<span class="who"><?cs var:User.Email ?></span>
+<a class="who" href="/account"><?cs var:User.Email ?></a>
 <form method="post" action="/logout" class="inline">
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
 <button type="submit" class="link">Sign out</button>

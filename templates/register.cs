@@ -11,7 +11,7 @@
 </div>
 <div class="field">
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="new-password" required minlength="10" aria-describedby="password-hint<?cs if:Errors.password ?> password-error<?cs /if ?>"<?cs if:Errors.password ?> aria-invalid="true"<?cs /if ?>>
+<input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint<?cs if:Errors.password ?> password-error<?cs /if ?>"<?cs if:Errors.password ?> aria-invalid="true"<?cs /if ?>>
 <p class="hint" id="password-hint">At least 10 characters.</p>
 <?cs if:Errors.password ?><p class="error" id="password-error"><?cs var:Errors.password ?></p><?cs /if ?>
 </div>

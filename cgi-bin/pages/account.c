@@ -1,0 +1,72 @@
+/*
+ * GET /account - the account page: email and the password form.
+ * POST /account - changes the password.  The current password must be
+ * given (and wrong guesses count as failed sign-ins); on success every
+ * session of the account ends and this browser gets a new one.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "password.h"
+#include "view.h"
+#include "web.h"
+
+static int
+form(struct req *r, int status)
+{
+	view_set(r->hdf, "Page.Title", "Your account");
+	return web_render_status(r, status, "account");
+}
+
+int
+page_account(struct req *r)
+{
+	const char *current = web_param(r, "current_password");
+	const char *next = web_param(r, "new_password");
+	const char *why;
+	char msg[128];
+	long long id;
+	long wait;
+
+	if (r->method != M_POST) {
+		if (strcmp(web_param(r, "changed"), "1") == 0)
+			view_set(r->hdf, "Notice", "Your password was changed. "
+			    "Every other session has been signed out.");
+		return form(r, 200);
+	}
+	if ((why = password_policy(next)) != NULL) {
+		web_field_error(r, "new_password", why);
+		return form(r, 422);
+	}
+	if ((wait = auth_throttle_wait(r->db, r->a, r->user.email,
+	    r->remote_addr)) < 0)
+		return web_db_error(r);
+	if (wait > 0) {
+		snprintf(msg, sizeof(msg), "Too many failed attempts. Try "
+		    "again in %ld seconds.", wait);
+		web_field_error(r, "current_password", msg);
+		return form(r, 429);
+	}
+	if ((id = auth_check_password(r->db, r->a, r->user.email, current))
+	    < 0)
+		return web_db_error(r);
+	if (id != r->user.id) {
+		if (auth_throttle_fail(r->db, r->user.email, r->remote_addr))
+			return web_db_error(r);
+		web_field_error(r, "current_password", "That is not your "
+		    "current password.");
+		return form(r, 422);
+	}
+	if (db_begin(r->db) != 0 ||
+	    auth_password_set(r->db, r->user.id, next) != 0 ||
+	    auth_sessions_end_all(r->db, r->user.id) != 0) {
+		db_rollback(r->db);
+		return web_db_error(r);
+	}
+	r->sid = NULL;			/* already ended with the rest */
+	if (web_sign_in(r, r->user.id) != 0 || db_commit(r->db) != 0) {
+		db_rollback(r->db);
+		return web_db_error(r);
+	}
+	return web_redirect(r, "/account?changed=1");
+}

@@ -1,0 +1,23 @@
+<?cs def:content() ?>
+<section class="card narrow">
+<h1>Your account</h1>
+<?cs if:Notice ?><p class="notice" role="status"><?cs var:Notice ?></p><?cs /if ?>
+<p>Signed in as <strong><?cs var:User.Email ?></strong>.</p>
+<h2>Change password</h2>
+<form method="post" action="/account" novalidate>
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<div class="field">
+<label for="current_password">Current password</label>
+<input id="current_password" name="current_password" type="password" autocomplete="current-password" required<?cs if:Errors.current_password ?> aria-invalid="true" aria-describedby="current_password-error"<?cs /if ?>>
+<?cs if:Errors.current_password ?><p class="error" id="current_password-error"><?cs var:Errors.current_password ?></p><?cs /if ?>
+</div>
+<div class="field">
+<label for="new_password">New password</label>
+<input id="new_password" name="new_password" type="password" autocomplete="new-password" required aria-describedby="new_password-hint<?cs if:Errors.new_password ?> new_password-error<?cs /if ?>"<?cs if:Errors.new_password ?> aria-invalid="true"<?cs /if ?>>
+<p class="hint" id="new_password-hint">At least 10 characters. Changing it signs out every other session.</p>
+<?cs if:Errors.new_password ?><p class="error" id="new_password-error"><?cs var:Errors.new_password ?></p><?cs /if ?>
+</div>
+<button type="submit">Change password</button>
+</form>
+</section>
+<?cs /def ?><?cs include:"layout.cs" ?>

@@ -1,0 +1,247 @@
+"""Registration, sign-in, sign-out, sessions and their cookies, CSRF."""
+import re
+import unittest
+
+import harness
+
+GOOD_PW = "correct horse battery"
+
+
+class Register(unittest.TestCase):
+    def setUp(self):
+        self.stack = harness.shared
+        self.c = self.stack.client()
+
+    def test_register_signs_in_with_secure_cookie(self):
+        email = harness.unique_email()
+        r = self.c.register(email)
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("location"), "/")
+        cookies = [harness.parse_set_cookie(v) for v in r.header_all("set-cookie")]
+        sid = [c for c in cookies if c[0] == "__Host-sid"]
+        self.assertEqual(len(sid), 1)
+        name, value, attrs = sid[0]
+        self.assertRegex(value, r"^[0-9a-f]{64}$")
+        self.assertIs(attrs.get("secure"), True)
+        self.assertIs(attrs.get("httponly"), True)
+        self.assertEqual(attrs.get("samesite"), "Lax")
+        self.assertEqual(attrs.get("path"), "/")
+        self.assertNotIn("domain", attrs)
+        # Only the token's hash is stored.
+        rows = self.stack.sql("SELECT HEX(token_hash) FROM sessions s JOIN users u "
+                              "ON u.id = s.user_id WHERE u.email = '%s'" % email)
+        self.assertEqual(len(rows), 1)
+        self.assertNotEqual(rows[0][0].lower(), value)
+        import hashlib
+        self.assertEqual(rows[0][0].lower(), hashlib.sha256(value.encode()).hexdigest())
+
+    def test_password_stored_as_yescrypt(self):
+        email = harness.unique_email()
+        self.c.register(email)
+        rows = self.stack.sql("SELECT password_hash FROM users WHERE email = '%s'" % email)
+        self.assertTrue(rows[0][0].startswith("$y$"))
+        self.assertNotIn(GOOD_PW, rows[0][0])
+
+    def test_email_is_normalised(self):
+        local = harness.unique_email()
+        r = self.c.register("  " + local.upper() + " ")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
+                                        % local), [["1"]])
+
+    def assert_form_error(self, r, field, words):
+        self.assertEqual(r.status, 422)
+        self.assertEqual(harness.validate_html(r.text), "")
+        m = re.search(r'<p class="error" id="%s-error">([^<]*)</p>' % field, r.text)
+        self.assertIsNotNone(m, "no error shown for " + field)
+        self.assertIn(words, m.group(1))
+
+    def test_bad_email(self):
+        self.c.get("/register")
+        r = self.c.post("/register", {"email": "not-an-address", "password": GOOD_PW})
+        self.assert_form_error(r, "email", "email address like")
+        self.assertIn('value="not-an-address"', r.text)
+
+    def test_short_password(self):
+        email = harness.unique_email()
+        self.c.get("/register")
+        r = self.c.post("/register", {"email": email, "password": "short"})
+        self.assert_form_error(r, "password", "at least 10")
+        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
+                                        % email), [["0"]])
+
+    def test_missing_fields(self):
+        self.c.get("/register")
+        r = self.c.post("/register", {})
+        self.assert_form_error(r, "email", "Enter your email")
+        self.assertIn('id="password-error"', r.text)
+
+    def test_duplicate_email(self):
+        email = harness.unique_email()
+        self.assertEqual(self.c.register(email).status, 303)
+        other = self.stack.client()
+        r = other.register(email.upper())
+        self.assert_form_error(r, "email", "already exists")
+        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
+                                        % email), [["1"]])
+
+    def test_markup_in_input_is_escaped(self):
+        self.c.get("/register")
+        payload = '"><script>alert(1)</script>'
+        r = self.c.post("/register", {"email": payload, "password": GOOD_PW})
+        self.assertEqual(r.status, 422)
+        self.assertNotIn("<script>alert(1)", r.text)
+        self.assertIn("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;", r.text)
+
+
+class SignIn(unittest.TestCase):
+    def setUp(self):
+        self.stack = harness.shared
+        self.email = harness.unique_email()
+        first = self.stack.client()
+        self.assertEqual(first.register(self.email).status, 303)
+        self.first_sid = first.cookies["__Host-sid"]
+        self.c = self.stack.client()
+
+    def test_login_gives_new_session_token(self):
+        r = self.c.login(self.email)
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("location"), "/")
+        sid = self.c.cookies["__Host-sid"]
+        self.assertNotEqual(sid, self.first_sid)
+        self.assertEqual(self.c.get("/").status, 200)
+
+    def test_login_replaces_existing_session(self):
+        self.c.login(self.email)
+        old = self.c.cookies["__Host-sid"]
+        self.c.get("/")             # the CSRF token changes at sign-in
+        r = self.c.post("/login", {"email": self.email, "password": GOOD_PW})
+        self.assertEqual(r.status, 303)
+        self.assertNotEqual(self.c.cookies["__Host-sid"], old)
+        probe = self.stack.client()
+        probe.cookies["__Host-sid"] = old
+        self.assertEqual(probe.get("/").status, 303)
+
+    def test_wrong_password_and_unknown_email_look_the_same(self):
+        self.c.get("/login")
+        wrong = self.c.post("/login", {"email": self.email, "password": "wrong password!"})
+        unknown = self.c.post("/login", {"email": "nobody-" + self.email,
+                                         "password": "wrong password!"})
+        self.assertEqual(wrong.status, 422)
+        self.assertEqual(unknown.status, 422)
+        strip = lambda t: re.sub(r'value="[^"]*"', "", re.sub(r'content="[^"]*"', "", t))
+        self.assertEqual(strip(wrong.text), strip(unknown.text))
+        self.assertIn("do not match an account", harness.page_text(wrong.text))
+        self.assertNotIn("__Host-sid", self.c.cookies)
+
+    def test_logout_ends_session(self):
+        self.c.login(self.email)
+        sid = self.c.cookies["__Host-sid"]
+        self.assertEqual(self.c.get("/").status, 200)
+        r = self.c.post("/logout")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("location"), "/login")
+        cleared = [harness.parse_set_cookie(v) for v in r.header_all("set-cookie")]
+        self.assertIn(("__Host-sid", "0"), [(n, a.get("max-age")) for n, v, a in cleared])
+        probe = self.stack.client()
+        probe.cookies["__Host-sid"] = sid
+        self.assertEqual(probe.get("/").status, 303)
+        import hashlib
+        h = hashlib.sha256(sid.encode()).hexdigest()
+        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM sessions WHERE "
+                                        "token_hash = UNHEX('%s')" % h), [["0"]])
+
+    def test_idle_session_expires(self):
+        self.c.login(self.email)
+        import hashlib
+        h = hashlib.sha256(self.c.cookies["__Host-sid"].encode()).hexdigest()
+        self.stack.sql("UPDATE sessions SET last_seen_at = NOW() - INTERVAL 25 HOUR "
+                       "WHERE token_hash = UNHEX('%s')" % h)
+        self.assertEqual(self.c.get("/").status, 303)
+
+    def test_absolute_session_expiry(self):
+        self.c.login(self.email)
+        import hashlib
+        h = hashlib.sha256(self.c.cookies["__Host-sid"].encode()).hexdigest()
+        self.stack.sql("UPDATE sessions SET created_at = NOW() - INTERVAL 31 DAY "
+                       "WHERE token_hash = UNHEX('%s')" % h)
+        self.assertEqual(self.c.get("/").status, 303)
+
+    def test_session_use_is_recorded(self):
+        self.c.login(self.email)
+        import hashlib
+        h = hashlib.sha256(self.c.cookies["__Host-sid"].encode()).hexdigest()
+        self.stack.sql("UPDATE sessions SET last_seen_at = NOW() - INTERVAL 23 HOUR "
+                       "WHERE token_hash = UNHEX('%s')" % h)
+        self.assertEqual(self.c.get("/").status, 200)
+        rows = self.stack.sql("SELECT TIMESTAMPDIFF(SECOND, last_seen_at, NOW()) FROM "
+                              "sessions WHERE token_hash = UNHEX('%s')" % h)
+        self.assertLess(int(rows[0][0]), 60)
+
+    def test_forged_session_cookie_is_ignored(self):
+        self.c.cookies["__Host-sid"] = "0" * 64
+        r = self.c.get("/")
+        self.assertEqual(r.status, 303)
+        self.c.cookies["__Host-sid"] = "not-hex"
+        self.assertEqual(self.c.get("/").status, 303)
+
+
+class Csrf(unittest.TestCase):
+    def setUp(self):
+        self.stack = harness.shared
+        self.c = self.stack.client()
+
+    def test_login_without_token_is_403(self):
+        self.c.get("/login")
+        r = self.c.post("/login", {"email": "a@example.com", "password": "x"}, csrf=False)
+        self.assertEqual(r.status, 403)
+        self.assertEqual(harness.validate_html(r.text), "")
+
+    def test_register_with_wrong_token_is_403_and_creates_nothing(self):
+        email = harness.unique_email()
+        self.c.get("/register")
+        r = self.c.post("/register", {"email": email, "password": GOOD_PW},
+                        csrf="0" * 64)
+        self.assertEqual(r.status, 403)
+        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
+                                        % email), [["0"]])
+
+    def test_post_without_csrf_cookie_is_403(self):
+        self.c.get("/login")
+        token = self.c.csrf
+        self.c.cookies.clear()
+        r = self.c.post("/login", {"email": "a@example.com", "password": "x"}, csrf=token)
+        self.assertEqual(r.status, 403)
+
+    def test_token_of_another_browser_is_rejected(self):
+        other = self.stack.client()
+        other.get("/login")
+        self.c.get("/login")
+        r = self.c.post("/login", {"email": "a@example.com", "password": "x"},
+                        csrf=other.csrf)
+        self.assertEqual(r.status, 403)
+
+    def test_logout_needs_token(self):
+        email = harness.unique_email()
+        self.c.register(email)
+        r = self.c.post("/logout", csrf=False)
+        self.assertEqual(r.status, 403)
+        self.assertEqual(self.c.get("/").status, 200)
+
+    def test_signed_out_token_does_not_work_after_sign_in(self):
+        email = harness.unique_email()
+        self.c.get("/register")
+        anon = self.c.csrf
+        self.c.post("/register", {"email": email, "password": GOOD_PW})
+        r = self.c.post("/logout", csrf=anon)
+        self.assertEqual(r.status, 403)
+
+    def test_header_token_accepted(self):
+        email = harness.unique_email()
+        self.c.register(email)
+        self.c.get("/")
+        r = self.c.request("POST", "/logout", body="",
+                           headers={"X-CSRF-Token": self.c.csrf,
+                                    "Content-Type": "text/plain"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.c.get("/").status, 303)

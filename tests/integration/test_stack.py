@@ -1,0 +1,111 @@
+"""The stack as a whole: its own stacks, started and stopped here."""
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+import harness
+
+
+def process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone for our purposes.
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+class OwnStack(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = harness.Stack(NESTEGG_WORKERS="1", NESTEGG_THREADS="4")
+        cls.stack.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.cleanup()
+
+    def test_1_web_account_cannot_change_schema(self):
+        pw = self.stack.config("db_password")
+        self.assertTrue(pw)
+        rows = self.stack.sql("SELECT COUNT(*) FROM users", user="nestegg_web", password=pw)
+        self.assertEqual(len(rows), 1)
+        for ddl in ("CREATE TABLE x (a INT)", "DROP TABLE sessions",
+                    "ALTER TABLE users ADD COLUMN x INT", "GRANT ALL ON *.* TO nestegg_web"):
+            with self.assertRaises(RuntimeError, msg=ddl):
+                self.stack.sql(ddl, user="nestegg_web", password=pw)
+        mode = os.stat(self.stack.path("etc", "nestegg.conf")).st_mode & 0o777
+        self.assertEqual(mode, 0o600)
+
+    def test_1_mariadb_has_no_tcp_listener(self):
+        rows = self.stack.sql("SELECT @@skip_networking, @@socket")
+        self.assertEqual(rows[0][0], "1")
+        self.assertEqual(rows[0][1], self.stack.path("run", "mariadb.sock"))
+
+    def test_2_recovers_after_mariadb_restart(self):
+        c = self.stack.client()
+        email = harness.unique_email("restart")
+        self.assertEqual(c.register(email).status, 303)
+        self.assertEqual(c.get("/").status, 200)
+        workers = self.stack.pid("web-1")
+        db = self.stack.pid("mariadb")
+        os.kill(db, signal.SIGTERM)
+        for _ in range(600):
+            if not process_alive(db):
+                break
+            time.sleep(0.1)
+        self.assertFalse(process_alive(db))
+        r = c.get("/")
+        self.assertEqual(r.status, 503)
+        self.assertEqual(harness.validate_html(r.text), "")
+        self.assertIn("briefly unavailable", harness.page_text(r.text))
+        self.stack.start()
+        self.assertNotEqual(self.stack.pid("mariadb"), db)
+        self.assertEqual(self.stack.pid("web-1"), workers)   # workers not restarted
+        # Every thread of the worker reconnects by itself.
+        for _ in range(12):
+            r = c.get("/")
+            self.assertEqual(r.status, 200)
+            self.assertIn(email, r.text)
+
+    def test_3_second_start_keeps_data_and_stop_leaves_nothing(self):
+        c = self.stack.client()
+        email = harness.unique_email("keep")
+        self.assertEqual(c.register(email).status, 303)
+        pids = {k: v for k, v in self.stack.pids().items() if v}
+        self.assertIn("mariadb", pids)
+        self.assertIn("nginx", pids)
+        self.assertIn("web-1", pids)
+        r = self.stack.stop()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for name, pid in pids.items():
+            self.assertFalse(process_alive(pid), name)
+        self.assertEqual(self.stack.pids(), {})
+        with open(self.stack.path("log", "web.log")) as f:
+            self.assertIn("stopped", f.read())     # clean exit on SIGTERM
+        self.stack.start()
+        self.assertEqual(self.stack.client().login(email).status, 303)
+
+
+class SideBySide(unittest.TestCase):
+    def test_two_stacks_run_side_by_side(self):
+        a = harness.Stack(NESTEGG_WORKERS="1", NESTEGG_THREADS="2")
+        b = harness.Stack(NESTEGG_WORKERS="1", NESTEGG_THREADS="2")
+        try:
+            a.start()
+            b.start()
+            email = harness.unique_email("side")
+            self.assertEqual(a.client().register(email).status, 303)
+            self.assertEqual(b.client().login(email).status, 422)
+            self.assertEqual(b.client().register(email).status, 303)
+            a.stop()
+            self.assertEqual(b.client().login(email).status, 303)
+        finally:
+            a.cleanup()
+            b.cleanup()

@@ -1,0 +1,87 @@
+"""Sign-in throttling per account and per address, and nginx's limit."""
+import concurrent.futures
+import unittest
+
+import harness
+
+GOOD_PW = "correct horse battery"
+
+
+class Throttle(unittest.TestCase):
+    def setUp(self):
+        self.stack = harness.shared
+        self.email = harness.unique_email("throttle")
+        self.assertEqual(self.stack.client().register(self.email).status, 303)
+
+    def fail_times(self, client, n, email=None):
+        client.get("/login")
+        for _ in range(n):
+            r = client.post("/login", {"email": email or self.email,
+                                       "password": "wrong password"})
+            self.assertEqual(r.status, 422)
+
+    def test_five_failures_then_account_waits(self):
+        c = self.stack.client()
+        self.fail_times(c, 5)
+        r = c.post("/login", {"email": self.email, "password": GOOD_PW})
+        self.assertEqual(r.status, 429)
+        self.assertIn("Try again in", harness.page_text(r.text))
+        self.assertGreater(int(r.header("retry-after")), 0)
+        self.assertNotIn("__Host-sid", c.cookies)
+        # Per account: another address is slowed too.
+        other = self.stack.client()
+        self.assertEqual(other.login(self.email).status, 429)
+
+    def test_four_failures_still_allowed(self):
+        c = self.stack.client()
+        self.fail_times(c, 4)
+        self.assertEqual(c.post("/login", {"email": self.email,
+                                           "password": GOOD_PW}).status, 303)
+
+    def test_success_resets_account_count(self):
+        c = self.stack.client()
+        self.fail_times(c, 4)
+        self.assertEqual(c.post("/login", {"email": self.email,
+                                           "password": GOOD_PW}).status, 303)
+        c2 = self.stack.client()
+        self.fail_times(c2, 4)
+        self.assertEqual(c2.post("/login", {"email": self.email,
+                                            "password": GOOD_PW}).status, 303)
+
+    def test_delay_grows(self):
+        c = self.stack.client()
+        self.fail_times(c, 5)
+        first = int(c.post("/login", {"email": self.email, "password": GOOD_PW})
+                    .header("retry-after"))
+        # Let the wait pass by ageing the failure, then fail once more.
+        self.stack.sql("UPDATE login_failures SET last_failure_at = NOW() - "
+                       "INTERVAL 1 HOUR WHERE subject IN ('%s', '%s')"
+                       % (self.email, c.address))
+        r = c.post("/login", {"email": self.email, "password": "wrong password"})
+        self.assertEqual(r.status, 422)
+        second = int(c.post("/login", {"email": self.email, "password": GOOD_PW})
+                     .header("retry-after"))
+        self.assertGreater(second, first)
+
+    def test_per_address(self):
+        c = self.stack.client()
+        for i in range(5):
+            self.fail_times(c, 1, email="nobody%d-%s" % (i, self.email))
+        r = c.post("/login", {"email": self.email, "password": GOOD_PW})
+        self.assertEqual(r.status, 429)
+        # The account itself is fine from elsewhere.
+        self.assertEqual(self.stack.client().login(self.email).status, 303)
+
+    def test_nginx_limits_bursts_on_login(self):
+        c = self.stack.client()
+        statuses = []
+
+        def hit(_):
+            cl = harness.Client(self.stack, address=c.address)
+            return cl.get("/login").status
+
+        with concurrent.futures.ThreadPoolExecutor(8) as ex:
+            statuses = list(ex.map(hit, range(60)))
+        self.assertIn(429, statuses)
+        self.assertIn(200, statuses)
+        self.assertEqual(set(statuses), {200, 429})
