@@ -7,7 +7,17 @@ set -eu
 PACKAGES="gcc make libc6-dev libfcgi-dev libmariadb-dev clearsilver-dev
 libcrypt-dev libssl-dev zlib1g-dev libcmocka-dev libcurl4-openssl-dev
 libjson-c-dev mariadb-server-core mariadb-client-core nginx-light openssl
-tidy wrk curl python3 ca-certificates"
+tidy wrk curl python3 ca-certificates chromium"
+# Node.js runs the browser tests; any Node.js 18+ will do.
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+
+# e2e_modules: the browser tests' npm packages, from the lock file.
+e2e_modules() {
+	[ -d "$ROOT/tests/e2e/node_modules/playwright-core" ] && return 0
+	echo "Installing the browser tests' npm packages"
+	(cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --silent)
+}
 
 missing=""
 for p in $PACKAGES; do
@@ -17,7 +27,10 @@ for p in $PACKAGES; do
 	*) missing="$missing $p" ;;
 	esac
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	e2e_modules
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "nestegg needs these Debian packages:$missing" >&2
@@ -36,9 +49,10 @@ if [ ! -e "$policy" ]; then
 	chmod 755 "$policy"
 	added_policy=1
 fi
-cleanup() { [ "$added_policy" -eq 1 ] && rm -f "$policy"; }
+cleanup() { if [ "$added_policy" -eq 1 ]; then rm -f "$policy"; fi; }
 trap cleanup EXIT
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+e2e_modules

@@ -44,5 +44,16 @@ if [ "$what" = all ]; then
 	failed=$((failed + f))
 fi
 
+if [ "$what" = all ]; then
+	out=$(cd "$ROOT/tests/e2e" && node --test --test-reporter=tap 2>&1)
+	p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' <<<"$out")
+	f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' <<<"$out")
+	[ -n "$p" ] || { p=0; f=1; }
+	[ "$f" -gt 0 ] && echo "$out"
+	echo "e2e: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -61,8 +61,25 @@ class Stack:
         return self.script("stop", check=False)
 
     def cleanup(self):
+        """Stops the stack and removes its files; raises if a sanitizer
+        (make test SAN=1) reported anything in the workers' log."""
         self.stop()
+        reports = self.sanitizer_reports()
         shutil.rmtree(self.dir, ignore_errors=True)
+        if reports:
+            raise AssertionError("sanitizer reports:\n" + "\n".join(reports))
+
+    def sanitizer_reports(self):
+        out = []
+        try:
+            with open(self.path("log", "web.log"), errors="replace") as f:
+                for line in f:
+                    if ("AddressSanitizer" in line or "runtime error:" in line
+                            or "LeakSanitizer" in line):
+                        out.append(line.rstrip())
+        except OSError:
+            pass
+        return out
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)

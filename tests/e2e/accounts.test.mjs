@@ -1,0 +1,79 @@
+// Registration, sign-out and sign-in in a real browser, on a phone-sized
+// and a desktop-sized screen.  Screenshots go to tests/e2e/out/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { startStack, chromiumArgs, ROOT } from "./stack.mjs";
+
+const OUT = join(ROOT, "tests", "e2e", "out");
+let stack, browser;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  stack = await startStack();
+  // Playwright gives each launch a fresh, empty profile directory.
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: chromiumArgs,
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (stack) stack.stop();
+});
+
+async function newPage(viewport) {
+  const context = await browser.newContext({ viewport, ignoreHTTPSErrors: true });
+  return context.newPage();
+}
+
+const email = `e2e${process.pid}@example.com`;
+const password = "correct horse battery";
+
+test("register, sign out and sign in on a phone", async () => {
+  const page = await newPage({ width: 360, height: 740 });
+  await page.goto(stack.url + "/");
+  assert.match(page.url(), /\/login$/);
+  await page.click("text=Create an account");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(stack.url + "/");
+  assert.match(await page.textContent("main"), /No portfolios yet/);
+  assert.equal(await page.textContent(".who"), email);
+  // Nothing wider than the phone's screen.
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `page is ${width}px wide`);
+  await page.screenshot({ path: join(OUT, "dashboard-phone.png"), fullPage: true });
+
+  await page.click("text=Sign out");
+  await page.waitForURL(stack.url + "/login");
+  await page.goto(stack.url + "/");
+  assert.match(page.url(), /\/login$/);
+
+  await page.fill("#email", email);
+  await page.fill("#password", "not the password");
+  await page.click("button[type=submit]");
+  assert.match(await page.textContent("p.error"), /do not match an account/);
+  await page.screenshot({ path: join(OUT, "login-error-phone.png"), fullPage: true });
+
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(stack.url + "/");
+  assert.match(await page.textContent("main"), /No portfolios yet/);
+});
+
+test("field errors on the registration form, desktop", async () => {
+  const page = await newPage({ width: 1280, height: 800 });
+  await page.goto(stack.url + "/register");
+  await page.fill("#email", "nonsense");
+  await page.fill("#password", "short");
+  await page.click("button[type=submit]");
+  assert.match(await page.textContent("#email-error"), /email address like/);
+  assert.match(await page.textContent("#password-error"), /at least 10/);
+  assert.equal(await page.inputValue("#email"), "nonsense");
+  await page.screenshot({ path: join(OUT, "register-errors-desktop.png") });
+});

@@ -1,0 +1,48 @@
+// A private nestegg stack for browser tests: scripts/stack.sh in a
+// temporary directory on free ports, like the integration harness.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+export async function startStack() {
+  const dir = mkdtempSync(join(tmpdir(), "nestegg-e2e-"));
+  const env = {
+    ...process.env,
+    NESTEGG_VAR: dir,
+    NESTEGG_HTTPS_PORT: String(await freePort()),
+    NESTEGG_HTTP_PORT: String(await freePort()),
+    NESTEGG_WORKERS: "1",
+    NESTEGG_THREADS: "4",
+  };
+  const run = (cmd) =>
+    execFileSync(join(ROOT, "scripts", "stack.sh"), [cmd], { env, stdio: "pipe" });
+  run("start");
+  return {
+    url: `https://127.0.0.1:${env.NESTEGG_HTTPS_PORT}`,
+    stop() {
+      try { run("stop"); } finally { rmSync(dir, { recursive: true, force: true }); }
+    },
+  };
+}
+
+export const chromiumArgs = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+  "--disable-background-networking", "--disable-component-update",
+  "--no-first-run", "--disable-sync",
+];
