@@ -1,0 +1,366 @@
+/*
+ * ledger.c - positions from transactions (see ledger.h).
+ */
+#include "ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const tx_type_names[TX__MAX] = {
+	"buy", "sell", "dividend", "interest", "fee", "tax", "split",
+	"deposit", "withdrawal", "transfer_in", "transfer_out",
+};
+
+int
+tx_type_parse(const char *s)
+{
+	for (int i = 0; i < TX__MAX; i++)
+		if (strcasecmp(s, tx_type_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+dec
+ledger_gross(const struct tx *t)
+{
+	char major[4];
+	dec factor;
+
+	if (currency_major(t->currency, major, &factor) != 0)
+		return DEC_NAN;
+	return dec_mul(dec_mul(t->quantity, t->price), factor);
+}
+
+/* v, in t's currency as entered (pence for GBp), in the major unit. */
+static dec
+major(const struct tx *t, dec v)
+{
+	char cur[4];
+	dec factor;
+
+	if (currency_major(t->currency, cur, &factor) != 0)
+		return DEC_NAN;
+	return dec_mul(v, factor);
+}
+
+/* v, in the major unit of t's currency, in the base currency. */
+static dec
+base(const struct tx *t, dec v)
+{
+	return dec_mul(v, t->fx_rate);
+}
+
+static dec
+fee_of(const struct tx *t)
+{
+	return (t->has & TXF_FEE) ? major(t, t->fee) : DEC_ZERO;
+}
+
+static dec
+amount_of(const struct tx *t)
+{
+	return major(t, t->amount);
+}
+
+const char *
+tx_check(struct tx *t, const char **field)
+{
+	int trade = t->type == TX_BUY || t->type == TX_SELL ||
+	    t->type == TX_TRANSFER_IN || t->type == TX_TRANSFER_OUT;
+	char major[4];
+	dec f;
+
+	if (t->type < 0 || t->type >= TX__MAX)
+		return *field = "type", "Choose a transaction type.";
+	if (currency_major(t->currency, major, &f) != 0)
+		return *field = "currency", "Enter a currency code like USD.";
+	if ((t->has & TXF_FX) && dec_sign(t->fx_rate) <= 0)
+		return *field = "fx_rate", "The exchange rate must be above 0.";
+	if (!(t->has & TXF_FX))
+		t->fx_rate = DEC_ONE;
+	if ((t->has & TXF_FEE) && dec_sign(t->fee) < 0)
+		return *field = "fee", "A fee cannot be negative.";
+	if ((t->has & TXF_AMOUNT) && dec_sign(t->amount) < 0)
+		return *field = "amount", "Enter the amount as a positive "
+		    "number.";
+	if (trade || t->type == TX_SPLIT || t->type == TX_DIVIDEND) {
+		if (t->instrument == 0)
+			return *field = "symbol", "This type needs a symbol.";
+	}
+	if ((t->type == TX_DEPOSIT || t->type == TX_WITHDRAWAL) &&
+	    t->instrument != 0)
+		return *field = "symbol", "Deposits and withdrawals have no "
+		    "symbol.";
+	if (trade) {
+		if (!(t->has & TXF_QUANTITY) || dec_sign(t->quantity) <= 0)
+			return *field = "quantity", "Enter a quantity above 0.";
+		if (!(t->has & TXF_PRICE) || dec_sign(t->price) < 0)
+			return *field = "price", "Enter the price per unit.";
+		if (dec_bad(ledger_gross(t)))
+			return *field = "quantity", "The amount is too large.";
+		return NULL;
+	}
+	switch (t->type) {
+	case TX_SPLIT:
+		if (!(t->has & TXF_QUANTITY) || dec_sign(t->quantity) <= 0)
+			return *field = "quantity", "Enter the split ratio: new "
+			    "shares per old share (2 for two-for-one).";
+		return NULL;
+	case TX_DIVIDEND:
+		if (!(t->has & TXF_AMOUNT)) {
+			if (!(t->has & TXF_QUANTITY) || !(t->has & TXF_PRICE))
+				return *field = "amount", "Enter the amount, "
+				    "or quantity and dividend per share.";
+			if (dec_sign(t->quantity) <= 0 ||
+			    dec_sign(t->price) < 0)
+				return *field = "quantity", "Enter a quantity "
+				    "and a dividend per share above 0.";
+			t->amount = dec_mul(t->quantity, t->price);
+			t->has |= TXF_AMOUNT;
+		}
+		if (dec_bad(t->amount))
+			return *field = "amount", "The amount is too large.";
+		return NULL;
+	default:
+		if (!(t->has & TXF_AMOUNT))
+			return *field = "amount", "Enter the amount.";
+		return NULL;
+	}
+}
+
+struct lots {
+	struct { dec qty, cost; } *v;
+	size_t head, n, cap;
+};
+
+static int
+lots_push(struct lots *l, dec qty, dec cost)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *v = realloc(l->v, cap * sizeof(*l->v));
+
+		if (v == NULL)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].qty = qty;
+	l->v[l->n].cost = cost;
+	l->n++;
+	return 0;
+}
+
+/* Takes qty out of the position; returns the cost basis that leaves. */
+static dec
+take(struct position *p, struct lots *l, enum cost_method m, dec qty)
+{
+	dec out = DEC_ZERO;
+
+	if (dec_cmp(qty, p->quantity) == 0) {
+		/* Everything: exactly the remaining cost, no rounding. */
+		out = p->cost;
+		l->head = l->n;
+	} else if (m == COST_AVERAGE) {
+		out = dec_div(dec_mul(p->cost, qty), p->quantity);
+	} else {
+		dec left = qty;
+
+		while (dec_sign(left) > 0 && l->head < l->n) {
+			dec lq = l->v[l->head].qty, lc = l->v[l->head].cost;
+
+			if (dec_cmp(lq, left) <= 0) {
+				out = dec_add(out, lc);
+				left = dec_sub(left, lq);
+				l->head++;
+			} else {
+				dec part = dec_div(dec_mul(lc, left), lq);
+
+				out = dec_add(out, part);
+				l->v[l->head].qty = dec_sub(lq, left);
+				l->v[l->head].cost = dec_sub(lc, part);
+				left = DEC_ZERO;
+			}
+		}
+	}
+	p->quantity = dec_sub(p->quantity, qty);
+	p->cost = dec_sub(p->cost, out);
+	if (dec_is_zero(p->quantity))
+		p->cost = DEC_ZERO;
+	return out;
+}
+
+int
+ledger_position(const struct tx *txs, size_t n, enum cost_method m,
+    struct position *p, size_t *bad, char *msg, size_t msglen)
+{
+	struct lots l = { NULL, 0, 0, 0 };
+	int rc = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct tx *t = &txs[i];
+		dec fee = base(t, fee_of(t)), cost, got;
+		char q[DEC_BUFSZ], h[DEC_BUFSZ];
+
+		switch (t->type) {
+		case TX_BUY:
+		case TX_TRANSFER_IN:
+			cost = dec_add(base(t, ledger_gross(t)), fee);
+			p->quantity = dec_add(p->quantity, t->quantity);
+			p->cost = dec_add(p->cost, cost);
+			p->fees = dec_add(p->fees, fee);
+			if (m == COST_FIFO && lots_push(&l, t->quantity, cost))
+				rc = -1;
+			break;
+		case TX_SELL:
+		case TX_TRANSFER_OUT:
+			if (dec_cmp(t->quantity, p->quantity) > 0) {
+				snprintf(msg, msglen, "On %s this %s %s, but "
+				    "only %s %s held then.", t->date,
+				    t->type == TX_SELL ? "sells" :
+				    "transfers out",
+				    dec_format(t->quantity, -1, q),
+				    dec_format(p->quantity, -1, h),
+				    dec_cmp(p->quantity, DEC_ONE) == 0 ?
+				    "was" : "were");
+				*bad = i;
+				rc = -1;
+				break;
+			}
+			cost = take(p, &l, m, t->quantity);
+			p->fees = dec_add(p->fees, fee);
+			if (t->type == TX_SELL) {
+				got = dec_sub(base(t, ledger_gross(t)), fee);
+				p->realized = dec_add(p->realized,
+				    dec_sub(got, cost));
+			} else
+				p->charges = dec_add(p->charges, fee);
+			break;
+		case TX_SPLIT:
+			p->quantity = dec_mul(p->quantity, t->quantity);
+			for (size_t k = l.head; k < l.n; k++)
+				l.v[k].qty = dec_mul(l.v[k].qty, t->quantity);
+			break;
+		case TX_DIVIDEND:
+		case TX_INTEREST:
+			p->income = dec_add(p->income, base(t, amount_of(t)));
+			p->fees = dec_add(p->fees, fee);
+			p->charges = dec_add(p->charges, fee);
+			break;
+		case TX_FEE:
+			p->fees = dec_add(p->fees, base(t, amount_of(t)));
+			p->charges = dec_add(p->charges, base(t, amount_of(t)));
+			break;
+		case TX_TAX:
+			p->taxes = dec_add(p->taxes, base(t, amount_of(t)));
+			break;
+		default:
+			break;
+		}
+	}
+	free(l.v);
+	if (rc == 0 && (dec_bad(p->quantity) || dec_bad(p->cost) ||
+	    dec_bad(p->realized) || dec_bad(p->income) ||
+	    dec_bad(p->fees) || dec_bad(p->taxes) || dec_bad(p->charges))) {
+		snprintf(msg, msglen, "The amounts are too large to add up.");
+		*bad = n ? n - 1 : 0;
+		rc = -1;
+	}
+	return rc;
+}
+
+dec
+ledger_cash(const struct tx *t, char cur[4])
+{
+	dec fee = fee_of(t), f;
+
+	if (currency_major(t->currency, cur, &f) != 0)
+		return DEC_NAN;
+	switch (t->type) {
+	case TX_DEPOSIT:
+	case TX_INTEREST:
+		return amount_of(t);
+	case TX_WITHDRAWAL:
+	case TX_FEE:
+	case TX_TAX:
+		return dec_neg(amount_of(t));
+	case TX_BUY:
+		return dec_neg(dec_add(ledger_gross(t), fee));
+	case TX_SELL:
+		return dec_sub(ledger_gross(t), fee);
+	case TX_DIVIDEND:
+		return dec_sub(amount_of(t), fee);
+	case TX_TRANSFER_IN:
+	case TX_TRANSFER_OUT:
+		return dec_neg(fee);
+	default:
+		return DEC_ZERO;
+	}
+}
+
+void
+ledger_flows(const struct tx *t, dec *income, dec *fees, dec *taxes)
+{
+	*income = *fees = *taxes = DEC_ZERO;
+	if (t->instrument != 0)
+		return;
+	if (t->type == TX_INTEREST)
+		*income = base(t, amount_of(t));
+	else if (t->type == TX_FEE)
+		*fees = base(t, amount_of(t));
+	else if (t->type == TX_TAX)
+		*taxes = base(t, amount_of(t));
+}
+
+static int
+valid_ymd(int y, int m, int d)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
+const char *
+ledger_date(const char *in, char out[11])
+{
+	int a, b, c, n = 0;
+	size_t len = strlen(in);
+	int y = 0, m = 0, d = 0;
+
+	if (sscanf(in, "%4d-%2d-%2d%n", &a, &b, &c, &n) == 3 && n == 10 &&
+	    (len == 10 || in[10] == 'T' || in[10] == ' ')) {
+		y = a, m = b, d = c;
+	} else if (sscanf(in, "%4d/%2d/%2d%n", &a, &b, &c, &n) == 3 &&
+	    n == (int)len && n == 10) {
+		y = a, m = b, d = c;
+	} else if (sscanf(in, "%2d.%2d.%4d%n", &a, &b, &c, &n) == 3 &&
+	    n == (int)len) {
+		y = c, m = b, d = a;
+	} else if (len == 8 && strspn(in, "0123456789") == 8) {
+		sscanf(in, "%4d%2d%2d", &y, &m, &d);
+	} else if (sscanf(in, "%2d/%2d/%4d%n", &a, &b, &c, &n) == 3 &&
+	    n == (int)len) {
+		int dm = valid_ymd(c, b, a), md = valid_ymd(c, a, b);
+
+		if (dm && md && a != b)
+			return "This date could be day/month or month/day; "
+			    "write it as YYYY-MM-DD.";
+		y = c;
+		if (dm)
+			m = b, d = a;
+		else
+			m = a, d = b;
+	} else
+		return "Enter the date as YYYY-MM-DD.";
+	if (!valid_ymd(y, m, d))
+		return "That date does not exist.";
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return NULL;
+}

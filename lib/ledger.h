@@ -1,0 +1,99 @@
+/*
+ * ledger.h - transactions and the positions derived from them.  Pure
+ * code: no database, no I/O.
+ *
+ * All amounts are exact decimals (money.h).  A transaction's price, fee
+ * and amount are in its currency as entered: pence for GBp.  They are
+ * turned into the major currency (GBP), and by fx_rate (units of the
+ * portfolio's base currency per unit of the major currency) into base.
+ * Positions are kept in the base currency at the rates of their trades.
+ */
+#ifndef NESTEGG_LEDGER_H
+#define NESTEGG_LEDGER_H
+
+#include <stddef.h>
+
+#include "money.h"
+
+enum tx_type {
+	TX_BUY, TX_SELL, TX_DIVIDEND, TX_INTEREST, TX_FEE, TX_TAX, TX_SPLIT,
+	TX_DEPOSIT, TX_WITHDRAWAL, TX_TRANSFER_IN, TX_TRANSFER_OUT,
+	TX__MAX
+};
+
+/* "buy", "sell", ... indexed by enum tx_type. */
+extern const char *const tx_type_names[TX__MAX];
+
+/* The type named s (case-insensitive), or -1. */
+int tx_type_parse(const char *s);
+
+/* Which optional fields a transaction carries. */
+#define TXF_QUANTITY	(1u << 0)
+#define TXF_PRICE	(1u << 1)
+#define TXF_FEE		(1u << 2)
+#define TXF_AMOUNT	(1u << 3)
+#define TXF_FX		(1u << 4)
+
+struct tx {
+	long long id;
+	char date[11];		/* YYYY-MM-DD */
+	enum tx_type type;
+	long long instrument;	/* 0: none (cash-only) */
+	unsigned has;		/* TXF_* */
+	dec quantity, price, fee, amount;
+	char currency[4];	/* as entered: may be a minor unit (GBp) */
+	dec fx_rate;		/* base per major unit; 1 in the base */
+};
+
+enum cost_method { COST_FIFO, COST_AVERAGE };
+
+/* One instrument's position in one portfolio, in base currency. */
+struct position {
+	dec quantity;
+	dec cost;		/* cost basis of the shares held, fees included */
+	dec realized;		/* proceeds less fees less cost of shares sold */
+	dec income;		/* dividends and interest */
+	dec fees;		/* every fee paid (trades included) */
+	dec taxes;		/* taxes (withholding) */
+	dec charges;		/* fees not already in cost or realized */
+};
+
+/*
+ * Checks a transaction's fields for its type and fills derived ones
+ * (a dividend's amount from quantity x price).  Returns NULL when it is
+ * complete and consistent, else a message, with *field naming the field
+ * at fault ("quantity", "symbol", ...).
+ */
+const char *tx_check(struct tx *t, const char **field);
+
+/* quantity x price in the major currency of t's currency. */
+dec ledger_gross(const struct tx *t);
+
+/*
+ * Derives the position of one instrument from its transactions, in date
+ * order (then id), all of the same instrument.  Returns 0, or -1 when a
+ * transaction sells or transfers out more than is held at that point:
+ * then *bad is its index and msg (msglen bytes) says what is wrong.
+ */
+int ledger_position(const struct tx *txs, size_t n, enum cost_method m,
+    struct position *out, size_t *bad, char *msg, size_t msglen);
+
+/*
+ * What one transaction does to cash, in its major currency (cur): money
+ * in is positive.  Splits and transfers of shares do nothing (0).
+ */
+dec ledger_cash(const struct tx *t, char cur[4]);
+
+/*
+ * Income, fees and taxes (base currency) of a transaction that has no
+ * instrument; zero for those that have one (they are in the position).
+ */
+void ledger_flows(const struct tx *t, dec *income, dec *fees, dec *taxes);
+
+/* Parses a date in a common form into YYYY-MM-DD: 2024-03-15,
+ * 2024-03-15T10:00:00Z, 2024/03/15, 15.03.2024, 20240315, and
+ * 15/03/2024 or 03/15/2024 when only one reading is a valid date.
+ * Returns NULL, or a message. */
+const char *ledger_date(const char *in, char out[11]);
+
+#endif

@@ -1,0 +1,330 @@
+/*
+ * money.c - exact decimal arithmetic (see money.h).
+ */
+#include "money.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define SCALE ((__int128)1000000000000LL)	/* 10^12 */
+#define I128_MAX ((__int128)(((unsigned __int128)1 << 127) - 1))
+#define I128_MIN (-I128_MAX - 1)
+
+const dec DEC_ZERO = { 0 };
+const dec DEC_ONE = { SCALE };
+const dec DEC_NAN = { I128_MIN };
+
+static dec
+mk(__int128 v)
+{
+	dec d;
+
+	d.v = v;
+	return d;
+}
+
+int
+dec_bad(dec a)
+{
+	return a.v == I128_MIN;
+}
+
+int
+dec_parsen(const char *s, size_t len, dec *out)
+{
+	__int128 v = 0;
+	size_t i = 0;
+	int neg = 0, digits = 0, places = 0, dot = 0;
+
+	if (len > 0 && (s[0] == '-' || s[0] == '+')) {
+		neg = s[0] == '-';
+		i++;
+	}
+	for (; i < len; i++) {
+		char c = s[i];
+
+		if (c == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (c < '0' || c > '9')
+			return -1;
+		if (dot && ++places > DEC_PLACES)
+			return -1;
+		if (v > (I128_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (c - '0');
+		digits++;
+	}
+	if (digits == 0)
+		return -1;
+	for (; places < DEC_PLACES; places++) {
+		if (v > I128_MAX / 10)
+			return -1;
+		v *= 10;
+	}
+	if (v >= I128_MAX / 1000)	/* keep head room for sums */
+		return -1;
+	out->v = neg ? -v : v;
+	return 0;
+}
+
+int
+dec_parse(const char *s, dec *out)
+{
+	return dec_parsen(s, strlen(s), out);
+}
+
+dec
+dec_from_int(long long n)
+{
+	return mk((__int128)n * SCALE);
+}
+
+dec
+dec_add(dec a, dec b)
+{
+	__int128 r;
+
+	if (dec_bad(a) || dec_bad(b) || __builtin_add_overflow(a.v, b.v, &r) ||
+	    r == I128_MIN)
+		return DEC_NAN;
+	return mk(r);
+}
+
+dec
+dec_neg(dec a)
+{
+	return dec_bad(a) ? DEC_NAN : mk(-a.v);
+}
+
+dec
+dec_sub(dec a, dec b)
+{
+	return dec_add(a, dec_neg(b));
+}
+
+dec
+dec_abs(dec a)
+{
+	return a.v < 0 ? dec_neg(a) : a;
+}
+
+/* Divides n by d (d > 0) rounding half-even. */
+static __int128
+div_round(__int128 n, __int128 d)
+{
+	__int128 q = n / d, r = n % d;
+	__int128 twice;
+
+	if (r < 0)
+		r = -r;
+	twice = r * 2;		/* r < d, so no overflow while d < 2^126 */
+	if (twice > d || (twice == d && (q & 1)))
+		q += n < 0 ? -1 : 1;
+	return q;
+}
+
+dec
+dec_mul(dec a, dec b)
+{
+	__int128 ah, al, bh, bl, t, r = 0;
+	int neg;
+
+	if (dec_bad(a) || dec_bad(b))
+		return DEC_NAN;
+	neg = (a.v < 0) != (b.v < 0);
+	if (a.v < 0)
+		a.v = -a.v;
+	if (b.v < 0)
+		b.v = -b.v;
+	/* a*b/S = ah*bh*S + ah*bl + al*bh + al*bl/S */
+	ah = a.v / SCALE, al = a.v % SCALE;
+	bh = b.v / SCALE, bl = b.v % SCALE;
+	if (__builtin_mul_overflow(ah, bh, &t) ||
+	    __builtin_mul_overflow(t, SCALE, &t) ||
+	    __builtin_add_overflow(r, t, &r) ||
+	    __builtin_mul_overflow(ah, bl, &t) ||
+	    __builtin_add_overflow(r, t, &r) ||
+	    __builtin_mul_overflow(al, bh, &t) ||
+	    __builtin_add_overflow(r, t, &r))
+		return DEC_NAN;
+	t = al * bl;		/* < 10^24 */
+	{
+		__int128 q = t / SCALE, rem = t % SCALE;
+
+		if (rem * 2 > SCALE || (rem * 2 == SCALE && ((r + q) & 1)))
+			q++;
+		if (__builtin_add_overflow(r, q, &r))
+			return DEC_NAN;
+	}
+	return mk(neg ? -r : r);
+}
+
+dec
+dec_div(dec a, dec b)
+{
+	__int128 n, d, q, r;
+	int neg;
+
+	if (dec_bad(a) || dec_bad(b) || b.v == 0)
+		return DEC_NAN;
+	neg = (a.v < 0) != (b.v < 0);
+	n = a.v < 0 ? -a.v : a.v;
+	d = b.v < 0 ? -b.v : b.v;
+	/* Long division: the integer part, then twelve decimals. */
+	q = n / d;
+	r = n % d;
+	for (int i = 0; i < DEC_PLACES; i++) {
+		if (q > I128_MAX / 10)
+			return DEC_NAN;
+		if (r > I128_MAX / 10) {
+			/* Only for divisors beyond 10^25: shift both. */
+			return DEC_NAN;
+		}
+		r *= 10;
+		q = q * 10 + r / d;
+		r %= d;
+	}
+	if (r > d - r || (r == d - r && (q & 1)))
+		q++;
+	return mk(neg ? -q : q);
+}
+
+dec
+dec_round(dec a, int places)
+{
+	__int128 unit = 1;
+
+	if (dec_bad(a))
+		return a;
+	if (places < 0)
+		places = 0;
+	for (int i = places; i < DEC_PLACES; i++)
+		unit *= 10;
+	return mk(div_round(a.v, unit) * unit);
+}
+
+int
+dec_cmp(dec a, dec b)
+{
+	return a.v < b.v ? -1 : a.v > b.v;
+}
+
+int
+dec_is_zero(dec a)
+{
+	return a.v == 0;
+}
+
+int
+dec_sign(dec a)
+{
+	return a.v < 0 ? -1 : a.v > 0;
+}
+
+static char *
+format(dec d, int places, char *buf, int group)
+{
+	char digits[64];
+	size_t n = 0, intlen, o = 0;
+	__int128 v;
+	int neg;
+
+	if (dec_bad(d)) {
+		strcpy(buf, "NaN");
+		return buf;
+	}
+	if (places > DEC_PLACES)
+		places = DEC_PLACES;
+	if (places >= 0)
+		d = dec_round(d, places);
+	neg = d.v < 0;
+	v = neg ? -d.v : d.v;
+	do {
+		digits[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v > 0);
+	while (n <= DEC_PLACES)
+		digits[n++] = '0';
+	/* digits[] is reversed: [0..11] decimals, the rest the integer. */
+	if (places < 0) {
+		places = DEC_PLACES;
+		while (places > 0 && digits[DEC_PLACES - places] == '0')
+			places--;
+	}
+	intlen = n - DEC_PLACES;
+	if (neg && (d.v != 0))
+		buf[o++] = '-';
+	for (size_t i = 0; i < intlen; i++) {
+		buf[o++] = digits[n - 1 - i];
+		if (group && (intlen - 1 - i) % 3 == 0 && i + 1 < intlen)
+			buf[o++] = ',';
+	}
+	if (places > 0) {
+		buf[o++] = '.';
+		for (int i = 0; i < places; i++)
+			buf[o++] = digits[DEC_PLACES - 1 - i];
+	}
+	buf[o] = '\0';
+	if (neg && strspn(buf + 1, "0.,") == strlen(buf + 1))
+		memmove(buf, buf + 1, o);	/* no "-0.00" */
+	return buf;
+}
+
+char *
+dec_format(dec d, int places, char *buf)
+{
+	return format(d, places, buf, 0);
+}
+
+char *
+dec_format_grouped(dec d, int places, char *buf)
+{
+	return format(d, places, buf, 1);
+}
+
+int
+currency_valid(const char *c)
+{
+	return c != NULL && strlen(c) == 3 && c[0] >= 'A' && c[0] <= 'Z' &&
+	    c[1] >= 'A' && c[1] <= 'Z' && c[2] >= 'A' && c[2] <= 'Z';
+}
+
+int
+currency_major(const char *code, char major[4], dec *factor)
+{
+	static const struct { const char *minor, *major; } minors[] = {
+		{ "GBp", "GBP" }, { "GBX", "GBP" }, { "ZAc", "ZAR" },
+		{ "ZAC", "ZAR" }, { "ILA", "ILS" },
+	};
+
+	if (code == NULL || strlen(code) != 3)
+		return -1;
+	for (size_t i = 0; i < sizeof(minors) / sizeof(minors[0]); i++)
+		if (strcmp(code, minors[i].minor) == 0) {
+			strcpy(major, minors[i].major);
+			*factor = mk(SCALE / 100);
+			return 0;
+		}
+	if (!currency_valid(code))
+		return -1;
+	strcpy(major, code);
+	*factor = DEC_ONE;
+	return 0;
+}
+
+int
+currency_places(const char *code)
+{
+	static const struct { const char *code; int places; } t[] = {
+		{ "JPY", 0 }, { "KRW", 0 }, { "CLP", 0 }, { "ISK", 0 },
+		{ "VND", 0 }, { "HUF", 2 }, { "KWD", 3 }, { "BHD", 3 },
+		{ "OMR", 3 }, { "JOD", 3 }, { "TND", 3 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (code && strcmp(code, t[i].code) == 0)
+			return t[i].places;
+	return 2;
+}
