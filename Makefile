@@ -30,7 +30,7 @@ CPPFLAGS = -D_GNU_SOURCE -DNESTEGG_HOME='"$(CURDIR)"' -Ilib -Icgi-bin \
 LDFLAGS = $(SANFLAGS)
 LIBS_DB = -lmariadb -lcrypt -lcrypto -lpthread
 LIBS_CS = -lneo_cgi -lneo_cs -lneo_utl -lz
-LIBS_WEB = -lfcgi $(LIBS_CS) $(LIBS_DB)
+LIBS_WEB = -lfcgi -ljson-c $(LIBS_CS) $(LIBS_DB)
 
 LIB_SRC = $(wildcard lib/*.c)
 WEB_SRC = $(wildcard cgi-bin/*.c cgi-bin/pages/*.c)

@@ -288,7 +288,7 @@ route_and_run(struct req *r)
 	unsigned allowed = 0;
 
 	for (size_t i = 0; i < routes_len; i++) {
-		long long ids[ROUTE_MAX_IDS];
+		long long ids[ROUTE_MAX_IDS] = { 0 };
 
 		if (!route_match(routes[i].pattern, r->path, ids))
 			continue;
@@ -358,4 +358,72 @@ const char *
 web_reason(int status)
 {
 	return reason(status);
+}
+
+int
+web_json(struct req *r, int status, json_object *o)
+{
+	buf_reset(&r->out);
+	buf_puts(&r->out, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	buf_putc(&r->out, '\n');
+	json_object_put(o);
+	r->content_type = "application/json";
+	r->rendered = 1;
+	return status;
+}
+
+int
+web_json_error(struct req *r, int status, const char *msg, const char *field)
+{
+	json_object *o = json_object_new_object(), *e = json_object_new_object();
+
+	json_object_object_add(e, "status", json_object_new_int(status));
+	json_object_object_add(e, "message", json_object_new_string(msg));
+	if (field != NULL)
+		json_object_object_add(e, "field",
+		    json_object_new_string(field));
+	json_object_object_add(o, "error", e);
+	return web_json(r, status, o);
+}
+
+const char *
+web_input(struct req *r, const char *name)
+{
+	json_object *o, *v;
+	const char *s;
+
+	if (strcmp(r->media_type, "application/json") != 0)
+		return web_param(r, name);
+	o = json_tokener_parse(r->body ? r->body : "");
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return NULL;
+	}
+	if (!json_object_object_get_ex(o, name, &v) || v == NULL) {
+		json_object_put(o);
+		return "";
+	}
+	s = arena_strdup(r->a, json_object_is_type(v, json_type_string) ?
+	    json_object_get_string(v) : json_object_to_json_string_ext(v,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return s;
+}
+
+int
+web_portfolio(struct req *r, struct portfolio *pf)
+{
+	int rc = pf_get(r->db, r->a, r->user.id, r->ids[0], pf);
+
+	if (rc < 0)
+		return web_db_error(r);
+	if (rc == 0)
+		return web_error(r, 404, NULL);
+	view_setf(r->hdf, "P.id", "%lld", pf->id);
+	view_set(r->hdf, "P.name", pf->name);
+	view_set(r->hdf, "P.currency", pf->currency);
+	view_set(r->hdf, "P.method", pf->method == COST_AVERAGE ? "average" :
+	    "fifo");
+	return 0;
 }

@@ -155,9 +155,14 @@ read_request(struct req *r, const struct io *io)
 		r->status = 400;
 		return;
 	}
-	if (strcmp(r->media_type, "application/x-www-form-urlencoded") == 0 &&
-	    (e = http_parse_urlencoded(r->a, &r->form, r->body, r->body_len))
-	    != HTTP_OK) {
+	if (strcmp(r->media_type, "application/x-www-form-urlencoded") == 0)
+		e = http_parse_urlencoded(r->a, &r->form, r->body, r->body_len);
+	else if (strcmp(r->media_type, "multipart/form-data") == 0)
+		e = http_parse_multipart(r->a, &r->form, r->body, r->body_len,
+		    io_param(io, "CONTENT_TYPE"));
+	else
+		e = HTTP_OK;
+	if (e != HTTP_OK) {
 		r->error_msg = http_strerror(e);
 		r->status = 400;
 	}

@@ -11,10 +11,27 @@
 
 #define PAGE(name) int page_##name(struct req *)
 PAGE(account);
+PAGE(api_import);
+PAGE(api_instruments);
+PAGE(api_portfolio);
+PAGE(api_portfolios);
+PAGE(export_csv);
+PAGE(export_json);
 PAGE(home);
+PAGE(import);
+PAGE(instrument);
+PAGE(instrument_new);
+PAGE(instruments);
 PAGE(login);
 PAGE(logout);
+PAGE(portfolio);
+PAGE(portfolio_delete);
+PAGE(portfolio_edit);
+PAGE(portfolio_new);
 PAGE(register);
+PAGE(transactions);
+PAGE(tx_delete);
+PAGE(tx_form);
 #undef PAGE
 
 const struct route routes[] = {
@@ -24,6 +41,29 @@ const struct route routes[] = {
 	{ "/register",	M_GET | M_POST,		0,		page_register },
 	{ "/account",	M_GET | M_POST,		R_LOGIN,	page_account },
 	{ "/logout",	M_POST,			0,		page_logout },
+	{ "/export.json", M_GET,		R_LOGIN,	page_export_json },
+
+	{ "/portfolios/new", M_GET | M_POST,	R_LOGIN,	page_portfolio_new },
+	{ "/portfolios/#", M_GET,		R_LOGIN,	page_portfolio },
+	{ "/portfolios/#/edit", M_GET | M_POST,	R_LOGIN,	page_portfolio_edit },
+	{ "/portfolios/#/delete", M_GET | M_POST, R_LOGIN,	page_portfolio_delete },
+	{ "/portfolios/#/transactions", M_GET,	R_LOGIN,	page_transactions },
+	{ "/portfolios/#/transactions/new", M_GET | M_POST, R_LOGIN, page_tx_form },
+	{ "/portfolios/#/transactions/#/edit", M_GET | M_POST, R_LOGIN,
+							page_tx_form },
+	{ "/portfolios/#/transactions/#/delete", M_GET | M_POST, R_LOGIN,
+							page_tx_delete },
+	{ "/portfolios/#/import", M_GET | M_POST, R_LOGIN,	page_import },
+	{ "/portfolios/#/export.csv", M_GET,	R_LOGIN,	page_export_csv },
+
+	{ "/instruments", M_GET,		R_LOGIN,	page_instruments },
+	{ "/instruments/new", M_GET | M_POST,	R_LOGIN,	page_instrument_new },
+	{ "/instruments/#", M_GET | M_POST,	R_LOGIN,	page_instrument },
+
+	{ "/api/v1/portfolios", M_GET | M_POST,	R_LOGIN | R_API, page_api_portfolios },
+	{ "/api/v1/portfolios/#", M_GET,	R_LOGIN | R_API, page_api_portfolio },
+	{ "/api/v1/portfolios/#/import", M_POST, R_LOGIN | R_API, page_api_import },
+	{ "/api/v1/instruments", M_POST,	R_LOGIN | R_API, page_api_instruments },
 };
 
 const size_t routes_len = sizeof(routes) / sizeof(routes[0]);

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include <ClearSilver.h>
+#include <json-c/json.h>
 
 #include "arena.h"
 #include "auth.h"
@@ -27,6 +28,7 @@
 #include "config.h"
 #include "db.h"
 #include "http.h"
+#include "portfolio.h"
 
 enum method {
 	M_GET = 1 << 0,
@@ -127,6 +129,38 @@ int web_sign_in(struct req *r, long long user_id);
 
 /* The template data path for a form field's error: "Errors.<field>". */
 void web_field_error(struct req *r, const char *field, const char *msg);
+
+/* Answers status with the JSON value o (whose reference it takes). */
+int web_json(struct req *r, int status, json_object *o);
+
+/* Answers a JSON error {"error":{"status","message","field"}}. */
+int web_json_error(struct req *r, int status, const char *msg,
+    const char *field);
+
+/*
+ * The request's fields for an API call: the JSON object of an
+ * application/json body, else the form.  Returns the value of name as
+ * text ("" when absent; numbers as written), or NULL when the body is
+ * JSON that is not an object.
+ */
+const char *web_input(struct req *r, const char *name);
+
+/* Loads portfolio r->ids[0] of the signed-in user into pf; returns 0, or
+ * the status to answer (404 for anyone else's, 500/503). */
+int web_portfolio(struct req *r, struct portfolio *pf);
+
+/* Presentation (present.c): money and views into template data and
+ * JSON.  Amounts in a currency are rounded to its minor unit. */
+void put_money(HDF *hdf, const char *name, dec v, const char *cur);
+void put_signed(HDF *hdf, const char *name, dec v, const char *cur);
+void put_dec(HDF *hdf, const char *name, dec v);
+void put_view(struct req *r, const struct pf_view *v, const char *sort,
+    const char *dir);
+void put_tx(struct req *r, const char *prefix, const struct tx *t,
+    const char *symbol, const char *note);
+json_object *json_money(dec v, const char *cur);
+json_object *json_view(const struct pf_view *v);
+json_object *json_portfolio(const struct portfolio *pf);
 
 /* Serves one request already read into r (dispatch.c). */
 void dispatch(struct req *r);

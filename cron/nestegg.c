@@ -6,6 +6,9 @@
  *   nestegg user list                list accounts
  *   nestegg user disable EMAIL       disable an account, end its sessions
  *   nestegg gc                       forget expired sessions and failures
+ *   nestegg price set SYMBOL PRICE [--currency CUR] [--at TIME]
+ *   nestegg fx set FROM TO RATE      one FROM is RATE TO
+ *   nestegg revalue                  value every portfolio, record the run
  *
  * It reaches the stack named by NESTEGG_VAR through the admin account
  * (config.h).  Exit status: 0 success, 1 failure, 2 bad usage.
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mysql.h>
@@ -23,6 +27,7 @@
 #include "config.h"
 #include "db.h"
 #include "password.h"
+#include "portfolio.h"
 
 struct cli {
 	struct config cfg;
@@ -272,6 +277,169 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+
+/* "2026-11-27", "2026-11-27T10:00:00Z", "2026-11-27 10:00:00" -> SQL. */
+static int
+parse_at(const char *in, char out[64])
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	size_t len = strlen(in);
+
+	if (sscanf(in, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+		return -1;
+	if (len > 10) {
+		if ((in[10] != 'T' && in[10] != ' ') ||
+		    sscanf(in + 11, "%2d:%2d:%2d%n", &h, &mi, &sec, &n) != 3)
+			return -1;
+		if (strcmp(in + 11 + n, "") != 0 && strcmp(in + 11 + n, "Z")
+		    != 0 && strcmp(in + 11 + n, "+00:00") != 0)
+			return -1;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return -1;
+	if (y < 1900 || y > 2200 || h < 0 || mi < 0 || sec < 0)
+		return -1;
+	snprintf(out, 64, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi,
+	    sec % 60);
+	return 0;
+}
+
+static int
+cmd_price_set(struct cli *c, int argc, char **argv)
+{
+	static const char q[] = "SELECT id, currency, owner_id FROM instruments "
+	    "WHERE symbol = ? ORDER BY owner_id LIMIT 2";
+	const char *sym = NULL, *price = NULL, *cur = NULL, *at = NULL;
+	char when[64], major[4], pbuf[DEC_BUFSZ];
+	struct dbres r;
+	dec p, factor;
+	time_t now = time(NULL);
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--currency") == 0 && i + 1 < argc)
+			cur = argv[++i];
+		else if (strcmp(argv[i], "--at") == 0 && i + 1 < argc)
+			at = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return 2;
+		else if (sym == NULL)
+			sym = argv[i];
+		else if (price == NULL)
+			price = argv[i];
+		else
+			return 2;
+	}
+	if (sym == NULL || price == NULL)
+		return 2;
+	if (dec_parse(price, &p) != 0 || dec_sign(p) <= 0)
+		return fail("not a price above 0: %s", price);
+	if (at == NULL)
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", gmtime(&now));
+	else if (parse_at(at, when) != 0)
+		return fail("--at takes a UTC time like 2026-11-27T16:00:00Z, "
+		    "not %s", at);
+	if (db_exec(&c->db, &c->a, &r, q, "s", sym) != 0)
+		return db_fail(c);
+	if (r.nrows == 0)
+		return fail("no instrument %s", sym);
+	if (r.nrows > 1 && db_int(&r, 0, 2) != 0)
+		return fail("%s is the symbol of several users' own "
+		    "instruments; they price them themselves", sym);
+	if (cur != NULL && strcmp(cur, db_val(&r, 0, 1)) != 0) {
+		/* A price in pounds for a pence-quoted instrument. */
+		if (currency_major(db_val(&r, 0, 1), major, &factor) != 0 ||
+		    strcmp(cur, major) != 0)
+			return fail("that instrument is quoted in %s",
+			    db_val(&r, 0, 1));
+		p = dec_div(p, factor);
+		price = dec_format(p, -1, pbuf);
+	}
+	if (price_set(&c->db, db_int(&r, 0, 0), price, when, "manual") != 0)
+		return db_fail(c);
+	printf("%s %s %s at %s UTC\n", sym, price, db_val(&r, 0, 1), when);
+	return 0;
+}
+
+static int
+cmd_fx_set(struct cli *c, int argc, char **argv)
+{
+	dec rate;
+
+	if (argc != 3)
+		return 2;
+	if (!currency_valid(argv[0]) || !currency_valid(argv[1]) ||
+	    strcmp(argv[0], argv[1]) == 0)
+		return fail("%s", "FROM and TO are two different ISO 4217 "
+		    "codes, like EUR USD");
+	if (dec_parse(argv[2], &rate) != 0 || dec_sign(rate) <= 0)
+		return fail("not a rate above 0: %s", argv[2]);
+	if (fx_set(&c->db, argv[0], argv[1], argv[2]) != 0)
+		return db_fail(c);
+	printf("1 %s = %s %s\n", argv[0], argv[2], argv[1]);
+	return 0;
+}
+
+static int
+cmd_revalue(struct cli *c, int argc, char **argv)
+{
+	static const char ids[] = "SELECT " "id, user_id FROM portfolios "
+	    "ORDER BY id";
+	static const char run[] = "INSERT INTO valuation_runs (started_at, "
+	    "prices_as_of, portfolios, duration_ms) VALUES "
+	    "(NOW(3), (SELECT MAX(as_of) FROM prices), 0, 0)";
+	static const char val[] = "INSERT INTO portfolio_values (run_id, "
+	    "portfolio_id, value, cost, day_change, unpriced) "
+	    "VALUES (?, ?, ?, ?, ?, ?)";
+	static const char fin[] = "UPDATE valuation_runs SET portfolios = ?, "
+	    "duration_ms = ? WHERE id = ?";
+	struct timespec t0, t1;
+	struct fx_table fx;
+	struct dbres r;
+	long long run_id, ms;
+	char b1[DEC_BUFSZ], b2[DEC_BUFSZ], b3[DEC_BUFSZ];
+
+	(void)argv;
+	if (argc != 0)
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (db_begin(&c->db) != 0)
+		return db_fail(c);
+	if (db_exec(&c->db, NULL, NULL, run, "") != 0)
+		goto fail;
+	run_id = (long long)c->db.insert_id;
+	if (fx_load(&c->db, &c->a, &fx) != 0 ||
+	    db_exec(&c->db, &c->a, &r, ids, "") != 0)
+		goto fail;
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct portfolio pf;
+		struct pf_view v;
+
+		if (pf_get(&c->db, &c->a, db_int(&r, i, 1), db_int(&r, i, 0),
+		    &pf) != 1 ||
+		    pf_value(&c->db, &c->a, &pf, &fx, time(NULL), &v) != 0)
+			goto fail;
+		if (db_exec(&c->db, NULL, NULL, val, "iisssi", run_id, pf.id,
+		    dec_format(v.t.value, DEC_PLACES, b1),
+		    dec_format(v.t.cost, DEC_PLACES, b2),
+		    dec_format(v.t.day_change, DEC_PLACES, b3),
+		    (long long)v.t.unpriced) != 0)
+			goto fail;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
+	    1000000;
+	if (db_exec(&c->db, NULL, NULL, fin, "iii", (long long)r.nrows, ms,
+	    run_id) != 0 || db_commit(&c->db) != 0)
+		goto fail;
+	printf("valuation run %lld: %zu portfolios in %lld ms\n", run_id,
+	    r.nrows, ms);
+	return 0;
+fail:
+	db_rollback(&c->db);
+	return db_fail(c);
+}
+
 static const struct command commands[] = {
 	{ "migrate", "", "apply the sql/ migrations not yet applied, in "
 	    "order", cmd_migrate },
@@ -282,6 +450,13 @@ static const struct command commands[] = {
 	    "sessions", cmd_user_disable },
 	{ "gc", "", "forget expired sessions and day-old sign-in failures",
 	    cmd_gc },
+	{ "price set", "SYMBOL PRICE [--currency CUR] [--at TIME]", "record "
+	    "a price (default now; TIME in UTC, like 2026-11-27T16:00:00Z)",
+	    cmd_price_set },
+	{ "fx set", "FROM TO RATE", "record that one FROM is RATE TO",
+	    cmd_fx_set },
+	{ "revalue", "", "value every portfolio at the latest prices and "
+	    "record the run", cmd_revalue },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

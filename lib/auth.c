@@ -4,6 +4,7 @@
 #include "auth.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "password.h"
@@ -53,7 +54,7 @@ auth_session_get(struct db *d, struct arena *a, const char *token,
 {
 	static const char q[] =
 	    "SELECT u.id, u.email, u.is_admin, "
-	    "TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()) "
+	    "TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()), u.currency "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.token_hash = ? AND u.disabled_at IS NULL "
 	    "AND s.created_at > NOW() - INTERVAL ? SECOND "
@@ -76,6 +77,8 @@ auth_session_get(struct db *d, struct arena *a, const char *token,
 	u->id = db_int(&res, 0, 0);
 	u->email = db_val(&res, 0, 1);
 	u->admin = db_int(&res, 0, 2) != 0;
+	snprintf(u->currency, sizeof(u->currency), "%s",
+	    db_val(&res, 0, 4) ? db_val(&res, 0, 4) : "USD");
 	if (db_int(&res, 0, 3) >= 60 &&
 	    db_exec(d, NULL, NULL, touch, "b", hash, sizeof(hash)) != 0)
 		return -1;

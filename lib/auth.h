@@ -28,6 +28,7 @@ struct user {
 	long long id;			/* 0: nobody signed in */
 	const char *email;
 	int admin;
+	char currency[4];		/* for totals across portfolios */
 };
 
 /*

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 const char *
 http_strerror(enum http_err e)
@@ -210,6 +211,109 @@ http_parse_cookies(struct arena *a, struct kvlist *l, const char *s)
 		s = end;
 	}
 	return HTTP_OK;
+}
+
+/* The value of parameter name in a header value ("a; name=x"), into
+ * the arena, or NULL. */
+static char *
+header_param(struct arena *a, const char *h, size_t hlen, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i + n + 1 < hlen; i++) {
+		const char *p = h + i;
+		size_t k;
+
+		if ((i > 0 && h[i - 1] != ' ' && h[i - 1] != ';') ||
+		    strncasecmp(p, name, n) != 0 || p[n] != '=')
+			continue;
+		p += n + 1;
+		k = (size_t)(h + hlen - p);
+		if (k > 0 && *p == '"') {
+			const char *q = memchr(p + 1, '"', k - 1);
+
+			if (q == NULL)
+				return NULL;
+			return arena_strndup(a, p + 1, (size_t)(q - p - 1));
+		}
+		for (k = 0; p + k < h + hlen && p[k] != ';' && p[k] != ' ' &&
+		    p[k] != '\r'; k++)
+			;
+		return arena_strndup(a, p, k);
+	}
+	return NULL;
+}
+
+enum http_err
+http_parse_multipart(struct arena *a, struct kvlist *l, const char *body,
+    size_t len, const char *content_type)
+{
+	char *boundary, *delim;
+	size_t dlen;
+	const char *p, *end = body + len;
+
+	if (content_type == NULL ||
+	    (boundary = header_param(a, content_type, strlen(content_type),
+	    "boundary")) == NULL || *boundary == '\0' ||
+	    strlen(boundary) > 70)
+		return HTTP_ESYNTAX;
+	delim = arena_printf(a, "--%s", boundary);
+	dlen = strlen(delim);
+	p = memmem(body, len, delim, dlen);
+	if (p == NULL)
+		return HTTP_ESYNTAX;
+	for (;;) {
+		const char *head, *head_end, *next;
+		char *name = NULL, *filename = NULL, *val;
+
+		p += dlen;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			return HTTP_OK;			/* closing delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+			return HTTP_ESYNTAX;
+		head = p + 2;
+		head_end = memmem(head, (size_t)(end - head), "\r\n\r\n", 4);
+		if (head_end == NULL)
+			return HTTP_ESYNTAX;
+		for (const char *h = head; h < head_end;) {
+			const char *e = memmem(h, (size_t)(head_end - h), "\r\n",
+			    2);
+			size_t hl = e ? (size_t)(e - h) : (size_t)(head_end - h);
+
+			if (hl > 20 && strncasecmp(h, "Content-Disposition:",
+			    20) == 0) {
+				name = header_param(a, h, hl, "name");
+				filename = header_param(a, h, hl, "filename");
+			}
+			h += hl + 2;
+		}
+		{
+			char *pat = arena_printf(a, "\r\n%s", delim);
+
+			next = memmem(head_end + 4, (size_t)(end - head_end - 4),
+			    pat, dlen + 2);
+		}
+		if (next == NULL || name == NULL)
+			return HTTP_ESYNTAX;
+		val = arena_strndup(a, head_end + 4,
+		    (size_t)(next - head_end - 4));
+		if (memchr(val, '\0', (size_t)(next - head_end - 4)) != NULL)
+			return HTTP_ESYNTAX;
+		if (filename == NULL && !utf8_valid(val, strlen(val)))
+			return HTTP_EUTF8;
+		if (strlen(name) > HTTP_MAX_KEY)
+			return HTTP_ETOOLONG;
+		if (kv_add(a, l, name, val, strlen(val)) != HTTP_OK)
+			return HTTP_ETOOMANY;
+		if (filename != NULL) {
+			enum http_err e = kv_add(a, l, arena_printf(a,
+			    "%s.filename", name), filename, strlen(filename));
+
+			if (e != HTTP_OK)
+				return e;
+		}
+		p = next + 2;
+	}
 }
 
 const char *

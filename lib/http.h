@@ -71,6 +71,15 @@ enum http_err http_parse_urlencoded(struct arena *a, struct kvlist *l,
 enum http_err http_parse_cookies(struct arena *a, struct kvlist *l,
     const char *s);
 
+/*
+ * Parses a multipart/form-data body (len bytes) with the boundary from
+ * content_type into l: each part's name and content.  A part with a
+ * filename keeps its bytes as sent (text checked as UTF-8 later by its
+ * user); other parts must be UTF-8.  Returns HTTP_OK or an error.
+ */
+enum http_err http_parse_multipart(struct arena *a, struct kvlist *l,
+    const char *body, size_t len, const char *content_type);
+
 /* The value of the first pair named key, or NULL. */
 const char *kv_get(const struct kvlist *l, const char *key);
 

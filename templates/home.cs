@@ -1,7 +1,36 @@
 <?cs def:content() ?>
+<div class="heading">
 <h1>Portfolios</h1>
+<a class="button" href="/portfolios/new">New portfolio</a>
+</div>
+<?cs if:Total.count == 0 ?>
 <section class="empty">
 <p>No portfolios yet.</p>
-<p>Portfolios you create will be listed here, valued at the latest prices.</p>
+<p>Create one, then record its transactions or import them from a CSV file.</p>
 </section>
+<?cs else ?>
+<section class="summary" aria-label="All portfolios">
+<div class="figure"><span class="label">Total value</span><span class="big"><?cs var:Total.value ?> <?cs var:Total.currency ?></span></div>
+<div class="figure"><span class="label">Today</span><span class="<?cs var:Total.day.sign ?>"><?cs var:Total.day ?></span></div>
+<div class="figure"><span class="label">Total gain</span><span class="<?cs var:Total.gain.sign ?>"><?cs var:Total.gain ?></span></div>
+</section>
+<?cs if:Total.unconverted > 0 ?><p class="warn">The total leaves out <?cs var:Total.unconverted ?> portfolio(s) with no exchange rate to <?cs var:Total.currency ?>.</p><?cs /if ?>
+<?cs if:Total.unpriced > 0 ?><p class="warn"><?cs var:Total.unpriced ?> holding(s) have no price yet and are left out of the values.</p><?cs /if ?>
+<div class="table-wrap">
+<table class="data">
+<thead><tr><th scope="col">Portfolio</th><th scope="col" class="num">Value</th><th scope="col" class="num">Today</th><th scope="col" class="num">Total gain</th></tr></thead>
+<tbody>
+<?cs each:p = Portfolios ?>
+<tr>
+<th scope="row"><a href="/portfolios/<?cs var:p.id ?>"><?cs var:p.name ?></a> <span class="muted"><?cs var:p.open ?> holdings</span></th>
+<td class="num"><?cs var:p.value ?> <?cs var:p.currency ?></td>
+<td class="num <?cs var:p.day.sign ?>"><?cs var:p.day ?></td>
+<td class="num <?cs var:p.gain.sign ?>"><?cs var:p.gain ?></td>
+</tr>
+<?cs /each ?>
+</tbody>
+</table>
+</div>
+<?cs /if ?>
+<p class="aside"><a href="/instruments">Instruments</a> · <a href="/export.json">Export all my data (JSON)</a></p>
 <?cs /def ?><?cs include:"layout.cs" ?>

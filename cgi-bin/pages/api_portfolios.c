@@ -1,0 +1,62 @@
+/*
+ * GET /api/v1/portfolios - the user's portfolios with their totals.
+ * POST /api/v1/portfolios - creates one from name, currency and
+ * cost_method (JSON or form body; X-CSRF-Token header); answers 201
+ * with the new portfolio and its id.
+ */
+#include <time.h>
+
+#include "web.h"
+
+int
+page_api_portfolios(struct req *r)
+{
+	const char *name, *cur, *method, *why, *field;
+	struct portfolio *pfs, pf;
+	struct fx_table fx;
+	json_object *o, *arr;
+	size_t n;
+	long long id;
+
+	if (r->method == M_POST) {
+		name = web_input(r, "name");
+		cur = web_input(r, "currency");
+		method = web_input(r, "cost_method");
+		if (name == NULL || cur == NULL || method == NULL)
+			return web_json_error(r, 400, "The body must be a JSON "
+			    "object.", NULL);
+		if ((why = pf_check(name, cur, method, &field)) != NULL)
+			return web_json_error(r, 422, why, field);
+		if ((id = pf_create(r->db, r->user.id, name, cur, method)) < 0)
+			return web_db_error(r);
+		if (pf_get(r->db, r->a, r->user.id, id, &pf) != 1)
+			return web_db_error(r);
+		web_header(r, "Location", arena_printf(r->a,
+		    "/api/v1/portfolios/%lld", id));
+		return web_json(r, 201, json_portfolio(&pf));
+	}
+	if (pf_list(r->db, r->a, r->user.id, &pfs, &n) != 0 ||
+	    fx_load(r->db, r->a, &fx) != 0)
+		return web_db_error(r);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct pf_view v;
+		json_object *p;
+
+		if (pf_value(r->db, r->a, &pfs[i], &fx, time(NULL), &v) != 0) {
+			json_object_put(arr);
+			return web_db_error(r);
+		}
+		p = json_portfolio(&pfs[i]);
+		json_object_object_add(p, "value", json_money(v.t.value,
+		    pfs[i].currency));
+		json_object_object_add(p, "day_change",
+		    json_money(v.t.day_change, pfs[i].currency));
+		json_object_object_add(p, "total_gain",
+		    json_money(v.t.total_gain, pfs[i].currency));
+		json_object_array_add(arr, p);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "portfolios", arr);
+	return web_json(r, 200, o);
+}

@@ -1,0 +1,39 @@
+/*
+ * GET /portfolios/# - one portfolio: totals, the holdings table (sorted
+ * by ?sort=KEY&dir=asc|desc), cash, allocation charts and the latest
+ * transactions.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "view.h"
+#include "web.h"
+
+#define RECENT 10
+
+int
+page_portfolio(struct req *r)
+{
+	struct portfolio pf;
+	struct pf_view v;
+	struct fx_table fx;
+	struct tx_filter all = { "", "", "", "" };
+	struct tx_line *txs;
+	size_t n;
+	char key[32];
+	int rc;
+
+	if ((rc = web_portfolio(r, &pf)) != 0)
+		return rc;
+	if (fx_load(r->db, r->a, &fx) != 0 ||
+	    pf_value(r->db, r->a, &pf, &fx, time(NULL), &v) != 0 ||
+	    pf_tx_list(r->db, r->a, &pf, &all, 0, RECENT, &txs, &n, NULL) != 0)
+		return web_db_error(r);
+	view_set(r->hdf, "Page.Title", pf.name);
+	put_view(r, &v, web_param(r, "sort"), web_param(r, "dir"));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "Tx.%zu", i);
+		put_tx(r, key, &txs[i].tx, txs[i].symbol, txs[i].note);
+	}
+	return web_render(r, "portfolio");
+}

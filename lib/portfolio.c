@@ -1,0 +1,868 @@
+/*
+ * portfolio.c - portfolios, instruments, transactions and valuations in
+ * MariaDB (see portfolio.h).
+ */
+#include "portfolio.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const instrument_kinds[] = {
+	"stock", "etf", "fund", "bond", "crypto", "cash", "other", NULL,
+};
+
+const char *const price_sources[] = {
+	"manual", "sim", "yahoo", "stooq", "coingecko", "amfi", "ecb", "csv",
+	NULL,
+};
+
+static int
+in_list(const char *const *list, const char *s)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static dec
+col_dec(const struct dbres *r, size_t row, size_t col)
+{
+	const char *v = db_val(r, row, col);
+	dec d = DEC_ZERO;
+
+	if (v != NULL && dec_parse(v, &d) != 0)
+		d = DEC_NAN;
+	return d;
+}
+
+/* A dec as exact text for a DECIMAL(30,12) parameter (arena). */
+static char *
+dtext(struct arena *a, dec d)
+{
+	char buf[DEC_BUFSZ];
+
+	return arena_strdup(a, dec_format(d, DEC_PLACES, buf));
+}
+
+static void
+copy_cur(char out[4], const char *in)
+{
+	snprintf(out, 4, "%s", in ? in : "");
+}
+
+/* Portfolios. */
+
+#define PF_COLS "id, user_id, name, currency, cost_method, cash_income, " \
+	"cash_fees, cash_taxes"
+
+static void
+pf_row(const struct dbres *r, size_t i, struct portfolio *p)
+{
+	p->id = db_int(r, i, 0);
+	p->user_id = db_int(r, i, 1);
+	p->name = db_val(r, i, 2);
+	copy_cur(p->currency, db_val(r, i, 3));
+	p->method = strcmp(db_val(r, i, 4), "average") == 0 ? COST_AVERAGE :
+	    COST_FIFO;
+	p->cash_income = col_dec(r, i, 5);
+	p->cash_fees = col_dec(r, i, 6);
+	p->cash_taxes = col_dec(r, i, 7);
+}
+
+int
+pf_get(struct db *d, struct arena *a, long long uid, long long pid,
+    struct portfolio *out)
+{
+	static const char q[] = "SELECT " PF_COLS " FROM portfolios "
+	    "WHERE id = ? AND user_id = ?";
+	struct dbres r;
+
+	if (db_exec(d, a, &r, q, "ii", pid, uid) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	pf_row(&r, 0, out);
+	return 1;
+}
+
+int
+pf_list(struct db *d, struct arena *a, long long uid, struct portfolio **out,
+    size_t *n)
+{
+	static const char q[] = "SELECT " PF_COLS " FROM portfolios "
+	    "WHERE user_id = ? ORDER BY name, id";
+	struct dbres r;
+
+	if (db_exec(d, a, &r, q, "i", uid) != 0)
+		return -1;
+	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
+	for (size_t i = 0; i < r.nrows; i++)
+		pf_row(&r, i, &(*out)[i]);
+	*n = r.nrows;
+	return 0;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static int
+blank(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return *s == '\0';
+}
+
+const char *
+pf_check(const char *name, const char *currency, const char *method,
+    const char **field)
+{
+	if (blank(name))
+		return *field = "name", "Give the portfolio a name.";
+	if (utf8_chars(name) > PF_NAME_MAX)
+		return *field = "name", "Use at most 100 characters.";
+	if (currency != NULL && !currency_valid(currency))
+		return *field = "currency", "Enter a currency code like USD, "
+		    "EUR or GBP.";
+	if (*method && strcmp(method, "fifo") != 0 &&
+	    strcmp(method, "average") != 0)
+		return *field = "cost_method", "Choose fifo or average.";
+	return NULL;
+}
+
+long long
+pf_create(struct db *d, long long uid, const char *name, const char *currency,
+    const char *method)
+{
+	static const char q[] = "INSERT INTO portfolios (user_id, name, "
+	    "currency, cost_method, created_at) VALUES (?, ?, ?, ?, NOW())";
+
+	if (db_exec(d, NULL, NULL, q, "isss", uid, name, currency,
+	    *method ? method : "fifo") != 0)
+		return -1;
+	return (long long)d->insert_id;
+}
+
+static int recompute(struct db *d, struct arena *a,
+    const struct portfolio *pf, long long iid, char *msg, size_t msglen,
+    long long *bad_id);
+
+int
+pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
+    const char *name, const char *method)
+{
+	static const char q[] = "UPDATE portfolios SET name = ?, "
+	    "cost_method = ? WHERE id = ? AND user_id = ?";
+	static const char ids[] = "SELECT instrument_id FROM positions "
+	    "WHERE portfolio_id = ?";
+	struct portfolio np = *pf;
+	struct dbres r;
+	char msg[200];
+	long long bad;
+
+	np.method = strcmp(method, "average") == 0 ? COST_AVERAGE : COST_FIFO;
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, NULL, NULL, q, "ssii", name, method, pf->id,
+	    pf->user_id) != 0)
+		goto fail;
+	if (np.method != pf->method) {
+		if (db_exec(d, a, &r, ids, "i", pf->id) != 0)
+			goto fail;
+		for (size_t i = 0; i < r.nrows; i++)
+			if (recompute(d, a, &np, db_int(&r, i, 0), msg,
+			    sizeof(msg), &bad) != 0)
+				goto fail;
+	}
+	return db_commit(d);
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+int
+pf_delete(struct db *d, const struct portfolio *pf)
+{
+	static const char q[] = "DELETE FROM portfolios WHERE id = ? AND "
+	    "user_id = ?";
+
+	return db_exec(d, NULL, NULL, q, "ii", pf->id, pf->user_id);
+}
+
+/* Instruments. */
+
+#define INST_COLS "id, owner_id, symbol, name, kind, currency, isin, " \
+	"source, source_symbol"
+
+static void
+inst_row(const struct dbres *r, size_t i, size_t c, struct instrument *in)
+{
+	in->id = db_int(r, i, c + 0);
+	in->owner_id = db_int(r, i, c + 1);
+	in->symbol = db_val(r, i, c + 2);
+	in->name = db_val(r, i, c + 3);
+	in->kind = db_val(r, i, c + 4);
+	copy_cur(in->currency, db_val(r, i, c + 5));
+	in->isin = db_val(r, i, c + 6);
+	in->source = db_val(r, i, c + 7);
+	in->source_symbol = db_val(r, i, c + 8);
+}
+
+int
+inst_find(struct db *d, struct arena *a, long long uid, const char *symbol,
+    struct instrument *out)
+{
+	static const char q[] = "SELECT " INST_COLS " FROM instruments "
+	    "WHERE symbol = ? AND owner_id IN (0, ?) "
+	    "ORDER BY owner_id DESC LIMIT 1";
+	struct dbres r;
+
+	if (db_exec(d, a, &r, q, "si", symbol, uid) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	inst_row(&r, 0, 0, out);
+	return 1;
+}
+
+int
+inst_get(struct db *d, struct arena *a, long long uid, long long id,
+    struct instrument *out)
+{
+	static const char q[] = "SELECT " INST_COLS " FROM instruments "
+	    "WHERE id = ? AND owner_id IN (0, ?)";
+	struct dbres r;
+
+	if (db_exec(d, a, &r, q, "ii", id, uid) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	inst_row(&r, 0, 0, out);
+	return 1;
+}
+
+int
+inst_list(struct db *d, struct arena *a, long long uid, const char *q,
+    long long limit, struct inst_line **out, size_t *n)
+{
+	static const char sql[] = "SELECT i.id, i.owner_id, i.symbol, i.name, "
+	    "i.kind, i.currency, i.isin, i.source, i.source_symbol, p.price, "
+	    "DATE_FORMAT(p.as_of, '%Y-%m-%d %H:%i UTC') FROM instruments i "
+	    "LEFT JOIN prices p ON p.instrument_id = i.id "
+	    "WHERE i.owner_id IN (0, ?) AND (? = '' OR i.symbol LIKE "
+	    "CONCAT('%', ?, '%') OR i.name LIKE CONCAT('%', ?, '%')) "
+	    "ORDER BY i.symbol, i.owner_id LIMIT ?";
+	struct dbres r;
+	char *esc = arena_alloc(a, strlen(q) * 2 + 1), *e = esc;
+
+	/* LIKE's wildcards in the search text match themselves. */
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			*e++ = '\\';
+		*e++ = *p;
+	}
+	*e = '\0';
+	if (db_exec(d, a, &r, sql, "isssi", uid, esc, esc, esc, limit) != 0)
+		return -1;
+	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
+	for (size_t i = 0; i < r.nrows; i++) {
+		inst_row(&r, i, 0, &(*out)[i].inst);
+		(*out)[i].price = db_val(&r, i, 9);
+		(*out)[i].as_of = db_val(&r, i, 10);
+	}
+	*n = r.nrows;
+	return 0;
+}
+
+const char *
+inst_check(struct instrument *in, const char **field)
+{
+	char *s = (char *)in->symbol, major[4];
+	dec f;
+
+	if (s == NULL || blank(s))
+		return *field = "symbol", "Enter a symbol, like AAPL.";
+	if (strlen(s) > 32)
+		return *field = "symbol", "Use at most 32 characters.";
+	for (char *p = s; *p; p++) {
+		if (!isalnum((unsigned char)*p) && !strchr(".-_^=:/", *p))
+			return *field = "symbol", "Use letters, digits and "
+			    ". - _ ^ = : / only.";
+		*p = (char)toupper((unsigned char)*p);
+	}
+	if (in->name == NULL || blank(in->name))
+		return *field = "name", "Enter the instrument's name.";
+	if (utf8_chars(in->name) > 200)
+		return *field = "name", "Use at most 200 characters.";
+	if (in->kind == NULL || !in_list(instrument_kinds, in->kind))
+		return *field = "kind", "Choose a kind.";
+	if (currency_major(in->currency, major, &f) != 0)
+		return *field = "currency", "Enter the quote currency, like USD "
+		    "or GBp for pence.";
+	if (in->isin && *in->isin) {
+		const char *p = in->isin;
+
+		if (strlen(p) != 12 || !isupper((unsigned char)p[0]) ||
+		    !isupper((unsigned char)p[1]))
+			return *field = "isin", "An ISIN is 12 characters, "
+			    "like US0378331005.";
+		for (; *p; p++)
+			if (!isalnum((unsigned char)*p))
+				return *field = "isin", "An ISIN has letters "
+				    "and digits only.";
+	}
+	if (in->source == NULL || !in_list(price_sources, in->source))
+		return *field = "source", "Choose a price source.";
+	if (in->source_symbol && strlen(in->source_symbol) > 64)
+		return *field = "source_symbol", "Use at most 64 characters.";
+	return NULL;
+}
+
+long long
+inst_add(struct db *d, long long uid, const struct instrument *in)
+{
+	static const char q[] = "INSERT INTO instruments (owner_id, symbol, "
+	    "name, kind, currency, isin, source, source_symbol, created_by, "
+	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NOW())";
+	long long owner = strcmp(in->source, "manual") == 0 ? uid : 0;
+
+	if (db_exec(d, NULL, NULL, q, "isssssssi", owner, in->symbol,
+	    in->name, in->kind, in->currency,
+	    in->isin && *in->isin ? in->isin : NULL, in->source,
+	    in->source_symbol ? in->source_symbol : "", uid) != 0)
+		return db_duplicate(d) ? 0 : -1;
+	return (long long)d->insert_id;
+}
+
+/* Transactions. */
+
+static int
+opt_dec(const char *s, dec *out, unsigned bit, unsigned *has)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (dec_parse(s, out) != 0)
+		return -1;
+	*has |= bit;
+	return 0;
+}
+
+const char *
+tx_parse(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx_text *in, const struct fx_table *fx, struct tx *t,
+    const char **field, int *dberr)
+{
+	struct instrument inst;
+	const char *why;
+	char major[4];
+	dec factor, rate;
+	int type;
+
+	*dberr = 0;
+	memset(t, 0, sizeof(*t));
+	if ((why = ledger_date(in->date ? in->date : "", t->date)) != NULL)
+		return *field = "date", why;
+	type = tx_type_parse(in->type ? in->type : "");
+	if (type < 0)
+		return *field = "type", "Choose a transaction type.";
+	t->type = (enum tx_type)type;
+	if (opt_dec(in->quantity, &t->quantity, TXF_QUANTITY, &t->has))
+		return *field = "quantity", "Enter a number like 12.5.";
+	if (opt_dec(in->price, &t->price, TXF_PRICE, &t->has))
+		return *field = "price", "Enter a number like 101.25.";
+	if (opt_dec(in->fee, &t->fee, TXF_FEE, &t->has))
+		return *field = "fee", "Enter a number like 4.95.";
+	if (opt_dec(in->amount, &t->amount, TXF_AMOUNT, &t->has))
+		return *field = "amount", "Enter a number like 250.00.";
+	if (opt_dec(in->fx_rate, &t->fx_rate, TXF_FX, &t->has))
+		return *field = "fx_rate", "Enter a number like 0.92.";
+	if (in->note && utf8_chars(in->note) > NOTE_MAX)
+		return *field = "note", "Use at most 500 characters.";
+	copy_cur(t->currency, pf->currency);
+	if (in->symbol && *in->symbol) {
+		int rc = inst_find(d, a, pf->user_id, in->symbol, &inst);
+
+		if (rc < 0) {
+			*dberr = 1;
+			return *field = "symbol", "database error";
+		}
+		if (rc == 0)
+			return *field = "symbol", "Unknown symbol: add the "
+			    "instrument first.";
+		t->instrument = inst.id;
+		copy_cur(t->currency, inst.currency);
+	}
+	if (in->currency && *in->currency) {
+		if (strlen(in->currency) != 3)
+			return *field = "currency", "Enter a currency code like "
+			    "USD.";
+		copy_cur(t->currency, in->currency);
+	}
+	if (currency_major(t->currency, major, &factor) != 0)
+		return *field = "currency", "Enter a currency code like USD.";
+	if (strcmp(major, pf->currency) == 0) {
+		if ((t->has & TXF_FX) && dec_cmp(t->fx_rate, DEC_ONE) != 0)
+			return *field = "fx_rate", "The transaction is in the "
+			    "portfolio's currency: leave the rate empty.";
+		t->has &= ~TXF_FX;
+	} else if (!(t->has & TXF_FX)) {
+		if (fx_lookup(fx, major, pf->currency, &rate) != 0)
+			return *field = "fx_rate", "Enter the exchange rate: "
+			    "no rate is known for this currency yet.";
+		t->fx_rate = rate;
+		t->has |= TXF_FX;
+	}
+	return tx_check(t, field);
+}
+
+#define TX_COLS "id, DATE_FORMAT(date, '%Y-%m-%d'), type, instrument_id, " \
+	"quantity, price, fee, amount, currency, fx_rate, note"
+
+static void
+tx_row(const struct dbres *r, size_t i, struct tx *t)
+{
+	static const unsigned bits[] = { TXF_QUANTITY, TXF_PRICE, TXF_FEE,
+	    TXF_AMOUNT };
+	dec *fields[4];
+
+	memset(t, 0, sizeof(*t));
+	fields[0] = &t->quantity, fields[1] = &t->price;
+	fields[2] = &t->fee, fields[3] = &t->amount;
+	t->id = db_int(r, i, 0);
+	snprintf(t->date, sizeof(t->date), "%s", db_val(r, i, 1));
+	t->type = (enum tx_type)tx_type_parse(db_val(r, i, 2));
+	t->instrument = db_int(r, i, 3);
+	for (size_t k = 0; k < 4; k++)
+		if (db_val(r, i, 4 + k) != NULL) {
+			*fields[k] = col_dec(r, i, 4 + k);
+			t->has |= bits[k];
+		}
+	copy_cur(t->currency, db_val(r, i, 8));
+	t->fx_rate = DEC_ONE;
+	if (db_val(r, i, 9) != NULL) {
+		t->fx_rate = col_dec(r, i, 9);
+		t->has |= TXF_FX;
+	}
+}
+
+int
+pf_tx_get(struct db *d, struct arena *a, const struct portfolio *pf,
+    long long id, struct tx *out, const char **note)
+{
+	static const char q[] = "SELECT " TX_COLS " FROM transactions "
+	    "WHERE id = ? AND portfolio_id = ?";
+	struct dbres r;
+
+	if (db_exec(d, a, &r, q, "ii", id, pf->id) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	tx_row(&r, 0, out);
+	if (note)
+		*note = db_val(&r, 0, 10);
+	return 1;
+}
+
+int
+pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx_filter *f, long long offset, long long limit,
+    struct tx_line **out, size_t *n, long long *total)
+{
+#define TX_WHERE "WHERE t.portfolio_id = ? AND (? = '' OR t.type = ?) " \
+	"AND (? = '' OR i.symbol = ?) AND (? = '' OR t.date >= ?) " \
+	"AND (? = '' OR t.date <= ?)"
+	static const char q[] = "SELECT t.id, DATE_FORMAT(t.date, "
+	    "'%Y-%m-%d'), t.type, t.instrument_id, t.quantity, t.price, t.fee, "
+	    "t.amount, t.currency, t.fx_rate, t.note, i.symbol "
+	    "FROM transactions t LEFT JOIN instruments i "
+	    "ON i.id = t.instrument_id " TX_WHERE
+	    " ORDER BY t.date DESC, t.id DESC LIMIT ? OFFSET ?";
+	static const char cq[] = "SELECT COUNT(*) FROM transactions t "
+	    "LEFT JOIN instruments i ON i.id = t.instrument_id " TX_WHERE;
+#undef TX_WHERE
+	struct dbres r;
+
+	if (db_exec(d, a, &r, q, "issssssssii", pf->id, f->type, f->type,
+	    f->symbol, f->symbol, f->from, f->from, f->to, f->to, limit,
+	    offset) != 0)
+		return -1;
+	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
+	for (size_t i = 0; i < r.nrows; i++) {
+		tx_row(&r, i, &(*out)[i].tx);
+		(*out)[i].note = db_val(&r, i, 10);
+		(*out)[i].symbol = db_val(&r, i, 11) ? db_val(&r, i, 11) : "";
+	}
+	*n = r.nrows;
+	if (total == NULL)
+		return 0;
+	if (db_exec(d, a, &r, cq, "issssssss", pf->id, f->type, f->type,
+	    f->symbol, f->symbol, f->from, f->from, f->to, f->to) != 0)
+		return -1;
+	*total = db_int(&r, 0, 0);
+	return 0;
+}
+
+/* Derives and stores the position of instrument iid in pf. */
+static int
+recompute(struct db *d, struct arena *a, const struct portfolio *pf,
+    long long iid, char *msg, size_t msglen, long long *bad_id)
+{
+	static const char q[] = "SELECT " TX_COLS " FROM transactions "
+	    "WHERE portfolio_id = ? AND instrument_id = ? ORDER BY date, id";
+	static const char up[] = "INSERT INTO positions (portfolio_id, "
+	    "instrument_id, quantity, cost, realized, income, fees, taxes, "
+	    "charges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE quantity = VALUES(quantity), "
+	    "cost = VALUES(cost), realized = VALUES(realized), "
+	    "income = VALUES(income), fees = VALUES(fees), "
+	    "taxes = VALUES(taxes), charges = VALUES(charges)";
+	static const char del[] = "DELETE FROM positions WHERE "
+	    "portfolio_id = ? AND instrument_id = ?";
+	struct dbres r;
+	struct tx *txs;
+	struct position p;
+	size_t bad;
+
+	if (db_exec(d, a, &r, q, "ii", pf->id, iid) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return db_exec(d, NULL, NULL, del, "ii", pf->id, iid);
+	txs = arena_alloc(a, r.nrows * sizeof(*txs));
+	for (size_t i = 0; i < r.nrows; i++)
+		tx_row(&r, i, &txs[i]);
+	if (ledger_position(txs, r.nrows, pf->method, &p, &bad, msg,
+	    msglen) != 0) {
+		*bad_id = txs[bad].id;
+		return 1;
+	}
+	return db_exec(d, NULL, NULL, up, "iisssssss", pf->id, iid,
+	    dtext(a, p.quantity), dtext(a, p.cost), dtext(a, p.realized),
+	    dtext(a, p.income), dtext(a, p.fees), dtext(a, p.taxes),
+	    dtext(a, p.charges));
+}
+
+/* Adds sign x the cash and flows of t to pf's balances. */
+static int
+apply_flows(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx *t, int sign)
+{
+	static const char cash[] = "INSERT INTO cash_balances (portfolio_id, "
+	    "currency, balance) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "balance = balance + VALUES(balance)";
+	static const char flows[] = "UPDATE portfolios SET "
+	    "cash_income = cash_income + ?, cash_fees = cash_fees + ?, "
+	    "cash_taxes = cash_taxes + ? WHERE id = ?";
+	char cur[4];
+	dec delta = ledger_cash(t, cur), inc, fees, taxes;
+
+	ledger_flows(t, &inc, &fees, &taxes);
+	if (sign < 0) {
+		delta = dec_neg(delta);
+		inc = dec_neg(inc), fees = dec_neg(fees), taxes = dec_neg(taxes);
+	}
+	if (!dec_is_zero(delta) && db_exec(d, NULL, NULL, cash, "iss", pf->id,
+	    cur, dtext(a, delta)) != 0)
+		return -1;
+	if ((!dec_is_zero(inc) || !dec_is_zero(fees) || !dec_is_zero(taxes))
+	    && db_exec(d, NULL, NULL, flows, "sssi", dtext(a, inc),
+	    dtext(a, fees), dtext(a, taxes), pf->id) != 0)
+		return -1;
+	return 0;
+}
+
+static const char *
+opt_text(struct arena *a, const struct tx *t, unsigned bit, dec v)
+{
+	return (t->has & bit) ? dtext(a, v) : NULL;
+}
+
+static int
+tx_write(struct db *d, struct arena *a, const struct portfolio *pf,
+    struct tx *t, const char *note, int update)
+{
+	static const char ins[] = "INSERT INTO transactions (portfolio_id, "
+	    "instrument_id, date, type, quantity, price, fee, amount, "
+	    "currency, fx_rate, note, created_at) VALUES "
+	    "(?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW())";
+	static const char upd[] = "UPDATE transactions SET instrument_id = "
+	    "NULLIF(?, 0), date = ?, type = ?, quantity = ?, price = ?, "
+	    "fee = ?, amount = ?, currency = ?, fx_rate = ?, note = ? "
+	    "WHERE id = ? AND portfolio_id = ?";
+	const char *qty = opt_text(a, t, TXF_QUANTITY, t->quantity);
+	const char *price = opt_text(a, t, TXF_PRICE, t->price);
+	const char *fee = opt_text(a, t, TXF_FEE, t->fee);
+	const char *amt = opt_text(a, t, TXF_AMOUNT, t->amount);
+	const char *fx = opt_text(a, t, TXF_FX, t->fx_rate);
+	const char *type = tx_type_names[t->type];
+
+	if (note == NULL)
+		note = "";
+	if (update)
+		return db_exec(d, NULL, NULL, upd, "isssssssssii", t->instrument,
+		    t->date, type, qty, price, fee, amt, t->currency, fx, note,
+		    t->id, pf->id);
+	if (db_exec(d, NULL, NULL, ins, "iisssssssss", pf->id, t->instrument,
+	    t->date, type, qty, price, fee, amt, t->currency, fx, note) != 0)
+		return -1;
+	t->id = (long long)d->insert_id;
+	return 0;
+}
+
+int
+pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx *old, struct tx *neu, const char *note, char *msg,
+    size_t msglen)
+{
+	static const char del[] = "DELETE FROM transactions WHERE id = ? AND "
+	    "portfolio_id = ?";
+	long long iids[2] = { old ? old->instrument : 0,
+	    neu ? neu->instrument : 0 };
+	long long bad;
+	int rc;
+
+	if (db_begin(d) != 0)
+		return -1;
+	if (old != NULL && apply_flows(d, a, pf, old, -1) != 0)
+		goto fail;
+	if (old != NULL && neu == NULL &&
+	    db_exec(d, NULL, NULL, del, "ii", old->id, pf->id) != 0)
+		goto fail;
+	if (neu != NULL) {
+		if (old != NULL)
+			neu->id = old->id;
+		if (tx_write(d, a, pf, neu, note, old != NULL) != 0 ||
+		    apply_flows(d, a, pf, neu, 1) != 0)
+			goto fail;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (iids[i] == 0 || (i == 1 && iids[1] == iids[0]))
+			continue;
+		rc = recompute(d, a, pf, iids[i], msg, msglen, &bad);
+		if (rc < 0)
+			goto fail;
+		if (rc > 0) {
+			db_rollback(d);
+			return 1;
+		}
+	}
+	return db_commit(d);
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+pf_tx_import(struct db *d, struct arena *a, const struct portfolio *pf,
+    struct tx *txs, const char *const *notes, size_t n, char *msg,
+    size_t msglen, size_t *bad)
+{
+	long long *iids = arena_alloc(a, (n + 1) * sizeof(*iids)), bad_id;
+	size_t ni = 0;
+	int rc;
+
+	if (db_begin(d) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (tx_write(d, a, pf, &txs[i], notes ? notes[i] : "", 0) ||
+		    apply_flows(d, a, pf, &txs[i], 1) != 0)
+			goto fail;
+		if (txs[i].instrument)
+			iids[ni++] = txs[i].instrument;
+	}
+	qsort(iids, ni, sizeof(*iids), cmp_ll);
+	for (size_t i = 0; i < ni; i++) {
+		if (i > 0 && iids[i] == iids[i - 1])
+			continue;
+		rc = recompute(d, a, pf, iids[i], msg, msglen, &bad_id);
+		if (rc < 0)
+			goto fail;
+		if (rc > 0) {
+			db_rollback(d);
+			*bad = n;
+			for (size_t k = 0; k < n; k++)
+				if (txs[k].id == bad_id)
+					*bad = k;
+			return 1;
+		}
+	}
+	return db_commit(d);
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+/* Valuation. */
+
+int
+fx_load(struct db *d, struct arena *a, struct fx_table *fx)
+{
+	static const char q[] = "SELECT base, quote, rate FROM fx_rates";
+	struct dbres r;
+	struct fx_rate *v;
+
+	if (db_exec(d, a, &r, q, "") != 0)
+		return -1;
+	v = arena_alloc(a, (r.nrows + 1) * sizeof(*v));
+	for (size_t i = 0; i < r.nrows; i++) {
+		copy_cur(v[i].from, db_val(&r, i, 0));
+		copy_cur(v[i].to, db_val(&r, i, 1));
+		v[i].rate = col_dec(&r, i, 2);
+	}
+	fx->v = v;
+	fx->n = r.nrows;
+	return 0;
+}
+
+int
+pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct fx_table *fx, time_t now, struct pf_view *out)
+{
+	static const char hq[] = "SELECT i.id, i.owner_id, i.symbol, i.name, "
+	    "i.kind, i.currency, i.isin, i.source, i.source_symbol, "
+	    "p.quantity, p.cost, "
+	    "p.realized, p.income, p.fees, p.taxes, p.charges, pr.price, "
+	    "pr.prev_close, UNIX_TIMESTAMP(pr.as_of) FROM positions p "
+	    "JOIN instruments i ON i.id = p.instrument_id "
+	    "LEFT JOIN prices pr ON pr.instrument_id = p.instrument_id "
+	    "WHERE p.portfolio_id = ? ORDER BY p.quantity = 0, i.symbol";
+	static const char cq[] = "SELECT currency, balance FROM cash_balances "
+	    "WHERE portfolio_id = ? ORDER BY currency";
+	struct dbres r;
+
+	memset(out, 0, sizeof(*out));
+	out->pf = *pf;
+	if (db_exec(d, a, &r, hq, "i", pf->id) != 0)
+		return -1;
+	out->h = arena_alloc(a, (r.nrows + 1) * sizeof(*out->h));
+	out->nh = r.nrows;
+	totals_init(&out->t);
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct holding *h = &out->h[i];
+		struct position *p = &h->pos;
+
+		inst_row(&r, i, 0, &h->inst);
+		p->quantity = col_dec(&r, i, 9);
+		p->cost = col_dec(&r, i, 10);
+		p->realized = col_dec(&r, i, 11);
+		p->income = col_dec(&r, i, 12);
+		p->fees = col_dec(&r, i, 13);
+		p->taxes = col_dec(&r, i, 14);
+		p->charges = col_dec(&r, i, 15);
+		if (db_val(&r, i, 16) != NULL) {
+			h->quote.known = 1;
+			h->quote.price = col_dec(&r, i, 16);
+			if (db_val(&r, i, 17) != NULL) {
+				h->quote.prev_close = col_dec(&r, i, 17);
+				h->quote.has_prev = 1;
+			}
+			h->quote.as_of = (time_t)db_int(&r, i, 18);
+			if (h->quote.as_of > out->prices_as_of)
+				out->prices_as_of = h->quote.as_of;
+		}
+		value_holding(p, h->inst.currency, &h->quote, pf->currency, fx,
+		    now, STALE_AFTER, &h->v);
+		totals_add_holding(&out->t, p, &h->v);
+		if (!dec_is_zero(p->quantity)) {
+			char major[4];
+			dec f;
+
+			out->nopen++;
+			if (!h->v.priced)
+				continue;
+			alloc_add(out->by_kind, &out->nkind, ALLOC_MAX,
+			    h->inst.kind, h->v.value);
+			if (currency_major(h->inst.currency, major, &f) == 0)
+				alloc_add(out->by_currency, &out->ncurrency,
+				    ALLOC_MAX, major, h->v.value);
+		}
+	}
+	if (db_exec(d, a, &r, cq, "i", pf->id) != 0)
+		return -1;
+	out->cash = arena_alloc(a, (r.nrows + 1) * sizeof(*out->cash));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct cash_line *c = &out->cash[out->ncash];
+		dec rate;
+
+		copy_cur(c->currency, db_val(&r, i, 0));
+		c->balance = col_dec(&r, i, 1);
+		if (dec_is_zero(c->balance))
+			continue;
+		out->ncash++;
+		if (fx_lookup(fx, c->currency, pf->currency, &rate) == 0) {
+			c->converted = 1;
+			c->value = dec_mul(c->balance, rate);
+			if (dec_sign(c->value) > 0) {
+				alloc_add(out->by_kind, &out->nkind, ALLOC_MAX,
+				    "cash", c->value);
+				alloc_add(out->by_currency, &out->ncurrency,
+				    ALLOC_MAX, c->currency, c->value);
+			}
+		}
+		totals_add_cash(&out->t, c->currency, c->balance, pf->currency,
+		    fx);
+	}
+	totals_add_flows(&out->t, pf->cash_income, pf->cash_fees,
+	    pf->cash_taxes);
+	totals_finish(&out->t);
+	alloc_finish(out->by_kind, out->nkind);
+	alloc_finish(out->by_currency, out->ncurrency);
+	return 0;
+}
+
+int
+price_set(struct db *d, long long iid, const char *price, const char *at,
+    const char *source)
+{
+	static const char hist[] = "INSERT INTO price_history (instrument_id, "
+	    "day, close, source) VALUES (?, DATE(?), ?, ?) ON DUPLICATE KEY "
+	    "UPDATE close = VALUES(close), source = VALUES(source)";
+	static const char latest[] = "INSERT INTO prices (instrument_id, "
+	    "price, as_of, source, updated_at) VALUES (?, ?, ?, ?, NOW()) "
+	    "ON DUPLICATE KEY UPDATE "
+	    "price = IF(VALUES(as_of) >= as_of, VALUES(price), price), "
+	    "source = IF(VALUES(as_of) >= as_of, VALUES(source), source), "
+	    "updated_at = IF(VALUES(as_of) >= as_of, NOW(), updated_at), "
+	    "as_of = GREATEST(as_of, VALUES(as_of))";
+	static const char prev[] = "UPDATE prices SET prev_close = "
+	    "(SELECT h.close FROM price_history h WHERE h.instrument_id = ? "
+	    "AND h.day < DATE(prices.as_of) ORDER BY h.day DESC LIMIT 1) "
+	    "WHERE instrument_id = ?";
+
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, NULL, NULL, hist, "isss", iid, at, price, source) ||
+	    db_exec(d, NULL, NULL, latest, "isss", iid, price, at, source) ||
+	    db_exec(d, NULL, NULL, prev, "ii", iid, iid)) {
+		db_rollback(d);
+		return -1;
+	}
+	return db_commit(d);
+}
+
+int
+fx_set(struct db *d, const char *from, const char *to, const char *rate)
+{
+	static const char q[] = "INSERT INTO fx_rates (base, quote, rate, "
+	    "as_of) VALUES (?, ?, ?, NOW()) ON DUPLICATE KEY UPDATE "
+	    "rate = VALUES(rate), as_of = VALUES(as_of)";
+
+	return db_exec(d, NULL, NULL, q, "sss", from, to, rate);
+}

@@ -1,0 +1,211 @@
+/*
+ * portfolio.h - portfolios, instruments, transactions and valuations as
+ * stored in MariaDB: the bridge between the pure ledger and value code
+ * and the database.
+ *
+ * Every function that takes a user id only sees that user's portfolios
+ * and the instruments visible to them (the shared catalogue and their
+ * own); an id that belongs to someone else is "not found".  Strings in
+ * results live in the caller's arena.
+ */
+#ifndef NESTEGG_PORTFOLIO_H
+#define NESTEGG_PORTFOLIO_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "arena.h"
+#include "db.h"
+#include "ledger.h"
+#include "value.h"
+
+#define STALE_AFTER (4L * 86400)	/* a price older than this is stale */
+#define PF_NAME_MAX 100
+#define NOTE_MAX 500
+
+struct portfolio {
+	long long id, user_id;
+	const char *name;
+	char currency[4];
+	enum cost_method method;
+	dec cash_income, cash_fees, cash_taxes;
+};
+
+extern const char *const instrument_kinds[];	/* NULL-terminated */
+extern const char *const price_sources[];	/* NULL-terminated */
+
+struct instrument {
+	long long id, owner_id;
+	const char *symbol, *name, *kind, *isin, *source, *source_symbol;
+	char currency[4];	/* quote currency, may be GBp */
+};
+
+/* 1 and *out when portfolio pid belongs to uid; 0 if not; -1 on error. */
+int pf_get(struct db *d, struct arena *a, long long uid, long long pid,
+    struct portfolio *out);
+
+/* All of uid's portfolios by name into *out (arena); -1 on error. */
+int pf_list(struct db *d, struct arena *a, long long uid,
+    struct portfolio **out, size_t *n);
+
+/*
+ * Checks a portfolio's fields; NULL when fine, else a message with
+ * *field naming the field.  method may be "" for the default.
+ */
+const char *pf_check(const char *name, const char *currency,
+    const char *method, const char **field);
+
+/* Creates a portfolio; returns its id, or -1 on a database error. */
+long long pf_create(struct db *d, long long uid, const char *name,
+    const char *currency, const char *method);
+
+/*
+ * Renames a portfolio and sets its cost method; a new method recomputes
+ * every position.  0, -1 on a database error.
+ */
+int pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
+    const char *name, const char *method);
+
+/* Deletes a portfolio with all it holds; 0 or -1. */
+int pf_delete(struct db *d, const struct portfolio *pf);
+
+/* The instrument with symbol visible to uid (their own first); 1, 0, -1. */
+int inst_find(struct db *d, struct arena *a, long long uid,
+    const char *symbol, struct instrument *out);
+
+/* The instrument id if visible to uid; 1, 0, -1. */
+int inst_get(struct db *d, struct arena *a, long long uid, long long id,
+    struct instrument *out);
+
+/* Instruments visible to uid whose symbol or name contains q ("" for
+ * all), by symbol, at most limit, with their latest price; 0 or -1. */
+struct inst_line {
+	struct instrument inst;
+	const char *price, *as_of;	/* NULL when never priced */
+};
+int inst_list(struct db *d, struct arena *a, long long uid, const char *q,
+    long long limit, struct inst_line **out, size_t *n);
+
+/*
+ * Checks an instrument's fields (symbol upper-cased in place); NULL
+ * when fine, else a message with *field naming the field.
+ */
+const char *inst_check(struct instrument *in, const char **field);
+
+/*
+ * Adds an instrument: to the shared catalogue, or as uid's own when its
+ * source is "manual".  Returns the id, 0 if the symbol is taken, -1 on a
+ * database error.
+ */
+long long inst_add(struct db *d, long long uid, const struct instrument *in);
+
+/*
+ * Turns text fields into a checked transaction of portfolio pf for user
+ * uid (symbol looked up, currency defaulting to the instrument's or the
+ * portfolio's, fx_rate defaulting to the latest known rate).  Empty
+ * strings are fields not given.  Returns NULL when the transaction is
+ * good, else a message with *field naming the field; -1 in *dberr on a
+ * database error.
+ */
+struct tx_text {
+	const char *date, *type, *symbol, *quantity, *price, *fee, *amount,
+	    *currency, *fx_rate, *note;
+};
+const char *tx_parse(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx_text *in, const struct fx_table *fx, struct tx *out,
+    const char **field, int *dberr);
+
+/* Loads transaction id of pf; 1, 0, -1.  *note gets its note. */
+int pf_tx_get(struct db *d, struct arena *a, const struct portfolio *pf,
+    long long id, struct tx *out, const char **note);
+
+/*
+ * Replaces transaction old (NULL to add) by neu (NULL to delete), in one
+ * database transaction with the cash balances and the positions of the
+ * instruments involved.  Returns 0 (neu->id set when added), 1 when the
+ * ledger would be inconsistent (msg says why; nothing changed), -1 on a
+ * database error (nothing changed).
+ */
+int pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx *old, struct tx *neu, const char *note, char *msg,
+    size_t msglen);
+
+/*
+ * Adds n transactions at once, all or nothing, like pf_tx_change.  On 1,
+ * *bad is the index of the first transaction the ledger rejects.
+ */
+int pf_tx_import(struct db *d, struct arena *a, const struct portfolio *pf,
+    struct tx *txs, const char *const *notes, size_t n, char *msg,
+    size_t msglen, size_t *bad);
+
+/* Filters for pf_tx_list; empty strings match everything. */
+struct tx_filter {
+	const char *type, *symbol, *from, *to;	/* dates YYYY-MM-DD */
+};
+
+/* One line of a transaction list. */
+struct tx_line {
+	struct tx tx;
+	const char *symbol;	/* "" for cash-only */
+	const char *note;
+};
+
+/*
+ * Lists pf's transactions matching f, newest first, skipping offset and
+ * returning at most limit into *out (arena); *total counts all matches.
+ * 0 or -1.
+ */
+int pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx_filter *f, long long offset, long long limit,
+    struct tx_line **out, size_t *n, long long *total);
+
+/* Every exchange rate into *fx (arena); 0 or -1. */
+int fx_load(struct db *d, struct arena *a, struct fx_table *fx);
+
+struct holding {
+	struct instrument inst;
+	struct position pos;
+	struct quote quote;
+	struct holding_value v;
+};
+
+struct cash_line {
+	char currency[4];
+	dec balance;
+	dec value;		/* in base, when converted */
+	int converted;
+};
+
+#define ALLOC_MAX 8
+
+struct pf_view {
+	struct portfolio pf;
+	struct holding *h;	/* open positions first, then closed ones */
+	size_t nh, nopen;
+	struct cash_line *cash;
+	size_t ncash;
+	struct totals t;
+	struct slice by_kind[ALLOC_MAX], by_currency[ALLOC_MAX];
+	size_t nkind, ncurrency;
+	time_t prices_as_of;	/* newest price among the holdings */
+};
+
+/* Values pf at now with the rates in fx; 0 or -1. */
+int pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct fx_table *fx, time_t now, struct pf_view *out);
+
+
+
+/*
+ * Records price (in the instrument's quote unit) for instrument iid at
+ * at ("YYYY-MM-DD HH:MM:SS", UTC) from source: the day's close in the
+ * history, and the latest price when it is the newest; the previous
+ * close is the close of the last earlier day.  0 or -1.
+ */
+int price_set(struct db *d, long long iid, const char *price,
+    const char *at, const char *source);
+
+/* Sets one unit of from to be rate units of to, as of now; 0 or -1. */
+int fx_set(struct db *d, const char *from, const char *to, const char *rate);
+
+#endif

@@ -1,0 +1,40 @@
+<?cs # The holdings table; each heading links to sorting by its column. ?>
+<?cs def:sortlink(key, label) ?><a href="?sort=<?cs var:key ?>&amp;dir=<?cs var:Sort.next[key] ?>"<?cs if:Sort.key == key ?> aria-current="true"<?cs /if ?>><?cs var:label ?><?cs if:Sort.key == key ?><?cs if:Sort.dir == "asc" ?> ▲<?cs else ?> ▼<?cs /if ?><?cs /if ?></a><?cs /def ?>
+<?cs def:holdings() ?>
+<div class="table-wrap">
+<table class="data holdings">
+<caption>Holdings</caption>
+<thead><tr>
+<th scope="col"><?cs call:sortlink("symbol", "Symbol") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("quantity", "Quantity") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("price", "Price") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("value", "Value") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("cost", "Cost") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("gain", "Gain") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("gain_pct", "Gain %") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("day", "Today") ?></th>
+</tr></thead>
+<tbody>
+<?cs each:h = H ?>
+<tr>
+<th scope="row"><a href="/instruments/<?cs var:h.id ?>"><?cs var:h.symbol ?></a><span class="sub"><?cs var:h.name ?></span></th>
+<td class="num"><?cs var:h.quantity ?></td>
+<?cs if:h.missing ?>
+<td class="num"><?cs if:h.price ?><?cs var:h.price ?> <?cs var:h.currency ?><?cs /if ?></td>
+<td class="num missing" colspan="1"><?cs var:h.missing ?></td>
+<td class="num"><?cs var:h.cost ?></td>
+<td class="num">—</td><td class="num">—</td><td class="num">—</td>
+<?cs else ?>
+<td class="num"><?cs var:h.price ?> <?cs var:h.currency ?><?cs if:h.stale ?> <span class="stale" title="price of <?cs var:h.as_of ?>">stale</span><?cs /if ?></td>
+<td class="num"><?cs var:h.value ?></td>
+<td class="num"><?cs var:h.cost ?></td>
+<td class="num <?cs var:h.gain.sign ?>"><?cs var:h.gain ?></td>
+<td class="num <?cs var:h.gain_pct.sign ?>"><?cs var:h.gain_pct ?></td>
+<td class="num <?cs var:h.day.sign ?>"><?cs var:h.day ?></td>
+<?cs /if ?>
+</tr>
+<?cs /each ?>
+</tbody>
+</table>
+</div>
+<?cs /def ?>

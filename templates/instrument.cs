@@ -1,0 +1,38 @@
+<?cs def:content() ?>
+<p class="crumbs"><a href="/instruments">Instruments</a></p>
+<h1><?cs var:I.symbol ?> <span class="sub"><?cs var:I.name ?></span></h1>
+<dl class="facts">
+<dt>Kind</dt><dd><?cs var:I.kind ?></dd>
+<dt>Quote currency</dt><dd><?cs var:I.currency ?></dd>
+<?cs if:I.isin ?><dt>ISIN</dt><dd><?cs var:I.isin ?></dd><?cs /if ?>
+<dt>Price source</dt><dd><?cs var:I.source ?><?cs if:I.source_symbol ?> (<?cs var:I.source_symbol ?>)<?cs /if ?></dd>
+<dt>Latest price</dt><dd><?cs if:Latest.price ?><?cs var:Latest.price ?> <?cs var:I.currency ?>, <?cs var:Latest.as_of ?><?cs else ?><span class="missing">no price yet</span><?cs /if ?></dd>
+</dl>
+<?cs if:I.own ?>
+<section class="card narrow">
+<h2>Set the price</h2>
+<form method="post" action="/instruments/<?cs var:I.id ?>" novalidate>
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<div class="field">
+<label for="price">Price in <?cs var:I.currency ?></label>
+<input id="price" name="price" inputmode="decimal" value="<?cs var:Form.price ?>"<?cs if:Errors.price ?> aria-invalid="true" aria-describedby="price-error"<?cs /if ?>>
+<?cs if:Errors.price ?><p class="error" id="price-error"><?cs var:Errors.price ?></p><?cs /if ?>
+</div>
+<div class="field">
+<label for="date">For the day (optional)</label>
+<input id="date" name="date" type="date" value="<?cs var:Form.date ?>"<?cs if:Errors.date ?> aria-invalid="true" aria-describedby="date-error"<?cs /if ?>>
+<?cs if:Errors.date ?><p class="error" id="date-error"><?cs var:Errors.date ?></p><?cs /if ?>
+</div>
+<button type="submit">Save price</button>
+</form>
+</section>
+<?cs /if ?>
+<?cs if:subcount(History) > 0 ?>
+<h2>Recent closes</h2>
+<div class="table-wrap">
+<table class="data narrow-table"><thead><tr><th scope="col">Day</th><th scope="col" class="num">Close</th></tr></thead><tbody>
+<?cs each:h = History ?><tr><td><?cs var:h.day ?></td><td class="num"><?cs var:h.close ?></td></tr><?cs /each ?>
+</tbody></table>
+</div>
+<?cs /if ?>
+<?cs /def ?><?cs include:"layout.cs" ?>

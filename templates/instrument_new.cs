@@ -1,0 +1,33 @@
+<?cs def:text(name, label, hint) ?>
+<div class="field">
+<label for="<?cs var:name ?>"><?cs var:label ?></label>
+<input id="<?cs var:name ?>" name="<?cs var:name ?>" value="<?cs var:Form[name] ?>"<?cs if:hint ?> aria-describedby="<?cs var:name ?>-hint"<?cs /if ?><?cs if:Errors[name] ?> aria-invalid="true" aria-errormessage="<?cs var:name ?>-error"<?cs /if ?>>
+<?cs if:hint ?><p class="hint" id="<?cs var:name ?>-hint"><?cs var:hint ?></p><?cs /if ?>
+<?cs if:Errors[name] ?><p class="error" id="<?cs var:name ?>-error"><?cs var:Errors[name] ?></p><?cs /if ?>
+</div>
+<?cs /def ?>
+<?cs def:choice(name, label, options) ?>
+<div class="field">
+<label for="<?cs var:name ?>"><?cs var:label ?></label>
+<select id="<?cs var:name ?>" name="<?cs var:name ?>"<?cs if:Errors[name] ?> aria-invalid="true" aria-errormessage="<?cs var:name ?>-error"<?cs /if ?>><?cs each:o = options ?><option value="<?cs var:o ?>"<?cs if:o == Form[name] ?> selected<?cs /if ?>><?cs var:o ?></option><?cs /each ?></select>
+<?cs if:Errors[name] ?><p class="error" id="<?cs var:name ?>-error"><?cs var:Errors[name] ?></p><?cs /if ?>
+</div>
+<?cs /def ?>
+<?cs def:content() ?>
+<section class="card">
+<p class="crumbs"><a href="/instruments">Instruments</a></p>
+<h1>Add instrument</h1>
+<form method="post" action="/instruments/new" novalidate class="grid">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<?cs call:text("symbol", "Symbol", "Like AAPL, VOD.L or BTC-USD.") ?>
+<?cs call:text("name", "Name", "") ?>
+<?cs call:choice("kind", "Kind", Kinds) ?>
+<?cs call:text("currency", "Quote currency", "ISO code like USD; GBp or GBX for prices in pence.") ?>
+<?cs call:text("isin", "ISIN (optional)", "") ?>
+<?cs call:choice("source", "Price source", Sources) ?>
+<?cs call:text("source_symbol", "Symbol at the source (optional)", "When the source names it differently.") ?>
+<p class="hint">With the source “manual” the instrument is yours alone (a house, a private fund) and you set its prices.</p>
+<div class="buttons"><button type="submit">Add instrument</button></div>
+</form>
+</section>
+<?cs /def ?><?cs include:"layout.cs" ?>

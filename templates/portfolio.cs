@@ -1,0 +1,61 @@
+<?cs include:"holdings.cs" ?><?cs include:"allocation.cs" ?>
+<?cs def:content() ?>
+<div class="heading">
+<h1><?cs var:P.name ?></h1>
+<nav class="actions" aria-label="Portfolio">
+<a class="button" href="/portfolios/<?cs var:P.id ?>/transactions/new">Add transaction</a>
+<a href="/portfolios/<?cs var:P.id ?>/transactions">Transactions</a>
+<a href="/portfolios/<?cs var:P.id ?>/import">Import</a>
+<a href="/portfolios/<?cs var:P.id ?>/export.csv">Export CSV</a>
+<a href="/portfolios/<?cs var:P.id ?>/edit">Edit</a>
+</nav>
+</div>
+<section class="summary" aria-label="Totals">
+<div class="figure"><span class="label">Value</span><span class="big" data-live="value"><?cs var:T.value ?> <?cs var:P.currency ?></span></div>
+<div class="figure"><span class="label">Today</span><span class="<?cs var:T.day_change.sign ?>"><?cs var:T.day_change ?><?cs if:T.day_pct ?> (<?cs var:T.day_pct ?>)<?cs /if ?></span></div>
+<div class="figure"><span class="label">Unrealized</span><span class="<?cs var:T.unrealized.sign ?>"><?cs var:T.unrealized ?><?cs if:T.unrealized_pct ?> (<?cs var:T.unrealized_pct ?>)<?cs /if ?></span></div>
+<div class="figure"><span class="label">Total gain</span><span class="<?cs var:T.total_gain.sign ?>"><?cs var:T.total_gain ?></span></div>
+</section>
+<dl class="facts">
+<dt>Holdings</dt><dd><?cs var:T.holdings_value ?></dd>
+<dt>Cash</dt><dd><?cs var:T.cash ?></dd>
+<dt>Cost</dt><dd><?cs var:T.cost ?></dd>
+<dt>Realized</dt><dd class="<?cs var:T.realized.sign ?>"><?cs var:T.realized ?></dd>
+<dt>Income</dt><dd><?cs var:T.income ?></dd>
+<dt>Fees</dt><dd><?cs var:T.fees ?></dd>
+<dt>Taxes</dt><dd><?cs var:T.taxes ?></dd>
+<dt>Cost basis</dt><dd><?cs if:P.method == "average" ?>average cost<?cs else ?>FIFO<?cs /if ?></dd>
+</dl>
+<?cs if:T.unpriced > 0 ?><p class="warn"><?cs var:T.unpriced ?> holding(s) have no price or exchange rate yet: they are left out of the value, not counted as zero.</p><?cs /if ?>
+<?cs if:T.stale > 0 ?><p class="warn"><?cs var:T.stale ?> holding(s) are valued at a stale price.</p><?cs /if ?>
+<?cs if:T.prices_as_of ?><p class="muted">Latest price: <?cs var:T.prices_as_of ?></p><?cs /if ?>
+
+<?cs if:T.open > 0 ?><?cs call:holdings() ?><?cs else ?>
+<section class="empty"><p>No holdings yet.</p><p><a href="/portfolios/<?cs var:P.id ?>/transactions/new">Add a transaction</a> or <a href="/portfolios/<?cs var:P.id ?>/import">import a CSV file</a>.</p></section>
+<?cs /if ?>
+
+<?cs if:subcount(Cash) > 0 ?>
+<h2>Cash</h2>
+<ul class="cash">
+<?cs each:c = Cash ?><li><span class="<?cs var:c.balance.sign ?>"><?cs var:c.balance ?> <?cs var:c.currency ?></span><?cs if:c.value ?> <span class="muted">= <?cs var:c.value ?> <?cs var:P.currency ?></span><?cs /if ?><?cs if:c.missing ?> <span class="missing"><?cs var:c.missing ?></span><?cs /if ?></li><?cs /each ?>
+</ul>
+<?cs /if ?>
+
+<?cs if:subcount(Alloc.kind) > 0 ?>
+<h2>Allocation</h2>
+<div class="charts">
+<?cs call:donut("By kind", Alloc.kind) ?>
+<?cs call:donut("By currency", Alloc.currency) ?>
+</div>
+<?cs /if ?>
+
+<?cs if:subcount(Closed) > 0 ?>
+<h2>Closed positions</h2>
+<ul class="closed"><?cs each:c = Closed ?><li><a href="/instruments/<?cs var:c.id ?>"><?cs var:c.symbol ?></a>: realized <span class="<?cs var:c.realized.sign ?>"><?cs var:c.realized ?></span>, income <?cs var:c.income ?></li><?cs /each ?></ul>
+<?cs /if ?>
+
+<h2>Recent transactions</h2>
+<?cs if:subcount(Tx) > 0 ?><?cs include:"tx_table.cs" ?>
+<p><a href="/portfolios/<?cs var:P.id ?>/transactions">All transactions</a></p>
+<?cs else ?><p class="muted">None yet.</p><?cs /if ?>
+<?cs /def ?><?cs include:"layout.cs" ?>

@@ -1,0 +1,21 @@
+<?cs # A table of transactions from Tx. ?>
+<div class="table-wrap">
+<table class="data txs">
+<thead><tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Symbol</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th><th scope="col" class="num">Fee</th><th scope="col" class="num">Amount</th><th scope="col">Note</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody>
+<?cs each:t = Tx ?>
+<tr>
+<td><?cs var:t.date ?></td>
+<td><?cs var:t.type ?></td>
+<td><?cs var:t.symbol ?></td>
+<td class="num"><?cs var:t.quantity ?></td>
+<td class="num"><?cs if:t.price ?><?cs var:t.price ?> <?cs var:t.currency ?><?cs /if ?></td>
+<td class="num"><?cs var:t.fee ?></td>
+<td class="num"><?cs if:t.amount ?><?cs var:t.amount ?> <?cs var:t.currency ?><?cs /if ?></td>
+<td class="note"><?cs var:t.note ?></td>
+<td><a href="/portfolios/<?cs var:P.id ?>/transactions/<?cs var:t.id ?>/edit">Edit</a></td>
+</tr>
+<?cs /each ?>
+</tbody>
+</table>
+</div>
