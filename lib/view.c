@@ -3,6 +3,8 @@
  */
 #include "view.h"
 
+#include <cgi/cgi.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +89,10 @@ view_render(HDF *hdf, const char *dir, const char *name, struct buf *out,
 	view_set(hdf, "Config.VarEscapeMode", "html");
 	view_set(hdf, "hdf.loadpaths.0", dir);
 	snprintf(file, sizeof(file), "%s.cs", name);
+	/* cgi_register_strfuncs adds url_escape and friends to this parse
+	 * only; it touches none of the CGI kit's global state. */
 	if ((nerr = cs_init(&cs, hdf)) != STATUS_OK ||
+	    (nerr = cgi_register_strfuncs(cs)) != STATUS_OK ||
 	    (nerr = cs_parse_file(cs, file)) != STATUS_OK ||
 	    (nerr = cs_render(cs, out, out_cb)) != STATUS_OK) {
 		err_text(nerr, err, errlen);

@@ -57,7 +57,9 @@ page_api_import(struct req *r)
 		json_object_object_add(o, "error", e);
 		return web_json(r, 422, o);
 	}
-	if (pf_value(r->db, r->a, &pf, &fx, time(NULL), &v) != 0)
+	/* Reload: the import changed the portfolio's own totals. */
+	if (pf_get(r->db, r->a, r->user.id, pf.id, &pf) != 1 ||
+	    pf_value(r->db, r->a, &pf, &fx, time(NULL), &v) != 0)
 		return web_db_error(r);
 	o = json_object_new_object();
 	json_object_object_add(o, "imported",
