@@ -42,7 +42,7 @@ WEB_OBJ = $(WEB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGRAMS = $(BUILD)/nestegg-web $(BUILD)/nestegg
+PROGRAMS = $(BUILD)/nestegg-web $(BUILD)/nestegg $(BUILD)/bench-hello
 
 Q = @
 ifeq ($(V),1)
@@ -68,6 +68,10 @@ $(BUILD)/nestegg-web: $(WEB_OBJ) $(BUILD)/lib.a
 $(BUILD)/nestegg: $(CLI_OBJ) $(BUILD)/lib.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CS) $(LIBS_DB)
+
+$(BUILD)/bench-hello: $(BUILD)/obj/tests/bench/hello.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi -lpthread
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/lib.a
 	@mkdir -p $(dir $@)

@@ -185,11 +185,17 @@ nginx_config() {
 	fi
 	mkdir -p "$VAR/tmp"
 	[ -n "$user" ] && chown nobody "$VAR/tmp"
+	local hx="" sx=""
+	[ -n "${NESTEGG_NGINX_HTTP_EXTRA:-}" ] && hx="	include $NESTEGG_NGINX_HTTP_EXTRA;"
+	[ -n "${NESTEGG_NGINX_SERVER_EXTRA:-}" ] && sx="		include $NESTEGG_NGINX_SERVER_EXTRA;"
 	awk -v up="$upstream" -v user="$user" -v var="$VAR" -v root="$ROOT" \
+	    -v hx="$hx" -v sx="$sx" \
 	    -v listen="$LISTEN" -v https="$HTTPS_PORT" -v http="$HTTP_PORT" \
 	    -v rate="$LOGIN_RATE" -v burst="$LOGIN_BURST" '
 		/^@UPSTREAM@$/ { printf "%s", up; next }
 		/^@USER@$/ { print user; next }
+		/^@HTTP_EXTRA@$/ { print hx; next }
+		/^@SERVER_EXTRA@$/ { print sx; next }
 		{
 			gsub(/@VAR@/, var); gsub(/@ROOT@/, root)
 			gsub(/@LISTEN@/, listen); gsub(/@HTTPS_PORT@/, https)

@@ -3,6 +3,17 @@
 <h1>Your account</h1>
 <?cs if:Notice ?><p class="notice" role="status"><?cs var:Notice ?></p><?cs /if ?>
 <p>Signed in as <strong><?cs var:User.Email ?></strong>.</p>
+<h2>Currency of totals</h2>
+<form method="post" action="/account" novalidate>
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<div class="field">
+<label for="currency">Currency</label>
+<input id="currency" name="currency" maxlength="3" value="<?cs var:Form.currency ?>" aria-describedby="currency-hint<?cs if:Errors.currency ?> currency-error<?cs /if ?>"<?cs if:Errors.currency ?> aria-invalid="true"<?cs /if ?>>
+<p class="hint" id="currency-hint">The dashboard adds up your portfolios in this currency.</p>
+<?cs if:Errors.currency ?><p class="error" id="currency-error"><?cs var:Errors.currency ?></p><?cs /if ?>
+</div>
+<button type="submit">Save currency</button>
+</form>
 <h2>Change password</h2>
 <form method="post" action="/account" novalidate>
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">

@@ -1,8 +1,10 @@
 /*
- * GET /account - the account page: email and the password form.
- * POST /account - changes the password.  The current password must be
- * given (and wrong guesses count as failed sign-ins); on success every
- * session of the account ends and this browser gets a new one.
+ * GET /account - the account page: email, the currency of totals across
+ * portfolios, and the password form.
+ * POST /account - with "currency": sets that currency.  Otherwise
+ * changes the password: the current password must be given (wrong
+ * guesses count as failed sign-ins); on success every session of the
+ * account ends and this browser gets a new one.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,11 +30,30 @@ page_account(struct req *r)
 	long long id;
 	long wait;
 
+	view_set(r->hdf, "Form.currency", r->user.currency);
 	if (r->method != M_POST) {
 		if (strcmp(web_param(r, "changed"), "1") == 0)
 			view_set(r->hdf, "Notice", "Your password was changed. "
 			    "Every other session has been signed out.");
+		if (strcmp(web_param(r, "changed"), "currency") == 0)
+			view_set(r->hdf, "Notice", "Totals across your "
+			    "portfolios are now shown in this currency.");
 		return form(r, 200);
+	}
+	if (kv_get(&r->form, "currency") != NULL) {
+		static const char q[] = "UPDATE users SET currency = ? "
+		    "WHERE id = ?";
+		const char *cur = web_param(r, "currency");
+
+		view_set(r->hdf, "Form.currency", cur);
+		if (!currency_valid(cur)) {
+			web_field_error(r, "currency", "Enter a currency code "
+			    "like USD, EUR or GBP.");
+			return form(r, 422);
+		}
+		if (db_exec(r->db, NULL, NULL, q, "si", cur, r->user.id) != 0)
+			return web_db_error(r);
+		return web_redirect(r, "/account?changed=currency");
 	}
 	if ((why = password_policy(next)) != NULL) {
 		web_field_error(r, "new_password", why);
