@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cache.h"
 #include "log.h"
 #include "token.h"
 #include "view.h"
@@ -13,6 +15,71 @@
 
 #define SID_COOKIE	"__Host-sid"
 #define CSRF_COOKIE	"__Host-csrf"
+
+/* Shared by the threads of this process; they lock inside. */
+static struct cache *session_cache, *page_cache;
+
+#define CACHE_SLOTS	4096
+#define CACHE_AGE	5	/* seconds: bounds staleness across hosts */
+
+void
+web_caches_init(void)
+{
+	session_cache = cache_new(CACHE_SLOTS, CACHE_AGE);
+	page_cache = cache_new(CACHE_SLOTS, CACHE_AGE);
+}
+
+struct cache *
+web_page_cache(void)
+{
+	return page_cache;
+}
+
+/*
+ * The user of session token sid, from the cache or the database: 1 and
+ * r->user filled, 0 for no live session, -1 on a database error.
+ */
+static int
+session_user(struct req *r, const char *sid)
+{
+	unsigned char key[32];
+	struct epochs now;
+	struct buf v;
+	char *val;
+	long len;
+	int rc;
+
+	if (strlen(sid) != TOKEN_HEX)
+		return 0;
+	token_sha256(sid, TOKEN_HEX, key);
+	epoch_now(&now);		/* before reading, see cache.h */
+	len = cache_get(session_cache, key, sizeof(key), &now, r->a, &val);
+	if (len > 0) {
+		const char *f[5];
+		const char *p = val;
+
+		for (int i = 0; i < 5; i++) {
+			f[i] = p;
+			p += strlen(p) + 1;
+		}
+		r->user.id = strtoll(f[0], NULL, 10);
+		r->user.email = f[1];
+		r->user.admin = f[2][0] == '1';
+		snprintf(r->user.currency, sizeof(r->user.currency), "%s", f[3]);
+		r->user.expires = strtoll(f[4], NULL, 10);
+		if (r->user.expires > (long long)time(NULL))
+			return 1;
+		memset(&r->user, 0, sizeof(r->user));
+	}
+	if ((rc = auth_session_get(r->db, r->a, sid, &r->user)) <= 0)
+		return rc;
+	buf_init(&v);
+	buf_printf(&v, "%lld%c%s%c%d%c%s%c%lld%c", r->user.id, 0, r->user.email,
+	    0, r->user.admin, 0, r->user.currency, 0, r->user.expires, 0);
+	cache_put(session_cache, key, sizeof(key), &now, v.data, v.len);
+	buf_free(&v);
+	return 1;
+}
 
 static const char *
 reason(int status)
@@ -234,7 +301,7 @@ load_session(struct req *r)
 	int rc;
 
 	if (sid != NULL) {
-		rc = auth_session_get(r->db, r->a, sid, &r->user);
+		rc = session_user(r, sid);
 		if (rc < 0)
 			return -1;
 		if (rc > 0)

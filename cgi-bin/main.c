@@ -27,6 +27,7 @@
 #include <fcgiapp.h>
 #include <mysql.h>
 
+#include "epoch.h"
 #include "log.h"
 #include "password.h"
 #include "view.h"
@@ -385,6 +386,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	password_dummy_hash();
+	if (epoch_open(cfg.var) == 0)
+		web_caches_init();
+	else
+		log_warn("cannot map %s/run/epochs: caching off", cfg.var);
 	if (sockpath == NULL && FCGX_IsCGI())
 		return run_cgi(&cfg);
 	return run_fastcgi(&cfg, sockpath, nthreads);

@@ -162,6 +162,14 @@ json_object *json_money(dec v, const char *cur);
 json_object *json_view(const struct pf_view *v);
 json_object *json_portfolio(const struct portfolio *pf);
 
+/*
+ * The worker's shared caches (cache.h): signed-in sessions, and pages'
+ * computed figures.  web_caches_init() makes them once per process,
+ * after epoch_open(); without it nothing is cached.
+ */
+void web_caches_init(void);
+struct cache *web_page_cache(void);
+
 /* Serves one request already read into r (dispatch.c). */
 void dispatch(struct req *r);
 

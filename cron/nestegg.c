@@ -26,6 +26,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "epoch.h"
 #include "password.h"
 #include "portfolio.h"
 
@@ -249,6 +250,7 @@ cmd_user_disable(struct cli *c, int argc, char **argv)
 	if (db_exec(&c->db, NULL, NULL, end, "s", email) != 0 ||
 	    db_commit(&c->db) != 0)
 		return db_fail(c);
+	epoch_bump(EPOCH_AUTH);
 	printf("disabled %s\n", email);
 	return 0;
 }
@@ -523,6 +525,8 @@ main(int argc, char **argv)
 		return fail("configuration: %s", err);
 	db_init(&c.db, &c.cfg, 1);
 	arena_init(&c.a);
+	/* Changes made here must reach the page workers' caches. */
+	epoch_open(c.cfg.var);
 	if (db_connect(&c.db) != 0) {
 		fprintf(stderr, "nestegg: cannot reach the database of %s: "
 		    "%s\n(is the stack running? start it with 'make start')\n",

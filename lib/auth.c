@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "epoch.h"
 #include "password.h"
 
 const char *
@@ -54,13 +55,16 @@ auth_session_get(struct db *d, struct arena *a, const char *token,
 {
 	static const char q[] =
 	    "SELECT u.id, u.email, u.is_admin, "
-	    "TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()), u.currency "
+	    "TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()), u.currency, "
+	    "UNIX_TIMESTAMP(s.created_at), UNIX_TIMESTAMP(s.last_seen_at), "
+	    "UNIX_TIMESTAMP(NOW()) "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.token_hash = ? AND u.disabled_at IS NULL "
 	    "AND s.created_at > NOW() - INTERVAL ? SECOND "
 	    "AND s.last_seen_at > NOW() - INTERVAL ? SECOND";
 	static const char touch[] =
-	    "UPDATE sessions SET last_seen_at = NOW() WHERE token_hash = ?";
+	    "UPDATE sessions SET last_seen_at = NOW() WHERE token_hash = ? "
+	    "AND last_seen_at < NOW() - INTERVAL 60 SECOND";
 	unsigned char hash[32];
 	struct dbres res;
 
@@ -79,9 +83,20 @@ auth_session_get(struct db *d, struct arena *a, const char *token,
 	u->admin = db_int(&res, 0, 2) != 0;
 	snprintf(u->currency, sizeof(u->currency), "%s",
 	    db_val(&res, 0, 4) ? db_val(&res, 0, 4) : "USD");
-	if (db_int(&res, 0, 3) >= 60 &&
-	    db_exec(d, NULL, NULL, touch, "b", hash, sizeof(hash)) != 0)
-		return -1;
+	{
+		long long created = db_int(&res, 0, 5);
+		long long seen = db_int(&res, 0, 6), now = db_int(&res, 0, 7);
+
+		if (now - seen >= 60) {
+			if (db_exec(d, NULL, NULL, touch, "b", hash,
+			    sizeof(hash)) != 0)
+				return -1;
+			seen = now;
+		}
+		u->expires = created + d->cfg->session_max;
+		if (seen + d->cfg->session_idle < u->expires)
+			u->expires = seen + d->cfg->session_idle;
+	}
 	return 1;
 }
 
@@ -110,7 +125,10 @@ auth_session_end(struct db *d, const char *token)
 	if (token == NULL)
 		return 0;
 	token_key(token, hash);
-	return db_exec(d, NULL, NULL, q, "b", hash, sizeof(hash));
+	if (db_exec(d, NULL, NULL, q, "b", hash, sizeof(hash)) != 0)
+		return -1;
+	epoch_bump(EPOCH_AUTH);
+	return 0;
 }
 
 int
@@ -118,7 +136,10 @@ auth_sessions_end_all(struct db *d, long long user_id)
 {
 	static const char q[] = "DELETE FROM sessions WHERE user_id = ?";
 
-	return db_exec(d, NULL, NULL, q, "i", user_id);
+	if (db_exec(d, NULL, NULL, q, "i", user_id) != 0)
+		return -1;
+	epoch_bump(EPOCH_AUTH);
+	return 0;
 }
 
 static long

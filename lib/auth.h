@@ -29,6 +29,7 @@ struct user {
 	const char *email;
 	int admin;
 	char currency[4];		/* for totals across portfolios */
+	long long expires;		/* when the session ends (Unix time) */
 };
 
 /*

@@ -4,6 +4,8 @@
  */
 #include "portfolio.h"
 
+#include "epoch.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +152,7 @@ pf_create(struct db *d, long long uid, const char *name, const char *currency,
 	if (db_exec(d, NULL, NULL, q, "isss", uid, name, currency,
 	    *method ? method : "fifo") != 0)
 		return -1;
+	epoch_bump(EPOCH_DATA);
 	return (long long)d->insert_id;
 }
 
@@ -184,7 +187,10 @@ pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
 			    sizeof(msg), &bad) != 0)
 				goto fail;
 	}
-	return db_commit(d);
+	if (db_commit(d) != 0)
+		return -1;
+	epoch_bump(EPOCH_DATA);
+	return 0;
 fail:
 	db_rollback(d);
 	return -1;
@@ -196,7 +202,10 @@ pf_delete(struct db *d, const struct portfolio *pf)
 	static const char q[] = "DELETE FROM portfolios WHERE id = ? AND "
 	    "user_id = ?";
 
-	return db_exec(d, NULL, NULL, q, "ii", pf->id, pf->user_id);
+	if (db_exec(d, NULL, NULL, q, "ii", pf->id, pf->user_id) != 0)
+		return -1;
+	epoch_bump(EPOCH_DATA);
+	return 0;
 }
 
 /* Instruments. */
@@ -341,6 +350,7 @@ inst_add(struct db *d, long long uid, const struct instrument *in)
 	    in->isin && *in->isin ? in->isin : NULL, in->source,
 	    in->source_symbol ? in->source_symbol : "", uid) != 0)
 		return db_duplicate(d) ? 0 : -1;
+	epoch_bump(EPOCH_DATA);
 	return (long long)d->insert_id;
 }
 
@@ -655,7 +665,10 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 			return 1;
 		}
 	}
-	return db_commit(d);
+	if (db_commit(d) != 0)
+		return -1;
+	epoch_bump(EPOCH_DATA);
+	return 0;
 fail:
 	db_rollback(d);
 	return -1;
@@ -703,7 +716,10 @@ pf_tx_import(struct db *d, struct arena *a, const struct portfolio *pf,
 			return 1;
 		}
 	}
-	return db_commit(d);
+	if (db_commit(d) != 0)
+		return -1;
+	epoch_bump(EPOCH_DATA);
+	return 0;
 fail:
 	db_rollback(d);
 	return -1;
@@ -854,7 +870,10 @@ price_set(struct db *d, long long iid, const char *price, const char *at,
 		db_rollback(d);
 		return -1;
 	}
-	return db_commit(d);
+	if (db_commit(d) != 0)
+		return -1;
+	epoch_bump(EPOCH_DATA);
+	return 0;
 }
 
 int
@@ -864,5 +883,8 @@ fx_set(struct db *d, const char *from, const char *to, const char *rate)
 	    "as_of) VALUES (?, ?, ?, NOW()) ON DUPLICATE KEY UPDATE "
 	    "rate = VALUES(rate), as_of = VALUES(as_of)";
 
-	return db_exec(d, NULL, NULL, q, "sss", from, to, rate);
+	if (db_exec(d, NULL, NULL, q, "sss", from, to, rate) != 0)
+		return -1;
+	epoch_bump(EPOCH_DATA);
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void
 view_global_init(void)
@@ -76,6 +77,52 @@ void
 view_set_int(HDF *hdf, const char *name, long long v)
 {
 	view_setf(hdf, name, "%lld", v);
+}
+
+static void
+snapshot(HDF *node, struct buf *path, struct buf *out)
+{
+	for (HDF *c = hdf_obj_child(node); c != NULL; c = hdf_obj_next(c)) {
+		size_t keep = path->len;
+		const char *v = hdf_obj_value(c);
+
+		if (path->len > 0)
+			buf_putc(path, '.');
+		buf_puts(path, hdf_obj_name(c));
+		if (v != NULL) {
+			buf_append(out, path->data, path->len + 1);
+			buf_append(out, v, strlen(v) + 1);
+		}
+		snapshot(c, path, out);
+		path->len = keep;
+		path->data[keep] = '\0';
+	}
+}
+
+void
+view_snapshot(HDF *node, const char *prefix, struct buf *out)
+{
+	struct buf path;
+
+	buf_init(&path);
+	buf_puts(&path, prefix);
+	snapshot(node, &path, out);
+	buf_free(&path);
+}
+
+void
+view_restore(HDF *hdf, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	while (p < end) {
+		const char *k = p, *v = k + strlen(k) + 1;
+
+		if (v >= end)
+			break;
+		view_set(hdf, k, v);
+		p = v + strlen(v) + 1;
+	}
 }
 
 int

@@ -31,4 +31,12 @@ void view_setf(HDF *hdf, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void view_set_int(HDF *hdf, const char *name, long long v);
 
+/*
+ * Appends every value below node to out as "path\0value\0" pairs, paths
+ * relative to node with prefix put in front; view_restore() sets them
+ * again.  Values are set, never parsed, so any text is safe.
+ */
+void view_snapshot(HDF *node, const char *prefix, struct buf *out);
+void view_restore(HDF *hdf, const char *data, size_t len);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "epoch.h"
 #include "password.h"
 #include "view.h"
 #include "web.h"
@@ -53,6 +54,7 @@ page_account(struct req *r)
 		}
 		if (db_exec(r->db, NULL, NULL, q, "si", cur, r->user.id) != 0)
 			return web_db_error(r);
+		epoch_bump(EPOCH_DATA);
 		return web_redirect(r, "/account?changed=currency");
 	}
 	if ((why = password_policy(next)) != NULL) {

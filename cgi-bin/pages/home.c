@@ -1,15 +1,19 @@
 /*
  * GET / - the dashboard: every portfolio of the signed-in user with its
  * value, day change and total gain, and the sum in the user's currency.
+ * The figures are cached per user until something changes (cache.h).
  */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
+#include "cache.h"
 #include "view.h"
 #include "web.h"
 
-int
-page_home(struct req *r)
+/* Computes the dashboard's figures into d; 0 or -1. */
+static int
+figures(struct req *r, HDF *d)
 {
 	struct portfolio *pfs;
 	struct fx_table fx;
@@ -20,27 +24,25 @@ page_home(struct req *r)
 	int unconverted = 0, unpriced = 0;
 	time_t now = time(NULL);
 
-	view_set(r->hdf, "Page.Title", "Portfolios");
 	if (pf_list(r->db, r->a, r->user.id, &pfs, &n) != 0 ||
 	    fx_load(r->db, r->a, &fx) != 0)
-		return web_db_error(r);
+		return -1;
 	totals_init(&all);
 	for (size_t i = 0; i < n; i++) {
 		struct pf_view v;
 		dec rate;
 
 		if (pf_value(r->db, r->a, &pfs[i], &fx, now, &v) != 0)
-			return web_db_error(r);
+			return -1;
 #define KEY(f) (snprintf(key, sizeof(key), "Portfolios.%zu." f, i), key)
-		view_setf(r->hdf, KEY("id"), "%lld", pfs[i].id);
-		view_set(r->hdf, KEY("name"), pfs[i].name);
-		view_set(r->hdf, KEY("currency"), pfs[i].currency);
-		put_money(r->hdf, KEY("value"), v.t.value, pfs[i].currency);
-		put_signed(r->hdf, KEY("day"), v.t.day_change, pfs[i].currency);
-		put_signed(r->hdf, KEY("gain"), v.t.total_gain,
-		    pfs[i].currency);
-		view_set_int(r->hdf, KEY("open"), (long long)v.nopen);
-		view_set_int(r->hdf, KEY("unpriced"), v.t.unpriced);
+		view_setf(d, KEY("id"), "%lld", pfs[i].id);
+		view_set(d, KEY("name"), pfs[i].name);
+		view_set(d, KEY("currency"), pfs[i].currency);
+		put_money(d, KEY("value"), v.t.value, pfs[i].currency);
+		put_signed(d, KEY("day"), v.t.day_change, pfs[i].currency);
+		put_signed(d, KEY("gain"), v.t.total_gain, pfs[i].currency);
+		view_set_int(d, KEY("open"), (long long)v.nopen);
+		view_set_int(d, KEY("unpriced"), v.t.unpriced);
 #undef KEY
 		unpriced += v.t.unpriced;
 		if (fx_lookup(&fx, pfs[i].currency, cur, &rate) != 0) {
@@ -53,12 +55,49 @@ page_home(struct req *r)
 		all.total_gain = dec_add(all.total_gain,
 		    dec_mul(v.t.total_gain, rate));
 	}
-	view_set(r->hdf, "Total.currency", cur);
-	put_money(r->hdf, "Total.value", all.value, cur);
-	put_signed(r->hdf, "Total.day", all.day_change, cur);
-	put_signed(r->hdf, "Total.gain", all.total_gain, cur);
-	view_set_int(r->hdf, "Total.unconverted", unconverted);
-	view_set_int(r->hdf, "Total.unpriced", unpriced);
-	view_set_int(r->hdf, "Total.count", (long long)n);
+	view_set(d, "Total.currency", cur);
+	put_money(d, "Total.value", all.value, cur);
+	put_signed(d, "Total.day", all.day_change, cur);
+	put_signed(d, "Total.gain", all.total_gain, cur);
+	view_set_int(d, "Total.unconverted", unconverted);
+	view_set_int(d, "Total.unpriced", unpriced);
+	view_set_int(d, "Total.count", (long long)n);
+	return 0;
+}
+
+int
+page_home(struct req *r)
+{
+	char key[16] = "home";
+	struct epochs now;
+	struct buf snap;
+	char *val;
+	long len;
+	HDF *d = NULL;
+	NEOERR *err;
+
+	view_set(r->hdf, "Page.Title", "Portfolios");
+	memcpy(key + 4, &r->user.id, sizeof(r->user.id));
+	epoch_now(&now);		/* before reading, see cache.h */
+	len = cache_get(web_page_cache(), key, sizeof(key), &now, r->a, &val);
+	if (len >= 0) {
+		view_restore(r->hdf, val, (size_t)len);
+		return web_render(r, "home");
+	}
+	if ((err = hdf_init(&d)) != STATUS_OK) {
+		nerr_ignore(&err);
+		return web_error(r, 500, NULL);
+	}
+	if (figures(r, d) != 0) {
+		hdf_destroy(&d);
+		return web_db_error(r);
+	}
+	buf_init(&snap);
+	view_snapshot(d, "", &snap);
+	hdf_destroy(&d);
+	cache_put(web_page_cache(), key, sizeof(key), &now, snap.data,
+	    snap.len);
+	view_restore(r->hdf, snap.data, snap.len);
+	buf_free(&snap);
 	return web_render(r, "home");
 }

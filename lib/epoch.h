@@ -1,0 +1,33 @@
+/*
+ * epoch.h - change counters shared by every nestegg process of a stack.
+ *
+ * The file $NESTEGG_VAR/run/epochs is mapped into each process; a
+ * process that changes something bumps a counter, and caches kept by
+ * page workers compare counters to know at once that an entry is out
+ * of date, without asking the database:
+ *
+ *   EPOCH_AUTH  a session ended, a password changed, an account was
+ *               disabled
+ *   EPOCH_DATA  a portfolio, transaction, instrument, price, exchange
+ *               rate or user setting changed
+ *
+ * Processes on other hosts do not share the file: caches also expire
+ * after a few seconds (see cache.h), which bounds staleness there.
+ * When the file cannot be mapped, epoch_get() returns a fresh value on
+ * every call, so caches never hit.
+ */
+#ifndef NESTEGG_EPOCH_H
+#define NESTEGG_EPOCH_H
+
+enum epoch { EPOCH_AUTH, EPOCH_DATA, EPOCH__MAX };
+
+/* Maps <var>/run/epochs, creating it; 0, or -1 (caching then off). */
+int epoch_open(const char *var);
+
+/* The current value of a counter. */
+unsigned long epoch_get(enum epoch e);
+
+/* Counts one change. */
+void epoch_bump(enum epoch e);
+
+#endif
