@@ -84,7 +84,7 @@ defaults(struct config *c)
 	c->session_max = 30L * 24 * 3600;
 	c->body_max = 1024L * 1024;
 	c->login_free_failures = 5;
-	c->threads = 16;
+	c->threads = 8;
 }
 
 static char *

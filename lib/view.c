@@ -5,6 +5,7 @@
 
 #include <cgi/cgi.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,27 +126,144 @@ view_restore(HDF *hdf, const char *data, size_t len)
 	}
 }
 
+/*
+ * Templates are read once per process and kept: a page then opens no
+ * file.  (A changed template takes effect when the workers restart.)
+ */
+#define TEMPLATES_MAX 128
+
+static struct {
+	char *name, *text;
+} templates[TEMPLATES_MAX];
+static size_t ntemplates;
+static pthread_mutex_t templates_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static NEOERR *
+load_template(void *ctx, HDF *hdf, const char *name, char **contents)
+{
+	const char *dir = ctx;
+	char path[1024];
+	NEOERR *err;
+	char *text = NULL;
+
+	(void)hdf;
+	pthread_mutex_lock(&templates_lock);
+	for (size_t i = 0; i < ntemplates; i++)
+		if (strcmp(templates[i].name, name) == 0) {
+			*contents = strdup(templates[i].text);
+			pthread_mutex_unlock(&templates_lock);
+			return *contents ? STATUS_OK :
+			    nerr_raise(NERR_NOMEM, "out of memory");
+		}
+	pthread_mutex_unlock(&templates_lock);
+	if (strstr(name, "..") != NULL || name[0] == '/')
+		return nerr_raise(NERR_NOT_FOUND, "bad template name %s", name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((err = ne_load_file(path, &text)) != STATUS_OK)
+		return nerr_pass(err);
+	pthread_mutex_lock(&templates_lock);
+	if (ntemplates < TEMPLATES_MAX) {
+		templates[ntemplates].name = strdup(name);
+		templates[ntemplates].text = strdup(text);
+		if (templates[ntemplates].name && templates[ntemplates].text)
+			ntemplates++;
+	}
+	pthread_mutex_unlock(&templates_lock);
+	*contents = text;
+	return STATUS_OK;
+}
+
+/*
+ * Each thread keeps its templates parsed: a parse tree is made with an
+ * HDF of its own (holding the escaping configuration, read at cs_init)
+ * and rendered with a request's HDF swapped in.  A tree is parsed again
+ * after PARSE_REUSE renders, which bounds whatever ClearSilver keeps
+ * per render, and after any error.
+ */
+#define PARSED_MAX 48
+#define PARSE_REUSE 2000
+
+struct parsed {
+	const char *dir;
+	char name[64];
+	CSPARSE *cs;
+	HDF *base;
+	unsigned uses;
+};
+
+static __thread struct parsed parsed[PARSED_MAX];
+
+static void
+parsed_drop(struct parsed *p)
+{
+	cs_destroy(&p->cs);
+	hdf_destroy(&p->base);
+	memset(p, 0, sizeof(*p));
+}
+
+static NEOERR *
+parsed_make(struct parsed *p, const char *dir, const char *name)
+{
+	char file[128];
+	NEOERR *err;
+
+	snprintf(file, sizeof(file), "%s.cs", name);
+	if ((err = hdf_init(&p->base)) != STATUS_OK)
+		return err;
+	view_set(p->base, "Config.VarEscapeMode", "html");
+	view_set(p->base, "hdf.loadpaths.0", dir);
+	if ((err = cs_init(&p->cs, p->base)) != STATUS_OK)
+		return err;
+	cs_register_fileload(p->cs, (void *)dir, load_template);
+	if ((err = cgi_register_strfuncs(p->cs)) != STATUS_OK ||
+	    (err = cs_parse_file(p->cs, file)) != STATUS_OK)
+		return err;
+	p->dir = dir;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	return STATUS_OK;
+}
+
 int
 view_render(HDF *hdf, const char *dir, const char *name, struct buf *out,
     char *err, size_t errlen)
 {
-	CSPARSE *cs = NULL;
+	struct parsed *p = NULL, *fresh = NULL;
 	NEOERR *nerr;
-	char file[256];
 
 	view_set(hdf, "Config.VarEscapeMode", "html");
-	view_set(hdf, "hdf.loadpaths.0", dir);
-	snprintf(file, sizeof(file), "%s.cs", name);
-	/* cgi_register_strfuncs adds url_escape and friends to this parse
-	 * only; it touches none of the CGI kit's global state. */
-	if ((nerr = cs_init(&cs, hdf)) != STATUS_OK ||
-	    (nerr = cgi_register_strfuncs(cs)) != STATUS_OK ||
-	    (nerr = cs_parse_file(cs, file)) != STATUS_OK ||
-	    (nerr = cs_render(cs, out, out_cb)) != STATUS_OK) {
+	for (size_t i = 0; i < PARSED_MAX && p == NULL; i++) {
+		if (parsed[i].cs == NULL) {
+			if (fresh == NULL)
+				fresh = &parsed[i];
+		} else if (parsed[i].dir == dir &&
+		    strcmp(parsed[i].name, name) == 0)
+			p = &parsed[i];
+	}
+	if (p != NULL && p->uses >= PARSE_REUSE) {
+		parsed_drop(p);
+		fresh = p;
+		p = NULL;
+	}
+	if (p == NULL) {
+		if (fresh == NULL) {		/* full: reuse the first */
+			fresh = &parsed[0];
+			parsed_drop(fresh);
+		}
+		p = fresh;
+		if ((nerr = parsed_make(p, dir, name)) != STATUS_OK) {
+			err_text(nerr, err, errlen);
+			parsed_drop(p);
+			return -1;
+		}
+	}
+	p->cs->hdf = hdf;
+	nerr = cs_render(p->cs, out, out_cb);
+	p->cs->hdf = p->base;
+	p->uses++;
+	if (nerr != STATUS_OK) {
 		err_text(nerr, err, errlen);
-		cs_destroy(&cs);
+		parsed_drop(p);
 		return -1;
 	}
-	cs_destroy(&cs);
 	return 0;
 }

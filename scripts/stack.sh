@@ -9,9 +9,11 @@
 #
 # Environment: NESTEGG_VAR (default var/), NESTEGG_HTTPS_PORT (8443),
 # NESTEGG_HTTP_PORT (8080), NESTEGG_LISTEN (127.0.0.1), NESTEGG_WORKERS
-# (page worker processes, 2), NESTEGG_THREADS (threads each, 16),
+# (page worker processes, 2), NESTEGG_THREADS (threads each, 8),
 # NESTEGG_LOGIN_RATE (10r/s) and NESTEGG_LOGIN_BURST (20) for nginx's
-# limit on /login and /register, NESTEGG_BUILD (build).
+# limit on /login and /register, NESTEGG_KEEPALIVE (idle FastCGI
+# connections nginx keeps per worker; 0, the default, opens one per
+# request), NESTEGG_BUILD (build).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,9 +27,10 @@ HTTPS_PORT=${NESTEGG_HTTPS_PORT:-8443}
 HTTP_PORT=${NESTEGG_HTTP_PORT:-8080}
 LISTEN=${NESTEGG_LISTEN:-127.0.0.1}
 WORKERS=${NESTEGG_WORKERS:-2}
-THREADS=${NESTEGG_THREADS:-16}
+THREADS=${NESTEGG_THREADS:-8}
 LOGIN_RATE=${NESTEGG_LOGIN_RATE:-10r/s}
 LOGIN_BURST=${NESTEGG_LOGIN_BURST:-20}
+KEEPALIVE=${NESTEGG_KEEPALIVE:-0}
 ME=$(id -un)
 
 RUN=$VAR/run
@@ -185,22 +188,29 @@ nginx_config() {
 	fi
 	mkdir -p "$VAR/tmp"
 	[ -n "$user" ] && chown nobody "$VAR/tmp"
-	local hx="" sx=""
+	local hx="" sx="" ka="" kc=off
+	if [ "$KEEPALIVE" -gt 0 ]; then
+		ka="		keepalive $KEEPALIVE;"
+		kc=on
+		[ $((WORKERS * THREADS)) -gt $((KEEPALIVE * 2)) ] ||
+			die "NESTEGG_KEEPALIVE=$KEEPALIVE needs more than $((KEEPALIVE * 2)) page worker threads in all"
+	fi
 	[ -n "${NESTEGG_NGINX_HTTP_EXTRA:-}" ] && hx="	include $NESTEGG_NGINX_HTTP_EXTRA;"
 	[ -n "${NESTEGG_NGINX_SERVER_EXTRA:-}" ] && sx="		include $NESTEGG_NGINX_SERVER_EXTRA;"
 	awk -v up="$upstream" -v user="$user" -v var="$VAR" -v root="$ROOT" \
-	    -v hx="$hx" -v sx="$sx" \
+	    -v hx="$hx" -v sx="$sx" -v ka="$ka" -v kc="$kc" \
 	    -v listen="$LISTEN" -v https="$HTTPS_PORT" -v http="$HTTP_PORT" \
 	    -v rate="$LOGIN_RATE" -v burst="$LOGIN_BURST" '
 		/^@UPSTREAM@$/ { printf "%s", up; next }
 		/^@USER@$/ { print user; next }
 		/^@HTTP_EXTRA@$/ { print hx; next }
+		/^@KEEPALIVE@$/ { print ka; next }
 		/^@SERVER_EXTRA@$/ { print sx; next }
 		{
 			gsub(/@VAR@/, var); gsub(/@ROOT@/, root)
 			gsub(/@LISTEN@/, listen); gsub(/@HTTPS_PORT@/, https)
 			gsub(/@HTTP_PORT@/, http); gsub(/@LOGIN_RATE@/, rate)
-			gsub(/@LOGIN_BURST@/, burst)
+			gsub(/@LOGIN_BURST@/, burst); gsub(/@KEEP_CONN@/, kc)
 			print
 		}' "$ROOT/nginx.conf" > "$ETC/nginx.conf"
 }

@@ -124,11 +124,16 @@ def main():
     tmp = tempfile.mkdtemp(prefix="nestegg-bench-")
     hello_sock = os.path.join(tmp, "hello.sock")
     with open(os.path.join(tmp, "http.conf"), "w") as f:
-        f.write("upstream bench_hello {\n\tserver unix:%s;\n\tkeepalive 4;\n}\n" % hello_sock)
+        # The baseline gets the same upstream settings as the pages.
+        keep = int(os.environ.get("NESTEGG_KEEPALIVE", "0"))
+        f.write("upstream bench_hello {\n\tserver unix:%s;\n%s}\n"
+                % (hello_sock, "\tkeepalive %d;\n" % keep if keep else ""))
     with open(os.path.join(tmp, "server.conf"), "w") as f:
         f.write("location = /_bench/hello {\n\tfastcgi_pass bench_hello;\n}\n")
+    print("page workers: 2 x %s threads; nginx keepalive: %s" % (
+        os.environ.get("NESTEGG_THREADS", "8"), os.environ.get("NESTEGG_KEEPALIVE", "0")))
     os.chmod(tmp, 0o755)
-    threads = os.environ.get("NESTEGG_THREADS", "16")
+    threads = os.environ.get("NESTEGG_THREADS", "8")
     stack = harness.Stack(NESTEGG_NGINX_HTTP_EXTRA=os.path.join(tmp, "http.conf"),
                           NESTEGG_NGINX_SERVER_EXTRA=os.path.join(tmp, "server.conf"),
                           NESTEGG_THREADS=threads, NESTEGG_WORKERS="2",
