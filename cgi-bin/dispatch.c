@@ -262,7 +262,9 @@ render_error(struct req *r, int status)
 		}
 	}
 	buf_reset(&r->out);
-	if (r->route != NULL && (r->route->flags & R_API)) {
+	if ((r->route != NULL && (r->route->flags & R_API)) ||
+	    (r->route == NULL && r->path != NULL &&
+	    strncmp(r->path, "/api/", 5) == 0)) {
 		r->content_type = "application/json";
 		buf_printf(&r->out, "{\"error\":{\"status\":%d,\"message\":\"",
 		    status);

@@ -188,8 +188,10 @@ put_view(struct req *r, const struct pf_view *v, const char *sort,
 	put_money(h, "T.income", t->income, cur);
 	put_money(h, "T.fees", t->fees, cur);
 	put_money(h, "T.taxes", t->taxes, cur);
-	put_signed(h, "T.day_change", t->day_change, cur);
-	if (dec_sign(dec_sub(t->holdings_value, t->day_change)) > 0)
+	if (t->day_known > 0)
+		put_signed(h, "T.day_change", t->day_change, cur);
+	if (t->day_known > 0 &&
+	    dec_sign(dec_sub(t->holdings_value, t->day_change)) > 0)
 		put_pct(h, "T.day_pct", value_pct(t->day_change,
 		    dec_sub(t->holdings_value, t->day_change)));
 	put_signed(h, "T.total_gain", t->total_gain, cur);

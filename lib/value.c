@@ -116,8 +116,10 @@ totals_add_holding(struct totals *t, const struct position *p,
 	t->stale += v->stale;
 	t->holdings_value = dec_add(t->holdings_value, v->value);
 	t->unrealized = dec_add(t->unrealized, v->unrealized);
-	if (v->has_day)
+	if (v->has_day) {
 		t->day_change = dec_add(t->day_change, v->day_change);
+		t->day_known++;
+	}
 }
 
 void

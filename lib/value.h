@@ -79,6 +79,7 @@ struct totals {
 	int unpriced;		/* holdings left out for want of a price */
 	int stale;		/* holdings valued at a stale price */
 	int unconverted_cash;	/* cash balances without a rate */
+	int day_known;		/* holdings with a previous close */
 };
 
 /* Starts totals at zero. */

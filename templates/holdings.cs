@@ -6,32 +6,30 @@
 <caption>Holdings</caption>
 <thead><tr>
 <th scope="col"><?cs call:sortlink("symbol", "Symbol") ?></th>
-<th scope="col" class="num"><?cs call:sortlink("quantity", "Quantity") ?></th>
-<th scope="col" class="num"><?cs call:sortlink("price", "Price") ?></th>
 <th scope="col" class="num"><?cs call:sortlink("value", "Value") ?></th>
-<th scope="col" class="num"><?cs call:sortlink("cost", "Cost") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("day", "Today") ?></th>
 <th scope="col" class="num"><?cs call:sortlink("gain", "Gain") ?></th>
 <th scope="col" class="num"><?cs call:sortlink("gain_pct", "Gain %") ?></th>
-<th scope="col" class="num"><?cs call:sortlink("day", "Today") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("quantity", "Quantity") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("price", "Price") ?></th>
+<th scope="col" class="num"><?cs call:sortlink("cost", "Cost") ?></th>
 </tr></thead>
 <tbody>
 <?cs each:h = H ?>
 <tr>
 <th scope="row"><a href="/instruments/<?cs var:h.id ?>"><?cs var:h.symbol ?></a><span class="sub"><?cs var:h.name ?></span></th>
-<td class="num"><?cs var:h.quantity ?></td>
 <?cs if:h.missing ?>
-<td class="num"><?cs if:h.price ?><?cs var:h.price ?> <?cs var:h.currency ?><?cs /if ?></td>
-<td class="num missing" colspan="1"><?cs var:h.missing ?></td>
-<td class="num"><?cs var:h.cost ?></td>
+<td class="num missing"><?cs var:h.missing ?></td>
 <td class="num">—</td><td class="num">—</td><td class="num">—</td>
 <?cs else ?>
-<td class="num"><?cs var:h.price ?> <?cs var:h.currency ?><?cs if:h.stale ?> <span class="stale" title="price of <?cs var:h.as_of ?>">stale</span><?cs /if ?></td>
 <td class="num"><?cs var:h.value ?></td>
-<td class="num"><?cs var:h.cost ?></td>
+<td class="num <?cs var:h.day.sign ?>"><?cs if:h.day ?><?cs var:h.day ?><?cs else ?>—<?cs /if ?></td>
 <td class="num <?cs var:h.gain.sign ?>"><?cs var:h.gain ?></td>
 <td class="num <?cs var:h.gain_pct.sign ?>"><?cs var:h.gain_pct ?></td>
-<td class="num <?cs var:h.day.sign ?>"><?cs var:h.day ?></td>
 <?cs /if ?>
+<td class="num"><?cs var:h.quantity ?></td>
+<td class="num"><?cs if:h.price ?><?cs var:h.price ?> <?cs var:h.currency ?><?cs if:h.stale ?> <span class="stale" title="price of <?cs var:h.as_of ?>">stale</span><?cs /if ?><?cs /if ?></td>
+<td class="num"><?cs var:h.cost ?></td>
 </tr>
 <?cs /each ?>
 </tbody>

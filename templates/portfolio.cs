@@ -12,7 +12,7 @@
 </div>
 <section class="summary" aria-label="Totals">
 <div class="figure"><span class="label">Value</span><span class="big" data-live="value"><?cs var:T.value ?> <?cs var:P.currency ?></span></div>
-<div class="figure"><span class="label">Today</span><span class="<?cs var:T.day_change.sign ?>"><?cs var:T.day_change ?><?cs if:T.day_pct ?> (<?cs var:T.day_pct ?>)<?cs /if ?></span></div>
+<div class="figure"><span class="label">Today</span><?cs if:T.day_change ?><span class="<?cs var:T.day_change.sign ?>"><?cs var:T.day_change ?><?cs if:T.day_pct ?> (<?cs var:T.day_pct ?>)<?cs /if ?></span><?cs else ?><span class="muted">no earlier close yet</span><?cs /if ?></div>
 <div class="figure"><span class="label">Unrealized</span><span class="<?cs var:T.unrealized.sign ?>"><?cs var:T.unrealized ?><?cs if:T.unrealized_pct ?> (<?cs var:T.unrealized_pct ?>)<?cs /if ?></span></div>
 <div class="figure"><span class="label">Total gain</span><span class="<?cs var:T.total_gain.sign ?>"><?cs var:T.total_gain ?></span></div>
 </section>

@@ -77,6 +77,16 @@ class Isolation(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertNotIn(b"Private", r.body)
 
+    def test_api_errors_are_json(self):
+        r = self.other.api("GET", "/api/v1/nothing")
+        self.assertEqual(r.status, 404)
+        self.assertEqual(r.json["error"]["status"], 404)
+        r = self.other.api("DELETE", "/api/v1/portfolios/%d" % self.pid)
+        self.assertEqual(r.status, 405)
+        self.assertEqual(r.json["error"]["status"], 405)
+        r = self.other.api("POST", "/api/v1/portfolios", "{not json", "application/json")
+        self.assertEqual(r.status, 400)
+
     def test_api_needs_sign_in(self):
         anon = self.stack.client()
         r = anon.get("/api/v1/portfolios")
