@@ -160,6 +160,27 @@ static int recompute(struct db *d, struct arena *a,
     const struct portfolio *pf, long long iid, char *msg, size_t msglen,
     long long *bad_id);
 
+/*
+ * Starts a database transaction holding pf's row lock, so changes to
+ * one portfolio's ledger happen one after another and each re-derives
+ * positions from every committed row.  0 or -1.
+ */
+static int
+begin_change(struct db *d, struct arena *a, const struct portfolio *pf)
+{
+	static const char q[] = "SELECT id FROM portfolios WHERE id = ? "
+	    "FOR UPDATE";
+	struct dbres r;
+
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, a, &r, q, "i", pf->id) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	return 0;
+}
+
 int
 pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
     const char *name, const char *method)
@@ -174,7 +195,7 @@ pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	long long bad;
 
 	np.method = strcmp(method, "average") == 0 ? COST_AVERAGE : COST_FIFO;
-	if (db_begin(d) != 0)
+	if (begin_change(d, a, pf) != 0)
 		return -1;
 	if (db_exec(d, NULL, NULL, q, "ssii", name, method, pf->id,
 	    pf->user_id) != 0)
@@ -635,13 +656,26 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 {
 	static const char del[] = "DELETE FROM transactions WHERE id = ? AND "
 	    "portfolio_id = ?";
-	long long iids[2] = { old ? old->instrument : 0,
-	    neu ? neu->instrument : 0 };
+	struct tx cur;
+	long long iids[2] = { 0, neu ? neu->instrument : 0 };
 	long long bad;
 	int rc;
 
-	if (db_begin(d) != 0)
+	if (begin_change(d, a, pf) != 0)
 		return -1;
+	if (old != NULL) {
+		/* Read it again under the lock: it may have changed. */
+		if ((rc = pf_tx_get(d, a, pf, old->id, &cur, NULL)) < 0)
+			goto fail;
+		if (rc == 0) {
+			db_rollback(d);
+			snprintf(msg, msglen, "This transaction was deleted "
+			    "meanwhile.");
+			return 1;
+		}
+		old = &cur;
+		iids[0] = cur.instrument;
+	}
 	if (old != NULL && apply_flows(d, a, pf, old, -1) != 0)
 		goto fail;
 	if (old != NULL && neu == NULL &&
@@ -691,7 +725,7 @@ pf_tx_import(struct db *d, struct arena *a, const struct portfolio *pf,
 	size_t ni = 0;
 	int rc;
 
-	if (db_begin(d) != 0)
+	if (begin_change(d, a, pf) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (tx_write(d, a, pf, &txs[i], notes ? notes[i] : "", 0) ||

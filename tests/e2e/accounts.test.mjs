@@ -4,8 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
-import { startStack, chromiumArgs, ROOT } from "./stack.mjs";
+import { startStack, launchBrowser, ROOT } from "./stack.mjs";
 
 const OUT = join(ROOT, "tests", "e2e", "out");
 let stack, browser;
@@ -13,11 +12,7 @@ let stack, browser;
 before(async () => {
   mkdirSync(OUT, { recursive: true });
   stack = await startStack();
-  // Playwright gives each launch a fresh, empty profile directory.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {

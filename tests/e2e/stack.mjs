@@ -41,6 +41,16 @@ export async function startStack() {
   };
 }
 
+// Debian's Chromium, headless, with a fresh empty profile (Playwright
+// makes one per launch) and no traffic of its own.
+export async function launchBrowser() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: chromiumArgs,
+  });
+}
+
 export const chromiumArgs = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
   "--disable-background-networking", "--disable-component-update",

@@ -361,3 +361,28 @@ class Cli(unittest.TestCase):
         self.assertEqual(count(stack, "SELECT COUNT(*) FROM portfolio_values WHERE run_id = "
                                "(SELECT MAX(id) FROM valuation_runs)"),
                          count(stack, "SELECT COUNT(*) FROM portfolios"))
+
+
+class Concurrency(unittest.TestCase):
+    def test_concurrent_changes_keep_positions_exact(self):
+        import concurrent.futures
+        stack = harness.shared
+        u = User(stack, "conc")
+        sym = instrument(u)
+        pid = u.portfolio("Busy")
+
+        def buy(i):
+            c = harness.Client(stack)
+            c.cookies = dict(u.c.cookies)
+            c.get("/portfolios/%d/transactions/new" % pid)
+            return c.post("/portfolios/%d/transactions/new" % pid,
+                          {"date": "2024-01-%02d" % (i % 28 + 1), "type": "buy",
+                           "symbol": sym, "quantity": "1", "price": "10", "fee": "0.5"}).status
+
+        with concurrent.futures.ThreadPoolExecutor(8) as ex:
+            statuses = list(ex.map(buy, range(24)))
+        self.assertEqual(statuses, [303] * 24)
+        h = u.holding(pid, sym)
+        self.assertEqual(h["quantity"], "24")
+        self.assertEqual(h["cost"], "252.00")
+        self.assertEqual(u.view(pid)["cash"][0]["balance"], "-252.00")
