@@ -113,3 +113,45 @@ class SideBySide(unittest.TestCase):
         finally:
             a.cleanup()
             b.cleanup()
+
+
+class RunInTerminal(unittest.TestCase):
+    def test_ctrl_c_stops_its_stack_and_no_other(self):
+        import pty
+        import select
+        other = harness.Stack(NESTEGG_WORKERS="1", NESTEGG_THREADS="2")
+        mine = harness.Stack(NESTEGG_WORKERS="1", NESTEGG_THREADS="2")
+        try:
+            other.start()
+            pid, fd = pty.fork()
+            if pid == 0:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                os.execve(os.path.join(harness.ROOT, "scripts", "stack.sh"),
+                          ["stack.sh", "run"], mine.env)
+            out = b""
+            deadline = time.time() + 120
+            while b"press Ctrl-C" not in out and time.time() < deadline:
+                if select.select([fd], [], [], 0.5)[0]:
+                    out += os.read(fd, 4096)
+            self.assertIn(b"running at https://127.0.0.1:%d/" % mine.https_port, out)
+            pids = {k: v for k, v in mine.pids().items() if v}
+            self.assertEqual(len(pids), 3)          # mariadb, web-1, nginx
+            os.write(fd, b"\x03")                   # Ctrl-C at the terminal
+            deadline = time.time() + 90
+            while time.time() < deadline:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    break
+                if select.select([fd], [], [], 0.5)[0]:
+                    try:
+                        out += os.read(fd, 4096)
+                    except OSError:
+                        pass
+            for name, p in pids.items():
+                self.assertFalse(process_alive(p), name)
+            self.assertIn(b"stopped MariaDB", out)
+            self.assertEqual(other.client().get("/login").status, 200)
+            self.assertTrue(all(process_alive(p) for p in other.pids().values() if p))
+        finally:
+            mine.cleanup()
+            other.cleanup()
