@@ -182,12 +182,21 @@ nginx_config() {
 	for ((i = 1; i <= WORKERS; i++)); do
 		upstream+="		server unix:$RUN/web-$i.sock;"$'\n'
 	done
-	if [ "$(id -u)" -eq 0 ]; then
-		user="user nobody nogroup;"
-		chmod 755 "$VAR" "$RUN"
-	fi
 	mkdir -p "$VAR/tmp"
-	[ -n "$user" ] && chown nobody "$VAR/tmp"
+	if [ "$(id -u)" -eq 0 ]; then
+		# nginx's workers drop to nobody; they must reach the static
+		# files and the page workers' sockets.  Where a parent folder
+		# keeps nobody out (a checkout under /root), they stay root.
+		chmod 755 "$VAR" "$RUN"
+		chown nobody "$VAR/tmp"
+		if runuser -u nobody -- test -r "$ROOT/htdocs/style.css" &&
+		    runuser -u nobody -- test -x "$RUN"; then
+			user="user nobody nogroup;"
+		else
+			user="user root;"
+			say "nginx workers run as root: user nobody cannot reach $ROOT/htdocs or $RUN"
+		fi
+	fi
 	local hx="" sx="" ka="" kc=off
 	if [ "$KEEPALIVE" -gt 0 ]; then
 		ka="		keepalive $KEEPALIVE;"
