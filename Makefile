@@ -49,7 +49,7 @@ ifeq ($(V),1)
 Q =
 endif
 
-.PHONY: all asan test unit run start stop bench lint deps clean
+.PHONY: all asan test unit run start stop bench fuzz lint deps clean
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -109,6 +109,23 @@ stop:
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)NESTEGG_BUILD=$(BUILD) tests/bench/run.sh
+
+# Fuzzing needs clang (libFuzzer); FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+FUZZ_LIB = lib/arena.c lib/buf.c lib/http.c lib/csv.c lib/money.c lib/ledger.c
+fuzz:
+	$(Q)mkdir -p build/fuzz
+	$(Q)for t in http csv money; do \
+		echo "  FUZZ    $$t ($(FUZZ_SECONDS) s)"; \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
+		    -fsanitize=fuzzer,address,undefined \
+		    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_LIB) || exit 1; \
+		mkdir -p build/fuzz/corpus_$$t; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		    -print_final_stats=1 build/fuzz/corpus_$$t \
+		    > build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; exit 1; }; \
+		grep "number_of_executed_units" build/fuzz/$$t.log; \
+	done
 
 clean:
 	rm -rf build
