@@ -289,8 +289,7 @@ run_fastcgi(const struct config *cfg, const char *sockpath, int nthreads)
 	if (sockpath != NULL) {
 		fd = FCGX_OpenSocket(sockpath, 256);
 		if (fd < 0) {
-			log_error("cannot listen on %s: %s", sockpath,
-			    strerror(errno));
+			log_error("cannot listen on %s: %m", sockpath);
 			return 1;
 		}
 		/* The directory holding the socket limits who connects;

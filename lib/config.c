@@ -111,7 +111,7 @@ load_file(struct config *c, const char *path, int must, char *err,
 	if (f == NULL) {
 		if (!must && errno == ENOENT)
 			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %m", path);
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {

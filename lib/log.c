@@ -3,6 +3,7 @@
  */
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,7 @@ vlog(const char *level, const char *fmt, va_list ap)
 	struct timespec ts;
 	struct tm tm;
 	size_t n;
-	int k;
+	int k, saved = errno;		/* for %m in fmt */
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -24,6 +25,7 @@ vlog(const char *level, const char *fmt, va_list ap)
 	k = snprintf(line + n, sizeof(line) - n, "%s ", level);
 	if (k > 0)
 		n += (size_t)k;
+	errno = saved;
 	k = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	if (k > 0)
 		n += (size_t)k < sizeof(line) - n - 1 ? (size_t)k :

@@ -3,7 +3,9 @@
 #   - SQL run from a string that is not a literal (mysql_query and
 #     mysql_real_query outside the one reviewed place in lib/db.c);
 #   - double or float in money code (lib/money*, lib/ledger*, lib/value*);
-#   - template output that bypasses HTML escaping without a review note.
+#   - template output that bypasses HTML escaping without a review note;
+#   - calls that return static buffers (gmtime, strtok, ...) in code the
+#     threaded page worker runs.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -34,6 +36,11 @@ while IFS= read -r hit; do
 	grep -q 'raw: ' <<<"$prev" ||
 		report "$hit: unescaped template output needs a '<?cs # raw: why ?>' note"
 done < <(grep -nE '<\?cs *(uvar|escape: *"none")' templates/*.cs 2>/dev/null)
+
+# Page workers are threaded: no calls that return static buffers.
+while IFS= read -r hit; do
+	report "$hit: not thread-safe; use the _r form"
+done < <(grep -nE '\b(gmtime|localtime|strtok|asctime|ctime|strerror)\(' cgi-bin/*.c cgi-bin/pages/*.c lib/*.c 2>/dev/null)
 
 [ $bad -eq 0 ] && echo "lint: ok"
 exit $bad

@@ -44,6 +44,7 @@ page_instrument(struct req *r)
 		const char *price = web_param(r, "price");
 		const char *date = web_param(r, "date");
 		time_t now = time(NULL);
+		struct tm tm;
 		int bad = 0;
 
 		view_set(r->hdf, "Form.price", price);
@@ -66,7 +67,7 @@ page_instrument(struct req *r)
 				snprintf(at, sizeof(at), "%s 00:00:00", day);
 			else
 				strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S",
-				    gmtime(&now));
+				    gmtime_r(&now, &tm));
 			if (price_set(r->db, in.id, price, at, "manual") != 0)
 				return web_db_error(r);
 			return web_redirect(r, arena_printf(r->a,

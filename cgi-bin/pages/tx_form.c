@@ -67,7 +67,10 @@ page_tx_form(struct req *r)
 	    "Add transaction");
 	if (r->method != M_POST) {
 		if (!editing) {
-			strftime(key, sizeof(key), "%Y-%m-%d", gmtime(&now));
+			struct tm tm;
+
+			strftime(key, sizeof(key), "%Y-%m-%d",
+			    gmtime_r(&now, &tm));
 			view_set(r->hdf, "Form.date", key);
 			view_set(r->hdf, "Form.type", "buy");
 		}
