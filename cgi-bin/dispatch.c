@@ -464,7 +464,10 @@ web_input(struct req *r, const char *name)
 
 	if (strcmp(r->media_type, "application/json") != 0)
 		return web_param(r, name);
-	o = json_tokener_parse(r->body ? r->body : "");
+	if (r->body == NULL || !utf8_valid(r->body, r->body_len) ||
+	    strlen(r->body) != r->body_len)
+		return NULL;
+	o = json_tokener_parse(r->body);
 	if (o == NULL || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		return NULL;
@@ -473,9 +476,18 @@ web_input(struct req *r, const char *name)
 		json_object_put(o);
 		return "";
 	}
-	s = arena_strdup(r->a, json_object_is_type(v, json_type_string) ?
-	    json_object_get_string(v) : json_object_to_json_string_ext(v,
-	    JSON_C_TO_STRING_PLAIN));
+	if (json_object_is_type(v, json_type_string)) {
+		s = json_object_get_string(v);
+		/* \u0000 inside, or a lone surrogate turned into U+FFFD,
+		 * is not text nestegg stores. */
+		if ((size_t)json_object_get_string_len(v) != strlen(s) ||
+		    strstr(s, "\xef\xbf\xbd") != NULL) {
+			json_object_put(o);
+			return NULL;
+		}
+	} else
+		s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+	s = arena_strdup(r->a, s);
 	json_object_put(o);
 	return s;
 }

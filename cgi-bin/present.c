@@ -143,7 +143,7 @@ static void
 put_alloc(HDF *hdf, const char *name, const struct slice *s, size_t n)
 {
 	dec offset = dec_from_int(25), used = DEC_ZERO;
-	char key[128], buf[DEC_BUFSZ];
+	char key[128], buf[DEC_BUFSZ], rest[DEC_BUFSZ];
 
 	for (size_t i = 0; i < n; i++) {
 		dec pct = s[i].pct;
@@ -154,8 +154,7 @@ put_alloc(HDF *hdf, const char *name, const struct slice *s, size_t n)
 		view_set(hdf, key, dec_format(pct, 2, buf));
 		snprintf(key, sizeof(key), "%s.%zu.dash", name, i);
 		view_setf(hdf, key, "%s %s", dec_format(pct, 3, buf),
-		    dec_format(dec_sub(dec_from_int(100), pct), 3,
-		    buf + 24));
+		    dec_format(dec_sub(dec_from_int(100), pct), 3, rest));
 		snprintf(key, sizeof(key), "%s.%zu.offset", name, i);
 		view_set(hdf, key, dec_format(dec_sub(offset, used), 3, buf));
 		snprintf(key, sizeof(key), "%s.%zu.color", name, i);
@@ -181,9 +180,9 @@ put_view(struct req *r, const struct pf_view *v, const char *sort,
 	put_money(h, "T.cash", t->cash, cur);
 	put_money(h, "T.cost", t->cost, cur);
 	put_signed(h, "T.unrealized", t->unrealized, cur);
-	if (dec_sign(t->cost) > 0)
+	if (dec_sign(t->priced_cost) > 0)
 		put_pct(h, "T.unrealized_pct", value_pct(t->unrealized,
-		    t->cost));
+		    t->priced_cost));
 	put_signed(h, "T.realized", t->realized, cur);
 	put_money(h, "T.income", t->income, cur);
 	put_money(h, "T.fees", t->fees, cur);

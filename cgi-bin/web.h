@@ -141,7 +141,8 @@ int web_json_error(struct req *r, int status, const char *msg,
  * The request's fields for an API call: the JSON object of an
  * application/json body, else the form.  Returns the value of name as
  * text ("" when absent; numbers as written), or NULL when the body is
- * JSON that is not an object.
+ * not a JSON object of UTF-8 text (or a string holds \u0000 or a lone
+ * surrogate).
  */
 const char *web_input(struct req *r, const char *name);
 

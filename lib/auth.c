@@ -154,19 +154,33 @@ delay_for(long failures, long free)
 	return delay < AUTH_DELAY_MAX ? delay : AUTH_DELAY_MAX;
 }
 
-long
-auth_throttle_wait(struct db *d, struct arena *a, const char *email,
+static long
+attempt_once(struct db *d, struct arena *a, const char *email,
     const char *addr)
 {
+	/* Each row is made or locked exclusively at once, the account's
+	 * before the address's, so parallel attempts queue, never
+	 * deadlock on lock upgrades. */
+	static const char make[] = "INSERT INTO login_failures (kind, "
+	    "subject, failures, last_failure_at) VALUES (?, ?, 0, NOW()) "
+	    "ON DUPLICATE KEY UPDATE failures = failures";
 	static const char q[] =
 	    "SELECT failures, TIMESTAMPDIFF(SECOND, last_failure_at, NOW()) "
 	    "FROM login_failures WHERE (kind = 'account' AND subject = ?) "
+	    "OR (kind = 'address' AND subject = ?) FOR UPDATE";
+	static const char count[] = "UPDATE login_failures SET failures = "
+	    "IF(last_failure_at < NOW() - INTERVAL 1 DAY, 1, failures + 1), "
+	    "last_failure_at = NOW() WHERE (kind = 'account' AND subject = ?) "
 	    "OR (kind = 'address' AND subject = ?)";
 	struct dbres res;
 	long wait = 0;
 
-	if (db_exec(d, a, &res, q, "ss", email, addr) != 0)
+	if (db_begin(d) != 0)
 		return -1;
+	if (db_exec(d, NULL, NULL, make, "ss", "account", email) != 0 ||
+	    db_exec(d, NULL, NULL, make, "ss", "address", addr) != 0 ||
+	    db_exec(d, a, &res, q, "ss", email, addr) != 0)
+		goto fail;
 	for (size_t i = 0; i < res.nrows; i++) {
 		long n = (long)db_int(&res, i, 0);
 		long ago = (long)db_int(&res, i, 1);
@@ -175,31 +189,45 @@ auth_throttle_wait(struct db *d, struct arena *a, const char *email,
 		if (ago < 86400 && w > wait)
 			wait = w;
 	}
-	return wait;
+	if (wait > 0) {
+		db_rollback(d);
+		return wait;
+	}
+	if (db_exec(d, NULL, NULL, count, "ss", email, addr) != 0 ||
+	    db_commit(d) != 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+long
+auth_attempt(struct db *d, struct arena *a, const char *email,
+    const char *addr)
+{
+	long rc = -1;
+
+	for (int i = 0; i < 5; i++) {
+		rc = attempt_once(d, a, email, addr);
+		if (rc >= 0 || !db_retry(d))
+			break;
+	}
+	return rc;
 }
 
 int
-auth_throttle_fail(struct db *d, const char *email, const char *addr)
+auth_attempt_ok(struct db *d, const char *email, const char *addr)
 {
-	static const char q[] =
-	    "INSERT INTO login_failures (kind, subject, failures, "
-	    "last_failure_at) VALUES (?, ?, 1, NOW()) "
-	    "ON DUPLICATE KEY UPDATE failures = IF(last_failure_at < "
-	    "NOW() - INTERVAL 1 DAY, 1, failures + 1), "
-	    "last_failure_at = NOW()";
-
-	if (db_exec(d, NULL, NULL, q, "ss", "account", email) != 0)
-		return -1;
-	return db_exec(d, NULL, NULL, q, "ss", "address", addr);
-}
-
-int
-auth_throttle_clear(struct db *d, const char *email)
-{
-	static const char q[] = "DELETE FROM login_failures "
+	static const char clear[] = "DELETE FROM login_failures "
 	    "WHERE kind = 'account' AND subject = ?";
+	static const char back[] = "UPDATE login_failures SET failures = "
+	    "GREATEST(CAST(failures AS SIGNED) - 1, 0) "
+	    "WHERE kind = 'address' AND subject = ?";
 
-	return db_exec(d, NULL, NULL, q, "s", email);
+	if (db_exec(d, NULL, NULL, clear, "s", email) != 0)
+		return -1;
+	return db_exec(d, NULL, NULL, back, "s", addr);
 }
 
 long long

@@ -57,17 +57,18 @@ int auth_session_end(struct db *d, const char *token);
 int auth_sessions_end_all(struct db *d, long long user_id);
 
 /*
- * Seconds the next sign-in attempt for email from addr must still wait,
- * 0 if it may go ahead, -1 on a database error.
+ * Starts a sign-in attempt for email from addr.  When it may go ahead it
+ * is counted at once as a failure, under the rows' locks, so attempts
+ * sent in parallel are counted one after another and none slips past
+ * the limit; returns 0.  Otherwise returns the seconds still to wait,
+ * counting nothing.  -1 on a database error.
  */
-long auth_throttle_wait(struct db *d, struct arena *a, const char *email,
+long auth_attempt(struct db *d, struct arena *a, const char *email,
     const char *addr);
 
-/* Records one failed attempt for email and addr; 0 or -1. */
-int auth_throttle_fail(struct db *d, const char *email, const char *addr);
-
-/* Forgets the failures of email after a successful sign-in; 0 or -1. */
-int auth_throttle_clear(struct db *d, const char *email);
+/* After an attempt that succeeded: forgets the account's failures and
+ * takes the attempt back from the address's count; 0 or -1. */
+int auth_attempt_ok(struct db *d, const char *email, const char *addr);
 
 /*
  * Creates an account.  Returns the new id, 0 if the email is taken, -1

@@ -115,6 +115,12 @@ db_down(const struct db *d)
 }
 
 int
+db_retry(const struct db *d)
+{
+	return d->err == ER_LOCK_DEADLOCK || d->err == ER_LOCK_WAIT_TIMEOUT;
+}
+
+int
 db_duplicate(const struct db *d)
 {
 	return d->err == ER_DUP_ENTRY;

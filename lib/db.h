@@ -75,6 +75,10 @@ void db_rollback(struct db *d);
 /* 1 if the last failure was the server being unreachable. */
 int db_down(const struct db *d);
 
+/* 1 if the last failure was a deadlock or lock wait timeout: the
+ * transaction was rolled back and may simply be tried again. */
+int db_retry(const struct db *d);
+
 /* 1 if the last failure was a duplicate key. */
 int db_duplicate(const struct db *d);
 

@@ -178,6 +178,7 @@ http_parse_cookies(struct arena *a, struct kvlist *l, const char *s)
 	while (*s != '\0') {
 		const char *end, *eq, *k0, *k1, *v0, *v1;
 		enum http_err e;
+		int bad;
 
 		while (*s == ' ' || *s == '\t' || *s == ';')
 			s++;
@@ -187,8 +188,12 @@ http_parse_cookies(struct arena *a, struct kvlist *l, const char *s)
 		if (end == NULL)
 			end = s + strlen(s);
 		eq = memchr(s, '=', (size_t)(end - s));
-		if (eq == NULL || eq == s)
-			return HTTP_ESYNTAX;
+		if (eq == NULL || eq == s) {
+			/* Some other site's nameless or broken cookie: not
+			 * ours, and no reason to refuse the request. */
+			s = end;
+			continue;
+		}
 		k0 = s, k1 = eq;
 		while (k1 > k0 && (k1[-1] == ' ' || k1[-1] == '\t'))
 			k1--;
@@ -199,11 +204,13 @@ http_parse_cookies(struct arena *a, struct kvlist *l, const char *s)
 			v1--;
 		if (v1 - v0 >= 2 && *v0 == '"' && v1[-1] == '"')
 			v0++, v1--;
-		if (k1 - k0 > HTTP_MAX_KEY)
-			return HTTP_ETOOLONG;
-		for (const char *p = k0; p < v1; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				return HTTP_ESYNTAX;
+		bad = k1 - k0 > HTTP_MAX_KEY;
+		for (const char *p = k0; p < v1 && !bad; p++)
+			bad = (unsigned char)*p < 0x20 || *p == 0x7f;
+		if (bad) {
+			s = end;
+			continue;
+		}
 		e = kv_add(a, l, arena_strndup(a, k0, (size_t)(k1 - k0)),
 		    arena_strndup(a, v0, (size_t)(v1 - v0)), (size_t)(v1 - v0));
 		if (e != HTTP_OK)

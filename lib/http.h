@@ -65,8 +65,10 @@ enum http_err http_parse_urlencoded(struct arena *a, struct kvlist *l,
 
 /*
  * Parses a Cookie header ("a=1; b=2") into l.  Values are taken as
- * sent (no percent-decoding, surrounding quotes removed); a pair
- * without '=' is a syntax error.
+ * sent (no percent-decoding, surrounding quotes removed).  Pairs
+ * without a name, with control characters or an overlong name are
+ * skipped: they belong to someone else.  Only a header over 8 KiB or
+ * too many pairs is an error.
  */
 enum http_err http_parse_cookies(struct arena *a, struct kvlist *l,
     const char *s);

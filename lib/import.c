@@ -20,6 +20,8 @@ static const struct {
 	enum col col;
 } aliases[] = {
 	{ "date", C_DATE }, { "trade date", C_DATE }, { "datetime", C_DATE },
+	{ "tradedate", C_DATE }, { "code", C_SYMBOL }, { "ccy", C_CURRENCY },
+	{ "qty", C_QUANTITY },
 	{ "type", C_TYPE }, { "action", C_TYPE },
 	{ "symbol", C_SYMBOL }, { "ticker", C_SYMBOL },
 	{ "quantity", C_QUANTITY }, { "shares", C_QUANTITY },
@@ -162,9 +164,11 @@ import_csv(struct db *d, struct arena *a, const struct portfolio *pf,
 		struct tx_text t;
 		int dberr;
 
+		/* Every field is trimmed but the note, kept as written. */
 		for (int c = 0; c < C__MAX; c++)
-			v[c] = cols[c] >= 0 && (size_t)cols[c] < rec->n ?
-			    trimmed(a, rec->fields[cols[c]]) : "";
+			v[c] = cols[c] < 0 || (size_t)cols[c] >= rec->n ? "" :
+			    c == C_NOTE ? rec->fields[cols[c]] :
+			    trimmed(a, rec->fields[cols[c]]);
 		t.date = v[C_DATE], t.type = v[C_TYPE], t.symbol = v[C_SYMBOL];
 		t.quantity = v[C_QUANTITY], t.price = v[C_PRICE];
 		t.fee = v[C_FEE], t.amount = v[C_AMOUNT];

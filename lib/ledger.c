@@ -82,6 +82,22 @@ tx_check(struct tx *t, const char **field)
 		t->fx_rate = DEC_ONE;
 	if ((t->has & TXF_FEE) && dec_sign(t->fee) < 0)
 		return *field = "fee", "A fee cannot be negative.";
+	if (((t->has & TXF_QUANTITY) && !dec_storable(t->quantity)) ||
+	    ((t->has & TXF_PRICE) && !dec_storable(t->price)) ||
+	    ((t->has & TXF_FEE) && !dec_storable(t->fee)) ||
+	    ((t->has & TXF_AMOUNT) && !dec_storable(t->amount)) ||
+	    ((t->has & TXF_FX) && !dec_storable(t->fx_rate)))
+		return *field = (t->has & TXF_QUANTITY) &&
+		    !dec_storable(t->quantity) ? "quantity" :
+		    (t->has & TXF_PRICE) && !dec_storable(t->price) ? "price" :
+		    (t->has & TXF_FEE) && !dec_storable(t->fee) ? "fee" :
+		    (t->has & TXF_AMOUNT) && !dec_storable(t->amount) ?
+		    "amount" : "fx_rate", "That number is too large.";
+	if ((t->has & TXF_FEE) && (t->type == TX_FEE || t->type == TX_TAX ||
+	    t->type == TX_SPLIT || t->type == TX_DEPOSIT ||
+	    t->type == TX_WITHDRAWAL))
+		return *field = "fee", "This type has no fee: record a fee as a "
+		    "transaction of its own.";
 	if ((t->has & TXF_AMOUNT) && dec_sign(t->amount) < 0)
 		return *field = "amount", "Enter the amount as a positive "
 		    "number.";
@@ -107,6 +123,9 @@ tx_check(struct tx *t, const char **field)
 		if (!(t->has & TXF_QUANTITY) || dec_sign(t->quantity) <= 0)
 			return *field = "quantity", "Enter the split ratio: new "
 			    "shares per old share (2 for two-for-one).";
+		if ((t->has & TXF_PRICE) && dec_sign(t->price) <= 0)
+			return *field = "price", "Enter the old shares of the "
+			    "ratio (3 for one-for-three), or leave it empty.";
 		return NULL;
 	case TX_DIVIDEND:
 		if (!(t->has & TXF_AMOUNT)) {
@@ -128,6 +147,19 @@ tx_check(struct tx *t, const char **field)
 			return *field = "amount", "Enter the amount.";
 		return NULL;
 	}
+}
+
+/*
+ * Shares after split t: quantity x new / old, where new is t's quantity
+ * and old its price when given (1 and 3 for one-for-three, exact where
+ * 0.333... is not), else 1.
+ */
+static dec
+split(const struct tx *t, dec shares)
+{
+	if (t->has & TXF_PRICE)
+		return dec_div(dec_mul(shares, t->quantity), t->price);
+	return dec_mul(shares, t->quantity);
 }
 
 struct lots {
@@ -212,8 +244,11 @@ ledger_position(const struct tx *txs, size_t n, enum cost_method m,
 			p->quantity = dec_add(p->quantity, t->quantity);
 			p->cost = dec_add(p->cost, cost);
 			p->fees = dec_add(p->fees, fee);
-			if (m == COST_FIFO && lots_push(&l, t->quantity, cost))
+			if (m == COST_FIFO && lots_push(&l, t->quantity, cost)) {
+				snprintf(msg, msglen, "Out of memory.");
+				*bad = i;
 				rc = -1;
+			}
 			break;
 		case TX_SELL:
 		case TX_TRANSFER_OUT:
@@ -240,9 +275,9 @@ ledger_position(const struct tx *txs, size_t n, enum cost_method m,
 				p->charges = dec_add(p->charges, fee);
 			break;
 		case TX_SPLIT:
-			p->quantity = dec_mul(p->quantity, t->quantity);
+			p->quantity = split(t, p->quantity);
 			for (size_t k = l.head; k < l.n; k++)
-				l.v[k].qty = dec_mul(l.v[k].qty, t->quantity);
+				l.v[k].qty = split(t, l.v[k].qty);
 			break;
 		case TX_DIVIDEND:
 		case TX_INTEREST:
@@ -281,8 +316,9 @@ ledger_cash(const struct tx *t, char cur[4])
 		return DEC_NAN;
 	switch (t->type) {
 	case TX_DEPOSIT:
-	case TX_INTEREST:
 		return amount_of(t);
+	case TX_INTEREST:
+		return dec_sub(amount_of(t), fee);
 	case TX_WITHDRAWAL:
 	case TX_FEE:
 	case TX_TAX:
@@ -307,8 +343,10 @@ ledger_flows(const struct tx *t, dec *income, dec *fees, dec *taxes)
 	*income = *fees = *taxes = DEC_ZERO;
 	if (t->instrument != 0)
 		return;
-	if (t->type == TX_INTEREST)
+	if (t->type == TX_INTEREST) {
 		*income = base(t, amount_of(t));
+		*fees = base(t, fee_of(t));
+	}
 	else if (t->type == TX_FEE)
 		*fees = base(t, amount_of(t));
 	else if (t->type == TX_TAX)
@@ -327,40 +365,76 @@ valid_ymd(int y, int m, int d)
 	return d <= days[m - 1] + (m == 2 && leap);
 }
 
+/* Reads 1 to max digits at *p into *v; returns how many, 0 if none. */
+static int
+digits(const char **p, int max, int *v)
+{
+	int n = 0;
+
+	*v = 0;
+	while (n < max && **p >= '0' && **p <= '9') {
+		*v = *v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	return (**p >= '0' && **p <= '9') ? 0 : n;
+}
+
 const char *
 ledger_date(const char *in, char out[11])
 {
-	int a, b, c, n = 0;
-	size_t len = strlen(in);
-	int y = 0, m = 0, d = 0;
+	const char *p = in;
+	int a, b, c, na, nb, nc, y, m, d;
+	char s1, s2;
 
-	if (sscanf(in, "%4d-%2d-%2d%n", &a, &b, &c, &n) == 3 && n == 10 &&
-	    (len == 10 || in[10] == 'T' || in[10] == ' ')) {
+	na = digits(&p, 8, &a);
+	if (na == 8 && *p == '\0') {			/* YYYYMMDD */
+		y = a / 10000, m = a / 100 % 100, d = a % 100;
+		goto check;
+	}
+	if (na == 0 || na > 4 || na == 3 || strchr("-/.", *p) == NULL)
+		return "Enter the date as YYYY-MM-DD.";
+	s1 = *p++;
+	nb = digits(&p, 2, &b);
+	s2 = *p;
+	if (nb == 0 || s2 != s1)
+		return "Enter the date as YYYY-MM-DD.";
+	p++;
+	nc = digits(&p, 4, &c);
+	if (na == 4 && nc >= 1 && nc <= 2 && s1 != '.') {
+		/* YYYY-MM-DD, YYYY/MM/DD; an ISO time may follow. */
+		if (*p != '\0' && !(s1 == '-' && (*p == 'T' || *p == ' ')))
+			return "Enter the date as YYYY-MM-DD.";
 		y = a, m = b, d = c;
-	} else if (sscanf(in, "%4d/%2d/%2d%n", &a, &b, &c, &n) == 3 &&
-	    n == (int)len && n == 10) {
-		y = a, m = b, d = c;
-	} else if (sscanf(in, "%2d.%2d.%4d%n", &a, &b, &c, &n) == 3 &&
-	    n == (int)len) {
-		y = c, m = b, d = a;
-	} else if (len == 8 && strspn(in, "0123456789") == 8) {
-		sscanf(in, "%4d%2d%2d", &y, &m, &d);
-	} else if (sscanf(in, "%2d/%2d/%4d%n", &a, &b, &c, &n) == 3 &&
-	    n == (int)len) {
-		int dm = valid_ymd(c, b, a), md = valid_ymd(c, a, b);
+	} else if (na <= 2 && nc == 4 && *p == '\0') {
+		if (s1 == '.' || s1 == '-') {		/* DD.MM.YYYY */
+			y = c, m = b, d = a;
+		} else {				/* DD/MM or MM/DD */
+			int dm = valid_ymd(c, b, a), md = valid_ymd(c, a, b);
 
-		if (dm && md && a != b)
-			return "This date could be day/month or month/day; "
-			    "write it as YYYY-MM-DD.";
-		y = c;
-		if (dm)
-			m = b, d = a;
-		else
-			m = a, d = b;
+			if (dm && md && a != b)
+				return "This date could be day/month or "
+				    "month/day; write it as YYYY-MM-DD.";
+			y = c;
+			if (dm)
+				m = b, d = a;
+			else
+				m = a, d = b;
+		}
 	} else
 		return "Enter the date as YYYY-MM-DD.";
+check:
 	if (!valid_ymd(y, m, d))
 		return "That date does not exist.";
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = out[7] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
 	return NULL;
 }

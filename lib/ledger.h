@@ -93,6 +93,8 @@ void ledger_flows(const struct tx *t, dec *income, dec *fees, dec *taxes);
 /* Parses a date in a common form into YYYY-MM-DD: 2024-03-15,
  * 2024-03-15T10:00:00Z, 2024/03/15, 15.03.2024, 20240315, and
  * 15/03/2024 or 03/15/2024 when only one reading is a valid date.
+ * Also 2024-3-5 and 15-03-2024 (Ghostfolio).  Nothing else: no signs,
+ * spaces or trailing text but an ISO time after YYYY-MM-DD.
  * Returns NULL, or a message. */
 const char *ledger_date(const char *in, char out[11]);
 

@@ -30,6 +30,14 @@ dec_bad(dec a)
 }
 
 int
+dec_storable(dec d)
+{
+	static const __int128 limit = (__int128)1000000000000000000LL * SCALE;
+
+	return !dec_bad(d) && d.v < limit && d.v > -limit;
+}
+
+int
 dec_parsen(const char *s, size_t len, dec *out)
 {
 	__int128 v = 0;
@@ -162,33 +170,55 @@ dec_mul(dec a, dec b)
 }
 
 dec
-dec_div(dec a, dec b)
+dec_div_places(dec a, dec b, int places)
 {
-	__int128 n, d, q, r;
+	unsigned __int128 n, d, r, q;
 	int neg;
 
 	if (dec_bad(a) || dec_bad(b) || b.v == 0)
 		return DEC_NAN;
+	if (places < 0)
+		places = 0;
+	if (places > DEC_PLACES)
+		places = DEC_PLACES;
 	neg = (a.v < 0) != (b.v < 0);
-	n = a.v < 0 ? -a.v : a.v;
-	d = b.v < 0 ? -b.v : b.v;
-	/* Long division: the integer part, then twelve decimals. */
+	n = (unsigned __int128)(a.v < 0 ? -a.v : a.v);
+	d = (unsigned __int128)(b.v < 0 ? -b.v : b.v);
+	/* Both carry the same scale, so n / d is the quotient itself.  A
+	 * divisor so large that r * 10 could wrap is scaled down with the
+	 * dividend; what that drops is far below the last decimal kept. */
+	while (d > (~(unsigned __int128)0) / 10) {
+		n >>= 4;
+		d >>= 4;
+	}
 	q = n / d;
 	r = n % d;
-	for (int i = 0; i < DEC_PLACES; i++) {
-		if (q > I128_MAX / 10)
+	if (q > (unsigned __int128)I128_MAX)
+		return DEC_NAN;
+	/* Long division: one decimal at a time, then one rounding. */
+	for (int i = 0; i < places; i++) {
+		if (q > ((unsigned __int128)I128_MAX - 9) / 10)
 			return DEC_NAN;
-		if (r > I128_MAX / 10) {
-			/* Only for divisors beyond 10^25: shift both. */
-			return DEC_NAN;
-		}
 		r *= 10;
 		q = q * 10 + r / d;
 		r %= d;
 	}
 	if (r > d - r || (r == d - r && (q & 1)))
 		q++;
-	return mk(neg ? -q : q);
+	for (int i = places; i < DEC_PLACES; i++) {
+		if (q > (unsigned __int128)I128_MAX / 10)
+			return DEC_NAN;
+		q *= 10;
+	}
+	if (q >= (unsigned __int128)I128_MAX)
+		return DEC_NAN;
+	return mk(neg ? -(__int128)q : (__int128)q);
+}
+
+dec
+dec_div(dec a, dec b)
+{
+	return dec_div_places(a, b, DEC_PLACES);
 }
 
 dec

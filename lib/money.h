@@ -9,7 +9,8 @@
  * once at the end of a calculation.
  *
  * Rounding is explicit and half-even: dec_mul and dec_div round to 12
- * places, dec_round to any number of places, dec_format for display.
+ * places, dec_div_places and dec_round to any number of places,
+ * dec_format for display.  DB_LIMIT bounds what the database stores.
  */
 #ifndef NESTEGG_MONEY_H
 #define NESTEGG_MONEY_H
@@ -23,6 +24,9 @@ typedef struct {
 } dec;
 
 extern const dec DEC_ZERO, DEC_ONE, DEC_NAN;
+
+/* 1 when |d| fits the database's DECIMAL(30,12): below 10^18. */
+int dec_storable(dec d);
 
 /*
  * Parses a plain decimal ("12", "-0.5", "+1234.567", ".5") with at most
@@ -39,7 +43,7 @@ int dec_parsen(const char *s, size_t len, dec *out);
  * few decimals as represent it exactly when places < 0, into buf
  * (DEC_BUFSZ bytes suffice).  DEC_NAN prints as "NaN".  Returns buf.
  */
-#define DEC_BUFSZ 48
+#define DEC_BUFSZ 64
 char *dec_format(dec d, int places, char *buf);
 
 /* Like dec_format, with thousands separators (",") for display. */
@@ -52,6 +56,8 @@ dec dec_neg(dec a);
 dec dec_abs(dec a);
 dec dec_mul(dec a, dec b);	/* rounded half-even to 12 places */
 dec dec_div(dec a, dec b);	/* rounded half-even to 12 places */
+/* a / b rounded half-even once, to places (0..12) decimals. */
+dec dec_div_places(dec a, dec b, int places);
 dec dec_round(dec a, int places);	/* half-even, places 0..12 */
 
 /* -1, 0 or 1; DEC_NAN compares below everything. */

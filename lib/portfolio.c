@@ -849,16 +849,15 @@ pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
 	out->cash = arena_alloc(a, (r.nrows + 1) * sizeof(*out->cash));
 	for (size_t i = 0; i < r.nrows; i++) {
 		struct cash_line *c = &out->cash[out->ncash];
-		dec rate;
 
 		copy_cur(c->currency, db_val(&r, i, 0));
 		c->balance = col_dec(&r, i, 1);
 		if (dec_is_zero(c->balance))
 			continue;
 		out->ncash++;
-		if (fx_lookup(fx, c->currency, pf->currency, &rate) == 0) {
+		if (fx_convert(fx, c->balance, c->currency, pf->currency,
+		    &c->value) == 0) {
 			c->converted = 1;
-			c->value = dec_mul(c->balance, rate);
 			if (dec_sign(c->value) > 0) {
 				alloc_add(out->by_kind, &out->nkind, ALLOC_MAX,
 				    "cash", c->value);

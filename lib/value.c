@@ -50,12 +50,59 @@ fx_lookup(const struct fx_table *fx, const char *from, const char *to,
 	return -1;
 }
 
+/* One leg: amount from -> to by a direct rate or its opposite. */
+static int
+leg(const struct fx_table *fx, dec amount, const char *from, const char *to,
+    dec *out)
+{
+	for (size_t i = 0; i < fx->n; i++) {
+		const struct fx_rate *x = &fx->v[i];
+
+		if (strcmp(x->from, from) == 0 && strcmp(x->to, to) == 0) {
+			*out = dec_mul(amount, x->rate);
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < fx->n; i++) {
+		const struct fx_rate *x = &fx->v[i];
+
+		if (strcmp(x->from, to) == 0 && strcmp(x->to, from) == 0 &&
+		    dec_sign(x->rate) > 0) {
+			*out = dec_div(amount, x->rate);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+fx_convert(const struct fx_table *fx, dec amount, const char *from,
+    const char *to, dec *out)
+{
+	static const char *const pivots[] = { "USD", "EUR" };
+	dec mid;
+
+	if (strcmp(from, to) == 0) {
+		*out = amount;
+		return 0;
+	}
+	if (fx == NULL)
+		return -1;
+	if (leg(fx, amount, from, to, out) == 0)
+		return 0;
+	for (size_t i = 0; i < 2; i++)
+		if (leg(fx, amount, from, pivots[i], &mid) == 0 &&
+		    leg(fx, mid, pivots[i], to, out) == 0)
+			return 0;
+	return -1;
+}
+
 dec
 value_pct(dec part, dec whole)
 {
 	if (dec_is_zero(whole))
 		return DEC_ZERO;
-	return dec_round(dec_div(dec_mul(part, dec_from_int(100)), whole), 2);
+	return dec_div_places(dec_mul(part, dec_from_int(100)), whole, 2);
 }
 
 void
@@ -64,31 +111,31 @@ value_holding(const struct position *p, const char *quote_currency,
     time_t now, long stale_after, struct holding_value *out)
 {
 	char major[4];
-	dec factor, rate, unit;
+	dec factor, local;
 
 	memset(out, 0, sizeof(*out));
 	if (!q->known)
 		return;
 	out->price = q->price;
+	/* Value in the quote's major currency, then one conversion. */
+	local = dec_mul(p->quantity, q->price);
 	if (currency_major(quote_currency, major, &factor) != 0 ||
-	    fx_lookup(fx, major, base, &rate) != 0) {
+	    fx_convert(fx, dec_mul(local, factor), major, base,
+	    &out->value) != 0) {
 		out->no_rate = 1;
 		return;
 	}
-	unit = dec_mul(factor, rate);	/* base per quote unit */
 	out->priced = 1;
 	out->stale = now - q->as_of > stale_after;
-	out->value = dec_mul(dec_mul(p->quantity, q->price), unit);
 	out->unrealized = dec_sub(out->value, p->cost);
 	if (dec_sign(p->cost) > 0) {
 		out->unrealized_pct = value_pct(out->unrealized, p->cost);
 		out->has_pct = 1;
 	}
-	if (q->has_prev) {
-		out->day_change = dec_mul(dec_mul(p->quantity,
-		    dec_sub(q->price, q->prev_close)), unit);
+	if (q->has_prev && fx_convert(fx, dec_mul(dec_mul(p->quantity,
+	    dec_sub(q->price, q->prev_close)), factor), major, base,
+	    &out->day_change) == 0)
 		out->has_day = 1;
-	}
 }
 
 void
@@ -114,6 +161,7 @@ totals_add_holding(struct totals *t, const struct position *p,
 		return;
 	}
 	t->stale += v->stale;
+	t->priced_cost = dec_add(t->priced_cost, p->cost);
 	t->holdings_value = dec_add(t->holdings_value, v->value);
 	t->unrealized = dec_add(t->unrealized, v->unrealized);
 	if (v->has_day) {
@@ -126,14 +174,14 @@ void
 totals_add_cash(struct totals *t, const char *cur, dec balance,
     const char *base, const struct fx_table *fx)
 {
-	dec rate;
+	dec v;
 
-	if (fx_lookup(fx, cur, base, &rate) != 0) {
+	if (fx_convert(fx, balance, cur, base, &v) != 0) {
 		if (!dec_is_zero(balance))
 			t->unconverted_cash++;
 		return;
 	}
-	t->cash = dec_add(t->cash, dec_mul(balance, rate));
+	t->cash = dec_add(t->cash, v);
 }
 
 void

@@ -36,6 +36,15 @@ struct fx_table {
 int fx_lookup(const struct fx_table *fx, const char *from, const char *to,
     dec *rate);
 
+/*
+ * Converts amount from one currency into another with the rates known:
+ * times a direct rate, divided by the opposite one (so no rounded
+ * inverse is ever used), or through USD or EUR.  0, or -1 when no rate
+ * is known.
+ */
+int fx_convert(const struct fx_table *fx, dec amount, const char *from,
+    const char *to, dec *out);
+
 struct quote {
 	int known;		/* 0: no price at all */
 	dec price;		/* in the instrument's quote unit */
@@ -71,6 +80,7 @@ struct totals {
 	dec cash;		/* sum of cash balances in base */
 	dec value;		/* holdings_value + cash */
 	dec cost;		/* cost of the holdings held */
+	dec priced_cost;	/* cost of those with a value */
 	dec unrealized;		/* over priced holdings */
 	dec realized, income, fees, taxes, charges;
 	dec day_change;

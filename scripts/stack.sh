@@ -187,15 +187,21 @@ nginx_config() {
 		# nginx's workers drop to nobody; they must reach the static
 		# files and the page workers' sockets.  Where a parent folder
 		# keeps nobody out (a checkout under /root), they stay root.
-		chmod 755 "$VAR" "$RUN"
+		# run/ (sockets) is open to nginx's group only.
+		chmod 755 "$VAR"
+		chown root:nogroup "$RUN"
+		chmod 750 "$RUN"
 		chown nobody "$VAR/tmp"
 		if runuser -u nobody -- test -r "$ROOT/htdocs/style.css" &&
 		    runuser -u nobody -- test -x "$RUN"; then
 			user="user nobody nogroup;"
 		else
 			user="user root;"
+			chmod 700 "$RUN"
 			say "nginx workers run as root: user nobody cannot reach $ROOT/htdocs or $RUN"
 		fi
+	else
+		chmod 700 "$RUN"
 	fi
 	local hx="" sx="" ka="" kc=off
 	if [ "$KEEPALIVE" -gt 0 ]; then

@@ -20,8 +20,8 @@
 <?cs if:Errors.type ?><p class="error" id="type-error"><?cs var:Errors.type ?></p><?cs /if ?>
 </div>
 <?cs call:input("symbol", "Symbol", "text", "Empty for cash: deposits, withdrawals, interest, fees.") ?>
-<?cs call:input("quantity", "Quantity", "text", "Shares or units; for a split, new shares per old (2, or 0.1).") ?>
-<?cs call:input("price", "Price", "text", "Per unit, in the currency below (pence for GBp).") ?>
+<?cs call:input("quantity", "Quantity", "text", "Shares or units; for a split, new shares per old (2), or the new shares of a ratio (1 of one-for-three).") ?>
+<?cs call:input("price", "Price", "text", "Per unit, in the currency below (pence for GBp); for a split, the old shares of a ratio (3 of one-for-three).") ?>
 <?cs call:input("fee", "Fee", "text", "") ?>
 <?cs call:input("amount", "Amount", "text", "For cash, dividend totals, interest, fees and taxes.") ?>
 <?cs call:input("currency", "Currency", "text", "Empty: the instrument's, or the portfolio's (" + P.currency + ").") ?>

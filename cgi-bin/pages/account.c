@@ -61,7 +61,7 @@ page_account(struct req *r)
 		web_field_error(r, "new_password", why);
 		return form(r, 422);
 	}
-	if ((wait = auth_throttle_wait(r->db, r->a, r->user.email,
+	if ((wait = auth_attempt(r->db, r->a, r->user.email,
 	    r->remote_addr)) < 0)
 		return web_db_error(r);
 	if (wait > 0) {
@@ -74,8 +74,7 @@ page_account(struct req *r)
 	    < 0)
 		return web_db_error(r);
 	if (id != r->user.id) {
-		if (auth_throttle_fail(r->db, r->user.email, r->remote_addr))
-			return web_db_error(r);
+		/* Already counted by auth_attempt(). */
 		web_field_error(r, "current_password", "That is not your "
 		    "current password.");
 		return form(r, 422);
@@ -91,5 +90,10 @@ page_account(struct req *r)
 		db_rollback(r->db);
 		return web_db_error(r);
 	}
+	/* Again after the commit: a session read meanwhile from the
+	 * uncommitted state must not stay cached. */
+	epoch_bump(EPOCH_AUTH);
+	if (auth_attempt_ok(r->db, r->user.email, r->remote_addr) != 0)
+		return web_db_error(r);
 	return web_redirect(r, "/account?changed=1");
 }

@@ -19,19 +19,24 @@ page_api_instruments(struct req *r)
 	memset(&in, 0, sizeof(in));
 	in.symbol = web_input(r, "symbol");
 	if (in.symbol == NULL)
-		return web_json_error(r, 400, "The body must be a JSON object.",
+		return web_json_error(r, 400, "The body must be a JSON object of "
+		    "UTF-8 text.",
 		    NULL);
 	in.symbol = arena_strdup(r->a, in.symbol);
 	in.name = web_input(r, "name");
 	in.kind = web_input(r, "kind");
 	cur = web_input(r, "currency");
-	if (strlen(cur) == 3)
-		memcpy(in.currency, cur, 4);
 	in.isin = web_input(r, "isin");
 	in.source = web_input(r, "source");
+	in.source_symbol = web_input(r, "source_symbol");
+	if (in.name == NULL || in.kind == NULL || cur == NULL ||
+	    in.isin == NULL || in.source == NULL || in.source_symbol == NULL)
+		return web_json_error(r, 400, "Text fields must be UTF-8 "
+		    "without NUL.", NULL);
+	if (strlen(cur) == 3)
+		memcpy(in.currency, cur, 4);
 	if (*in.source == '\0')
 		in.source = "sim";
-	in.source_symbol = web_input(r, "source_symbol");
 	if ((why = inst_check(&in, &field)) != NULL)
 		return web_json_error(r, 422, why, field);
 	if ((id = inst_add(r->db, r->user.id, &in)) < 0)

@@ -30,7 +30,7 @@ figures(struct req *r, HDF *d)
 	totals_init(&all);
 	for (size_t i = 0; i < n; i++) {
 		struct pf_view v;
-		dec rate;
+		dec value, day, gain;
 
 		if (pf_value(r->db, r->a, &pfs[i], &fx, now, &v) != 0)
 			return -1;
@@ -45,15 +45,16 @@ figures(struct req *r, HDF *d)
 		view_set_int(d, KEY("unpriced"), v.t.unpriced);
 #undef KEY
 		unpriced += v.t.unpriced;
-		if (fx_lookup(&fx, pfs[i].currency, cur, &rate) != 0) {
+		if (fx_convert(&fx, v.t.value, pfs[i].currency, cur, &value) ||
+		    fx_convert(&fx, v.t.day_change, pfs[i].currency, cur, &day) ||
+		    fx_convert(&fx, v.t.total_gain, pfs[i].currency, cur,
+		    &gain)) {
 			unconverted++;
 			continue;
 		}
-		all.value = dec_add(all.value, dec_mul(v.t.value, rate));
-		all.day_change = dec_add(all.day_change,
-		    dec_mul(v.t.day_change, rate));
-		all.total_gain = dec_add(all.total_gain,
-		    dec_mul(v.t.total_gain, rate));
+		all.value = dec_add(all.value, value);
+		all.day_change = dec_add(all.day_change, day);
+		all.total_gain = dec_add(all.total_gain, gain);
 	}
 	view_set(d, "Total.currency", cur);
 	put_money(d, "Total.value", all.value, cur);

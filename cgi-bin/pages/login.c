@@ -3,9 +3,9 @@
  * POST /login - signs in with email and password.
  *
  * A wrong email and a wrong password get the same answer, in the same
- * time.  Failures are counted per account and per address (auth.h);
- * past the free allowance an attempt must wait, and is answered 429
- * without the password being checked.
+ * time.  Attempts are counted per account and per address before the
+ * password is checked (auth.h); past the free allowance an attempt must
+ * wait, and is answered 429 without the password being checked.
  */
 #include <stdio.h>
 
@@ -42,8 +42,7 @@ page_login(struct req *r)
 	}
 	if (bad)
 		return form(r, 422);
-	if ((wait = auth_throttle_wait(r->db, r->a, email, r->remote_addr))
-	    < 0)
+	if ((wait = auth_attempt(r->db, r->a, email, r->remote_addr)) < 0)
 		return web_db_error(r);
 	if (wait > 0) {
 		snprintf(msg, sizeof(msg), "Too many failed attempts. Try "
@@ -55,13 +54,13 @@ page_login(struct req *r)
 	if ((id = auth_check_password(r->db, r->a, email, password)) < 0)
 		return web_db_error(r);
 	if (id == 0) {
-		if (auth_throttle_fail(r->db, email, r->remote_addr) != 0)
-			return web_db_error(r);
+		/* Already counted by auth_attempt(). */
 		web_field_error(r, "form", "That email and password do not "
 		    "match an account.");
 		return form(r, 422);
 	}
-	if (auth_throttle_clear(r->db, email) != 0 || web_sign_in(r, id) != 0)
+	if (auth_attempt_ok(r->db, email, r->remote_addr) != 0 ||
+	    web_sign_in(r, id) != 0)
 		return web_db_error(r);
 	return web_redirect(r, "/");
 }

@@ -46,6 +46,9 @@ page_transactions(struct req *r)
 	}
 	if (page < 1)
 		page = 1;
+	if (page > 1000000)
+		return web_error(r, 404, "There is no such page of "
+		    "transactions.");
 	if (pf_tx_list(r->db, r->a, &pf, &f, (page - 1) * PER_PAGE, PER_PAGE,
 	    &txs, &n, &total) != 0)
 		return web_db_error(r);

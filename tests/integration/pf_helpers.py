@@ -19,7 +19,7 @@ class User:
         headers = {"X-CSRF-Token": self.c.csrf}
         if body is not None:
             headers["Content-Type"] = content_type
-            if content_type == "application/json":
+            if content_type == "application/json" and not isinstance(body, (str, bytes)):
                 body = json.dumps(body)
         r = self.c.request(method, path, body=body, headers=headers)
         try:

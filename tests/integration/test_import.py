@@ -101,6 +101,15 @@ class Import(unittest.TestCase):
         # -104 + 1.25 - 3 + 7.5 + 49
         self.assertEqual(v["cash"][0]["balance"], "-49.25")
 
+    def test_ghostfolio_sample_columns(self):
+        csv = ("Date,Code,Currency,Price,Quantity,Action,Fee,Note\n"
+               "16-09-2021,%s,USD,100,2,buy,1,\n"
+               "17-09-2021,%s,USD,0.5,2,dividend,0,\n" % (self.a, self.a))
+        r = self.u.import_csv(self.pid, csv)
+        self.assertEqual(r.status, 200, r.body)
+        h = r.json["portfolio"]["holdings"][0]
+        self.assertEqual((h["quantity"], h["cost"], h["income"]), ("2", "201.00", "1.00"))
+
     def test_semicolons_and_bom(self):
         csv = "\ufeffdate;type;symbol;quantity;price\n2024-01-02;buy;%s;3;7\n" % self.a
         r = self.u.import_csv(self.pid, csv.encode("utf-8"))

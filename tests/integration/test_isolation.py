@@ -86,6 +86,13 @@ class Isolation(unittest.TestCase):
         self.assertEqual(r.json["error"]["status"], 405)
         r = self.other.api("POST", "/api/v1/portfolios", "{not json", "application/json")
         self.assertEqual(r.status, 400)
+        before = count(self.stack, "SELECT COUNT(*) FROM portfolios")
+        for body in (b'{"name":"\xff","currency":"USD"}',
+                     b'{"name":"a\\u0000b","currency":"USD"}',
+                     b'{"name":"\\ud800","currency":"USD"}'):
+            r = self.other.api("POST", "/api/v1/portfolios", body, "application/json")
+            self.assertEqual(r.status, 400, body)
+        self.assertEqual(count(self.stack, "SELECT COUNT(*) FROM portfolios"), before)
 
     def test_api_needs_sign_in(self):
         anon = self.stack.client()

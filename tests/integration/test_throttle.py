@@ -72,6 +72,19 @@ class Throttle(unittest.TestCase):
         # The account itself is fine from elsewhere.
         self.assertEqual(self.stack.client().login(self.email).status, 303)
 
+    def test_parallel_guesses_are_counted_one_by_one(self):
+        def guess(_):
+            c = self.stack.client()             # a new address each
+            c.get("/login")
+            return c.post("/login", {"email": self.email,
+                                     "password": "wrong password"}).status
+
+        with concurrent.futures.ThreadPoolExecutor(12) as ex:
+            statuses = list(ex.map(guess, range(12)))
+        # Exactly the free allowance is checked; the rest must wait.
+        self.assertEqual(statuses.count(422), 5, statuses)
+        self.assertEqual(statuses.count(429), 7, statuses)
+
     def test_nginx_limits_bursts_on_login(self):
         c = self.stack.client()
         statuses = []

@@ -481,6 +481,143 @@ allocation(void **state)
 	assert_dec(s[2].pct, "10");
 }
 
+static void
+reverse_split_by_ratio_is_exact(void **state)
+{
+	struct tx t[] = {
+		T("2022-01-03", "buy", "300", "2", NULL, NULL, NULL, NULL),
+		/* One-for-three as new 1, old 3: 0.333... would lose shares. */
+		T("2022-03-01", "split", "1", "3", NULL, NULL, NULL, NULL),
+		T("2022-04-01", "sell", "100", "7", NULL, NULL, NULL, NULL),
+	};
+
+	(void)state;
+	for (int m = COST_FIFO; m <= COST_AVERAGE; m++) {
+		struct position p = run(t, N(t), (enum cost_method)m);
+
+		assert_dec(p.quantity, "0");
+		assert_dec(p.realized, "100");		/* 700 - 600 */
+	}
+}
+
+static void
+interest_fee_reduces_cash(void **state)
+{
+	struct tx in = T("2024-01-01", "interest", NULL, NULL, "5", "50", "USD",
+	    NULL);
+	dec inc, fees, taxes;
+	char cur[4];
+
+	(void)state;
+	in.instrument = 0;
+	assert_dec(ledger_cash(&in, cur), "45");
+	ledger_flows(&in, &inc, &fees, &taxes);
+	assert_dec(inc, "50");
+	assert_dec(fees, "5");
+}
+
+static void
+checks_reject_odd_fields(void **state)
+{
+	struct tx t;
+	const char *field;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	strcpy(t.currency, "USD");
+	t.type = TX_DEPOSIT;
+	t.amount = D("10");
+	t.fee = D("1");
+	t.has = TXF_AMOUNT | TXF_FEE;
+	assert_non_null(tx_check(&t, &field));
+	assert_string_equal(field, "fee");
+	t.has = TXF_AMOUNT;
+	t.amount = D("1000000000000000000");	/* 10^18: beyond the database */
+	assert_non_null(tx_check(&t, &field));
+	assert_string_equal(field, "amount");
+	t.amount = D("999999999999999999.999999999999");
+	assert_null(tx_check(&t, &field));
+}
+
+static void
+dates_are_strict(void **state)
+{
+	char out[11];
+
+	(void)state;
+	assert_null(ledger_date("2024-3-5", out));
+	assert_string_equal(out, "2024-03-05");
+	assert_null(ledger_date("16-09-2021", out));	/* Ghostfolio */
+	assert_string_equal(out, "2021-09-16");
+	assert_null(ledger_date("1.3.2024", out));
+	assert_string_equal(out, "2024-03-01");
+	assert_null(ledger_date("2024-03-15 10:00:00", out));
+	assert_non_null(ledger_date("2024-+3-15", out));
+	assert_non_null(ledger_date("2024- 3-15", out));
+	assert_non_null(ledger_date("+1.+3.2024", out));
+	assert_non_null(ledger_date("2024-03-15garbage", out));
+	assert_non_null(ledger_date("2024-03/15", out));
+	assert_non_null(ledger_date("2024.03.15", out));
+	assert_non_null(ledger_date("", out));
+	assert_non_null(ledger_date("99999999", out));
+}
+
+static void
+percentages_round_once(void **state)
+{
+	(void)state;
+	/* 100 / 799.999999999 = 0.125000000000156..: 0.13, not 0.12. */
+	assert_dec(value_pct(DEC_ONE, D("799.999999999")), "0.13");
+	assert_dec(value_pct(D("1"), D("3")), "33.33");
+	assert_dec(value_pct(D("-2"), D("3")), "-66.67");
+}
+
+static void
+inverse_rates_divide(void **state)
+{
+	struct fx_rate r[] = {
+		{ "USD", "JPY", { 0 } }, { "USD", "GBP", { 0 } },
+	};
+	struct fx_table fx = { r, 2 };
+	dec out;
+
+	(void)state;
+	r[0].rate = D("151.23");
+	r[1].rate = D("0.79");
+	/* 10^10 JPY / 151.23 x 0.79 = 52,238,312.504133...: .50 */
+	assert_int_equal(fx_convert(&fx, D("10000000000"), "JPY", "GBP", &out),
+	    0);
+	assert_string_equal(dec_format(out, 2, (char[DEC_BUFSZ]){0}),
+	    "52238312.50");
+	assert_int_equal(fx_convert(&fx, D("1"), "CHF", "GBP", &out), -1);
+}
+
+static void
+unrealized_pct_uses_priced_cost(void **state)
+{
+	struct position a, b;
+	struct holding_value va, vb;
+	struct totals t;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&va, 0, sizeof(va));
+	memset(&vb, 0, sizeof(vb));
+	a.quantity = b.quantity = D("1");
+	a.cost = b.cost = D("1000");
+	va.priced = 1;
+	va.value = D("1100");
+	va.unrealized = D("100");
+	totals_init(&t);
+	totals_add_holding(&t, &a, &va);
+	totals_add_holding(&t, &b, &vb);		/* no price */
+	totals_finish(&t);
+	assert_dec(t.cost, "2000");
+	assert_dec(t.priced_cost, "1000");
+	assert_dec(value_pct(t.unrealized, t.priced_cost), "10");
+}
+
 int
 main(void)
 {
@@ -502,6 +639,13 @@ main(void)
 		cmocka_unit_test(fx_lookups),
 		cmocka_unit_test(valuation_and_totals),
 		cmocka_unit_test(allocation),
+		cmocka_unit_test(reverse_split_by_ratio_is_exact),
+		cmocka_unit_test(interest_fee_reduces_cash),
+		cmocka_unit_test(checks_reject_odd_fields),
+		cmocka_unit_test(dates_are_strict),
+		cmocka_unit_test(percentages_round_once),
+		cmocka_unit_test(inverse_rates_divide),
+		cmocka_unit_test(unrealized_pct_uses_priced_cost),
 	};
 
 	return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);

@@ -129,6 +129,31 @@ nan_propagates(void **state)
 }
 
 static void
+division_edges(void **state)
+{
+	char buf[DEC_BUFSZ];
+	dec max;
+
+	(void)state;
+	/* Huge divisors no longer give a false NaN. */
+	assert_string_equal(F(dec_div(dec_mul(D("19000000000000"),
+	    D("1000000000000")), dec_mul(D("20000000000000"),
+	    D("1000000000000"))), -1), "0.95");
+	assert_string_equal(F(dec_div_places(D("2"), D("3"), 2), -1), "0.67");
+	assert_string_equal(F(dec_div_places(D("-1"), D("8"), 2), -1),
+	    "-0.12");
+	/* A quotient too large is NaN, not a wrapped number. */
+	max.v = (((__int128)1) << 126);
+	assert_true(dec_bad(dec_div(max, D("0.5"))));
+	assert_true(dec_bad(dec_div(max, D("0.000000000001"))));
+	/* The widest number still fits the buffer. */
+	max.v = -((((__int128)1) << 126) - 1);
+	assert_true(strlen(dec_format_grouped(max, -1, buf)) < DEC_BUFSZ);
+	assert_true(dec_storable(D("-999999999999999999")));
+	assert_false(dec_storable(D("1000000000000000000")));
+}
+
+static void
 compare(void **state)
 {
 	(void)state;
@@ -176,6 +201,7 @@ main(void)
 		cmocka_unit_test(arithmetic_is_exact),
 		cmocka_unit_test(mul_and_div_round_half_even),
 		cmocka_unit_test(nan_propagates),
+		cmocka_unit_test(division_edges),
 		cmocka_unit_test(compare),
 		cmocka_unit_test(currencies),
 	};
