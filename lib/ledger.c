@@ -3,6 +3,8 @@
  */
 #include "ledger.h"
 
+#include "buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,149 +164,204 @@ split(const struct tx *t, dec shares)
 	return dec_mul(shares, t->quantity);
 }
 
-struct lots {
-	struct { dec qty, cost; } *v;
-	size_t head, n, cap;
-};
+void
+ledger_init(struct ledger_state *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+void
+ledger_free(struct ledger_state *st)
+{
+	free(st->lots);
+	ledger_init(st);
+}
 
 static int
-lots_push(struct lots *l, dec qty, dec cost)
+lots_push(struct ledger_state *st, dec qty, dec cost)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *v = realloc(l->v, cap * sizeof(*l->v));
+	if (st->head > 0 && st->n == st->cap) {
+		/* Reuse the room of lots already sold. */
+		memmove(st->lots, st->lots + st->head,
+		    (st->n - st->head) * sizeof(*st->lots));
+		st->n -= st->head;
+		st->head = 0;
+	}
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 16;
+		struct lot *v = realloc(st->lots, cap * sizeof(*v));
 
 		if (v == NULL)
 			return -1;
-		l->v = v;
-		l->cap = cap;
+		st->lots = v;
+		st->cap = cap;
 	}
-	l->v[l->n].qty = qty;
-	l->v[l->n].cost = cost;
-	l->n++;
+	st->lots[st->n].qty = qty;
+	st->lots[st->n].cost = cost;
+	st->n++;
 	return 0;
 }
 
 /* Takes qty out of the position; returns the cost basis that leaves. */
 static dec
-take(struct position *p, struct lots *l, enum cost_method m, dec qty)
+take(struct ledger_state *st, enum cost_method m, dec qty)
 {
+	struct position *p = &st->p;
 	dec out = DEC_ZERO;
 
 	if (dec_cmp(qty, p->quantity) == 0) {
 		/* Everything: exactly the remaining cost, no rounding. */
 		out = p->cost;
-		l->head = l->n;
+		st->head = st->n;
 	} else if (m == COST_AVERAGE) {
 		out = dec_div(dec_mul(p->cost, qty), p->quantity);
 	} else {
 		dec left = qty;
 
-		while (dec_sign(left) > 0 && l->head < l->n) {
-			dec lq = l->v[l->head].qty, lc = l->v[l->head].cost;
+		while (dec_sign(left) > 0 && st->head < st->n) {
+			struct lot *l = &st->lots[st->head];
 
-			if (dec_cmp(lq, left) <= 0) {
-				out = dec_add(out, lc);
-				left = dec_sub(left, lq);
-				l->head++;
+			if (dec_cmp(l->qty, left) <= 0) {
+				out = dec_add(out, l->cost);
+				left = dec_sub(left, l->qty);
+				st->head++;
 			} else {
-				dec part = dec_div(dec_mul(lc, left), lq);
+				dec part = dec_div(dec_mul(l->cost, left),
+				    l->qty);
 
 				out = dec_add(out, part);
-				l->v[l->head].qty = dec_sub(lq, left);
-				l->v[l->head].cost = dec_sub(lc, part);
+				l->qty = dec_sub(l->qty, left);
+				l->cost = dec_sub(l->cost, part);
 				left = DEC_ZERO;
 			}
 		}
 	}
 	p->quantity = dec_sub(p->quantity, qty);
 	p->cost = dec_sub(p->cost, out);
-	if (dec_is_zero(p->quantity))
+	if (dec_is_zero(p->quantity)) {
 		p->cost = DEC_ZERO;
+		st->head = st->n = 0;
+	}
 	return out;
+}
+
+int
+ledger_apply(struct ledger_state *st, const struct tx *t, enum cost_method m,
+    char *msg, size_t msglen)
+{
+	struct position *p = &st->p;
+	dec fee = base(t, fee_of(t)), cost, got;
+	char q[DEC_BUFSZ], h[DEC_BUFSZ];
+
+	switch (t->type) {
+	case TX_BUY:
+	case TX_TRANSFER_IN:
+		cost = dec_add(base(t, ledger_gross(t)), fee);
+		p->quantity = dec_add(p->quantity, t->quantity);
+		p->cost = dec_add(p->cost, cost);
+		p->fees = dec_add(p->fees, fee);
+		if (m == COST_FIFO && lots_push(st, t->quantity, cost) != 0) {
+			snprintf(msg, msglen, "Out of memory.");
+			return -1;
+		}
+		break;
+	case TX_SELL:
+	case TX_TRANSFER_OUT:
+		if (dec_cmp(t->quantity, p->quantity) > 0) {
+			snprintf(msg, msglen, "On %s this %s %s, but only %s %s "
+			    "held then.", t->date, t->type == TX_SELL ?
+			    "sells" : "transfers out",
+			    dec_format(t->quantity, -1, q),
+			    dec_format(p->quantity, -1, h),
+			    dec_cmp(p->quantity, DEC_ONE) == 0 ? "was" :
+			    "were");
+			return -1;
+		}
+		cost = take(st, m, t->quantity);
+		p->fees = dec_add(p->fees, fee);
+		if (t->type == TX_SELL) {
+			got = dec_sub(base(t, ledger_gross(t)), fee);
+			p->realized = dec_add(p->realized, dec_sub(got, cost));
+		} else
+			p->charges = dec_add(p->charges, fee);
+		break;
+	case TX_SPLIT:
+		p->quantity = split(t, p->quantity);
+		for (size_t k = st->head; k < st->n; k++)
+			st->lots[k].qty = split(t, st->lots[k].qty);
+		break;
+	case TX_DIVIDEND:
+	case TX_INTEREST:
+		p->income = dec_add(p->income, base(t, amount_of(t)));
+		p->fees = dec_add(p->fees, fee);
+		p->charges = dec_add(p->charges, fee);
+		break;
+	case TX_FEE:
+		p->fees = dec_add(p->fees, base(t, amount_of(t)));
+		p->charges = dec_add(p->charges, base(t, amount_of(t)));
+		break;
+	case TX_TAX:
+		p->taxes = dec_add(p->taxes, base(t, amount_of(t)));
+		break;
+	default:
+		break;
+	}
+	if (dec_bad(p->quantity) || dec_bad(p->cost) || dec_bad(p->realized) ||
+	    dec_bad(p->income) || dec_bad(p->fees) || dec_bad(p->taxes) ||
+	    dec_bad(p->charges)) {
+		snprintf(msg, msglen, "The amounts are too large to add up.");
+		return -1;
+	}
+	return 0;
 }
 
 int
 ledger_position(const struct tx *txs, size_t n, enum cost_method m,
     struct position *p, size_t *bad, char *msg, size_t msglen)
 {
-	struct lots l = { NULL, 0, 0, 0 };
+	struct ledger_state st;
 	int rc = 0;
 
-	memset(p, 0, sizeof(*p));
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const struct tx *t = &txs[i];
-		dec fee = base(t, fee_of(t)), cost, got;
-		char q[DEC_BUFSZ], h[DEC_BUFSZ];
-
-		switch (t->type) {
-		case TX_BUY:
-		case TX_TRANSFER_IN:
-			cost = dec_add(base(t, ledger_gross(t)), fee);
-			p->quantity = dec_add(p->quantity, t->quantity);
-			p->cost = dec_add(p->cost, cost);
-			p->fees = dec_add(p->fees, fee);
-			if (m == COST_FIFO && lots_push(&l, t->quantity, cost)) {
-				snprintf(msg, msglen, "Out of memory.");
-				*bad = i;
-				rc = -1;
-			}
-			break;
-		case TX_SELL:
-		case TX_TRANSFER_OUT:
-			if (dec_cmp(t->quantity, p->quantity) > 0) {
-				snprintf(msg, msglen, "On %s this %s %s, but "
-				    "only %s %s held then.", t->date,
-				    t->type == TX_SELL ? "sells" :
-				    "transfers out",
-				    dec_format(t->quantity, -1, q),
-				    dec_format(p->quantity, -1, h),
-				    dec_cmp(p->quantity, DEC_ONE) == 0 ?
-				    "was" : "were");
-				*bad = i;
-				rc = -1;
-				break;
-			}
-			cost = take(p, &l, m, t->quantity);
-			p->fees = dec_add(p->fees, fee);
-			if (t->type == TX_SELL) {
-				got = dec_sub(base(t, ledger_gross(t)), fee);
-				p->realized = dec_add(p->realized,
-				    dec_sub(got, cost));
-			} else
-				p->charges = dec_add(p->charges, fee);
-			break;
-		case TX_SPLIT:
-			p->quantity = split(t, p->quantity);
-			for (size_t k = l.head; k < l.n; k++)
-				l.v[k].qty = split(t, l.v[k].qty);
-			break;
-		case TX_DIVIDEND:
-		case TX_INTEREST:
-			p->income = dec_add(p->income, base(t, amount_of(t)));
-			p->fees = dec_add(p->fees, fee);
-			p->charges = dec_add(p->charges, fee);
-			break;
-		case TX_FEE:
-			p->fees = dec_add(p->fees, base(t, amount_of(t)));
-			p->charges = dec_add(p->charges, base(t, amount_of(t)));
-			break;
-		case TX_TAX:
-			p->taxes = dec_add(p->taxes, base(t, amount_of(t)));
-			break;
-		default:
-			break;
-		}
-	}
-	free(l.v);
-	if (rc == 0 && (dec_bad(p->quantity) || dec_bad(p->cost) ||
-	    dec_bad(p->realized) || dec_bad(p->income) ||
-	    dec_bad(p->fees) || dec_bad(p->taxes) || dec_bad(p->charges))) {
-		snprintf(msg, msglen, "The amounts are too large to add up.");
-		*bad = n ? n - 1 : 0;
-		rc = -1;
-	}
+	ledger_init(&st);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if ((rc = ledger_apply(&st, &txs[i], m, msg, msglen)) != 0)
+			*bad = i;
+	*p = st.p;
+	ledger_free(&st);
 	return rc;
+}
+
+void
+ledger_lots_format(const struct ledger_state *st, struct buf *out)
+{
+	char q[DEC_BUFSZ], c[DEC_BUFSZ];
+
+	for (size_t k = st->head; k < st->n; k++)
+		buf_printf(out, "%s%s:%s", k > st->head ? ";" : "",
+		    dec_format(st->lots[k].qty, -1, q),
+		    dec_format(st->lots[k].cost, -1, c));
+}
+
+int
+ledger_lots_parse(struct ledger_state *st, const char *text)
+{
+	const char *p = text;
+
+	st->head = st->n = 0;
+	while (*p) {
+		const char *colon = strchr(p, ':'), *end;
+		dec qty, cost;
+
+		if (colon == NULL)
+			return -1;
+		end = colon + strcspn(colon, ";");
+		if (dec_parsen(p, (size_t)(colon - p), &qty) != 0 ||
+		    dec_parsen(colon + 1, (size_t)(end - colon - 1), &cost) != 0 ||
+		    lots_push(st, qty, cost) != 0)
+			return -1;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
 }
 
 dec

@@ -70,6 +70,37 @@ const char *tx_check(struct tx *t, const char **field);
 dec ledger_gross(const struct tx *t);
 
 /*
+ * A position with what it takes to apply the next transaction: the
+ * open FIFO lots (none under average cost), oldest first, lots[head..n).
+ */
+struct lot {
+	dec qty, cost;
+};
+
+struct ledger_state {
+	struct position p;
+	struct lot *lots;
+	size_t head, n, cap;
+};
+
+void ledger_init(struct ledger_state *st);
+void ledger_free(struct ledger_state *st);
+
+/*
+ * Applies one transaction, later than every one applied before, to st.
+ * Returns 0, or -1 (st then unspecified) when it sells or transfers out
+ * more than is held, or the amounts overflow: msg says which.
+ */
+int ledger_apply(struct ledger_state *st, const struct tx *t,
+    enum cost_method m, char *msg, size_t msglen);
+
+/* The open lots as text ("qty:cost;qty:cost"), for storing with the
+ * position; ledger_lots_parse() reads it back (0, or -1 if malformed). */
+struct buf;
+void ledger_lots_format(const struct ledger_state *st, struct buf *out);
+int ledger_lots_parse(struct ledger_state *st, const char *text);
+
+/*
  * Derives the position of one instrument from its transactions, in date
  * order (then id), all of the same instrument.  Returns 0, or -1 when a
  * transaction sells or transfers out more than is held at that point:

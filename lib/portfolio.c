@@ -4,6 +4,7 @@
  */
 #include "portfolio.h"
 
+#include "buf.h"
 #include "epoch.h"
 
 #include <ctype.h>
@@ -543,43 +544,110 @@ pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
 	return 0;
 }
 
-/* Derives and stores the position of instrument iid in pf. */
+/* Stores the position st of instrument iid, with its open lots and the
+ * date of its latest transaction. */
+static int
+store_state(struct db *d, struct arena *a, const struct portfolio *pf,
+    long long iid, const struct ledger_state *st, const char *last_date)
+{
+	static const char up[] = "INSERT INTO positions (portfolio_id, "
+	    "instrument_id, quantity, cost, realized, income, fees, taxes, "
+	    "charges, last_date, lots) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE quantity = VALUES(quantity), "
+	    "cost = VALUES(cost), realized = VALUES(realized), "
+	    "income = VALUES(income), fees = VALUES(fees), "
+	    "taxes = VALUES(taxes), charges = VALUES(charges), "
+	    "last_date = VALUES(last_date), lots = VALUES(lots)";
+	const struct position *p = &st->p;
+	struct buf lots;
+	int rc;
+
+	buf_init(&lots);
+	ledger_lots_format(st, &lots);
+	rc = db_exec(d, NULL, NULL, up, "iisssssssss", pf->id, iid,
+	    dtext(a, p->quantity), dtext(a, p->cost), dtext(a, p->realized),
+	    dtext(a, p->income), dtext(a, p->fees), dtext(a, p->taxes),
+	    dtext(a, p->charges), last_date, lots.data ? lots.data : "");
+	buf_free(&lots);
+	return rc;
+}
+
+/* Derives and stores the position of instrument iid in pf from all its
+ * transactions.  0, 1 when the ledger is inconsistent (msg, *bad_id),
+ * -1 on a database error. */
 static int
 recompute(struct db *d, struct arena *a, const struct portfolio *pf,
     long long iid, char *msg, size_t msglen, long long *bad_id)
 {
 	static const char q[] = "SELECT " TX_COLS " FROM transactions "
 	    "WHERE portfolio_id = ? AND instrument_id = ? ORDER BY date, id";
-	static const char up[] = "INSERT INTO positions (portfolio_id, "
-	    "instrument_id, quantity, cost, realized, income, fees, taxes, "
-	    "charges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	    "ON DUPLICATE KEY UPDATE quantity = VALUES(quantity), "
-	    "cost = VALUES(cost), realized = VALUES(realized), "
-	    "income = VALUES(income), fees = VALUES(fees), "
-	    "taxes = VALUES(taxes), charges = VALUES(charges)";
 	static const char del[] = "DELETE FROM positions WHERE "
 	    "portfolio_id = ? AND instrument_id = ?";
+	struct ledger_state st;
 	struct dbres r;
-	struct tx *txs;
-	struct position p;
-	size_t bad;
+	struct tx t;
+	int rc = 0;
 
 	if (db_exec(d, a, &r, q, "ii", pf->id, iid) != 0)
 		return -1;
 	if (r.nrows == 0)
 		return db_exec(d, NULL, NULL, del, "ii", pf->id, iid);
-	txs = arena_alloc(a, r.nrows * sizeof(*txs));
-	for (size_t i = 0; i < r.nrows; i++)
-		tx_row(&r, i, &txs[i]);
-	if (ledger_position(txs, r.nrows, pf->method, &p, &bad, msg,
-	    msglen) != 0) {
-		*bad_id = txs[bad].id;
-		return 1;
+	ledger_init(&st);
+	for (size_t i = 0; i < r.nrows && rc == 0; i++) {
+		tx_row(&r, i, &t);
+		if (ledger_apply(&st, &t, pf->method, msg, msglen) != 0) {
+			*bad_id = t.id;
+			rc = 1;
+		}
 	}
-	return db_exec(d, NULL, NULL, up, "iisssssss", pf->id, iid,
-	    dtext(a, p.quantity), dtext(a, p.cost), dtext(a, p.realized),
-	    dtext(a, p.income), dtext(a, p.fees), dtext(a, p.taxes),
-	    dtext(a, p.charges));
+	if (rc == 0)
+		rc = store_state(d, a, pf, iid, &st, t.date);
+	ledger_free(&st);
+	return rc;
+}
+
+/*
+ * Applies neu, the newest transaction of its instrument, to the stored
+ * position without reading the instrument's history.  0 applied, 1 the
+ * ledger refuses it (msg), 2 the stored state cannot take it (dated
+ * before the latest, or not yet recorded): re-derive instead; -1 on a
+ * database error.
+ */
+static int
+append(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx *neu, char *msg, size_t msglen)
+{
+	static const char q[] = "SELECT quantity, cost, realized, income, "
+	    "fees, taxes, charges, DATE_FORMAT(last_date, '%Y-%m-%d'), lots "
+	    "FROM positions WHERE portfolio_id = ? AND instrument_id = ?";
+	struct ledger_state st;
+	struct dbres r;
+	int rc = 2;
+
+	if (db_exec(d, a, &r, q, "ii", pf->id, neu->instrument) != 0)
+		return -1;
+	ledger_init(&st);
+	if (r.nrows > 0) {
+		const char *last = db_val(&r, 0, 7), *lots = db_val(&r, 0, 8);
+
+		if (last == NULL || strcmp(neu->date, last) < 0 ||
+		    lots == NULL || ledger_lots_parse(&st, lots) != 0)
+			goto out;
+		st.p.quantity = col_dec(&r, 0, 0);
+		st.p.cost = col_dec(&r, 0, 1);
+		st.p.realized = col_dec(&r, 0, 2);
+		st.p.income = col_dec(&r, 0, 3);
+		st.p.fees = col_dec(&r, 0, 4);
+		st.p.taxes = col_dec(&r, 0, 5);
+		st.p.charges = col_dec(&r, 0, 6);
+	}
+	if (ledger_apply(&st, neu, pf->method, msg, msglen) != 0)
+		rc = 1;
+	else
+		rc = store_state(d, a, pf, neu->instrument, &st, neu->date);
+out:
+	ledger_free(&st);
+	return rc;
 }
 
 /* Adds sign x the cash and flows of t to pf's balances. */
@@ -687,6 +755,20 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 		if (tx_write(d, a, pf, neu, note, old != NULL) != 0 ||
 		    apply_flows(d, a, pf, neu, 1) != 0)
 			goto fail;
+	}
+	/* A new transaction that is its instrument's latest is applied to
+	 * the stored position; any other change re-derives the positions
+	 * it touches from their transactions. */
+	if (old == NULL && neu != NULL && neu->instrument != 0) {
+		rc = append(d, a, pf, neu, msg, msglen);
+		if (rc < 0)
+			goto fail;
+		if (rc == 1) {
+			db_rollback(d);
+			return 1;
+		}
+		if (rc == 0)
+			iids[1] = 0;
 	}
 	for (int i = 0; i < 2; i++) {
 		if (iids[i] == 0 || (i == 1 && iids[1] == iids[0]))

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "ledger.h"
 #include "value.h"
 
@@ -618,6 +619,63 @@ unrealized_pct_uses_priced_cost(void **state)
 	assert_dec(value_pct(t.unrealized, t.priced_cost), "10");
 }
 
+static void
+apply_one_at_a_time_through_stored_lots(void **state)
+{
+	struct tx t[] = {
+		T("2020-01-02", "buy", "10", "100", "5", NULL, NULL, NULL),
+		T("2020-02-01", "buy", "7", "120.5", "5", NULL, NULL, NULL),
+		T("2020-03-01", "sell", "12", "130", "10", NULL, NULL, NULL),
+		T("2020-04-01", "split", "1", "3", NULL, NULL, NULL, NULL),
+		T("2020-05-01", "buy", "4", "390", NULL, NULL, NULL, NULL),
+		T("2020-06-01", "dividend", NULL, NULL, NULL, "7.77", NULL, NULL),
+		T("2020-07-01", "transfer_out", "1", "0", NULL, NULL, NULL, NULL),
+		T("2020-08-01", "sell", "2", "400", "1", NULL, NULL, NULL),
+	};
+
+	(void)state;
+	for (int m = COST_FIFO; m <= COST_AVERAGE; m++) {
+		struct position whole = run(t, N(t), (enum cost_method)m);
+		struct ledger_state st;
+		struct buf text;
+		char msg[200];
+
+		/* As the database does it: state saved as text between
+		 * transactions, read back, the next one applied. */
+		ledger_init(&st);
+		buf_init(&text);
+		for (size_t i = 0; i < N(t); i++) {
+			struct ledger_state next;
+
+			ledger_init(&next);
+			buf_reset(&text);
+			ledger_lots_format(&st, &text);
+			assert_int_equal(ledger_lots_parse(&next,
+			    text.data ? text.data : ""), 0);
+			next.p = st.p;
+			ledger_free(&st);
+			st = next;
+			assert_int_equal(ledger_apply(&st, &t[i],
+			    (enum cost_method)m, msg, sizeof(msg)), 0);
+		}
+		assert_dec(st.p.quantity, fmt(whole.quantity));
+		assert_dec(st.p.cost, fmt(whole.cost));
+		assert_dec(st.p.realized, fmt(whole.realized));
+		assert_dec(st.p.income, fmt(whole.income));
+		assert_dec(st.p.fees, fmt(whole.fees));
+		ledger_free(&st);
+		buf_free(&text);
+	}
+	{
+		struct ledger_state st;
+
+		ledger_init(&st);
+		assert_int_equal(ledger_lots_parse(&st, "1:2;x:3"), -1);
+		assert_int_equal(ledger_lots_parse(&st, "1;2"), -1);
+		ledger_free(&st);
+	}
+}
+
 int
 main(void)
 {
@@ -646,6 +704,7 @@ main(void)
 		cmocka_unit_test(percentages_round_once),
 		cmocka_unit_test(inverse_rates_divide),
 		cmocka_unit_test(unrealized_pct_uses_priced_cost),
+		cmocka_unit_test(apply_one_at_a_time_through_stored_lots),
 	};
 
 	return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
