@@ -37,7 +37,9 @@ web_page_cache(void)
 
 /*
  * The user of session token sid, from the cache or the database: 1 and
- * r->user filled, 0 for no live session, -1 on a database error.
+ * r->user and r->csrf filled, 0 for no live session, -1 on a database
+ * error.  The cache is keyed by the token's bytes, and keeps the CSRF
+ * token derived from it.
  */
 static int
 session_user(struct req *r, const char *sid)
@@ -49,16 +51,16 @@ session_user(struct req *r, const char *sid)
 	long len;
 	int rc;
 
-	if (strlen(sid) != TOKEN_HEX)
+	if (strspn(sid, "0123456789abcdef") != TOKEN_HEX ||
+	    token_unhex(sid, key, sizeof(key)) != 0)
 		return 0;
-	token_sha256(sid, TOKEN_HEX, key);
 	epoch_now(&now);		/* before reading, see cache.h */
 	len = cache_get(session_cache, key, sizeof(key), &now, r->a, &val);
 	if (len > 0) {
-		const char *f[5];
+		const char *f[6];
 		const char *p = val;
 
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i < 6; i++) {
 			f[i] = p;
 			p += strlen(p) + 1;
 		}
@@ -67,15 +69,18 @@ session_user(struct req *r, const char *sid)
 		r->user.admin = f[2][0] == '1';
 		snprintf(r->user.currency, sizeof(r->user.currency), "%s", f[3]);
 		r->user.expires = strtoll(f[4], NULL, 10);
+		snprintf(r->csrf, sizeof(r->csrf), "%s", f[5]);
 		if (r->user.expires > (long long)time(NULL))
 			return 1;
 		memset(&r->user, 0, sizeof(r->user));
 	}
 	if ((rc = auth_session_get(r->db, r->a, sid, &r->user)) <= 0)
 		return rc;
+	csrf_token(sid, r->csrf);
 	buf_init(&v);
-	buf_printf(&v, "%lld%c%s%c%d%c%s%c%lld%c", r->user.id, 0, r->user.email,
-	    0, r->user.admin, 0, r->user.currency, 0, r->user.expires, 0);
+	buf_printf(&v, "%lld%c%s%c%d%c%s%c%lld%c%s%c", r->user.id, 0,
+	    r->user.email, 0, r->user.admin, 0, r->user.currency, 0,
+	    r->user.expires, 0, r->csrf, 0);
 	cache_put(session_cache, key, sizeof(key), &now, v.data, v.len);
 	buf_free(&v);
 	return 1;
@@ -311,10 +316,8 @@ load_session(struct req *r)
 		else
 			web_cookie(r, SID_COOKIE, "", 0);
 	}
-	if (r->sid != NULL) {
-		csrf_token(r->sid, r->csrf);
-		return 0;
-	}
+	if (r->sid != NULL)
+		return 0;		/* r->csrf set by session_user() */
 	/* Signed out: the secret is a random cookie of its own
 	 * (double-submit; the __Host- prefix keeps other sites and
 	 * subdomains from setting it). */
