@@ -201,6 +201,14 @@ web_field_error(struct req *r, const char *field, const char *msg)
 	view_set(r->hdf, name, msg);
 }
 
+void
+web_throttled(struct req *r, const char *field, long wait)
+{
+	web_field_error(r, field, arena_printf(r->a, "Too many failed "
+	    "attempts. Try again in %ld seconds.", wait));
+	web_header(r, "Retry-After", arena_printf(r->a, "%ld", wait));
+}
+
 int
 web_sign_in(struct req *r, long long user_id)
 {
@@ -420,11 +428,7 @@ dispatch(struct req *r)
 	}
 	if (r->content_type == NULL)
 		r->content_type = "text/html; charset=utf-8";
-	view_set(r->hdf, "Status.Reason", reason(status));
 }
-
-/* For main.c: the reason phrase of a status. */
-const char *web_reason(int status);
 
 const char *
 web_reason(int status)

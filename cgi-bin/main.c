@@ -33,8 +33,6 @@
 #include "view.h"
 #include "web.h"
 
-const char *web_reason(int status);
-
 struct worker {
 	pthread_t tid;
 	int listen_fd;

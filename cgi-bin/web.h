@@ -127,6 +127,10 @@ void web_cookie(struct req *r, const char *name, const char *value,
  * CSRF token); 0 or -1 on a database error. */
 int web_sign_in(struct req *r, long long user_id);
 
+/* Says at field that sign-in attempts must wait wait seconds, with a
+ * Retry-After header; the page then answers 429. */
+void web_throttled(struct req *r, const char *field, long wait);
+
 /* The template data path for a form field's error: "Errors.<field>". */
 void web_field_error(struct req *r, const char *field, const char *msg);
 
@@ -170,6 +174,9 @@ json_object *json_portfolio(const struct portfolio *pf);
  */
 void web_caches_init(void);
 struct cache *web_page_cache(void);
+
+/* The reason phrase of an HTTP status ("Not Found"). */
+const char *web_reason(int status);
 
 /* Serves one request already read into r (dispatch.c). */
 void dispatch(struct req *r);

@@ -185,8 +185,8 @@ fetch_rows(struct db *d, MYSQL_STMT *st, struct arena *a, struct dbres *res)
 	MYSQL_BIND *bind;
 	unsigned long *lens;
 	my_bool *nulls;
-	size_t ncols, cap = 16;
-	int rc;
+	size_t ncols, cap;
+	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (meta == NULL)
@@ -214,20 +214,19 @@ fetch_rows(struct db *d, MYSQL_STMT *st, struct arena *a, struct dbres *res)
 	}
 	res->ncols = ncols;
 	res->nrows = 0;
-	cap = mysql_stmt_num_rows(st) + 1;
-	res->rows = arena_alloc(a, cap * sizeof(*res->rows));
-	res->lens = arena_alloc(a, cap * sizeof(*res->lens));
+	cap = mysql_stmt_num_rows(st);	/* stored: the exact count */
+	res->rows = arena_alloc(a, (cap + 1) * sizeof(*res->rows));
+	res->lens = arena_alloc(a, (cap + 1) * sizeof(*res->lens));
 	if (mysql_stmt_bind_result(st, bind) != 0) {
 		set_err(d, mysql_stmt_errno(st), mysql_stmt_error(st));
 		mysql_free_result(meta);
 		return -1;
 	}
-	while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+	while (res->nrows < cap && ((rc = mysql_stmt_fetch(st)) == 0 ||
+	    rc == MYSQL_DATA_TRUNCATED)) {
 		char **row = arena_alloc(a, ncols * sizeof(*row));
 		size_t *rl = arena_alloc(a, ncols * sizeof(*rl));
 
-		if (res->nrows + 1 >= cap)
-			break;
 		for (size_t c = 0; c < ncols; c++) {
 			size_t n = lens[c];
 

@@ -6,50 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-direct(const struct fx_table *fx, const char *from, const char *to, dec *r)
-{
-	for (size_t i = 0; i < fx->n; i++) {
-		const struct fx_rate *x = &fx->v[i];
-
-		if (strcmp(x->from, from) == 0 && strcmp(x->to, to) == 0) {
-			*r = x->rate;
-			return 0;
-		}
-		if (strcmp(x->from, to) == 0 && strcmp(x->to, from) == 0 &&
-		    dec_sign(x->rate) > 0) {
-			*r = dec_div(DEC_ONE, x->rate);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-int
-fx_lookup(const struct fx_table *fx, const char *from, const char *to,
-    dec *rate)
-{
-	static const char *const pivots[] = { "USD", "EUR" };
-	dec a, b;
-
-	if (strcmp(from, to) == 0) {
-		*rate = DEC_ONE;
-		return 0;
-	}
-	if (fx == NULL)
-		return -1;
-	if (direct(fx, from, to, rate) == 0)
-		return 0;
-	for (size_t i = 0; i < 2; i++) {
-		if (direct(fx, from, pivots[i], &a) == 0 &&
-		    direct(fx, pivots[i], to, &b) == 0) {
-			*rate = dec_mul(a, b);
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* One leg: amount from -> to by a direct rate or its opposite. */
 static int
 leg(const struct fx_table *fx, dec amount, const char *from, const char *to,
@@ -95,6 +51,13 @@ fx_convert(const struct fx_table *fx, dec amount, const char *from,
 		    leg(fx, mid, pivots[i], to, out) == 0)
 			return 0;
 	return -1;
+}
+
+int
+fx_lookup(const struct fx_table *fx, const char *from, const char *to,
+    dec *rate)
+{
+	return fx_convert(fx, DEC_ONE, from, to, rate);
 }
 
 dec

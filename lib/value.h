@@ -28,10 +28,9 @@ struct fx_table {
 };
 
 /*
- * The rate that converts from into to: 1 for the same currency, else a
- * direct rate, the inverse of the opposite one, or a cross rate through
- * USD or EUR.  Both codes are major (ISO 4217).  Returns 0, or -1 when
- * no rate is known.
+ * The rate that converts from into to (what one unit of from is worth,
+ * by fx_convert below), to record with a transaction.  Both codes are
+ * major (ISO 4217).  Returns 0, or -1 when no rate is known.
  */
 int fx_lookup(const struct fx_table *fx, const char *from, const char *to,
     dec *rate);

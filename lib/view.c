@@ -230,7 +230,6 @@ view_render(HDF *hdf, const char *dir, const char *name, struct buf *out,
 	struct parsed *p = NULL, *fresh = NULL;
 	NEOERR *nerr;
 
-	view_set(hdf, "Config.VarEscapeMode", "html");
 	for (size_t i = 0; i < PARSED_MAX && p == NULL; i++) {
 		if (parsed[i].cs == NULL) {
 			if (fresh == NULL)

@@ -18,9 +18,10 @@
 void view_global_init(void);
 
 /*
- * Renders <dir>/<name>.cs with the data in hdf, appending to out.
- * Sets Config.VarEscapeMode and hdf.loadpaths in hdf.  Returns 0, or -1
- * with a message in err (errlen bytes); out may hold partial output.
+ * Renders <dir>/<name>.cs with the data in hdf, appending to out.  The
+ * template is parsed once per thread with html escaping (view.c); dir
+ * must stay valid for the life of the process.  Returns 0, or -1 with a
+ * message in err (errlen bytes); out may hold partial output.
  */
 int view_render(HDF *hdf, const char *dir, const char *name,
     struct buf *out, char *err, size_t errlen);

@@ -6,7 +6,6 @@
  * guesses count as failed sign-ins); on success every session of the
  * account ends and this browser gets a new one.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "epoch.h"
@@ -27,7 +26,6 @@ page_account(struct req *r)
 	const char *current = web_param(r, "current_password");
 	const char *next = web_param(r, "new_password");
 	const char *why;
-	char msg[128];
 	long long id;
 	long wait;
 
@@ -65,9 +63,7 @@ page_account(struct req *r)
 	    r->remote_addr)) < 0)
 		return web_db_error(r);
 	if (wait > 0) {
-		snprintf(msg, sizeof(msg), "Too many failed attempts. Try "
-		    "again in %ld seconds.", wait);
-		web_field_error(r, "current_password", msg);
+		web_throttled(r, "current_password", wait);
 		return form(r, 429);
 	}
 	if ((id = auth_check_password(r->db, r->a, r->user.email, current))

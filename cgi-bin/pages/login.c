@@ -7,8 +7,6 @@
  * password is checked (auth.h); past the free allowance an attempt must
  * wait, and is answered 429 without the password being checked.
  */
-#include <stdio.h>
-
 #include "view.h"
 #include "web.h"
 
@@ -23,7 +21,7 @@ int
 page_login(struct req *r)
 {
 	const char *password = web_param(r, "password");
-	char *email, msg[128];
+	char *email;
 	long long id;
 	long wait;
 	int bad = 0;
@@ -45,10 +43,7 @@ page_login(struct req *r)
 	if ((wait = auth_attempt(r->db, r->a, email, r->remote_addr)) < 0)
 		return web_db_error(r);
 	if (wait > 0) {
-		snprintf(msg, sizeof(msg), "Too many failed attempts. Try "
-		    "again in %ld seconds.", wait);
-		web_field_error(r, "form", msg);
-		web_header(r, "Retry-After", arena_printf(r->a, "%ld", wait));
+		web_throttled(r, "form", wait);
 		return form(r, 429);
 	}
 	if ((id = auth_check_password(r->db, r->a, email, password)) < 0)

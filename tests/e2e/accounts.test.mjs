@@ -1,27 +1,14 @@
 // Registration, sign-out and sign-in in a real browser, on a phone-sized
 // and a desktop-sized screen.  Screenshots go to tests/e2e/out/.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startStack, launchBrowser, ROOT } from "./stack.mjs";
+import { stackAndBrowser, OUT } from "./stack.mjs";
 
-const OUT = join(ROOT, "tests", "e2e", "out");
-let stack, browser;
-
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (stack) stack.stop();
-});
+const env = stackAndBrowser();
 
 async function newPage(viewport) {
-  const context = await browser.newContext({ viewport, ignoreHTTPSErrors: true });
+  const context = await env.browser.newContext({ viewport, ignoreHTTPSErrors: true });
   return context.newPage();
 }
 
@@ -30,13 +17,13 @@ const password = "correct horse battery";
 
 test("register, sign out and sign in on a phone", async () => {
   const page = await newPage({ width: 360, height: 740 });
-  await page.goto(stack.url + "/");
+  await page.goto(env.stack.url + "/");
   assert.match(page.url(), /\/login$/);
   await page.click("text=Create an account");
   await page.fill("#email", email);
   await page.fill("#password", password);
   await page.click("button[type=submit]");
-  await page.waitForURL(stack.url + "/");
+  await page.waitForURL(env.stack.url + "/");
   assert.match(await page.textContent("main"), /No portfolios yet/);
   assert.equal(await page.textContent(".who"), email);
   // Nothing wider than the phone's screen.
@@ -45,8 +32,8 @@ test("register, sign out and sign in on a phone", async () => {
   await page.screenshot({ path: join(OUT, "dashboard-phone.png"), fullPage: true });
 
   await page.click("text=Sign out");
-  await page.waitForURL(stack.url + "/login");
-  await page.goto(stack.url + "/");
+  await page.waitForURL(env.stack.url + "/login");
+  await page.goto(env.stack.url + "/");
   assert.match(page.url(), /\/login$/);
 
   await page.fill("#email", email);
@@ -57,13 +44,13 @@ test("register, sign out and sign in on a phone", async () => {
 
   await page.fill("#password", password);
   await page.click("button[type=submit]");
-  await page.waitForURL(stack.url + "/");
+  await page.waitForURL(env.stack.url + "/");
   assert.match(await page.textContent("main"), /No portfolios yet/);
 });
 
 test("field errors on the registration form, desktop", async () => {
   const page = await newPage({ width: 1280, height: 800 });
-  await page.goto(stack.url + "/register");
+  await page.goto(env.stack.url + "/register");
   await page.fill("#email", "nonsense");
   await page.fill("#password", "short");
   await page.click("button[type=submit]");

@@ -1,36 +1,23 @@
 // A portfolio from nothing, in a real browser on a phone-sized screen:
 // create it, add a manual instrument and price it, record transactions,
 // and read the holdings, totals and allocation chart.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startStack, launchBrowser, ROOT } from "./stack.mjs";
+import { stackAndBrowser, OUT } from "./stack.mjs";
 
-const OUT = join(ROOT, "tests", "e2e", "out");
-let stack, browser;
-
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (stack) stack.stop();
-});
+const env = stackAndBrowser();
 
 test("create a portfolio, record and value it on a phone", async () => {
-  const context = await browser.newContext({
+  const context = await env.browser.newContext({
     viewport: { width: 360, height: 740 }, ignoreHTTPSErrors: true,
   });
   const page = await context.newPage();
-  await page.goto(stack.url + "/register");
+  await page.goto(env.stack.url + "/register");
   await page.fill("#email", `pf${process.pid}@example.com`);
   await page.fill("#password", "correct horse battery");
   await page.click("main button[type=submit]");
-  await page.waitForURL(stack.url + "/");
+  await page.waitForURL(env.stack.url + "/");
 
   await page.click("text=New portfolio");
   await page.fill("#name", "Home & savings");
@@ -40,7 +27,7 @@ test("create a portfolio, record and value it on a phone", async () => {
   const portfolio = page.url();
   assert.match(await page.textContent("main"), /No holdings yet/);
 
-  await page.goto(stack.url + "/instruments/new");
+  await page.goto(env.stack.url + "/instruments/new");
   await page.fill("#symbol", "flat1");
   await page.fill("#name", "The flat");
   await page.selectOption("#kind", "other");

@@ -1,7 +1,8 @@
 // A private nestegg stack for browser tests: scripts/stack.sh in a
 // temporary directory on free ports, like the integration harness.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { before, after } from "node:test";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -56,3 +57,23 @@ export const chromiumArgs = [
   "--disable-background-networking", "--disable-component-update",
   "--no-first-run", "--disable-sync",
 ];
+
+// Where tests put their screenshots.
+export const OUT = join(ROOT, "tests", "e2e", "out");
+
+// Gives a test file one stack and one browser: started before its tests,
+// stopped after them.  The returned object's stack and browser are set
+// once the tests run.
+export function stackAndBrowser() {
+  const env = { stack: null, browser: null };
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    env.stack = await startStack();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    if (env.browser) await env.browser.close();
+    if (env.stack) env.stack.stop();
+  });
+  return env;
+}
