@@ -78,6 +78,115 @@ dec_parsen(const char *s, size_t len, dec *out)
 }
 
 int
+dec_parse_round(const char *s, size_t len, int places, dec *out,
+    int *rounded)
+{
+	char digits[80];		/* significant digits, no leading 0s */
+	size_t i = 0, nd = 0, keep;
+	long exp10 = 0, e = 0;		/* value = digits x 10^exp10 */
+	int neg = 0, seen = 0, dot = 0, lost = 0, esign = 1;
+	__int128 v = 0;
+
+	if (places < 0 || places > DEC_PLACES)
+		return -1;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	for (; i < len; i++) {
+		char c = s[i];
+
+		if (c == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (c < '0' || c > '9')
+			break;
+		seen = 1;
+		if (dot)
+			exp10--;
+		if (nd == 0 && c == '0')
+			continue;
+		if (nd < sizeof(digits))
+			digits[nd++] = c;
+		else {
+			/* Beyond 80 significant digits: only whether
+			 * anything non-zero follows can matter. */
+			exp10++;
+			lost |= c != '0';
+		}
+	}
+	if (!seen)
+		return -1;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t start;
+
+		i++;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			esign = s[i++] == '-' ? -1 : 1;
+		start = i;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			if (e < 100000)
+				e = e * 10 + (s[i] - '0');
+		if (i == start)
+			return -1;
+		exp10 += esign * e;
+	}
+	if (i != len)
+		return -1;
+	/* Keep the digits down to 10^-places; round on the rest. */
+	if (nd == 0)
+		keep = 0;
+	else if (exp10 + places >= 0)
+		keep = nd;
+	else if ((long)nd + exp10 + places <= 0)
+		keep = 0;
+	else
+		keep = (size_t)((long)nd + exp10 + places);
+	for (size_t k = 0; k < keep; k++) {
+		if (v > (I128_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (digits[k] - '0');
+	}
+	if (keep < nd || lost) {
+		int first = 0, rest = lost, up;
+
+		if (keep < nd && (long)nd + exp10 + places >= 0)
+			first = digits[keep] - '0';
+		else if (keep < nd)
+			rest = 1;	/* every digit is far below */
+		for (size_t k = keep + 1; k < nd; k++)
+			rest |= digits[k] != '0';
+		if (keep < nd && (long)nd + exp10 + places < 0)
+			first = 0;
+		up = first > 5 || (first == 5 && (rest || (v & 1)));
+		if (up)
+			v++;
+		if (rounded)
+			*rounded = first != 0 || rest;
+	} else if (rounded)
+		*rounded = 0;
+	/* Scale what was kept to 10^-DEC_PLACES. */
+	{
+		long shift = DEC_PLACES;
+
+		if (keep == nd && !lost)
+			shift = DEC_PLACES + exp10;
+		else
+			shift = DEC_PLACES - places;
+		for (; shift > 0; shift--) {
+			if (v > I128_MAX / 10)
+				return -1;
+			v *= 10;
+		}
+		for (; shift < 0; shift++)	/* not reached: kept digits */
+			v /= 10;		/* are never below 10^-places */
+	}
+	if (v >= I128_MAX / 1000)
+		return -1;
+	out->v = neg ? -v : v;
+	return 0;
+}
+
+int
 dec_parse(const char *s, dec *out)
 {
 	return dec_parsen(s, strlen(s), out);

@@ -39,6 +39,17 @@ int dec_parse(const char *s, dec *out);
 int dec_parsen(const char *s, size_t len, dec *out);
 
 /*
+ * Parses a number as files and price feeds write it, liberally: an
+ * optional sign, digits with any number of decimals (".5" and "5." too),
+ * and an optional exponent ("1.5e-3", "2E+4"); no spaces or grouping.
+ * The value is rounded half-even to places (0..12) decimals; *rounded
+ * (when not NULL) is set to 1 if that changed it, else 0.  Returns 0,
+ * or -1 (and *out untouched) for anything else or a value too large.
+ */
+int dec_parse_round(const char *s, size_t len, int places, dec *out,
+    int *rounded);
+
+/*
  * Writes d rounded half-even to places decimals (0..12), or with as
  * few decimals as represent it exactly when places < 0, into buf
  * (DEC_BUFSZ bytes suffice).  DEC_NAN prints as "NaN".  Returns buf.

@@ -191,11 +191,75 @@ currencies(void **state)
 	assert_int_equal(currency_places("EUR"), 2);
 }
 
+/* Parses s rounded to places; returns the exact text, or "ERR". */
+static const char *
+R(const char *s, int places, int *rounded)
+{
+	static char buf[DEC_BUFSZ];
+	dec d;
+
+	if (dec_parse_round(s, strlen(s), places, &d, rounded) != 0)
+		return "ERR";
+	return dec_format(d, -1, buf);
+}
+
+static void
+parse_round_liberal(void **state)
+{
+	int r = -1;
+
+	(void)state;
+	assert_string_equal(R("188.5500030517578", 2, &r), "188.55");
+	assert_int_equal(r, 1);
+	assert_string_equal(R("0.3333333333333333", 12, &r), "0.333333333333");
+	assert_int_equal(r, 1);
+	assert_string_equal(R("0.9941099999999999", 12, &r), "0.99411");
+	assert_string_equal(R("237.8000030517578", 12, &r), "237.800003051758");
+	assert_string_equal(R("12.5", 12, &r), "12.5");
+	assert_int_equal(r, 0);
+	/* Half-even at the last place kept, and far beyond it. */
+	assert_string_equal(R("0.125", 2, &r), "0.12");
+	assert_string_equal(R("0.135", 2, &r), "0.14");
+	assert_string_equal(R("0.1250000000000000000001", 2, &r), "0.13");
+	assert_string_equal(R("-0.125", 2, &r), "-0.12");
+	assert_string_equal(R("-2.5", 0, &r), "-2");
+	assert_string_equal(R("0.004", 2, &r), "0");
+	assert_int_equal(r, 1);
+	assert_string_equal(R("0.006", 2, &r), "0.01");
+	assert_string_equal(R("0.0000001", 2, &r), "0");
+	/* Exponents, and the forms around the point. */
+	assert_string_equal(R("1e-5", 12, &r), "0.00001");
+	assert_string_equal(R("1.5E+3", 12, &r), "1500");
+	assert_string_equal(R("2e2", 0, &r), "200");
+	assert_string_equal(R("5.", 2, &r), "5");
+	assert_string_equal(R(".5", 2, &r), "0.5");
+	assert_string_equal(R("+7", 2, &r), "7");
+	assert_string_equal(R("0000012.300", 12, &r), "12.3");
+	assert_string_equal(R("0e99999", 12, &r), "0");
+	assert_string_equal(R("1e-99999", 12, &r), "0");
+	assert_string_equal(R("9.99999999999999999999999", 2, &r), "10");
+	/* Refused: not numbers, or too large. */
+	assert_string_equal(R("", 2, &r), "ERR");
+	assert_string_equal(R(".", 2, &r), "ERR");
+	assert_string_equal(R("-", 2, &r), "ERR");
+	assert_string_equal(R("e5", 2, &r), "ERR");
+	assert_string_equal(R("1e", 2, &r), "ERR");
+	assert_string_equal(R("1e+", 2, &r), "ERR");
+	assert_string_equal(R("1,5", 2, &r), "ERR");
+	assert_string_equal(R(" 1", 2, &r), "ERR");
+	assert_string_equal(R("1 ", 2, &r), "ERR");
+	assert_string_equal(R("NaN", 2, &r), "ERR");
+	assert_string_equal(R("1e99999", 2, &r), "ERR");
+	assert_string_equal(R("123456789012345678901234567890", 2, &r), "ERR");
+	assert_string_equal(R("1", 13, &r), "ERR");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_and_format),
+		cmocka_unit_test(parse_round_liberal),
 		cmocka_unit_test(grouping),
 		cmocka_unit_test(round_half_even),
 		cmocka_unit_test(arithmetic_is_exact),
