@@ -29,10 +29,11 @@ CPPFLAGS = -D_GNU_SOURCE -DNESTEGG_HOME='"$(CURDIR)"' -Ilib -Icgi-bin \
 	-isystem /usr/include/mariadb/mysql -MMD -MP
 LDFLAGS = $(SANFLAGS)
 LIBS_DB = -lmariadb -lcrypt -lcrypto -lpthread
+LIBS_FEED = -ljson-c -lexpat
 LIBS_CS = -lneo_cgi -lneo_cs -lneo_utl -lz
-LIBS_WEB = -lfcgi -ljson-c $(LIBS_CS) $(LIBS_DB)
+LIBS_WEB = -lfcgi $(LIBS_FEED) $(LIBS_CS) $(LIBS_DB)
 
-LIB_SRC = $(wildcard lib/*.c)
+LIB_SRC = $(wildcard lib/*.c lib/feeds/*.c)
 WEB_SRC = $(wildcard cgi-bin/*.c cgi-bin/pages/*.c)
 CLI_SRC = $(wildcard cron/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -67,7 +68,7 @@ $(BUILD)/nestegg-web: $(WEB_OBJ) $(BUILD)/lib.a
 
 $(BUILD)/nestegg: $(CLI_OBJ) $(BUILD)/lib.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_CS) $(LIBS_DB)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcurl $(LIBS_FEED) $(LIBS_CS) $(LIBS_DB)
 
 $(BUILD)/bench-hello: $(BUILD)/obj/tests/bench/hello.o
 	@echo "  LD      $@"
@@ -76,7 +77,7 @@ $(BUILD)/bench-hello: $(BUILD)/obj/tests/bench/hello.o
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/lib.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS_CS) $(LIBS_DB)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS_FEED) $(LIBS_CS) $(LIBS_DB)
 
 asan:
 	$(Q)$(MAKE) --no-print-directory SAN=1 all
@@ -110,17 +111,24 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)NESTEGG_BUILD=$(BUILD) tests/bench/run.sh
 
-# Fuzzing needs clang (libFuzzer); FUZZ_SECONDS per target.
+# Fuzzing needs clang (libFuzzer); FUZZ_SECONDS per target.  Each
+# target is tests/fuzz/fuzz_<name>.c; seeds come from tests/fixtures.
 FUZZ_SECONDS ?= 60
-FUZZ_LIB = lib/arena.c lib/buf.c lib/http.c lib/csv.c lib/money.c lib/ledger.c
+FUZZ_TARGETS = http csv money yahoo stooq amfi coingecko alphavantage url ecb
+FUZZ_LIB = lib/arena.c lib/buf.c lib/http.c lib/csv.c lib/money.c \
+	lib/ledger.c $(wildcard lib/feeds/*.c)
 fuzz:
 	$(Q)mkdir -p build/fuzz
-	$(Q)for t in http csv money; do \
+	$(Q)for t in $(FUZZ_TARGETS); do \
 		echo "  FUZZ    $$t ($(FUZZ_SECONDS) s)"; \
 		clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
 		    -fsanitize=fuzzer,address,undefined \
-		    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_LIB) || exit 1; \
+		    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_LIB) \
+		    -ljson-c -lexpat || exit 1; \
 		mkdir -p build/fuzz/corpus_$$t; \
+		for f in tests/fixtures/feeds/$$t*; do \
+			[ -f "$$f" ] && cp "$$f" build/fuzz/corpus_$$t/; \
+		done; \
 		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 		    -print_final_stats=1 build/fuzz/corpus_$$t \
 		    > build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; exit 1; }; \
