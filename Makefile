@@ -115,7 +115,7 @@ bench: deps
 # target is tests/fuzz/fuzz_<name>.c; seeds come from tests/fixtures.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = http csv money yahoo stooq amfi coingecko alphavantage url ecb
-FUZZ_LIB = lib/arena.c lib/buf.c lib/http.c lib/csv.c lib/money.c \
+FUZZ_LIB = lib/arena.c lib/buf.c lib/text.c lib/http.c lib/csv.c lib/money.c \
 	lib/ledger.c $(wildcard lib/feeds/*.c)
 fuzz:
 	$(Q)mkdir -p build/fuzz

@@ -515,3 +515,13 @@ web_portfolio(struct req *r, struct portfolio *pf)
 	    "fifo");
 	return 0;
 }
+
+int
+web_value(struct req *r, const struct portfolio *pf,
+    const struct fx_table *fx, time_t now, struct pf_view *v)
+{
+	struct stale_policy sp;
+
+	pf_stale_policy(r->cfg, &sp);
+	return pf_value(r->db, r->a, pf, fx, &sp, now, v);
+}

@@ -18,6 +18,7 @@
 #define NESTEGG_WEB_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <ClearSilver.h>
 #include <json-c/json.h>
@@ -153,6 +154,11 @@ const char *web_input(struct req *r, const char *name);
 /* Loads portfolio r->ids[0] of the signed-in user into pf; returns 0, or
  * the status to answer (404 for anyone else's, 500/503). */
 int web_portfolio(struct req *r, struct portfolio *pf);
+
+/* Values pf (pf_value) with the staleness limits of the configuration;
+ * 0 or -1. */
+int web_value(struct req *r, const struct portfolio *pf,
+    const struct fx_table *fx, time_t now, struct pf_view *v);
 
 /* Presentation (present.c): money and views into template data and
  * JSON.  Amounts in a currency are rounded to its minor unit. */

@@ -29,6 +29,13 @@ static const struct setting {
 	S(db_user), S(db_password), S(admin_user), S(admin_password),
 	L(session_idle), L(session_max), L(body_max), I(login_free_failures),
 	I(threads),
+	S(yahoo_url), S(stooq_url), S(amfi_url), S(coingecko_url),
+	S(alphavantage_url), S(ecb_url), S(stooq_key), S(coingecko_key),
+	S(alphavantage_key), L(fetch_interval), L(fetch_timeout),
+	I(fetch_per_host), I(fetch_retries), I(outlier_pct),
+	I(outlier_confirm), I(crosscheck_pct), L(runs_keep),
+	L(stale_market), L(stale_fund), L(stale_crypto), L(stale_other),
+	L(stale_manual),
 #undef S
 #undef L
 #undef I
@@ -85,6 +92,29 @@ defaults(struct config *c)
 	c->body_max = 1024L * 1024;
 	c->login_free_failures = 5;
 	c->threads = 8;
+	snprintf(c->yahoo_url, sizeof(c->yahoo_url),
+	    "https://query1.finance.yahoo.com");
+	snprintf(c->stooq_url, sizeof(c->stooq_url), "https://stooq.com");
+	snprintf(c->amfi_url, sizeof(c->amfi_url),
+	    "https://www.amfiindia.com");
+	snprintf(c->coingecko_url, sizeof(c->coingecko_url),
+	    "https://api.coingecko.com");
+	snprintf(c->alphavantage_url, sizeof(c->alphavantage_url),
+	    "https://www.alphavantage.co");
+	snprintf(c->ecb_url, sizeof(c->ecb_url), "https://www.ecb.europa.eu");
+	c->fetch_interval = 600;
+	c->fetch_timeout = 20;
+	c->fetch_per_host = 6;
+	c->fetch_retries = 2;
+	c->outlier_pct = 50;
+	c->outlier_confirm = 3;
+	c->crosscheck_pct = 5;
+	c->runs_keep = 7L * 86400;
+	c->stale_market = 4L * 86400;
+	c->stale_fund = 5L * 86400;
+	c->stale_crypto = 2L * 3600;
+	c->stale_other = 7L * 86400;
+	c->stale_manual = 0;
 }
 
 static char *

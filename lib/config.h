@@ -29,6 +29,33 @@ struct config {
 	long body_max;		/* largest accepted request body, bytes */
 	int login_free_failures; /* failures before logins are slowed */
 	int threads;		/* FastCGI threads per worker process */
+
+	/* Price sources: the base address each source's own path is
+	 * appended to (tests point them at a local server), and the keys
+	 * of those that need one. */
+	char yahoo_url[256], stooq_url[256], amfi_url[256];
+	char coingecko_url[256], alphavantage_url[256], ecb_url[256];
+	char stooq_key[128], coingecko_key[128], alphavantage_key[128];
+	long fetch_interval;	/* seconds between fetches (make run's
+				   scheduler; a fetch sooner than half of it
+				   after the last is skipped) */
+	long fetch_timeout;	/* seconds for one request */
+	int fetch_per_host;	/* connections at once to one host */
+	int fetch_retries;	/* tries after the first, with backoff */
+	int outlier_pct;	/* a move past this percent of the last
+				   price is an outlier ... */
+	int outlier_confirm;	/* ... until seen this many times in a row */
+	int crosscheck_pct;	/* sources disagreeing by more flag it */
+	long runs_keep;		/* seconds fetch and valuation runs are kept */
+
+	/* Seconds before a price is stale, by kind of instrument; 0 means
+	 * never.  Markets close for weekends and holidays; a fund's NAV
+	 * comes once a day; crypto trades all the time. */
+	long stale_market;	/* stock, etf, bond */
+	long stale_fund;
+	long stale_crypto;
+	long stale_other;	/* cash, other */
+	long stale_manual;	/* priced by hand (a house) */
 };
 
 /*

@@ -258,9 +258,12 @@ fetch_rows(struct db *d, MYSQL_STMT *st, struct arena *a, struct dbres *res)
 	return 0;
 }
 
+/* Runs sql once.  The rows go to res when it is not NULL; else, when
+ * kept is not NULL, they stay on the server to be fetched through
+ * *kept; else they are discarded. */
 static int
 exec_once(struct db *d, struct arena *a, struct dbres *res, const char *sql,
-    const char *fmt, va_list ap, int *retry)
+    const char *fmt, va_list ap, int *retry, MYSQL_STMT **kept)
 {
 	MYSQL_BIND bind[DB_MAX_PARAMS];
 	long long ints[DB_MAX_PARAMS];
@@ -337,6 +340,10 @@ exec_once(struct db *d, struct arena *a, struct dbres *res, const char *sql,
 	d->insert_id = mysql_stmt_insert_id(s->st);
 	if (res != NULL)
 		return fetch_rows(d, s->st, a, res);
+	if (kept != NULL) {
+		*kept = s->st;
+		return 0;
+	}
 	/* Discard any result set the caller did not want. */
 	mysql_stmt_free_result(s->st);
 	return 0;
@@ -350,16 +357,195 @@ db_exec(struct db *d, struct arena *a, struct dbres *res, const char *sql,
 	int rc, retry;
 
 	va_start(ap, fmt);
-	rc = exec_once(d, a, res, sql, fmt, ap, &retry);
+	rc = exec_once(d, a, res, sql, fmt, ap, &retry, NULL);
 	va_end(ap);
 	if (rc != 0 && retry) {
 		va_start(ap, fmt);
-		rc = exec_once(d, a, res, sql, fmt, ap, &retry);
+		rc = exec_once(d, a, res, sql, fmt, ap, &retry, NULL);
 		va_end(ap);
 	}
 	if (rc == 0)
 		d->err = 0;
 	return rc;
+}
+
+int
+db_exec_texts(struct db *d, const char *sql, size_t n,
+    const char *const *params)
+{
+	MYSQL_BIND *bind;
+	unsigned long *lens;
+	struct db_stmt *s;
+	int rc = -1;
+
+	if (ensure_conn(d) != 0)
+		return -1;
+	if ((s = stmt_get(d, sql)) == NULL)
+		return -1;
+	if (mysql_stmt_param_count(s->st) != n) {
+		set_err(d, CR_UNKNOWN_ERROR, "parameter count mismatch");
+		return -1;
+	}
+	bind = calloc(n + 1, sizeof(*bind));
+	lens = calloc(n + 1, sizeof(*lens));
+	if (bind == NULL || lens == NULL) {
+		set_err(d, CR_OUT_OF_MEMORY, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (params[i] == NULL) {
+			bind[i].buffer_type = MYSQL_TYPE_NULL;
+			continue;
+		}
+		lens[i] = strlen(params[i]);
+		bind[i].buffer_type = MYSQL_TYPE_STRING;
+		bind[i].buffer = (void *)params[i];
+		bind[i].buffer_length = lens[i];
+		bind[i].length = &lens[i];
+	}
+	if ((n > 0 && mysql_stmt_bind_param(s->st, bind) != 0) ||
+	    mysql_stmt_execute(s->st) != 0) {
+		set_err(d, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+		if (is_lost(d->err))
+			drop_conn(d);
+		goto out;
+	}
+	d->affected = mysql_stmt_affected_rows(s->st);
+	d->insert_id = mysql_stmt_insert_id(s->st);
+	mysql_stmt_free_result(s->st);
+	d->err = 0;
+	rc = 0;
+out:
+	free(bind);
+	free(lens);
+	return rc;
+}
+
+#define STREAM_VALUE_MAX 65536
+
+struct db_stream {
+	struct db *d;
+	MYSQL_STMT *st;
+	MYSQL_RES *meta;
+	size_t ncols;
+	MYSQL_BIND *bind;
+	unsigned long *lens;
+	my_bool *nulls;
+	char **row;
+};
+
+void
+db_stream_close(struct db_stream *s)
+{
+	if (s == NULL)
+		return;
+	if (s->st != NULL)
+		mysql_stmt_free_result(s->st);
+	if (s->meta != NULL)
+		mysql_free_result(s->meta);
+	if (s->bind != NULL)
+		for (size_t c = 0; c < s->ncols; c++)
+			free(s->bind[c].buffer);
+	free(s->bind);
+	free(s->lens);
+	free(s->nulls);
+	free(s->row);
+	free(s);
+}
+
+int
+db_stream_open(struct db *d, struct db_stream **out, const char *sql,
+    const char *fmt, ...)
+{
+	struct db_stream *s = NULL;
+	MYSQL_FIELD *fields;
+	MYSQL_STMT *st = NULL;
+	va_list ap;
+	int rc, retry;
+
+	*out = NULL;
+	/* Run it as db_exec would, leaving the rows on the server. */
+	va_start(ap, fmt);
+	rc = exec_once(d, NULL, NULL, sql, fmt, ap, &retry, &st);
+	va_end(ap);
+	if (rc != 0)
+		return -1;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		goto oom;
+	s->d = d;
+	s->st = st;
+	if ((s->meta = mysql_stmt_result_metadata(s->st)) == NULL) {
+		set_err(d, CR_UNKNOWN_ERROR, "the statement returns no rows");
+		db_stream_close(s);
+		return -1;
+	}
+	s->ncols = mysql_num_fields(s->meta);
+	fields = mysql_fetch_fields(s->meta);
+	s->bind = calloc(s->ncols, sizeof(*s->bind));
+	s->lens = calloc(s->ncols, sizeof(*s->lens));
+	s->nulls = calloc(s->ncols, sizeof(*s->nulls));
+	s->row = calloc(s->ncols, sizeof(*s->row));
+	if (!s->bind || !s->lens || !s->nulls || !s->row)
+		goto oom;
+	for (size_t c = 0; c < s->ncols; c++) {
+		size_t n = fields[c].length + 65;
+
+		if (n > STREAM_VALUE_MAX)
+			n = STREAM_VALUE_MAX;
+		s->bind[c].buffer_type = MYSQL_TYPE_STRING;
+		if ((s->bind[c].buffer = malloc(n)) == NULL)
+			goto oom;
+		s->bind[c].buffer_length = n;
+		s->bind[c].length = &s->lens[c];
+		s->bind[c].is_null = &s->nulls[c];
+	}
+	if (mysql_stmt_bind_result(s->st, s->bind) != 0) {
+		set_err(d, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+		db_stream_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+oom:
+	set_err(d, CR_OUT_OF_MEMORY, "out of memory");
+	if (s == NULL)
+		mysql_stmt_free_result(st);
+	db_stream_close(s);
+	return -1;
+}
+
+int
+db_stream_next(struct db_stream *s, char ***row)
+{
+	int rc = mysql_stmt_fetch(s->st);
+
+	if (rc == MYSQL_NO_DATA)
+		return 0;
+	if (rc == 1) {
+		set_err(s->d, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+		if (is_lost(s->d->err)) {
+			drop_conn(s->d);	/* closes the statement */
+			s->st = NULL;
+		}
+		return -1;
+	}
+	for (size_t c = 0; c < s->ncols; c++) {
+		char *buf = s->bind[c].buffer;
+
+		if (s->nulls[c]) {
+			s->row[c] = NULL;
+			continue;
+		}
+		if (s->lens[c] >= s->bind[c].buffer_length) {
+			set_err(s->d, CR_UNKNOWN_ERROR, "value too long for "
+			    "a stream");
+			return -1;
+		}
+		buf[s->lens[c]] = '\0';
+		s->row[c] = buf;
+	}
+	*row = s->row;
+	return 1;
 }
 
 int

@@ -67,6 +67,31 @@ void db_close(struct db *d);
 int db_exec(struct db *d, struct arena *a, struct dbres *res,
     const char *sql, const char *fmt, ...);
 
+/*
+ * Runs sql with n text parameters (NULL for SQL NULL), for statements
+ * whose number of parameters is only known at run time (a batch of rows
+ * in one INSERT).  sql is cached by address like any other.  0 or -1.
+ */
+int db_exec_texts(struct db *d, const char *sql, size_t n,
+    const char *const *params);
+
+/*
+ * Streams the rows of a query instead of storing them all: rows come
+ * from the server one at a time, so a query over millions of rows needs
+ * memory for one.  db_stream_open() runs sql with parameters as for
+ * db_exec(); each db_stream_next() points *row at the current row's
+ * values (NULL for SQL NULL, NUL-terminated, valid until the next call)
+ * and returns 1, or 0 after the last row, or -1 on failure (d->errmsg);
+ * db_stream_close() ends the stream, early or not.  Nothing else may use
+ * the connection while a stream is open.  Values longer than 64 KiB are
+ * a failure.
+ */
+struct db_stream;
+int db_stream_open(struct db *d, struct db_stream **s, const char *sql,
+    const char *fmt, ...);
+int db_stream_next(struct db_stream *s, char ***row);
+void db_stream_close(struct db_stream *s);
+
 /* Starts, commits or rolls back a transaction; 0 on success. */
 int db_begin(struct db *d);
 int db_commit(struct db *d);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "text.h"
 
 enum http_err {
 	HTTP_OK = 0,
@@ -50,10 +51,6 @@ const char *http_strerror(enum http_err e);
  */
 enum http_err http_decode(struct arena *a, const char *in, size_t len,
     int plus, char **out, size_t *outlen);
-
-/* 1 if the len bytes of s are well-formed UTF-8 (no overlongs, no
- * surrogates, nothing above U+10FFFF), else 0. */
-int utf8_valid(const char *s, size_t len);
 
 /*
  * Parses "a=1&b=2" (query string or urlencoded body) and appends each

@@ -410,6 +410,23 @@ ledger_flows(const struct tx *t, dec *income, dec *fees, dec *taxes)
 		*taxes = base(t, amount_of(t));
 }
 
+dec
+ledger_external_flow(const struct tx *t)
+{
+	switch (t->type) {
+	case TX_DEPOSIT:
+		return base(t, amount_of(t));
+	case TX_WITHDRAWAL:
+		return dec_neg(base(t, amount_of(t)));
+	case TX_TRANSFER_IN:
+		return base(t, ledger_gross(t));
+	case TX_TRANSFER_OUT:
+		return dec_neg(base(t, ledger_gross(t)));
+	default:
+		return DEC_ZERO;
+	}
+}
+
 static int
 valid_ymd(int y, int m, int d)
 {

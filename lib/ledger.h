@@ -121,6 +121,14 @@ dec ledger_cash(const struct tx *t, char cur[4]);
  */
 void ledger_flows(const struct tx *t, dec *income, dec *fees, dec *taxes);
 
+/*
+ * Money that came into the portfolio from outside, in base currency:
+ * a deposit's amount and a transfer in's value (quantity x price) are
+ * positive, a withdrawal's and a transfer out's negative; 0 for every
+ * other type.  Net flows are what returns are measured against.
+ */
+dec ledger_external_flow(const struct tx *t);
+
 /* Parses a date in a common form into YYYY-MM-DD: 2024-03-15,
  * 2024-03-15T10:00:00Z, 2024/03/15, 15.03.2024, 20240315, and
  * 15/03/2024 or 03/15/2024 when only one reading is a valid date.

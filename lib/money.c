@@ -255,6 +255,23 @@ dec_mul(dec a, dec b)
 		a.v = -a.v;
 	if (b.v < 0)
 		b.v = -b.v;
+	/* Both below 2^63 (amounts below about 9 million): the whole
+	 * product fits, and one division rounds it. */
+	if (a.v < ((__int128)1 << 63) && b.v < ((__int128)1 << 63)) {
+		unsigned __int128 p = (unsigned __int128)a.v *
+		    (unsigned __int128)b.v;
+		unsigned long long rem;
+		unsigned __int128 q;
+
+		q = p / (unsigned long long)SCALE;
+		rem = (unsigned long long)(p - q * (unsigned long long)SCALE);
+		if (rem * 2 > (unsigned long long)SCALE ||
+		    (rem * 2 == (unsigned long long)SCALE && (q & 1)))
+			q++;
+		if (q > (unsigned __int128)I128_MAX)
+			return DEC_NAN;
+		return mk(neg ? -(__int128)q : (__int128)q);
+	}
 	/* a*b/S = ah*bh*S + ah*bl + al*bh + al*bl/S */
 	ah = a.v / SCALE, al = a.v % SCALE;
 	bh = b.v / SCALE, bl = b.v % SCALE;
@@ -300,6 +317,21 @@ dec_div_places(dec a, dec b, int places)
 		n >>= 4;
 		d >>= 4;
 	}
+	{
+		/* n x 10^places fits: one division gives the same quotient
+		 * and remainder as the long division below. */
+		unsigned __int128 scale = 1;
+
+		for (int i = 0; i < places; i++)
+			scale *= 10;
+		if (n <= (~(unsigned __int128)0) / scale) {
+			q = n * scale / d;
+			r = n * scale - q * d;
+			if (q > (unsigned __int128)I128_MAX)
+				return DEC_NAN;
+			goto rounded;
+		}
+	}
 	q = n / d;
 	r = n % d;
 	if (q > (unsigned __int128)I128_MAX)
@@ -312,6 +344,7 @@ dec_div_places(dec a, dec b, int places)
 		q = q * 10 + r / d;
 		r %= d;
 	}
+rounded:
 	if (r > d - r || (r == d - r && (q & 1)))
 		q++;
 	for (int i = places; i < DEC_PLACES; i++) {

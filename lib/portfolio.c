@@ -6,29 +6,12 @@
 
 #include "buf.h"
 #include "epoch.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *const instrument_kinds[] = {
-	"stock", "etf", "fund", "bond", "crypto", "cash", "other", NULL,
-};
-
-const char *const price_sources[] = {
-	"manual", "sim", "yahoo", "stooq", "coingecko", "amfi", "ecb", "csv",
-	NULL,
-};
-
-static int
-in_list(const char *const *list, const char *s)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(list[i], s) == 0)
-			return 1;
-	return 0;
-}
 
 static dec
 col_dec(const struct dbres *r, size_t row, size_t col)
@@ -108,29 +91,11 @@ pf_list(struct db *d, struct arena *a, long long uid, struct portfolio **out,
 	return 0;
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
-static int
-blank(const char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	return *s == '\0';
-}
-
 const char *
 pf_check(const char *name, const char *currency, const char *method,
     const char **field)
 {
-	if (blank(name))
+	if (text_blank(name))
 		return *field = "name", "Give the portfolio a name.";
 	if (utf8_chars(name) > PF_NAME_MAX)
 		return *field = "name", "Use at most 100 characters.";
@@ -148,7 +113,9 @@ pf_create(struct db *d, long long uid, const char *name, const char *currency,
     const char *method)
 {
 	static const char q[] = "INSERT INTO portfolios (user_id, name, "
-	    "currency, cost_method, created_at) VALUES (?, ?, ?, ?, NOW())";
+	    "currency, cost_method, pos_realized, pos_income, pos_fees, "
+	    "pos_taxes, pos_charges, net_flow_in, created_at) "
+	    "VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, NOW())";
 
 	if (db_exec(d, NULL, NULL, q, "isss", uid, name, currency,
 	    *method ? method : "fifo") != 0)
@@ -182,6 +149,29 @@ begin_change(struct db *d, struct arena *a, const struct portfolio *pf)
 	return 0;
 }
 
+/*
+ * Ends a change of pf's ledger inside its database transaction: the
+ * sums over its positions are taken again and the portfolio is queued
+ * for the next valuation run.  0 or -1.
+ */
+static int
+finish_change(struct db *d, const struct portfolio *pf)
+{
+	static const char sums[] = "UPDATE portfolios pf JOIN (SELECT "
+	    "COALESCE(SUM(realized), 0) r, COALESCE(SUM(income), 0) i, "
+	    "COALESCE(SUM(fees), 0) f, COALESCE(SUM(taxes), 0) t, "
+	    "COALESCE(SUM(charges), 0) c FROM positions WHERE portfolio_id = ?) s "
+	    "SET pf.pos_realized = s.r, pf.pos_income = s.i, pf.pos_fees = s.f, "
+	    "pf.pos_taxes = s.t, pf.pos_charges = s.c WHERE pf.id = ?";
+	static const char queue[] = "INSERT INTO revalue_pending "
+	    "(portfolio_id) VALUES (?)";
+
+	if (db_exec(d, NULL, NULL, sums, "ii", pf->id, pf->id) != 0 ||
+	    db_exec(d, NULL, NULL, queue, "i", pf->id) != 0)
+		return -1;
+	return 0;
+}
+
 int
 pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
     const char *name, const char *method)
@@ -209,8 +199,8 @@ pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
 			    sizeof(msg), &bad) != 0)
 				goto fail;
 	}
-	if (db_commit(d) != 0)
-		return -1;
+	if (finish_change(d, &np) != 0 || db_commit(d) != 0)
+		goto fail;
 	epoch_bump(EPOCH_DATA);
 	return 0;
 fail:
@@ -228,152 +218,6 @@ pf_delete(struct db *d, const struct portfolio *pf)
 		return -1;
 	epoch_bump(EPOCH_DATA);
 	return 0;
-}
-
-/* Instruments. */
-
-#define INST_COLS "id, owner_id, symbol, name, kind, currency, isin, " \
-	"source, source_symbol"
-
-static void
-inst_row(const struct dbres *r, size_t i, size_t c, struct instrument *in)
-{
-	in->id = db_int(r, i, c + 0);
-	in->owner_id = db_int(r, i, c + 1);
-	in->symbol = db_val(r, i, c + 2);
-	in->name = db_val(r, i, c + 3);
-	in->kind = db_val(r, i, c + 4);
-	copy_cur(in->currency, db_val(r, i, c + 5));
-	in->isin = db_val(r, i, c + 6);
-	in->source = db_val(r, i, c + 7);
-	in->source_symbol = db_val(r, i, c + 8);
-}
-
-int
-inst_find(struct db *d, struct arena *a, long long uid, const char *symbol,
-    struct instrument *out)
-{
-	static const char q[] = "SELECT " INST_COLS " FROM instruments "
-	    "WHERE symbol = ? AND owner_id IN (0, ?) "
-	    "ORDER BY owner_id DESC LIMIT 1";
-	struct dbres r;
-
-	if (db_exec(d, a, &r, q, "si", symbol, uid) != 0)
-		return -1;
-	if (r.nrows == 0)
-		return 0;
-	inst_row(&r, 0, 0, out);
-	return 1;
-}
-
-int
-inst_get(struct db *d, struct arena *a, long long uid, long long id,
-    struct instrument *out)
-{
-	static const char q[] = "SELECT " INST_COLS " FROM instruments "
-	    "WHERE id = ? AND owner_id IN (0, ?)";
-	struct dbres r;
-
-	if (db_exec(d, a, &r, q, "ii", id, uid) != 0)
-		return -1;
-	if (r.nrows == 0)
-		return 0;
-	inst_row(&r, 0, 0, out);
-	return 1;
-}
-
-int
-inst_list(struct db *d, struct arena *a, long long uid, const char *q,
-    long long limit, struct inst_line **out, size_t *n)
-{
-	static const char sql[] = "SELECT i.id, i.owner_id, i.symbol, i.name, "
-	    "i.kind, i.currency, i.isin, i.source, i.source_symbol, p.price, "
-	    "DATE_FORMAT(p.as_of, '%Y-%m-%d %H:%i UTC') FROM instruments i "
-	    "LEFT JOIN prices p ON p.instrument_id = i.id "
-	    "WHERE i.owner_id IN (0, ?) AND (? = '' OR i.symbol LIKE "
-	    "CONCAT('%', ?, '%') OR i.name LIKE CONCAT('%', ?, '%')) "
-	    "ORDER BY i.symbol, i.owner_id LIMIT ?";
-	struct dbres r;
-	char *esc = arena_alloc(a, strlen(q) * 2 + 1), *e = esc;
-
-	/* LIKE's wildcards in the search text match themselves. */
-	for (const char *p = q; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			*e++ = '\\';
-		*e++ = *p;
-	}
-	*e = '\0';
-	if (db_exec(d, a, &r, sql, "isssi", uid, esc, esc, esc, limit) != 0)
-		return -1;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (size_t i = 0; i < r.nrows; i++) {
-		inst_row(&r, i, 0, &(*out)[i].inst);
-		(*out)[i].price = db_val(&r, i, 9);
-		(*out)[i].as_of = db_val(&r, i, 10);
-	}
-	*n = r.nrows;
-	return 0;
-}
-
-const char *
-inst_check(struct instrument *in, const char **field)
-{
-	char *s = (char *)in->symbol, major[4];
-	dec f;
-
-	if (s == NULL || blank(s))
-		return *field = "symbol", "Enter a symbol, like AAPL.";
-	if (strlen(s) > 32)
-		return *field = "symbol", "Use at most 32 characters.";
-	for (char *p = s; *p; p++) {
-		if (!isalnum((unsigned char)*p) && !strchr(".-_^=:/", *p))
-			return *field = "symbol", "Use letters, digits and "
-			    ". - _ ^ = : / only.";
-		*p = (char)toupper((unsigned char)*p);
-	}
-	if (in->name == NULL || blank(in->name))
-		return *field = "name", "Enter the instrument's name.";
-	if (utf8_chars(in->name) > 200)
-		return *field = "name", "Use at most 200 characters.";
-	if (in->kind == NULL || !in_list(instrument_kinds, in->kind))
-		return *field = "kind", "Choose a kind.";
-	if (currency_major(in->currency, major, &f) != 0)
-		return *field = "currency", "Enter the quote currency, like USD "
-		    "or GBp for pence.";
-	if (in->isin && *in->isin) {
-		const char *p = in->isin;
-
-		if (strlen(p) != 12 || !isupper((unsigned char)p[0]) ||
-		    !isupper((unsigned char)p[1]))
-			return *field = "isin", "An ISIN is 12 characters, "
-			    "like US0378331005.";
-		for (; *p; p++)
-			if (!isalnum((unsigned char)*p))
-				return *field = "isin", "An ISIN has letters "
-				    "and digits only.";
-	}
-	if (in->source == NULL || !in_list(price_sources, in->source))
-		return *field = "source", "Choose a price source.";
-	if (in->source_symbol && strlen(in->source_symbol) > 64)
-		return *field = "source_symbol", "Use at most 64 characters.";
-	return NULL;
-}
-
-long long
-inst_add(struct db *d, long long uid, const struct instrument *in)
-{
-	static const char q[] = "INSERT INTO instruments (owner_id, symbol, "
-	    "name, kind, currency, isin, source, source_symbol, created_by, "
-	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NOW())";
-	long long owner = strcmp(in->source, "manual") == 0 ? uid : 0;
-
-	if (db_exec(d, NULL, NULL, q, "isssssssi", owner, in->symbol,
-	    in->name, in->kind, in->currency,
-	    in->isin && *in->isin ? in->isin : NULL, in->source,
-	    in->source_symbol ? in->source_symbol : "", uid) != 0)
-		return db_duplicate(d) ? 0 : -1;
-	epoch_bump(EPOCH_DATA);
-	return (long long)d->insert_id;
 }
 
 /* Transactions. */
@@ -511,22 +355,26 @@ pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
     struct tx_line **out, size_t *n, long long *total)
 {
 #define TX_WHERE "WHERE t.portfolio_id = ? AND (? = '' OR t.type = ?) " \
-	"AND (? = '' OR i.symbol = ?) AND (? = '' OR t.date >= ?) " \
+	"AND (? = '' OR COALESCE(us.symbol, i.symbol) = ?) AND (? = '' OR t.date >= ?) " \
 	"AND (? = '' OR t.date <= ?)"
 	static const char q[] = "SELECT t.id, DATE_FORMAT(t.date, "
 	    "'%Y-%m-%d'), t.type, t.instrument_id, t.quantity, t.price, t.fee, "
-	    "t.amount, t.currency, t.fx_rate, t.note, i.symbol "
-	    "FROM transactions t LEFT JOIN instruments i "
-	    "ON i.id = t.instrument_id " TX_WHERE
+	    "t.amount, t.currency, t.fx_rate, t.note, "
+	    "COALESCE(us.symbol, i.symbol) FROM transactions t "
+	    "LEFT JOIN instruments i ON i.id = t.instrument_id "
+	    "LEFT JOIN user_symbols us ON us.user_id = ? "
+	    "AND us.instrument_id = i.id " TX_WHERE
 	    " ORDER BY t.date DESC, t.id DESC LIMIT ? OFFSET ?";
 	static const char cq[] = "SELECT COUNT(*) FROM transactions t "
-	    "LEFT JOIN instruments i ON i.id = t.instrument_id " TX_WHERE;
+	    "LEFT JOIN instruments i ON i.id = t.instrument_id "
+	    "LEFT JOIN user_symbols us ON us.user_id = ? "
+	    "AND us.instrument_id = i.id " TX_WHERE;
 #undef TX_WHERE
 	struct dbres r;
 
-	if (db_exec(d, a, &r, q, "issssssssii", pf->id, f->type, f->type,
-	    f->symbol, f->symbol, f->from, f->from, f->to, f->to, limit,
-	    offset) != 0)
+	if (db_exec(d, a, &r, q, "iissssssssii", pf->user_id, pf->id, f->type,
+	    f->type, f->symbol, f->symbol, f->from, f->from, f->to, f->to,
+	    limit, offset) != 0)
 		return -1;
 	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -537,8 +385,9 @@ pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
 	*n = r.nrows;
 	if (total == NULL)
 		return 0;
-	if (db_exec(d, a, &r, cq, "issssssss", pf->id, f->type, f->type,
-	    f->symbol, f->symbol, f->from, f->from, f->to, f->to) != 0)
+	if (db_exec(d, a, &r, cq, "iissssssss", pf->user_id, pf->id, f->type,
+	    f->type, f->symbol, f->symbol, f->from, f->from, f->to,
+	    f->to) != 0)
 		return -1;
 	*total = db_int(&r, 0, 0);
 	return 0;
@@ -660,21 +509,25 @@ apply_flows(struct db *d, struct arena *a, const struct portfolio *pf,
 	    "balance = balance + VALUES(balance)";
 	static const char flows[] = "UPDATE portfolios SET "
 	    "cash_income = cash_income + ?, cash_fees = cash_fees + ?, "
-	    "cash_taxes = cash_taxes + ? WHERE id = ?";
+	    "cash_taxes = cash_taxes + ?, net_flow_in = net_flow_in + ? "
+	    "WHERE id = ?";
 	char cur[4];
 	dec delta = ledger_cash(t, cur), inc, fees, taxes;
+	dec ext = ledger_external_flow(t);
 
 	ledger_flows(t, &inc, &fees, &taxes);
 	if (sign < 0) {
 		delta = dec_neg(delta);
 		inc = dec_neg(inc), fees = dec_neg(fees), taxes = dec_neg(taxes);
+		ext = dec_neg(ext);
 	}
 	if (!dec_is_zero(delta) && db_exec(d, NULL, NULL, cash, "iss", pf->id,
 	    cur, dtext(a, delta)) != 0)
 		return -1;
-	if ((!dec_is_zero(inc) || !dec_is_zero(fees) || !dec_is_zero(taxes))
-	    && db_exec(d, NULL, NULL, flows, "sssi", dtext(a, inc),
-	    dtext(a, fees), dtext(a, taxes), pf->id) != 0)
+	if ((!dec_is_zero(inc) || !dec_is_zero(fees) || !dec_is_zero(taxes) ||
+	    !dec_is_zero(ext)) && db_exec(d, NULL, NULL, flows, "ssssi",
+	    dtext(a, inc), dtext(a, fees), dtext(a, taxes), dtext(a, ext),
+	    pf->id) != 0)
 		return -1;
 	return 0;
 }
@@ -781,8 +634,8 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 			return 1;
 		}
 	}
-	if (db_commit(d) != 0)
-		return -1;
+	if (finish_change(d, pf) != 0 || db_commit(d) != 0)
+		goto fail;
 	epoch_bump(EPOCH_DATA);
 	return 0;
 fail:
@@ -832,8 +685,8 @@ pf_tx_import(struct db *d, struct arena *a, const struct portfolio *pf,
 			return 1;
 		}
 	}
-	if (db_commit(d) != 0)
-		return -1;
+	if (finish_change(d, pf) != 0 || db_commit(d) != 0)
+		goto fail;
 	epoch_bump(EPOCH_DATA);
 	return 0;
 fail:
@@ -846,7 +699,8 @@ fail:
 int
 fx_load(struct db *d, struct arena *a, struct fx_table *fx)
 {
-	static const char q[] = "SELECT base, quote, rate FROM fx_rates";
+	static const char q[] = "SELECT base, quote, rate, "
+	    "UNIX_TIMESTAMP(as_of) FROM fx_rates";
 	struct dbres r;
 	struct fx_rate *v;
 
@@ -857,31 +711,47 @@ fx_load(struct db *d, struct arena *a, struct fx_table *fx)
 		copy_cur(v[i].from, db_val(&r, i, 0));
 		copy_cur(v[i].to, db_val(&r, i, 1));
 		v[i].rate = col_dec(&r, i, 2);
+		v[i].as_of = (time_t)db_int(&r, i, 3);
 	}
 	fx->v = v;
 	fx->n = r.nrows;
 	return 0;
 }
 
+void
+pf_stale_policy(const struct config *c, struct stale_policy *p)
+{
+	p->market = c->stale_market;
+	p->fund = c->stale_fund;
+	p->crypto = c->stale_crypto;
+	p->other = c->stale_other;
+	p->manual = c->stale_manual;
+}
+
 int
 pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
-    const struct fx_table *fx, time_t now, struct pf_view *out)
+    const struct fx_table *fx, const struct stale_policy *sp, time_t now,
+    struct pf_view *out)
 {
-	static const char hq[] = "SELECT i.id, i.owner_id, i.symbol, i.name, "
-	    "i.kind, i.currency, i.isin, i.source, i.source_symbol, "
-	    "p.quantity, p.cost, "
+	/* Column numbers after the instrument's INST_NCOLS. */
+	enum { C_QTY = INST_NCOLS, C_COST, C_REAL, C_INC, C_FEES, C_TAXES,
+	    C_CHARGES, C_PRICE, C_PREV, C_ASOF, C_SOURCE };
+	static const char hq[] = "SELECT " INST_COLS ", p.quantity, p.cost, "
 	    "p.realized, p.income, p.fees, p.taxes, p.charges, pr.price, "
-	    "pr.prev_close, UNIX_TIMESTAMP(pr.as_of) FROM positions p "
-	    "JOIN instruments i ON i.id = p.instrument_id "
+	    "pr.prev_close, UNIX_TIMESTAMP(pr.as_of), pr.source "
+	    "FROM positions p JOIN instruments i ON i.id = p.instrument_id "
+	    "LEFT JOIN user_symbols us ON us.user_id = ? "
+	    "AND us.instrument_id = i.id "
 	    "LEFT JOIN prices pr ON pr.instrument_id = p.instrument_id "
-	    "WHERE p.portfolio_id = ? ORDER BY p.quantity = 0, i.symbol";
+	    "WHERE p.portfolio_id = ? "
+	    "ORDER BY p.quantity = 0, COALESCE(us.symbol, i.symbol)";
 	static const char cq[] = "SELECT currency, balance FROM cash_balances "
 	    "WHERE portfolio_id = ? ORDER BY currency";
 	struct dbres r;
 
 	memset(out, 0, sizeof(*out));
 	out->pf = *pf;
-	if (db_exec(d, a, &r, hq, "i", pf->id) != 0)
+	if (db_exec(d, a, &r, hq, "ii", pf->user_id, pf->id) != 0)
 		return -1;
 	out->h = arena_alloc(a, (r.nrows + 1) * sizeof(*out->h));
 	out->nh = r.nrows;
@@ -891,26 +761,27 @@ pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
 		struct position *p = &h->pos;
 
 		inst_row(&r, i, 0, &h->inst);
-		p->quantity = col_dec(&r, i, 9);
-		p->cost = col_dec(&r, i, 10);
-		p->realized = col_dec(&r, i, 11);
-		p->income = col_dec(&r, i, 12);
-		p->fees = col_dec(&r, i, 13);
-		p->taxes = col_dec(&r, i, 14);
-		p->charges = col_dec(&r, i, 15);
-		if (db_val(&r, i, 16) != NULL) {
+		p->quantity = col_dec(&r, i, C_QTY);
+		p->cost = col_dec(&r, i, C_COST);
+		p->realized = col_dec(&r, i, C_REAL);
+		p->income = col_dec(&r, i, C_INC);
+		p->fees = col_dec(&r, i, C_FEES);
+		p->taxes = col_dec(&r, i, C_TAXES);
+		p->charges = col_dec(&r, i, C_CHARGES);
+		if (db_val(&r, i, C_PRICE) != NULL) {
 			h->quote.known = 1;
-			h->quote.price = col_dec(&r, i, 16);
-			if (db_val(&r, i, 17) != NULL) {
-				h->quote.prev_close = col_dec(&r, i, 17);
+			h->quote.price = col_dec(&r, i, C_PRICE);
+			if (db_val(&r, i, C_PREV) != NULL) {
+				h->quote.prev_close = col_dec(&r, i, C_PREV);
 				h->quote.has_prev = 1;
 			}
-			h->quote.as_of = (time_t)db_int(&r, i, 18);
+			h->quote.as_of = (time_t)db_int(&r, i, C_ASOF);
+			h->price_source = db_val(&r, i, C_SOURCE);
 			if (h->quote.as_of > out->prices_as_of)
 				out->prices_as_of = h->quote.as_of;
 		}
 		value_holding(p, h->inst.currency, &h->quote, pf->currency, fx,
-		    now, STALE_AFTER, &h->v);
+		    now, stale_limit(sp, h->inst.kind, h->inst.source), &h->v);
 		totals_add_holding(&out->t, p, &h->v);
 		if (!dec_is_zero(p->quantity)) {
 			char major[4];
@@ -966,22 +837,25 @@ price_set(struct db *d, long long iid, const char *price, const char *at,
 	    "day, close, source) VALUES (?, DATE(?), ?, ?) ON DUPLICATE KEY "
 	    "UPDATE close = VALUES(close), source = VALUES(source)";
 	static const char latest[] = "INSERT INTO prices (instrument_id, "
-	    "price, as_of, source, updated_at) VALUES (?, ?, ?, ?, NOW()) "
-	    "ON DUPLICATE KEY UPDATE "
+	    "price, as_of, source, updated_at, checked_at) "
+	    "VALUES (?, ?, ?, ?, NOW(), NOW()) ON DUPLICATE KEY UPDATE "
 	    "price = IF(VALUES(as_of) >= as_of, VALUES(price), price), "
 	    "source = IF(VALUES(as_of) >= as_of, VALUES(source), source), "
 	    "updated_at = IF(VALUES(as_of) >= as_of, NOW(), updated_at), "
-	    "as_of = GREATEST(as_of, VALUES(as_of))";
+	    "checked_at = NOW(), as_of = GREATEST(as_of, VALUES(as_of))";
 	static const char prev[] = "UPDATE prices SET prev_close = "
 	    "(SELECT h.close FROM price_history h WHERE h.instrument_id = ? "
 	    "AND h.day < DATE(prices.as_of) ORDER BY h.day DESC LIMIT 1) "
 	    "WHERE instrument_id = ?";
+	static const char queue[] = "INSERT INTO revalue_pending "
+	    "(instrument_id) VALUES (?)";
 
 	if (db_begin(d) != 0)
 		return -1;
 	if (db_exec(d, NULL, NULL, hist, "isss", iid, at, price, source) ||
 	    db_exec(d, NULL, NULL, latest, "isss", iid, price, at, source) ||
-	    db_exec(d, NULL, NULL, prev, "ii", iid, iid)) {
+	    db_exec(d, NULL, NULL, prev, "ii", iid, iid) ||
+	    db_exec(d, NULL, NULL, queue, "i", iid)) {
 		db_rollback(d);
 		return -1;
 	}
@@ -992,14 +866,91 @@ price_set(struct db *d, long long iid, const char *price, const char *at,
 }
 
 int
-fx_set(struct db *d, const char *from, const char *to, const char *rate)
+fx_set(struct db *d, const char *from, const char *to, const char *rate,
+    const char *source)
 {
 	static const char q[] = "INSERT INTO fx_rates (base, quote, rate, "
-	    "as_of) VALUES (?, ?, ?, NOW()) ON DUPLICATE KEY UPDATE "
-	    "rate = VALUES(rate), as_of = VALUES(as_of)";
+	    "as_of, source, checked_at) VALUES (?, ?, ?, NOW(), ?, NOW()) "
+	    "ON DUPLICATE KEY UPDATE rate = VALUES(rate), "
+	    "as_of = VALUES(as_of), source = VALUES(source), "
+	    "checked_at = VALUES(checked_at)";
+	static const char hist[] = "INSERT INTO fx_history (base, quote, day, "
+	    "rate, source) VALUES (?, ?, UTC_DATE(), ?, ?) ON DUPLICATE KEY "
+	    "UPDATE rate = VALUES(rate), source = VALUES(source)";
+	static const char queue[] = "INSERT INTO revalue_pending (currency) "
+	    "VALUES (?), (?)";
 
-	if (db_exec(d, NULL, NULL, q, "sss", from, to, rate) != 0)
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, NULL, NULL, q, "ssss", from, to, rate, source) != 0 ||
+	    db_exec(d, NULL, NULL, hist, "ssss", from, to, rate, source) != 0 ||
+	    db_exec(d, NULL, NULL, queue, "ss", from, to) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	if (db_commit(d) != 0)
 		return -1;
 	epoch_bump(EPOCH_DATA);
 	return 0;
+}
+
+long
+pf_derive_missing(struct db *d)
+{
+	/* Sums are exact in SQL; flows need the ledger's arithmetic. */
+	static const char sums[] = "UPDATE portfolios pf LEFT JOIN (SELECT "
+	    "portfolio_id, SUM(realized) r, SUM(income) i, SUM(fees) f, "
+	    "SUM(taxes) t, SUM(charges) c FROM positions GROUP BY "
+	    "portfolio_id) s ON s.portfolio_id = pf.id SET "
+	    "pf.pos_realized = COALESCE(s.r, 0), pf.pos_income = COALESCE(s.i, 0), "
+	    "pf.pos_fees = COALESCE(s.f, 0), pf.pos_taxes = COALESCE(s.t, 0), "
+	    "pf.pos_charges = COALESCE(s.c, 0) WHERE pf.pos_realized IS NULL";
+	static const char none[] = "UPDATE portfolios pf SET net_flow_in = 0 "
+	    "WHERE net_flow_in IS NULL AND NOT EXISTS (SELECT 1 FROM "
+	    "transactions t WHERE t.portfolio_id = pf.id AND t.type IN "
+	    "('deposit', 'withdrawal', 'transfer_in', 'transfer_out'))";
+	static const char ids[] = "SELECT id FROM portfolios "
+	    "WHERE net_flow_in IS NULL ORDER BY id";
+	static const char txs[] = "SELECT " TX_COLS " FROM transactions "
+	    "WHERE portfolio_id = ? AND type IN ('deposit', 'withdrawal', "
+	    "'transfer_in', 'transfer_out')";
+	static const char flow[] = "UPDATE portfolios SET net_flow_in = ? "
+	    "WHERE id = ?";
+	struct arena a, b;	/* the list; one portfolio's rows */
+	struct dbres r, t;
+	long n;
+
+	if (db_exec(d, NULL, NULL, sums, "") != 0)
+		return -1;
+	n = (long)d->affected;
+	if (db_exec(d, NULL, NULL, none, "") != 0)
+		return -1;
+	arena_init(&a);
+	arena_init(&b);
+	if (db_exec(d, &a, &r, ids, "") != 0)
+		goto fail;
+	for (size_t i = 0; i < r.nrows; i++) {
+		dec sum = DEC_ZERO;
+
+		if (db_exec(d, &b, &t, txs, "i", db_int(&r, i, 0)) != 0)
+			goto fail;
+		for (size_t k = 0; k < t.nrows; k++) {
+			struct tx x;
+
+			tx_row(&t, k, &x);
+			sum = dec_add(sum, ledger_external_flow(&x));
+		}
+		if (db_exec(d, NULL, NULL, flow, "si", dtext(&b, sum),
+		    db_int(&r, i, 0)) != 0)
+			goto fail;
+		arena_reset(&b);
+	}
+	n = n > (long)r.nrows ? n : (long)r.nrows;
+	arena_free(&a);
+	arena_free(&b);
+	return n;
+fail:
+	arena_free(&a);
+	arena_free(&b);
+	return -1;
 }

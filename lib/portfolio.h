@@ -15,11 +15,12 @@
 #include <time.h>
 
 #include "arena.h"
+#include "config.h"
 #include "db.h"
+#include "instrument.h"
 #include "ledger.h"
 #include "value.h"
 
-#define STALE_AFTER (4L * 86400)	/* a price older than this is stale */
 #define PF_NAME_MAX 100
 #define NOTE_MAX 500
 
@@ -29,15 +30,6 @@ struct portfolio {
 	char currency[4];
 	enum cost_method method;
 	dec cash_income, cash_fees, cash_taxes;
-};
-
-extern const char *const instrument_kinds[];	/* NULL-terminated */
-extern const char *const price_sources[];	/* NULL-terminated */
-
-struct instrument {
-	long long id, owner_id;
-	const char *symbol, *name, *kind, *isin, *source, *source_symbol;
-	char currency[4];	/* quote currency, may be GBp */
 };
 
 /* 1 and *out when portfolio pid belongs to uid; 0 if not; -1 on error. */
@@ -69,35 +61,6 @@ int pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
 /* Deletes a portfolio with all it holds; 0 or -1. */
 int pf_delete(struct db *d, const struct portfolio *pf);
 
-/* The instrument with symbol visible to uid (their own first); 1, 0, -1. */
-int inst_find(struct db *d, struct arena *a, long long uid,
-    const char *symbol, struct instrument *out);
-
-/* The instrument id if visible to uid; 1, 0, -1. */
-int inst_get(struct db *d, struct arena *a, long long uid, long long id,
-    struct instrument *out);
-
-/* Instruments visible to uid whose symbol or name contains q ("" for
- * all), by symbol, at most limit, with their latest price; 0 or -1. */
-struct inst_line {
-	struct instrument inst;
-	const char *price, *as_of;	/* NULL when never priced */
-};
-int inst_list(struct db *d, struct arena *a, long long uid, const char *q,
-    long long limit, struct inst_line **out, size_t *n);
-
-/*
- * Checks an instrument's fields (symbol upper-cased in place); NULL
- * when fine, else a message with *field naming the field.
- */
-const char *inst_check(struct instrument *in, const char **field);
-
-/*
- * Adds an instrument: to the shared catalogue, or as uid's own when its
- * source is "manual".  Returns the id, 0 if the symbol is taken, -1 on a
- * database error.
- */
-long long inst_add(struct db *d, long long uid, const struct instrument *in);
 
 /*
  * Turns text fields into a checked transaction of portfolio pf for user
@@ -166,6 +129,7 @@ struct holding {
 	struct instrument inst;
 	struct position pos;
 	struct quote quote;
+	const char *price_source;	/* where quote came from, or NULL */
 	struct holding_value v;
 };
 
@@ -190,9 +154,22 @@ struct pf_view {
 	time_t prices_as_of;	/* newest price among the holdings */
 };
 
-/* Values pf at now with the rates in fx; 0 or -1. */
+/* The staleness limits of configuration c. */
+void pf_stale_policy(const struct config *c, struct stale_policy *p);
+
+/* Values pf at now with the rates in fx, prices older than sp allows
+ * being stale; 0 or -1. */
 int pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
-    const struct fx_table *fx, time_t now, struct pf_view *out);
+    const struct fx_table *fx, const struct stale_policy *sp, time_t now,
+    struct pf_view *out);
+
+/*
+ * Derives what a portfolio's ledger adds to its totals whatever the
+ * prices (sums over its positions, net external flow in) for every
+ * portfolio that lacks them (after a migration); returns how many, or
+ * -1 on a database error.
+ */
+long pf_derive_missing(struct db *d);
 
 
 
@@ -200,12 +177,15 @@ int pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
  * Records price (in the instrument's quote unit) for instrument iid at
  * at ("YYYY-MM-DD HH:MM:SS", UTC) from source: the day's close in the
  * history, and the latest price when it is the newest; the previous
- * close is the close of the last earlier day.  0 or -1.
+ * close is the close of the last earlier day.  The next valuation run
+ * revalues the portfolios holding it.  0 or -1.
  */
 int price_set(struct db *d, long long iid, const char *price,
     const char *at, const char *source);
 
-/* Sets one unit of from to be rate units of to, as of now; 0 or -1. */
-int fx_set(struct db *d, const char *from, const char *to, const char *rate);
+/* Sets one unit of from to be rate units of to, as of now, from source
+ * (and that day's rate in the history); 0 or -1. */
+int fx_set(struct db *d, const char *from, const char *to, const char *rate,
+    const char *source);
 
 #endif

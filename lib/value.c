@@ -6,51 +6,84 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One leg: amount from -> to by a direct rate or its opposite. */
+/* One leg from -> to: a direct rate or its opposite, the newer of the
+ * two where both are known (the direct one on a tie).  0, or -1. */
 static int
-leg(const struct fx_table *fx, dec amount, const char *from, const char *to,
-    dec *out)
+leg(const struct fx_table *fx, const char *from, const char *to, dec *rate,
+    int *divide)
 {
+	const struct fx_rate *best = NULL;
+	int inverse = 0;
+
 	for (size_t i = 0; i < fx->n; i++) {
 		const struct fx_rate *x = &fx->v[i];
+		int dir = strcmp(x->from, from) == 0 && strcmp(x->to, to) == 0;
+		int inv = !dir && strcmp(x->from, to) == 0 &&
+		    strcmp(x->to, from) == 0 && dec_sign(x->rate) > 0;
 
-		if (strcmp(x->from, from) == 0 && strcmp(x->to, to) == 0) {
-			*out = dec_mul(amount, x->rate);
-			return 0;
+		if (!dir && !inv)
+			continue;
+		if (best == NULL || x->as_of > best->as_of ||
+		    (x->as_of == best->as_of && dir && inverse)) {
+			best = x;
+			inverse = inv;
 		}
 	}
-	for (size_t i = 0; i < fx->n; i++) {
-		const struct fx_rate *x = &fx->v[i];
+	if (best == NULL)
+		return -1;
+	*rate = best->rate;
+	*divide = inverse;
+	return 0;
+}
 
-		if (strcmp(x->from, to) == 0 && strcmp(x->to, from) == 0 &&
-		    dec_sign(x->rate) > 0) {
-			*out = dec_div(amount, x->rate);
-			return 0;
-		}
+void
+fx_path_find(const struct fx_table *fx, const char *from, const char *to,
+    struct fx_path *p)
+{
+	static const char *const pivots[] = { "USD", "EUR" };
+
+	memset(p, 0, sizeof(*p));
+	if (strcmp(from, to) == 0) {
+		p->known = 1;
+		return;
 	}
-	return -1;
+	if (fx == NULL)
+		return;
+	if (leg(fx, from, to, &p->leg[0].rate, &p->leg[0].divide) == 0) {
+		p->known = 1;
+		p->legs = 1;
+		return;
+	}
+	for (size_t i = 0; i < 2; i++)
+		if (leg(fx, from, pivots[i], &p->leg[0].rate,
+		    &p->leg[0].divide) == 0 && leg(fx, pivots[i], to,
+		    &p->leg[1].rate, &p->leg[1].divide) == 0) {
+			p->known = 1;
+			p->legs = 2;
+			return;
+		}
+}
+
+dec
+fx_path_apply(const struct fx_path *p, dec amount)
+{
+	for (int i = 0; i < p->legs; i++)
+		amount = p->leg[i].divide ? dec_div(amount, p->leg[i].rate) :
+		    dec_mul(amount, p->leg[i].rate);
+	return amount;
 }
 
 int
 fx_convert(const struct fx_table *fx, dec amount, const char *from,
     const char *to, dec *out)
 {
-	static const char *const pivots[] = { "USD", "EUR" };
-	dec mid;
+	struct fx_path p;
 
-	if (strcmp(from, to) == 0) {
-		*out = amount;
-		return 0;
-	}
-	if (fx == NULL)
+	fx_path_find(fx, from, to, &p);
+	if (!p.known)
 		return -1;
-	if (leg(fx, amount, from, to, out) == 0)
-		return 0;
-	for (size_t i = 0; i < 2; i++)
-		if (leg(fx, amount, from, pivots[i], &mid) == 0 &&
-		    leg(fx, mid, pivots[i], to, out) == 0)
-			return 0;
-	return -1;
+	*out = fx_path_apply(&p, amount);
+	return 0;
 }
 
 int
@@ -68,37 +101,73 @@ value_pct(dec part, dec whole)
 	return dec_div_places(dec_mul(part, dec_from_int(100)), whole, 2);
 }
 
+long
+stale_limit(const struct stale_policy *p, const char *kind,
+    const char *source)
+{
+	if (source != NULL && strcmp(source, "manual") == 0)
+		return p->manual;
+	if (kind == NULL)
+		return p->other;
+	if (strcmp(kind, "stock") == 0 || strcmp(kind, "etf") == 0 ||
+	    strcmp(kind, "bond") == 0)
+		return p->market;
+	if (strcmp(kind, "fund") == 0)
+		return p->fund;
+	if (strcmp(kind, "crypto") == 0)
+		return p->crypto;
+	return p->other;
+}
+
 void
 value_holding(const struct position *p, const char *quote_currency,
     const struct quote *q, const char *base, const struct fx_table *fx,
     time_t now, long stale_after, struct holding_value *out)
 {
+	struct fx_path path;
 	char major[4];
-	dec factor, local;
+	dec factor;
 
+	memset(out, 0, sizeof(*out));
+	if (!q->known)
+		return;
+	if (currency_major(quote_currency, major, &factor) != 0) {
+		out->price = q->price;
+		out->no_rate = 1;
+		return;
+	}
+	fx_path_find(fx, major, base, &path);
+	value_holding_path(p, factor, &path, q, now, stale_after, out);
+	if (out->priced && dec_sign(p->cost) > 0) {
+		out->unrealized_pct = value_pct(out->unrealized, p->cost);
+		out->has_pct = 1;
+	}
+}
+
+void
+value_holding_path(const struct position *p, dec factor,
+    const struct fx_path *path, const struct quote *q, time_t now,
+    long stale_after, struct holding_value *out)
+{
 	memset(out, 0, sizeof(*out));
 	if (!q->known)
 		return;
 	out->price = q->price;
 	/* Value in the quote's major currency, then one conversion. */
-	local = dec_mul(p->quantity, q->price);
-	if (currency_major(quote_currency, major, &factor) != 0 ||
-	    fx_convert(fx, dec_mul(local, factor), major, base,
-	    &out->value) != 0) {
+	if (!path->known) {
 		out->no_rate = 1;
 		return;
 	}
+	out->value = fx_path_apply(path, dec_mul(dec_mul(p->quantity,
+	    q->price), factor));
 	out->priced = 1;
-	out->stale = now - q->as_of > stale_after;
+	out->stale = stale_after > 0 && now - q->as_of > stale_after;
 	out->unrealized = dec_sub(out->value, p->cost);
-	if (dec_sign(p->cost) > 0) {
-		out->unrealized_pct = value_pct(out->unrealized, p->cost);
-		out->has_pct = 1;
-	}
-	if (q->has_prev && fx_convert(fx, dec_mul(dec_mul(p->quantity,
-	    dec_sub(q->price, q->prev_close)), factor), major, base,
-	    &out->day_change) == 0)
+	if (q->has_prev && !out->stale) {
+		out->day_change = fx_path_apply(path, dec_mul(dec_mul(
+		    p->quantity, dec_sub(q->price, q->prev_close)), factor));
 		out->has_day = 1;
+	}
 }
 
 void
@@ -145,6 +214,17 @@ totals_add_cash(struct totals *t, const char *cur, dec balance,
 		return;
 	}
 	t->cash = dec_add(t->cash, v);
+}
+
+void
+totals_add_ledger(struct totals *t, dec realized, dec income, dec fees,
+    dec taxes, dec charges)
+{
+	t->realized = dec_add(t->realized, realized);
+	t->income = dec_add(t->income, income);
+	t->fees = dec_add(t->fees, fees);
+	t->taxes = dec_add(t->taxes, taxes);
+	t->charges = dec_add(t->charges, charges);
 }
 
 void

@@ -20,12 +20,35 @@
 struct fx_rate {
 	char from[4], to[4];
 	dec rate;
+	time_t as_of;		/* of two rates for one pair, the newer wins */
 };
 
 struct fx_table {
 	const struct fx_rate *v;
 	size_t n;
 };
+
+/*
+ * How fx_convert() turns one currency into another: at most two legs,
+ * each a multiplication by a rate or a division by the opposite one.
+ * Finding the path once and applying it to many amounts gives exactly
+ * what fx_convert() gives for each.
+ */
+struct fx_path {
+	int known;		/* 0: no rate known */
+	int legs;		/* 0 (the same currency), 1 or 2 */
+	struct {
+		dec rate;
+		int divide;
+	} leg[2];
+};
+
+/* The path from one currency to another with the rates of fx. */
+void fx_path_find(const struct fx_table *fx, const char *from, const char *to,
+    struct fx_path *p);
+
+/* amount taken along a known path. */
+dec fx_path_apply(const struct fx_path *p, dec amount);
 
 /*
  * The rate that converts from into to (what one unit of from is worth,
@@ -38,8 +61,8 @@ int fx_lookup(const struct fx_table *fx, const char *from, const char *to,
 /*
  * Converts amount from one currency into another with the rates known:
  * times a direct rate, divided by the opposite one (so no rounded
- * inverse is ever used), or through USD or EUR.  0, or -1 when no rate
- * is known.
+ * inverse is ever used; where both are known, the newer is used), or
+ * through USD or EUR.  0, or -1 when no rate is known.
  */
 int fx_convert(const struct fx_table *fx, dec amount, const char *from,
     const char *to, dec *out);
@@ -66,13 +89,41 @@ struct holding_value {
 };
 
 /*
+ * How old a price may grow before it is stale, in seconds by kind of
+ * instrument; 0 means never.
+ */
+struct stale_policy {
+	long market;		/* stock, etf, bond */
+	long fund;		/* a NAV comes once a day */
+	long crypto;		/* trades all the time */
+	long other;		/* cash, other */
+	long manual;		/* any instrument priced by hand */
+};
+
+/* The limit for an instrument of kind priced from source (0: never). */
+long stale_limit(const struct stale_policy *p, const char *kind,
+    const char *source);
+
+/*
  * Values one position with its instrument's quote currency (may be a
  * minor unit, GBp) in base at now.  A price older than stale_after
- * seconds is stale.
+ * seconds (0: never) is stale, and a stale price gives no day change:
+ * what moved on its day is not today's change.
  */
 void value_holding(const struct position *p, const char *quote_currency,
     const struct quote *q, const char *base, const struct fx_table *fx,
     time_t now, long stale_after, struct holding_value *out);
+
+/*
+ * The same with the quote unit's factor to its major currency (0.01 for
+ * GBp, see currency_major) and the path from that currency to base
+ * already found: what a batch valuation calls, with exactly the result
+ * value_holding() gives, but for the percentage (unrealized_pct), which
+ * totals do not use.
+ */
+void value_holding_path(const struct position *p, dec factor,
+    const struct fx_path *path, const struct quote *q, time_t now,
+    long stale_after, struct holding_value *out);
 
 struct totals {
 	dec holdings_value;	/* sum over priced holdings */
@@ -101,6 +152,13 @@ void totals_add_holding(struct totals *t, const struct position *p,
 /* Adds a cash balance in currency cur, converted to base. */
 void totals_add_cash(struct totals *t, const char *cur, dec balance,
     const char *base, const struct fx_table *fx);
+
+/* Adds what the positions' ledgers hold whatever the prices (their sums
+ * of realized gains, income, fees, taxes and charges): with
+ * totals_add_holding() of open positions that have these at zero, the
+ * same totals as totals_add_holding() of every position. */
+void totals_add_ledger(struct totals *t, dec realized, dec income, dec fees,
+    dec taxes, dec charges);
 
 /* Adds income, fees and taxes that belong to no instrument. */
 void totals_add_flows(struct totals *t, dec income, dec fees, dec taxes);

@@ -59,7 +59,7 @@ page_api_import(struct req *r)
 	}
 	/* Reload: the import changed the portfolio's own totals. */
 	if (pf_get(r->db, r->a, r->user.id, pf.id, &pf) != 1 ||
-	    pf_value(r->db, r->a, &pf, &fx, time(NULL), &v) != 0)
+	    web_value(r, &pf, &fx, time(NULL), &v) != 0)
 		return web_db_error(r);
 	o = json_object_new_object();
 	json_object_object_add(o, "imported",

@@ -1,49 +1,59 @@
 /*
  * POST /api/v1/instruments - adds an instrument from symbol, name, kind,
- * currency, source, source_symbol (and isin); answers 201 with its id,
- * 409 when the symbol exists, 422 with the field at fault.
+ * currency, source, source_symbol (and isin, fallback_source,
+ * fallback_symbol, url_template, url_field).  A shared instrument of the
+ * same source and source symbol with the same kind and currency becomes
+ * the user's under their symbol (200); otherwise a new one is made, shared
+ * or the user's own (201, "shared" says which).  409 when the user already
+ * has the symbol or the instrument; 422 with the field at fault.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "web.h"
 
+static const char *const fields[] = {
+	"symbol", "name", "kind", "currency", "isin", "source", "source_symbol",
+	"fallback_source", "fallback_symbol", "url_template", "url_field", NULL,
+};
+
 int
 page_api_instruments(struct req *r)
 {
+	const char *v[sizeof(fields) / sizeof(fields[0])];
 	struct instrument in;
-	const char *why, *field, *cur;
+	const char *why, *field;
 	json_object *o;
 	long long id;
+	int what;
 
+	for (size_t i = 0; fields[i]; i++) {
+		if ((v[i] = web_input(r, fields[i])) == NULL)
+			return web_json_error(r, 400, "The body must be a JSON "
+			    "object of UTF-8 text.", NULL);
+		v[i] = arena_strdup(r->a, v[i]);
+	}
 	memset(&in, 0, sizeof(in));
-	in.symbol = web_input(r, "symbol");
-	if (in.symbol == NULL)
-		return web_json_error(r, 400, "The body must be a JSON object of "
-		    "UTF-8 text.",
-		    NULL);
-	in.symbol = arena_strdup(r->a, in.symbol);
-	in.name = web_input(r, "name");
-	in.kind = web_input(r, "kind");
-	cur = web_input(r, "currency");
-	in.isin = web_input(r, "isin");
-	in.source = web_input(r, "source");
-	in.source_symbol = web_input(r, "source_symbol");
-	if (in.name == NULL || in.kind == NULL || cur == NULL ||
-	    in.isin == NULL || in.source == NULL || in.source_symbol == NULL)
-		return web_json_error(r, 400, "Text fields must be UTF-8 "
-		    "without NUL.", NULL);
-	if (strlen(cur) == 3)
-		memcpy(in.currency, cur, 4);
-	if (*in.source == '\0')
-		in.source = "sim";
+	in.symbol = v[0], in.name = v[1], in.kind = v[2];
+	if (strlen(v[3]) == 3)
+		memcpy(in.currency, v[3], 4);
+	in.isin = v[4];
+	in.source = *v[5] ? v[5] : "sim";
+	in.source_symbol = v[6];
+	in.fallback_source = v[7], in.fallback_symbol = v[8];
+	in.url_template = v[9], in.url_field = v[10];
 	if ((why = inst_check(&in, &field)) != NULL)
 		return web_json_error(r, 422, why, field);
-	if ((id = inst_add(r->db, r->user.id, &in)) < 0)
+	if ((what = inst_add(r->db, r->user.id, r->user.admin, &in, &id)) < 0)
 		return web_db_error(r);
-	if (id == 0)
-		return web_json_error(r, 409, "An instrument with this symbol "
-		    "already exists.", "symbol");
+	if (what == INST_TAKEN)
+		return web_json_error(r, 409, "You already have an instrument "
+		    "with this symbol.", "symbol");
+	if (what == INST_HELD)
+		return web_json_error(r, 409, "You already have this "
+		    "instrument under another symbol.", "source_symbol");
+	if (inst_get(r->db, r->a, r->user.id, id, &in) != 1)
+		return web_db_error(r);
 	o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_int64(id));
 	json_object_object_add(o, "symbol", json_object_new_string(in.symbol));
@@ -54,5 +64,7 @@ page_api_instruments(struct req *r)
 	json_object_object_add(o, "source", json_object_new_string(in.source));
 	json_object_object_add(o, "source_symbol",
 	    json_object_new_string(in.source_symbol));
-	return web_json(r, 201, o);
+	json_object_object_add(o, "shared",
+	    json_object_new_boolean(in.owner_id == 0));
+	return web_json(r, what == INST_LINKED ? 200 : 201, o);
 }

@@ -19,7 +19,7 @@ page_api_portfolio(struct req *r)
 	if ((rc = web_portfolio(r, &pf)) != 0)
 		return rc;
 	if (fx_load(r->db, r->a, &fx) != 0 ||
-	    pf_value(r->db, r->a, &pf, &fx, time(NULL), &v) != 0)
+	    web_value(r, &pf, &fx, time(NULL), &v) != 0)
 		return web_db_error(r);
 	return web_json(r, 200, json_view(&v));
 }

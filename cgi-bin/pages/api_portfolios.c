@@ -43,7 +43,7 @@ page_api_portfolios(struct req *r)
 		struct pf_view v;
 		json_object *p;
 
-		if (pf_value(r->db, r->a, &pfs[i], &fx, time(NULL), &v) != 0) {
+		if (web_value(r, &pfs[i], &fx, time(NULL), &v) != 0) {
 			json_object_put(arr);
 			return web_db_error(r);
 		}

@@ -69,7 +69,7 @@ page_export_json(struct req *r)
 		size_t nt;
 		json_object *p, *ta;
 
-		if (pf_value(r->db, r->a, &pfs[i], &fx, now, &v) != 0 ||
+		if (web_value(r, &pfs[i], &fx, now, &v) != 0 ||
 		    pf_tx_list(r->db, r->a, &pfs[i], &all, 0, 10000000, &txs,
 		    &nt, NULL) != 0) {
 			json_object_put(o);

@@ -32,7 +32,7 @@ figures(struct req *r, HDF *d)
 		struct pf_view v;
 		dec value, day, gain;
 
-		if (pf_value(r->db, r->a, &pfs[i], &fx, now, &v) != 0)
+		if (web_value(r, &pfs[i], &fx, now, &v) != 0)
 			return -1;
 #define KEY(f) (snprintf(key, sizeof(key), "Portfolios.%zu." f, i), key)
 		view_setf(d, KEY("id"), "%lld", pfs[i].id);

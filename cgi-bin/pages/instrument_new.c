@@ -1,7 +1,8 @@
 /*
  * GET /instruments/new - the form to add an instrument.
- * POST /instruments/new - adds it: to the shared catalogue, or as the
- * user's own when its price source is "manual".
+ * POST /instruments/new - adds it (see inst_add): shared, linked to the
+ * shared instrument of the same source and source symbol, or the user's
+ * own ("manual", or details that differ from the shared one's).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,8 @@
 
 static const char *const fields[] = {
 	"symbol", "name", "kind", "currency", "isin", "source",
-	"source_symbol", NULL,
+	"source_symbol", "fallback_source", "fallback_symbol", "url_template",
+	"url_field", NULL,
 };
 
 static int
@@ -23,8 +25,14 @@ form(struct req *r, int status)
 		snprintf(key, sizeof(key), "Kinds.%zu", i);
 		view_set(r->hdf, key, instrument_kinds[i]);
 	}
+	view_set(r->hdf, "Fallbacks.0", "");
 	for (size_t i = 0; price_sources[i]; i++) {
 		snprintf(key, sizeof(key), "Sources.%zu", i);
+		view_set(r->hdf, key, price_sources[i]);
+		if (strcmp(price_sources[i], "url") == 0 ||
+		    strcmp(price_sources[i], "manual") == 0)
+			continue;
+		snprintf(key, sizeof(key), "Fallbacks.%zu", i + 1);
 		view_set(r->hdf, key, price_sources[i]);
 	}
 	view_set(r->hdf, "Page.Title", "Add instrument");
@@ -34,41 +42,40 @@ form(struct req *r, int status)
 int
 page_instrument_new(struct req *r)
 {
+	const char *v[sizeof(fields) / sizeof(fields[0])];
 	struct instrument in;
 	const char *why, *field;
 	char key[32];
 	long long id;
+	int what;
 
 	if (r->method != M_POST) {
 		view_set(r->hdf, "Form.kind", "stock");
-		view_set(r->hdf, "Form.source", "sim");
+		view_set(r->hdf, "Form.source", "yahoo");
 		view_set(r->hdf, "Form.currency", "USD");
 		return form(r, 200);
 	}
 	for (size_t i = 0; fields[i]; i++) {
+		v[i] = arena_strdup(r->a, web_param(r, fields[i]));
 		snprintf(key, sizeof(key), "Form.%s", fields[i]);
-		view_set(r->hdf, key, web_param(r, fields[i]));
+		view_set(r->hdf, key, v[i]);
 	}
 	memset(&in, 0, sizeof(in));
-	in.symbol = arena_strdup(r->a, web_param(r, "symbol"));
-	in.name = web_param(r, "name");
-	in.kind = web_param(r, "kind");
-	snprintf(in.currency, sizeof(in.currency), "%.3s",
-	    web_param(r, "currency"));
-	if (strlen(web_param(r, "currency")) != 3)
-		in.currency[0] = '\0';
-	in.isin = web_param(r, "isin");
-	in.source = web_param(r, "source");
-	in.source_symbol = web_param(r, "source_symbol");
+	in.symbol = v[0], in.name = v[1], in.kind = v[2];
+	if (strlen(v[3]) == 3)
+		memcpy(in.currency, v[3], 4);
+	in.isin = v[4], in.source = v[5], in.source_symbol = v[6];
+	in.fallback_source = v[7], in.fallback_symbol = v[8];
+	in.url_template = v[9], in.url_field = v[10];
 	if ((why = inst_check(&in, &field)) != NULL) {
 		web_field_error(r, field, why);
 		return form(r, 422);
 	}
-	if ((id = inst_add(r->db, r->user.id, &in)) < 0)
+	if ((what = inst_add(r->db, r->user.id, r->user.admin, &in, &id)) < 0)
 		return web_db_error(r);
-	if (id == 0) {
-		web_field_error(r, "symbol", "An instrument with this symbol "
-		    "already exists.");
+	if (what == INST_TAKEN) {
+		web_field_error(r, "symbol", "You already have an instrument "
+		    "with this symbol.");
 		return form(r, 422);
 	}
 	return web_redirect(r, arena_printf(r->a, "/instruments/%lld", id));

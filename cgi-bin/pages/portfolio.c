@@ -26,7 +26,7 @@ page_portfolio(struct req *r)
 	if ((rc = web_portfolio(r, &pf)) != 0)
 		return rc;
 	if (fx_load(r->db, r->a, &fx) != 0 ||
-	    pf_value(r->db, r->a, &pf, &fx, time(NULL), &v) != 0 ||
+	    web_value(r, &pf, &fx, time(NULL), &v) != 0 ||
 	    pf_tx_list(r->db, r->a, &pf, &all, 0, RECENT, &txs, &n, NULL) != 0)
 		return web_db_error(r);
 	view_set(r->hdf, "Page.Title", pf.name);

@@ -387,7 +387,7 @@ static void
 fx_lookups(void **state)
 {
 	struct fx_rate r[] = {
-		{ "EUR", "USD", { 0 } }, { "GBP", "USD", { 0 } },
+		{ "EUR", "USD", { 0 }, 0 }, { "GBP", "USD", { 0 }, 0 },
 	};
 	struct fx_table fx = { r, 2 };
 	dec rate;
@@ -409,7 +409,7 @@ fx_lookups(void **state)
 static void
 valuation_and_totals(void **state)
 {
-	struct fx_rate r[] = { { "USD", "EUR", { 0 } } };
+	struct fx_rate r[] = { { "USD", "EUR", { 0 }, 0 } };
 	struct fx_table fx = { r, 1 };
 	struct position a, b;
 	struct quote qa = { 1, { 0 }, { 0 }, 1, 1000 };
@@ -436,7 +436,15 @@ valuation_and_totals(void **state)
 	assert_dec(va.value, "1530");
 	assert_dec(va.unrealized, "179.1");
 	assert_dec(va.unrealized_pct, "13.26");
+	/* A stale price says nothing about today. */
+	assert_false(va.has_day);
+	value_holding(&a, "USD", &qa, "EUR", &fx, 1000 + 86400 * 3, 86400 * 4,
+	    &va);
+	assert_false(va.stale);
+	assert_true(va.has_day);
 	assert_dec(va.day_change, "18");
+	value_holding(&a, "USD", &qa, "EUR", &fx, 1000 + 86400 * 5, 86400 * 4,
+	    &va);
 	value_holding(&b, "USD", &qb, "EUR", &fx, 1000, 60, &vb);
 	assert_false(vb.priced);
 
@@ -457,6 +465,8 @@ valuation_and_totals(void **state)
 	assert_dec(t.cost, "1650.9");
 	assert_dec(t.income, "5");
 	assert_dec(t.total_gain, "154.44");	/* 179.1 - 29.16 + 5 - 0.5 */
+	assert_int_equal(t.day_known, 0);
+	assert_dec(t.day_change, "0");
 }
 
 static void
@@ -577,7 +587,7 @@ static void
 inverse_rates_divide(void **state)
 {
 	struct fx_rate r[] = {
-		{ "USD", "JPY", { 0 } }, { "USD", "GBP", { 0 } },
+		{ "USD", "JPY", { 0 }, 0 }, { "USD", "GBP", { 0 }, 0 },
 	};
 	struct fx_table fx = { r, 2 };
 	dec out;

