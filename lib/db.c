@@ -421,6 +421,19 @@ out:
 	return rc;
 }
 
+void
+db_forget(struct db *d, const char *sql)
+{
+	for (size_t i = 0; i < d->nstmts; i++)
+		if (d->stmts[i].sql == sql) {
+			mysql_stmt_close(d->stmts[i].st);
+			memmove(&d->stmts[i], &d->stmts[i + 1],
+			    (d->nstmts - i - 1) * sizeof(*d->stmts));
+			d->nstmts--;
+			return;
+		}
+}
+
 #define STREAM_VALUE_MAX 65536
 
 struct db_stream {

@@ -75,6 +75,11 @@ int db_exec(struct db *d, struct arena *a, struct dbres *res,
 int db_exec_texts(struct db *d, const char *sql, size_t n,
     const char *const *params);
 
+/* Closes the statement prepared for sql, if any: call it before the
+ * text of a statement built at run time is freed, since another text may
+ * later be given the same address. */
+void db_forget(struct db *d, const char *sql);
+
 /*
  * Streams the rows of a query instead of storing them all: rows come
  * from the server one at a time, so a query over millions of rows needs

@@ -31,6 +31,7 @@ struct inst {
 	dec factor;		/* quote unit to its major currency */
 	int major;		/* currency number; -1: not a currency */
 	long stale_after;
+	int changed;		/* its price changed since the last run */
 };
 
 struct insts {
@@ -45,9 +46,9 @@ struct pf {
 	char currency[4];
 	dec cash_income, cash_fees, cash_taxes;
 	dec realized, income, fees, taxes, charges, net_flow_in;
-	size_t cash, ncash;	/* its rows in the run's cash array */
 	struct totals t;
 	time_t prices_as_of;
+	int affected;		/* something it holds changed: written */
 };
 
 struct cash {
@@ -68,7 +69,10 @@ struct run {
 	struct cash *cash;
 	size_t ncash, capcash;
 	char *rows_sql[2];	/* INSERT of BATCH rows, and of the rest */
-	size_t rest;		/* rows in rows_sql[1] */
+	int all;		/* every portfolio is affected */
+	int any_cur;		/* some rate changed ... */
+	unsigned char cur_changed[NCUR];	/* ... of these currencies */
+	size_t ninst;		/* instruments */
 };
 
 static void *
@@ -162,6 +166,7 @@ load_instruments(struct run *r)
 	arena_free(&a);
 	if (rc != 0)
 		return -1;
+	r->ninst = n;
 	for (r->in.cap = 64; r->in.cap < 2 * n + 2; r->in.cap *= 2)
 		;
 	r->in.v = calloc(r->in.cap, sizeof(*r->in.v));
@@ -301,6 +306,11 @@ add_position(struct run *r, struct pf *p, const struct inst *x, dec qty,
 	totals_add_holding(&p->t, &pos, &v);
 	if (x != NULL && x->q.known && x->q.as_of > p->prices_as_of)
 		p->prices_as_of = x->q.as_of;
+	/* Its price changed, or a rate it is converted with. */
+	if (x != NULL && (x->changed || (r->any_cur && x->major >= 0 &&
+	    x->major != p->base && (r->cur_changed[x->major] ||
+	    (p->base >= 0 && r->cur_changed[p->base])))))
+		p->affected = 1;
 }
 
 /*
@@ -358,9 +368,20 @@ finish_totals(struct run *r)
 		    p->taxes, p->charges);
 		while (c < r->ncash && r->cash[c].pid < p->id)
 			c++;
-		for (; c < r->ncash && r->cash[c].pid == p->id; c++)
+		for (; c < r->ncash && r->cash[c].pid == p->id; c++) {
 			totals_add_cash(&p->t, r->cash[c].currency,
 			    r->cash[c].balance, p->currency, r->cur.fx);
+			if (r->any_cur && strcmp(r->cash[c].currency,
+			    p->currency) != 0) {
+				int cn = cur_num(&r->cur, r->cash[c].currency);
+
+				if ((cn >= 0 && r->cur_changed[cn]) ||
+				    (p->base >= 0 && r->cur_changed[p->base]))
+					p->affected = 1;
+			}
+		}
+		if (r->all)
+			p->affected = 1;
 		totals_add_flows(&p->t, p->cash_income, p->cash_fees,
 		    p->cash_taxes);
 		totals_finish(&p->t);
@@ -439,6 +460,8 @@ write_values(struct run *r)
 				r->rows_sql[0] = rows_sql(BATCH);
 			sql = r->rows_sql[0];
 		} else {
+			if (r->rows_sql[1] != NULL)
+				db_forget(r->d, r->rows_sql[1]);
 			free(r->rows_sql[1]);
 			r->rows_sql[1] = rows_sql(n);
 			sql = r->rows_sql[1];
@@ -517,100 +540,80 @@ collect(struct db *d, struct idset *s, const char *sql, const char *p1,
 }
 
 /*
- * What changed: reads the pending changes (their ids into *seen) and
- * finds the portfolios they touch (into *pfs, sorted).  0 or -1.
+ * What changed: reads the pending changes (their ids into *seen), marks
+ * the instruments whose prices changed (ids into *insts, sorted) and the
+ * currencies whose rates changed, and puts the portfolios whose ledgers
+ * changed into *pfs (sorted).  0 or -1.
  */
 static int
-find_changes(struct run *r, struct idset *seen, struct idset *pfs)
+find_changes(struct run *r, struct idset *seen, struct idset *insts,
+    struct idset *pfs)
 {
 	static const char pending[] = "SELECT id, instrument_id, currency, "
 	    "portfolio_id FROM revalue_pending ORDER BY id";
-	static const char holders[] = "SELECT DISTINCT p.portfolio_id FROM "
-	    IDS "JOIN positions p ON p.instrument_id = j.id "
-	    "WHERE p.quantity <> 0";
-	/* A rate matters where something is converted with it: an
-	 * instrument or cash in another currency than the base, when
-	 * either currency is one whose rates changed. */
-	static const char foreign[] = "SELECT DISTINCT p.portfolio_id FROM "
-	    IDS "JOIN positions p ON p.instrument_id = j.id "
-	    "JOIN portfolios pf ON pf.id = p.portfolio_id "
-	    "JOIN instruments i ON i.id = p.instrument_id "
-	    "WHERE p.quantity <> 0 AND i.currency <> pf.currency";
-	/* Currencies as a comma-separated list (FIND_IN_SET). */
-	static const char based[] = "SELECT DISTINCT pf.id FROM portfolios pf "
-	    "JOIN positions p ON p.portfolio_id = pf.id "
-	    "JOIN instruments i ON i.id = p.instrument_id "
-	    "WHERE FIND_IN_SET(pf.currency, ?) AND p.quantity <> 0 "
-	    "AND i.currency <> pf.currency";
-	static const char cashed[] = "SELECT DISTINCT c.portfolio_id "
-	    "FROM cash_balances c JOIN portfolios pf ON pf.id = c.portfolio_id "
-	    "WHERE c.currency <> pf.currency AND c.balance <> 0 AND "
-	    "(FIND_IN_SET(c.currency, ?) OR FIND_IN_SET(pf.currency, ?))";
-	struct idset insts = { 0 }, quoted = { 0 };
-	struct buf curs, ids;
 	struct db_stream *s;
 	char **row;
-	int rc, ncur = 0;
-	unsigned char changed[NCUR] = { 0 };
+	int rc;
 
-	buf_init(&curs);
-	buf_init(&ids);
-	buf_putc(&curs, ' ');		/* never empty; FIND_IN_SET ignores it */
 	if (db_stream_open(r->d, &s, pending, "") != 0)
 		return -1;
 	while ((rc = db_stream_next(s, &row)) == 1) {
 		idset_add(seen, strtoll(row[0], NULL, 10));
-		if (row[1] != NULL)
-			idset_add(&insts, strtoll(row[1], NULL, 10));
+		if (row[1] != NULL) {
+			struct inst *x = inst_lookup(&r->in,
+			    strtoll(row[1], NULL, 10));
+
+			if (x != NULL && !x->changed) {
+				x->changed = 1;
+				idset_add(insts, x->id);
+			}
+		}
 		if (row[2] != NULL && strlen(row[2]) == 3) {
 			int c = cur_num(&r->cur, row[2]);
 
-			if (c >= 0 && !changed[c]) {
-				changed[c] = 1;
-				buf_printf(&curs, ",%s", row[2]);
-				ncur++;
+			if (c >= 0) {
+				r->cur_changed[c] = 1;
+				r->any_cur = 1;
 			}
 		}
 		if (row[3] != NULL)
 			idset_add(pfs, strtoll(row[3], NULL, 10));
 	}
 	db_stream_close(s);
-	if (rc != 0)
-		goto out;
-	/* A new rate changes the value of what is quoted in its
-	 * currencies, and of portfolios based or holding cash in them. */
-	if (ncur > 0) {
-		for (size_t i = 0; i < r->in.cap; i++) {
-			const struct inst *x = &r->in.v[i];
-
-			if (x->id != 0 && x->major >= 0 && changed[x->major])
-				idset_add(&quoted, x->id);
-		}
-		if ((rc = collect(r->d, pfs, based, curs.data, NULL)) != 0 ||
-		    (rc = collect(r->d, pfs, cashed, curs.data,
-		    curs.data)) != 0)
-			goto out;
-		if (quoted.n > 0) {
-			json_ids(&ids, quoted.v, quoted.n);
-			if ((rc = collect(r->d, pfs, foreign, ids.data,
-			    NULL)) != 0)
-				goto out;
-			buf_reset(&ids);
-		}
-	}
-	insts.n = uniq(insts.v, insts.n);
-	if (insts.n > 0) {
-		json_ids(&ids, insts.v, insts.n);
-		if ((rc = collect(r->d, pfs, holders, ids.data, NULL)) != 0)
-			goto out;
-	}
+	insts->n = uniq(insts->v, insts->n);
 	pfs->n = uniq(pfs->v, pfs->n);
-out:
-	free(insts.v);
-	free(quoted.v);
-	buf_free(&curs);
-	buf_free(&ids);
 	return rc;
+}
+
+/*
+ * Whether to look up the holders of the changed instruments by index
+ * (few holders) rather than pass over every position: by the table
+ * statistics' estimate of how many positions they have.  1, 0, or -1.
+ */
+static int
+few_holders(struct run *r, size_t nchanged)
+{
+	static const char q[] = "SELECT TABLE_NAME, TABLE_ROWS FROM "
+	    "information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+	    "TABLE_NAME IN ('positions', 'portfolios')";
+	unsigned long long positions = 0, portfolios = 0, est;
+	struct dbres res;
+	struct arena a;
+
+	arena_init(&a);
+	if (db_exec(r->d, &a, &res, q, "") != 0) {
+		arena_free(&a);
+		return -1;
+	}
+	for (size_t i = 0; i < res.nrows; i++) {
+		if (strcmp(db_val(&res, i, 0), "positions") == 0)
+			positions = (unsigned long long)db_int(&res, i, 1);
+		else
+			portfolios = (unsigned long long)db_int(&res, i, 1);
+	}
+	arena_free(&a);
+	est = nchanged * positions / (r->ninst ? r->ninst : 1);
+	return est * 10 <= portfolios;
 }
 
 /*
@@ -672,6 +675,9 @@ ms_since(const struct timespec *t0)
 static void
 run_free(struct run *r)
 {
+	for (int i = 0; i < 2; i++)
+		if (r->rows_sql[i] != NULL)
+			db_forget(r->d, r->rows_sql[i]);
 	free(r->cur.paths);
 	free(r->cur.found);
 	free(r->in.v);
@@ -689,7 +695,9 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 	    "DATABASE()), ?)";
 	static const char unlock[] = "SELECT RELEASE_LOCK(CONCAT("
 	    "'nestegg.revalue.', DATABASE()))";
-	static const char count[] = "SELECT COUNT(*) FROM portfolios";
+	static const char holders[] = "SELECT DISTINCT p.portfolio_id FROM "
+	    IDS "JOIN positions p ON p.instrument_id = j.id "
+	    "WHERE p.quantity <> 0";
 	static const char start[] = "INSERT INTO valuation_runs (started_at, "
 	    "prices_as_of, portfolios, duration_ms, scope, changes) VALUES "
 	    "(NOW(3), (SELECT MAX(as_of) FROM prices), 0, 0, ?, 0)";
@@ -699,18 +707,20 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 	    "JOIN revalue_pending p ON p.id = j.id";
 	struct timespec t0;
 	struct run r;
-	struct idset seen = { 0 }, pfs = { 0 };
+	struct idset seen = { 0 }, pfs = { 0 }, insts = { 0 };
 	struct fx_table fx;
 	struct arena a;
 	struct dbres lr;
-	struct buf ids, seen_ids;
+	struct buf ids;
 	int rc = -1, locked = 0, subset = 0;
+	size_t w, k;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(res, 0, sizeof(*res));
 	memset(&r, 0, sizeof(r));
 	r.d = d;
 	r.o = o;
+	r.all = o->all;
 	r.now = time(NULL);
 	r.cur.paths = calloc((size_t)NCUR * NCUR, sizeof(*r.cur.paths));
 	r.cur.found = calloc((size_t)NCUR * NCUR, 1);
@@ -718,7 +728,6 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 		abort();
 	arena_init(&a);
 	buf_init(&ids);
-	buf_init(&seen_ids);
 	if (db_exec(d, &a, &lr, lock, "i", (long long)o->lock_wait) != 0)
 		goto out;
 	if (db_int(&lr, 0, 0) != 1) {
@@ -732,15 +741,15 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 	if (fx_load(d, &a, &fx) != 0)
 		goto rollback;
 	r.cur.fx = &fx;
-	if (load_instruments(&r) != 0 || find_changes(&r, &seen, &pfs) != 0)
+	if (load_instruments(&r) != 0 ||
+	    find_changes(&r, &seen, &insts, &pfs) != 0)
 		goto rollback;
 	res->changes = (long)seen.n;
-	if (!o->all && pfs.n == 0) {
-		/* Nothing valued: only the changes seen are used up. */
+	if (!r.all && insts.n == 0 && pfs.n == 0 && !r.any_cur) {
+		/* Nothing that values anything: the changes are used up. */
 		if (seen.n > 0) {
-			json_ids(&seen_ids, seen.v, seen.n);
-			if (db_exec(d, NULL, NULL, consume, "s",
-			    seen_ids.data) != 0)
+			json_ids(&ids, seen.v, seen.n);
+			if (db_exec(d, NULL, NULL, consume, "s", ids.data) != 0)
 				goto rollback;
 		}
 		if (db_commit(d) != 0)
@@ -748,40 +757,46 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 		rc = 0;
 		goto out;
 	}
-	if (!o->all) {
-		/* Past a quarter of all portfolios, one pass over every
-		 * position is cheaper than looking them up. */
-		if (db_exec(d, &a, &lr, count, "") != 0)
+	if (!r.all && !r.any_cur) {
+		/* A few changed prices: their holders, by index. */
+		if ((subset = few_holders(&r, insts.n)) < 0)
 			goto rollback;
-		subset = pfs.n * 4 < (size_t)db_int(&lr, 0, 0);
-		if (subset)
-			json_ids(&ids, pfs.v, pfs.n);
+		if (subset && insts.n > 0) {
+			json_ids(&ids, insts.v, insts.n);
+			if (collect(d, &pfs, holders, ids.data, NULL) != 0)
+				goto rollback;
+			pfs.n = uniq(pfs.v, pfs.n);
+			buf_reset(&ids);
+		}
 	}
 	if (snapshot_day(d) != 0 ||
-	    db_exec(d, NULL, NULL, start, "s", o->all ? "all" : "changes") != 0)
+	    db_exec(d, NULL, NULL, start, "s", r.all ? "all" : "changes") != 0)
 		goto rollback;
 	r.run_id = (long long)d->insert_id;
+	if (subset)
+		json_ids(&ids, pfs.v, pfs.n);
+	/* Otherwise one pass over everything, noting what is affected. */
 	if (load_portfolios(&r, subset ? ids.data : NULL) != 0 ||
 	    value_positions(&r, subset ? ids.data : NULL) != 0)
 		goto rollback;
-	if (!o->all && !subset) {
-		/* Keep only the portfolios that changed. */
-		size_t w = 0, k = 0;
-
-		for (size_t i = 0; i < r.npf; i++) {
-			while (k < pfs.n && pfs.v[k] < r.pf[i].id)
-				k++;
-			if (k < pfs.n && pfs.v[k] == r.pf[i].id)
-				r.pf[w++] = r.pf[i];
-		}
-		r.npf = w;
+	k = 0;
+	for (size_t i = 0; i < r.npf; i++) {
+		while (k < pfs.n && pfs.v[k] < r.pf[i].id)
+			k++;
+		if (subset || (k < pfs.n && pfs.v[k] == r.pf[i].id))
+			r.pf[i].affected = 1;
 	}
 	finish_totals(&r);
+	for (w = 0, k = 0; k < r.npf; k++)
+		if (r.pf[k].affected)
+			r.pf[w++] = r.pf[k];
+	r.npf = w;
 	if (write_values(&r) != 0)
 		goto rollback;
 	if (seen.n > 0) {
-		json_ids(&seen_ids, seen.v, seen.n);
-		if (db_exec(d, NULL, NULL, consume, "s", seen_ids.data) != 0)
+		buf_reset(&ids);
+		json_ids(&ids, seen.v, seen.n);
+		if (db_exec(d, NULL, NULL, consume, "s", ids.data) != 0)
 			goto rollback;
 	}
 	if ((res->pruned = runs_prune(d, o->runs_keep)) < 0)
@@ -812,8 +827,8 @@ out:
 	res->ms = ms_since(&t0);
 	free(seen.v);
 	free(pfs.v);
+	free(insts.v);
 	buf_free(&ids);
-	buf_free(&seen_ids);
 	arena_free(&a);
 	run_free(&r);
 	return rc;

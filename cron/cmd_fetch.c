@@ -1,0 +1,951 @@
+/*
+ * cmd_fetch.c - nestegg fetch: the latest price of every instrument that
+ * someone holds (and of those added in the last day) and the exchange
+ * rates of every currency in use, from their sources, all at once;
+ * judged (quote.h), stored in one database transaction with the health
+ * of each source, then revalued.
+ *
+ * One fetch runs at a time, even with cron on several hosts: a second
+ * one finds the database lock taken and exits 0 saying so.  A fetch
+ * started less than half of fetch_interval after the last one also
+ * stops (unless --force), so that cron entries on several hosts do not
+ * fetch twice in a row.  The exit status is 1 when any source failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "epoch.h"
+#include "fetch.h"
+
+#define FX_BASE "EUR"		/* rates are kept as one EUR in X */
+
+struct run {
+	struct cli *c;
+	struct fetch f;
+	struct target *t;
+	size_t nt;
+	struct quote_rules rules;
+	/* Exchange rates. */
+	char cur[256][4];	/* currencies in use, other than EUR */
+	int ncur;
+	struct ask *fx;		/* one per currency: its rate */
+	struct quote_last *fxlast;
+	struct http_req ecb;
+	struct feed_result ecbres;
+	int ecb_ok;
+	/* Counts. */
+	long stored, unchanged, rejected, missing, rates, requests;
+	long long run_id;
+	double started;
+};
+
+static double
+now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static dec
+text_dec(const char *s)
+{
+	dec d = DEC_ZERO;
+
+	if (s == NULL || dec_parse(s, &d) != 0)
+		d = DEC_NAN;
+	return d;
+}
+
+/* The ask for (source, symbol, currency, url), added when new; returns
+ * its index.  Asks are found through a hash of their key. */
+struct askmap {
+	size_t *slot;		/* index + 1; 0 empty */
+	size_t cap;
+};
+
+static unsigned long long
+fnv(const char *s, unsigned long long h)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;
+}
+
+static size_t
+ask_for(struct run *r, struct askmap *m, const char *source,
+    const char *symbol, const char *currency, const char *tmpl,
+    const char *field)
+{
+	struct fetch *f = &r->f;
+	int gecko = strcmp(source, "coingecko") == 0;
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	h = fnv(source, h);
+	h = fnv(symbol, h);
+	if (gecko)
+		h = fnv(currency, h);
+	h = fnv(tmpl, h);
+	h = fnv(field, h);
+	for (i = (size_t)h & (m->cap - 1); m->slot[i] != 0;
+	    i = (i + 1) & (m->cap - 1)) {
+		const struct ask *a = &f->asks[m->slot[i] - 1];
+
+		if (strcmp(a->source, source) == 0 &&
+		    strcmp(a->symbol, symbol) == 0 &&
+		    (!gecko || strcmp(a->currency, currency) == 0) &&
+		    strcmp(a->url_template ? a->url_template : "", tmpl) == 0 &&
+		    strcmp(a->url_field ? a->url_field : "", field) == 0)
+			return m->slot[i] - 1;
+	}
+	if (f->nasks == f->capasks) {
+		f->capasks = f->capasks ? f->capasks * 2 : 256;
+		f->asks = realloc(f->asks, f->capasks * sizeof(*f->asks));
+		if (f->asks == NULL)
+			abort();
+	}
+	memset(&f->asks[f->nasks], 0, sizeof(f->asks[0]));
+	snprintf(f->asks[f->nasks].source, sizeof(f->asks[0].source), "%s",
+	    source);
+	snprintf(f->asks[f->nasks].symbol, SYM_MAX, "%s", symbol);
+	snprintf(f->asks[f->nasks].currency, 4, "%s", currency);
+	f->asks[f->nasks].url_template = *tmpl ? tmpl : NULL;
+	f->asks[f->nasks].url_field = *field ? field : NULL;
+	m->slot[i] = ++f->nasks;
+	return f->nasks - 1;
+}
+
+/* Loads the instruments to price and what is stored for each.  0 or
+ * -1. */
+static int
+load_targets(struct run *r, struct dbres *res)
+{
+	static const char q[] = "SELECT i.id, i.source, i.source_symbol, "
+	    "COALESCE(i.fallback_source, ''), i.fallback_symbol, "
+	    "i.url_template, i.url_field, i.currency, i.kind, p.price, "
+	    "UNIX_TIMESTAMP(p.as_of), h.pending_price, "
+	    "COALESCE(h.pending_count, 0) FROM instruments i "
+	    "LEFT JOIN prices p ON p.instrument_id = i.id "
+	    "LEFT JOIN instrument_health h ON h.instrument_id = i.id "
+	    "WHERE i.source <> 'manual' AND (i.created_at > NOW() - "
+	    "INTERVAL 1 DAY OR EXISTS (SELECT 1 FROM positions s WHERE "
+	    "s.instrument_id = i.id AND s.quantity <> 0)) ORDER BY i.id";
+	struct askmap m;
+	size_t *prim, *fb;
+
+	if (db_exec(&r->c->db, &r->c->a, res, q, "") != 0)
+		return -1;
+	r->nt = res->nrows;
+	r->t = calloc(r->nt + 1, sizeof(*r->t));
+	prim = calloc(r->nt + 1, sizeof(*prim));
+	fb = calloc(r->nt + 1, sizeof(*fb));
+	for (m.cap = 64; m.cap < 4 * (r->nt + 1); m.cap *= 2)
+		;
+	m.slot = calloc(m.cap, sizeof(*m.slot));
+	if (r->t == NULL || prim == NULL || fb == NULL || m.slot == NULL)
+		abort();
+	for (size_t i = 0; i < r->nt; i++) {
+		struct target *t = &r->t[i];
+		const char *fsrc = db_val(res, i, 3);
+
+		t->id = db_int(res, i, 0);
+		snprintf(t->source, sizeof(t->source), "%s", db_val(res, i, 1));
+		snprintf(t->currency, sizeof(t->currency), "%s",
+		    db_val(res, i, 7));
+		snprintf(t->kind, sizeof(t->kind), "%s", db_val(res, i, 8));
+		t->last.split = DEC_ONE;
+		if (db_val(res, i, 9) != NULL) {
+			t->last.known = 1;
+			t->last.price = text_dec(db_val(res, i, 9));
+			t->last.as_of = (time_t)db_int(res, i, 10);
+		}
+		if (db_val(res, i, 11) != NULL) {
+			t->last.has_pending = 1;
+			t->last.pending = text_dec(db_val(res, i, 11));
+			t->last.pending_count = (int)db_int(res, i, 12);
+		}
+		prim[i] = ask_for(r, &m, t->source, db_val(res, i, 2),
+		    t->currency, db_val(res, i, 5), db_val(res, i, 6)) + 1;
+		if (*fsrc)
+			fb[i] = ask_for(r, &m, fsrc, db_val(res, i, 4),
+			    t->currency, "", "") + 1;
+	}
+	/* The asks have stopped moving: point the targets at them. */
+	for (size_t i = 0; i < r->nt; i++) {
+		r->t[i].primary = &r->f.asks[prim[i] - 1];
+		r->t[i].fallback = fb[i] ? &r->f.asks[fb[i] - 1] : NULL;
+		if (r->t[i].primary->last == NULL)
+			r->t[i].primary->last = &r->t[i].last;
+		if (r->t[i].fallback && r->t[i].fallback->last == NULL)
+			r->t[i].fallback->last = &r->t[i].last;
+	}
+	free(prim);
+	free(fb);
+	free(m.slot);
+	return 0;
+}
+
+/* The currencies in use (majors, other than EUR), and their stored
+ * rates.  0 or -1. */
+static int
+load_currencies(struct run *r)
+{
+	static const char q[] = "SELECT currency FROM portfolios UNION "
+	    "SELECT currency FROM users UNION SELECT currency FROM "
+	    "cash_balances WHERE balance <> 0 UNION SELECT i.currency FROM "
+	    "instruments i WHERE EXISTS (SELECT 1 FROM positions p WHERE "
+	    "p.instrument_id = i.id AND p.quantity <> 0)";
+	static const char rate[] = "SELECT rate, UNIX_TIMESTAMP(as_of) "
+	    "FROM fx_rates WHERE base = ? AND quote = ?";
+	struct dbres res, x;
+	int eur = 0;
+
+	if (db_exec(&r->c->db, &r->c->a, &res, q, "") != 0)
+		return -1;
+	for (size_t i = 0; i < res.nrows; i++) {
+		char major[4];
+		dec f;
+		int k;
+
+		if (currency_major(db_val(&res, i, 0), major, &f) != 0)
+			continue;
+		if (strcmp(major, FX_BASE) == 0) {
+			eur = 1;
+			continue;
+		}
+		for (k = 0; k < r->ncur; k++)
+			if (strcmp(r->cur[k], major) == 0)
+				break;
+		if (k == r->ncur && r->ncur < 256)
+			snprintf(r->cur[r->ncur++], 4, "%s", major);
+	}
+	/* One currency alone needs no rate. */
+	if (r->ncur + eur < 2)
+		r->ncur = 0;
+	r->fx = calloc((size_t)r->ncur + 1, sizeof(*r->fx));
+	r->fxlast = calloc((size_t)r->ncur + 1, sizeof(*r->fxlast));
+	if (r->fx == NULL || r->fxlast == NULL)
+		abort();
+	for (int k = 0; k < r->ncur; k++) {
+		struct quote_last *l = &r->fxlast[k];
+
+		snprintf(r->fx[k].symbol, SYM_MAX, "%s", r->cur[k]);
+		l->split = DEC_ONE;
+		if (db_exec(&r->c->db, &r->c->a, &x, rate, "ss", FX_BASE,
+		    r->cur[k]) != 0)
+			return -1;
+		if (x.nrows > 0) {
+			l->known = 1;
+			l->price = text_dec(db_val(&x, 0, 0));
+			l->as_of = (time_t)db_int(&x, 0, 1);
+		}
+	}
+	return 0;
+}
+
+/* The ECB's answer into the rates of the currencies in use. */
+static void
+read_ecb(struct run *r)
+{
+	struct http_req *q = &r->ecb;
+	int rc;
+
+	if (q->status < 200 || q->status > 299) {
+		fetch_source_failed(&r->f, "ecb", q->error[0] ? q->error :
+		    "no answer");
+		return;
+	}
+	rc = feed_ecb_parse(q->body, q->len, &r->ecbres);
+	if (rc != 0) {
+		fetch_source_failed(&r->f, "ecb", r->ecbres.error);
+		return;
+	}
+	r->ecb_ok = 1;
+	for (int k = 0; k < r->ncur; k++)
+		for (size_t i = 0; i < r->ecbres.nquotes; i++) {
+			const struct feed_quote *fq = &r->ecbres.quotes[i];
+
+			if (strcmp(fq->symbol, r->cur[k]) != 0)
+				continue;
+			snprintf(r->fx[k].source, sizeof(r->fx[k].source),
+			    "ecb");
+			r->fx[k].got.have = 1;
+			r->fx[k].got.price = fq->price;
+			r->fx[k].got.as_of = fq->as_of;
+			snprintf(r->fx[k].got.day, 11, "%s", fq->day);
+			fetch_health(&r->f, "ecb")->quotes++;
+		}
+}
+
+/* Rates the ECB did not give: Yahoo's EURxxx=X, one request each. */
+static void
+fx_fallback(struct run *r, const struct http_opts *ho)
+{
+	struct http_req **reqs = calloc((size_t)r->ncur + 1, sizeof(*reqs));
+	struct http_stats st;
+	size_t n = 0;
+
+	if (reqs == NULL)
+		abort();
+	for (int k = 0; k < r->ncur; k++) {
+		struct http_req *q;
+		char sym[16];
+
+		if (r->fx[k].got.have)
+			continue;
+		if ((q = calloc(1, sizeof(*q))) == NULL)
+			abort();
+		snprintf(sym, sizeof(sym), "%s%s=X", FX_BASE, r->cur[k]);
+		snprintf(q->url, sizeof(q->url), "%s/v8/finance/chart/",
+		    r->c->cfg.yahoo_url);
+		http_url_escape(q->url, sizeof(q->url), sym);
+		strcat(q->url, "?range=5d&interval=1d");
+		q->user = &r->fx[k];
+		reqs[n++] = q;
+	}
+	if (n > 0) {
+		fetch_health(&r->f, "yahoo")->used = 1;
+		http_run(reqs, n, ho, &st);
+		r->requests += st.requests;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ask *a = reqs[i]->user;
+		struct feed_result fr;
+
+		feed_result_init(&fr);
+		if (reqs[i]->status < 200 || reqs[i]->status > 299) {
+			snprintf(a->error, sizeof(a->error), "no rate for %.8s: "
+			    "%.150s", a->symbol, reqs[i]->error);
+			if (reqs[i]->status != 404)
+				fetch_source_failed(&r->f, "yahoo",
+				    reqs[i]->error);
+		} else if (feed_yahoo_parse(reqs[i]->body, reqs[i]->len,
+		    &fr) != 0 || fr.nquotes == 0) {
+			snprintf(a->error, sizeof(a->error), "no rate for %.8s: "
+			    "%.150s", a->symbol, fr.error);
+			if (fr.status != FEED_NOT_FOUND)
+				fetch_source_failed(&r->f, "yahoo", fr.error);
+		} else {
+			const struct feed_quote *fq =
+			    &fr.quotes[fr.nquotes - 1];
+
+			snprintf(a->source, sizeof(a->source), "yahoo");
+			a->got.have = 1;
+			a->got.price = fq->price;
+			snprintf(a->got.currency, 4, "%s", fq->currency);
+			a->got.as_of = fq->as_of;
+			snprintf(a->got.day, 11, "%s", fq->day);
+			fetch_health(&r->f, "yahoo")->quotes++;
+		}
+		feed_result_free(&fr);
+		free(reqs[i]->body);
+		free(reqs[i]);
+	}
+	free(reqs);
+}
+
+/* A split recorded for the instrument since its last price, as one
+ * ratio (new shares per old one).  Only asked for outliers. */
+static dec
+split_since(struct run *r, const struct target *t, time_t until)
+{
+	static const char q[] = "SELECT quantity, price FROM transactions "
+	    "WHERE instrument_id = ? AND type = 'split' "
+	    "AND date > DATE(FROM_UNIXTIME(?)) AND date <= DATE(FROM_UNIXTIME(?)) "
+	    "GROUP BY date, quantity, price ORDER BY date";
+	struct dbres res;
+	dec ratio = DEC_ONE;
+
+	if (db_exec(&r->c->db, &r->c->a, &res, q, "iii", t->id,
+	    (long long)t->last.as_of, (long long)until) != 0)
+		return DEC_ONE;
+	for (size_t i = 0; i < res.nrows; i++) {
+		dec s = text_dec(db_val(&res, i, 0));
+
+		if (db_val(&res, i, 1) != NULL)
+			s = dec_div(s, text_dec(db_val(&res, i, 1)));
+		if (!dec_bad(s) && dec_sign(s) > 0)
+			ratio = dec_mul(ratio, s);
+	}
+	return ratio;
+}
+
+/* Counts a quote refused from source against it. */
+static void
+refused(struct run *r, const char *source, const char *why)
+{
+	struct source_health *h = fetch_health(&r->f, source);
+
+	h->errors++;
+	if (h->error[0] == '\0')
+		snprintf(h->error, sizeof(h->error), "%s", why);
+}
+
+/* Judges the quotes of one instrument: the primary source first, then
+ * the fallback; where both gave one, they must agree. */
+static void
+judge(struct run *r, struct target *t)
+{
+	struct ask *asks[2] = { t->primary, t->fallback };
+	struct quote_outcome out[2];
+	int ok[2] = { 0, 0 };
+
+	t->verdict = QUOTE_REJECT;
+	for (int k = 0; k < 2; k++) {
+		struct ask *a = asks[k];
+		struct quote_last last = t->last;
+
+		if (a == NULL || !a->got.have)
+			continue;
+		quote_check(&r->rules, a->got.price, a->got.currency,
+		    t->currency, a->got.as_of, r->f.now, &last, &out[k]);
+		if (out[k].verdict == QUOTE_PENDING) {
+			/* A split may explain the jump. */
+			last.split = split_since(r, t, a->got.as_of);
+			if (dec_cmp(last.split, DEC_ONE) != 0)
+				quote_check(&r->rules, a->got.price,
+				    a->got.currency, t->currency, a->got.as_of,
+				    r->f.now, &last, &out[k]);
+		}
+		ok[k] = out[k].verdict != QUOTE_REJECT;
+		if (!ok[k]) {
+			snprintf(a->error, sizeof(a->error), "%s: %s",
+			    a->source, out[k].reason);
+			refused(r, a->source, a->error);
+		}
+	}
+	/* Two sources that both answered must agree. */
+	t->crosschecked = ok[0] && ok[1];
+	if (ok[0] && ok[1] && labs((long)(asks[0]->got.as_of -
+	    asks[1]->got.as_of)) <= 2 * 86400 &&
+	    quote_disagree(out[0].price, out[1].price,
+	    r->c->cfg.crosscheck_pct)) {
+		char b0[DEC_BUFSZ], b1[DEC_BUFSZ];
+
+		snprintf(t->flag, sizeof(t->flag), "%s says %s, %s says %s: "
+		    "more than %d%% apart", asks[0]->source,
+		    dec_format(out[0].price, -1, b0), asks[1]->source,
+		    dec_format(out[1].price, -1, b1), r->c->cfg.crosscheck_pct);
+	} else if (ok[0] && ok[1]) {
+		t->flag[0] = '\0';
+		/* The other source confirms the jump. */
+		if (out[0].verdict == QUOTE_PENDING)
+			out[0].verdict = QUOTE_STORE;
+	}
+	for (int k = 0; k < 2; k++) {
+		if (!ok[k])
+			continue;
+		t->verdict = out[k].verdict;
+		t->judged = 1;
+		t->price = out[k].price;
+		t->as_of = asks[k]->got.as_of;
+		t->from = asks[k]->source;
+		t->used = &asks[k]->got;
+		t->pending = out[k].pending;
+		t->pending_count = out[k].pending_count;
+		if (out[k].verdict == QUOTE_PENDING)
+			snprintf(t->error, sizeof(t->error), "%s: %s",
+			    asks[k]->source, out[k].reason);
+		return;
+	}
+	/* Nothing usable: say why, primary first. */
+	snprintf(t->error, sizeof(t->error), "%s", t->primary->error[0] ?
+	    t->primary->error : t->fallback && t->fallback->error[0] ?
+	    t->fallback->error : "no price");
+	if (!t->primary->got.have && (t->fallback == NULL ||
+	    !t->fallback->got.have))
+		t->judged = 0;	/* missing, not refused */
+}
+
+/* Rows collected for one multi-row statement. */
+struct rows {
+	const char *head, *tail;	/* "INSERT ... VALUES", " ON ..." */
+	const char *one;		/* "(?,?,...)" */
+	size_t width;			/* parameters per row */
+	struct buf text;		/* the values, NUL-separated */
+	size_t n;
+	char *sql;
+	struct db *d;
+	int failed;
+};
+
+#define ROWS_BATCH 400
+
+static void
+rows_init(struct rows *w, struct db *d, const char *head, const char *one,
+    size_t width, const char *tail)
+{
+	memset(w, 0, sizeof(*w));
+	w->d = d;
+	w->head = head;
+	w->one = one;
+	w->width = width;
+	w->tail = tail;
+	buf_init(&w->text);
+}
+
+/* Runs the rows collected so far. */
+static void
+rows_flush(struct rows *w)
+{
+	const char **par;
+	struct buf sql;
+	const char *p;
+
+	if (w->n == 0 || w->failed)
+		return;
+	par = calloc(w->n * w->width + 1, sizeof(*par));
+	if (par == NULL)
+		abort();
+	p = w->text.data;
+	for (size_t i = 0; i < w->n * w->width; i++) {
+		/* "\1" stands for SQL NULL. */
+		par[i] = strcmp(p, "\1") == 0 ? NULL : p;
+		p += strlen(p) + 1;
+	}
+	buf_init(&sql);
+	buf_puts(&sql, w->head);
+	for (size_t i = 0; i < w->n; i++) {
+		if (i)
+			buf_putc(&sql, ',');
+		buf_puts(&sql, w->one);
+	}
+	buf_puts(&sql, w->tail);
+	/* A statement is cached by the address of its text: forget it
+	 * before the text goes. */
+	if (w->sql != NULL)
+		db_forget(w->d, w->sql);
+	free(w->sql);
+	w->sql = sql.data;
+	if (db_exec_texts(w->d, w->sql, w->n * w->width, par) != 0)
+		w->failed = 1;
+	free(par);
+	buf_reset(&w->text);
+	w->n = 0;
+}
+
+/* Adds one row of width values (NULL for SQL NULL). */
+static void
+rows_add(struct rows *w, const char *const *v)
+{
+	for (size_t i = 0; i < w->width; i++) {
+		buf_puts(&w->text, v[i] ? v[i] : "\1");
+		buf_putc(&w->text, '\0');
+	}
+	if (++w->n == ROWS_BATCH)
+		rows_flush(w);
+}
+
+static int
+rows_end(struct rows *w)
+{
+	rows_flush(w);
+	buf_free(&w->text);
+	if (w->sql != NULL)
+		db_forget(w->d, w->sql);
+	free(w->sql);
+	w->sql = NULL;
+	return w->failed ? -1 : 0;
+}
+
+/* YYYY-MM-DD of t, UTC. */
+static void
+utc_day(time_t t, char out[11])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* A close of the used source converted like the quote was, or -1. */
+static int
+close_price(const struct target *t, const struct feed_close *fc, dec *out)
+{
+	struct quote_last none;
+	struct quote_outcome o;
+	struct quote_rules rules = { 0, 0, 0 };
+
+	memset(&none, 0, sizeof(none));
+	quote_check(&rules, fc->close, t->used->currency, t->currency, 0, 0,
+	    &none, &o);
+	if (o.verdict != QUOTE_STORE)
+		return -1;
+	*out = o.price;
+	return 0;
+}
+
+/* Stores what the run found, in one transaction.  0 or -1. */
+static int
+store(struct run *r)
+{
+	struct db *d = &r->c->db;
+	static const char run[] = "INSERT INTO fetch_runs (started_at) "
+	    "VALUES (FROM_UNIXTIME(?))";
+	static const char fin[] = "UPDATE fetch_runs SET duration_ms = ?, "
+	    "instruments = ?, requests = ?, stored = ?, unchanged = ?, "
+	    "rejected = ?, missing = ?, rates = ?, failed_sources = ? "
+	    "WHERE id = ?";
+	static const char prev[] = "UPDATE prices p JOIN JSON_TABLE(?, "
+	    "'$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]', d DATE PATH '$[1]')) j "
+	    "ON j.id = p.instrument_id SET p.prev_close = (SELECT h.close "
+	    "FROM price_history h WHERE h.instrument_id = p.instrument_id AND "
+	    "h.day < j.d ORDER BY h.day DESC LIMIT 1)";
+	static const char same[] = "UPDATE prices p JOIN JSON_TABLE(?, "
+	    "'$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j "
+	    "ON j.id = p.instrument_id SET p.checked_at = NOW()";
+	static const char queue[] = "INSERT INTO revalue_pending "
+	    "(instrument_id) SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS "
+	    "(id BIGINT UNSIGNED PATH '$')) j";
+	static const char fxq[] = "INSERT INTO fx_rates (base, quote, rate, "
+	    "as_of, source, checked_at) VALUES (?, ?, ?, FROM_UNIXTIME(?), ?, "
+	    "NOW()) ON DUPLICATE KEY UPDATE rate = VALUES(rate), "
+	    "as_of = VALUES(as_of), source = VALUES(source), "
+	    "checked_at = VALUES(checked_at)";
+	static const char fxh[] = "INSERT INTO fx_history (base, quote, day, "
+	    "rate, source) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "rate = VALUES(rate), source = VALUES(source)";
+	static const char fxp[] = "INSERT INTO revalue_pending (currency) "
+	    "VALUES (?), (?)";
+	static const char fxc[] = "UPDATE fx_rates SET checked_at = NOW() "
+	    "WHERE base = ? AND quote = ?";
+	static const char health[] = "INSERT INTO feed_health (source, "
+	    "last_success_at, last_error_at, last_error, errors, failing_runs, "
+	    "last_quotes) VALUES (?, IF(? = 0, NOW(), NULL), IF(? > 0, NOW(), "
+	    "NULL), ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "last_success_at = IF(VALUES(failing_runs) = 0, NOW(), "
+	    "last_success_at), last_error_at = IF(VALUES(errors) > 0, NOW(), "
+	    "last_error_at), last_error = IF(VALUES(errors) > 0, "
+	    "VALUES(last_error), last_error), errors = errors + VALUES(errors), "
+	    "failing_runs = IF(VALUES(failing_runs) = 0, 0, failing_runs + 1), "
+	    "last_quotes = VALUES(last_quotes)";
+	static const char flag[] = "INSERT INTO instrument_health "
+	    "(instrument_id, flag, flagged_at) VALUES (?, ?, IF(? <> '', "
+	    "NOW(), NULL)) ON DUPLICATE KEY UPDATE flagged_at = "
+	    "IF(VALUES(flag) = '', NULL, IF(flag = '', NOW(), flagged_at)), "
+	    "flag = VALUES(flag)";
+	struct rows hist, price, ih;
+	struct buf prevj, samej, queuej;
+	char b[8][DEC_BUFSZ], failed[200] = "";
+	int rc = -1, nprev = 0, nsame = 0, nqueue = 0;
+
+	buf_init(&prevj);
+	buf_init(&samej);
+	buf_init(&queuej);
+	buf_putc(&prevj, '[');
+	buf_putc(&samej, '[');
+	buf_putc(&queuej, '[');
+	rows_init(&hist, d, "INSERT INTO price_history (instrument_id, day, "
+	    "close, source) VALUES ", "(?,?,?,?)", 4, " ON DUPLICATE KEY "
+	    "UPDATE close = VALUES(close), source = VALUES(source)");
+	rows_init(&price, d, "INSERT INTO prices (instrument_id, price, "
+	    "as_of, source, updated_at, checked_at) VALUES ",
+	    "(?,?,FROM_UNIXTIME(?),?,NOW(),NOW())", 4, " ON DUPLICATE KEY "
+	    "UPDATE price = VALUES(price), as_of = VALUES(as_of), "
+	    "source = VALUES(source), updated_at = NOW(), checked_at = NOW()");
+	rows_init(&ih, d, "INSERT INTO instrument_health (instrument_id, "
+	    "last_error, last_error_at, errors, pending_price, pending_count) "
+	    "VALUES ", "(?,?,IF(? > 0, NOW(), NULL),?,?,?)", 6,
+	    " ON DUPLICATE KEY UPDATE "
+	    "last_error = IF(VALUES(errors) > 0, VALUES(last_error), last_error), "
+	    "last_error_at = IF(VALUES(errors) > 0, NOW(), last_error_at), "
+	    "errors = errors + VALUES(errors), "
+	    "pending_price = VALUES(pending_price), "
+	    "pending_count = VALUES(pending_count)");
+	if (db_begin(d) != 0)
+		goto out;
+	if (db_exec(d, NULL, NULL, run, "i", (long long)r->started) != 0)
+		goto fail;
+	r->run_id = (long long)d->insert_id;
+	for (size_t i = 0; i < r->nt; i++) {
+		struct target *t = &r->t[i];
+		const char *v[8];
+		char day[11];
+		int err = t->error[0] != '\0';
+
+		snprintf(b[0], DEC_BUFSZ, "%lld", t->id);
+		if (t->judged && t->verdict == QUOTE_STORE) {
+			r->stored++;
+			snprintf(day, sizeof(day), "%s", t->used->day);
+			if (strlen(day) != 10)
+				utc_day(t->as_of, day);
+			/* The source's closes of the days before. */
+			for (size_t k = 0; k < t->used->ncloses; k++) {
+				const struct feed_close *fc =
+				    &t->used->closes[k];
+				dec cp;
+
+				if (strcmp(fc->day, day) >= 0 ||
+				    close_price(t, fc, &cp) != 0)
+					continue;
+				v[0] = b[0], v[1] = fc->day;
+				v[2] = dec_format(cp, DEC_PLACES, b[1]);
+				v[3] = t->from;
+				rows_add(&hist, v);
+			}
+			v[0] = b[0], v[1] = day;
+			v[2] = dec_format(t->price, DEC_PLACES, b[1]);
+			v[3] = t->from;
+			rows_add(&hist, v);
+			snprintf(b[2], DEC_BUFSZ, "%lld", (long long)t->as_of);
+			v[0] = b[0], v[1] = b[1], v[2] = b[2], v[3] = t->from;
+			rows_add(&price, v);
+			buf_printf(&prevj, "%s[%lld,\"%s\"]", nprev++ ? "," : "",
+			    t->id, day);
+			buf_printf(&queuej, "%s%lld", nqueue++ ? "," : "",
+			    t->id);
+		} else if (t->judged && t->verdict == QUOTE_SAME) {
+			r->unchanged++;
+			buf_printf(&samej, "%s%lld", nsame++ ? "," : "", t->id);
+		} else if (t->judged)
+			r->rejected++;	/* held as a possible outlier */
+		else if (t->primary->got.have || (t->fallback &&
+		    t->fallback->got.have))
+			r->rejected++;
+		else
+			r->missing++;
+		if (t->crosschecked && db_exec(d, NULL, NULL, flag, "sss",
+		    b[0], t->flag, t->flag) != 0)
+			goto fail;
+		if (!err && !t->last.has_pending)
+			continue;
+		/* Health: the error, and an outlier held or let go. */
+		v[0] = b[0];
+		v[1] = t->error;
+		v[2] = v[3] = err ? "1" : "0";
+		if (t->judged && t->verdict == QUOTE_PENDING) {
+			v[4] = dec_format(t->pending, DEC_PLACES, b[3]);
+			snprintf(b[4], DEC_BUFSZ, "%d", t->pending_count);
+			v[5] = b[4];
+		} else {
+			v[4] = NULL;
+			v[5] = "0";
+		}
+		rows_add(&ih, v);
+	}
+	buf_putc(&prevj, ']');
+	buf_putc(&samej, ']');
+	buf_putc(&queuej, ']');
+	if (rows_end(&hist) != 0 || rows_end(&price) != 0 ||
+	    rows_end(&ih) != 0)
+		goto fail;
+	if ((nprev && db_exec(d, NULL, NULL, prev, "s", prevj.data) != 0) ||
+	    (nsame && db_exec(d, NULL, NULL, same, "s", samej.data) != 0) ||
+	    (nqueue && db_exec(d, NULL, NULL, queue, "s", queuej.data) != 0))
+		goto fail;
+	/* Exchange rates, one EUR in each currency. */
+	for (int k = 0; k < r->ncur; k++) {
+		struct ask *a = &r->fx[k];
+		struct quote_outcome o;
+		char day[11];
+
+		if (!a->got.have)
+			continue;
+		/* A rate needs no confirmation: it is refused or taken. */
+		r->rules.outlier_confirm = 1;
+		quote_check(&r->rules, a->got.price, "", "EUR", a->got.as_of,
+		    r->f.now, &r->fxlast[k], &o);
+		r->rules.outlier_confirm = r->c->cfg.outlier_confirm;
+		if (o.verdict == QUOTE_SAME) {
+			if (db_exec(d, NULL, NULL, fxc, "ss", FX_BASE,
+			    a->symbol) != 0)
+				goto fail;
+			continue;
+		}
+		if (o.verdict != QUOTE_STORE) {
+			snprintf(a->error, sizeof(a->error), "rate %s%.8s: "
+			    "%.150s", FX_BASE, a->symbol, o.reason);
+			refused(r, a->source, a->error);
+			continue;
+		}
+		snprintf(day, sizeof(day), "%s", a->got.day);
+		if (strlen(day) != 10)
+			utc_day(a->got.as_of, day);
+		dec_format(o.price, DEC_PLACES, b[0]);
+		if (db_exec(d, NULL, NULL, fxq, "sssis", FX_BASE, a->symbol,
+		    b[0], (long long)a->got.as_of, a->source) != 0 ||
+		    db_exec(d, NULL, NULL, fxh, "sssss", FX_BASE, a->symbol,
+		    day, b[0], a->source) != 0 ||
+		    db_exec(d, NULL, NULL, fxp, "ss", FX_BASE, a->symbol) != 0)
+			goto fail;
+		r->rates++;
+	}
+	for (int i = 0; i < r->f.nhealth; i++) {
+		const struct source_health *h = &r->f.health[i];
+
+		if (!h->used)
+			continue;
+		if (h->failed && strlen(failed) + strlen(h->name) + 2 <
+		    sizeof(failed))
+			snprintf(failed + strlen(failed), sizeof(failed) -
+			    strlen(failed), "%s%s", *failed ? "," : "",
+			    h->name);
+		if (db_exec(d, NULL, NULL, health, "siisiii", h->name,
+		    (long long)h->failed, (long long)h->errors, h->error,
+		    (long long)h->errors, (long long)h->failed,
+		    (long long)h->quotes) != 0)
+			goto fail;
+	}
+	if (db_exec(d, NULL, NULL, fin, "iiiiiiiisi",
+	    (long long)((now_s() - r->started) * 1000), (long long)r->nt,
+	    (long long)r->requests, (long long)r->stored,
+	    (long long)r->unchanged, (long long)r->rejected,
+	    (long long)r->missing, (long long)r->rates, failed,
+	    r->run_id) != 0)
+		goto fail;
+	if (db_commit(d) != 0)
+		goto out;
+	if (r->stored > 0 || r->rates > 0)
+		epoch_bump(EPOCH_DATA);
+	rc = 0;
+	goto out;
+fail:
+	db_rollback(d);
+out:
+	buf_free(&prevj);
+	buf_free(&samej);
+	buf_free(&queuej);
+	return rc;
+}
+
+/* Links the fetch run to the valuation run that followed it. */
+static void
+link_run(struct run *r)
+{
+	static const char q[] = "UPDATE fetch_runs SET valuation_run_id = "
+	    "(SELECT MAX(id) FROM valuation_runs) WHERE id = ?";
+
+	db_exec(&r->c->db, NULL, NULL, q, "i", r->run_id);
+}
+
+int
+cmd_fetch(struct cli *c, int argc, char **argv)
+{
+	static const char lock[] = "SELECT GET_LOCK(CONCAT('nestegg.fetch.', "
+	    "DATABASE()), 0)";
+	static const char last[] = "SELECT TIMESTAMPDIFF(SECOND, "
+	    "MAX(started_at), NOW(3)) FROM fetch_runs";
+	static struct run r;
+	struct http_opts ho;
+	struct http_stats st;
+	struct dbres res, targets;
+	struct http_req **all;
+	int quiet = 0, force = 0, rc = 0, nfailed = 0;
+	long deadline;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--quiet") == 0)
+			quiet = 1;
+		else if (strcmp(argv[i], "--force") == 0)
+			force = 1;
+		else
+			return 2;
+	}
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.f.cfg = &c->cfg;
+	r.started = now_s();
+	r.f.now = (time_t)r.started;
+	r.rules.outlier_pct = c->cfg.outlier_pct;
+	r.rules.outlier_confirm = c->cfg.outlier_confirm;
+	r.rules.future_slack = 300;
+	if (db_exec(&c->db, &c->a, &res, lock, "") != 0)
+		return cli_db_fail(c);
+	if (db_int(&res, 0, 0) != 1) {
+		printf("fetch: another fetch is running; this one has nothing "
+		    "to do\n");
+		return 0;
+	}
+	if (db_exec(&c->db, &c->a, &res, last, "") != 0)
+		return cli_db_fail(c);
+	if (!force && db_val(&res, 0, 0) != NULL &&
+	    db_int(&res, 0, 0) * 2 < c->cfg.fetch_interval) {
+		printf("fetch: the last fetch started %lld s ago, under half "
+		    "of fetch_interval (%ld s); nothing to do (--force "
+		    "fetches anyway)\n", db_int(&res, 0, 0),
+		    c->cfg.fetch_interval);
+		return 0;
+	}
+	if (load_targets(&r, &targets) != 0 || load_currencies(&r) != 0)
+		return cli_db_fail(c);
+	for (size_t i = 0; i < r.f.nasks; i++)
+		if (strcmp(r.f.asks[i].source, "sim") == 0) {
+			sources_sim(&r.f.asks[i], r.f.asks[i].last, r.f.now);
+			fetch_health(&r.f, "sim")->used = 1;
+			fetch_health(&r.f, "sim")->quotes++;
+		}
+	sources_plan(&r.f);
+	/* Every request at once: the instruments', and the ECB's file. */
+	all = calloc(r.f.nreqs + 2, sizeof(*all));
+	if (all == NULL)
+		abort();
+	memcpy(all, r.f.reqs, r.f.nreqs * sizeof(*all));
+	if (r.ncur > 0) {
+		snprintf(r.ecb.url, sizeof(r.ecb.url),
+		    "%s/stats/eurofxref/eurofxref-daily.xml", c->cfg.ecb_url);
+		all[r.f.nreqs] = &r.ecb;
+		fetch_health(&r.f, "ecb")->used = 1;
+	}
+	deadline = c->cfg.fetch_interval / 2;
+	if (deadline < 30)
+		deadline = 30;
+	if (deadline > 300)
+		deadline = 300;
+	memset(&ho, 0, sizeof(ho));
+	ho.per_host = c->cfg.fetch_per_host > 0 ? c->cfg.fetch_per_host : 1;
+	ho.timeout = c->cfg.fetch_timeout > 0 ? c->cfg.fetch_timeout : 20;
+	ho.retries = c->cfg.fetch_retries;
+	ho.deadline = (double)deadline;
+	ho.progress = !quiet && isatty(STDERR_FILENO);
+	feed_result_init(&r.ecbres);
+	http_run(all, r.f.nreqs + (r.ncur > 0), &ho, &st);
+	r.requests = st.requests;
+	free(all);
+	sources_read(&r.f);
+	if (r.ncur > 0) {
+		read_ecb(&r);
+		fx_fallback(&r, &ho);
+	}
+	for (size_t i = 0; i < r.nt; i++)
+		judge(&r, &r.t[i]);
+	if (store(&r) != 0) {
+		rc = cli_db_fail(c);
+		goto out;
+	}
+	for (int i = 0; i < r.f.nhealth; i++)
+		if (r.f.health[i].failed) {
+			fprintf(stderr, "nestegg: fetch: %s failed: %s\n",
+			    r.f.health[i].name, r.f.health[i].error);
+			nfailed++;
+		}
+	printf("fetch run %lld: %zu instruments, %ld requests in %.1f s: %ld "
+	    "stored, %ld unchanged, %ld refused, %ld without a price; %ld "
+	    "rates%s%s\n", r.run_id, r.nt, r.requests, now_s() - r.started,
+	    r.stored, r.unchanged, r.rejected, r.missing, r.rates,
+	    nfailed ? "; failed: " : "", nfailed ? "see above" : "");
+	fflush(stdout);
+	if (r.stored > 0 || r.rates > 0) {
+		if (cli_revalue(c, 0) != 0)
+			rc = 1;
+		else
+			link_run(&r);
+	}
+	if (nfailed > 0)
+		rc = 1;
+out:
+	sources_free(&r.f);
+	feed_result_free(&r.ecbres);
+	free(r.ecb.body);
+	free(r.t);
+	free(r.fx);
+	free(r.fxlast);
+	return rc;
+}

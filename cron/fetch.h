@@ -1,0 +1,115 @@
+/*
+ * fetch.h - what one run of "nestegg fetch" works with: the instruments
+ * to price (targets), the questions put to each source (asks: one per
+ * source and source symbol, however many instruments share it), and the
+ * requests that carry them.
+ *
+ *   cmd_fetch.c   the run: lock, plan, fetch, judge, store, summary
+ *   sources.c     each source's requests and answers
+ *   http.c        the requests themselves
+ */
+#ifndef NESTEGG_CRON_FETCH_H
+#define NESTEGG_CRON_FETCH_H
+
+#include <time.h>
+
+#include "config.h"
+#include "feeds/feed.h"
+#include "http.h"
+#include "quote.h"
+
+#define SYM_MAX 65
+
+/* A price one source gave for one ask. */
+struct candidate {
+	int have;		/* a quote arrived */
+	dec price;
+	char currency[4];	/* as the source says; "" unknown */
+	time_t as_of;
+	char day[11];
+	struct feed_close *closes;	/* heap, oldest first */
+	size_t ncloses;
+};
+
+/* One question to one source: the price of symbol there. */
+struct ask {
+	char source[16];
+	char symbol[SYM_MAX];
+	const char *url_template, *url_field;	/* source "url" */
+	char currency[4];	/* wanted (CoinGecko prices in it) */
+	const struct quote_last *last;	/* sim: the price it walks from */
+	struct candidate got;
+	char error[256];	/* why there is no quote, or "" */
+	int not_found;		/* the source does not know it */
+	struct http_req *req;	/* the request carrying it, if any */
+};
+
+/* One instrument to price. */
+struct target {
+	long long id;
+	char source[16], kind[16];
+	char currency[4];
+	struct ask *primary, *fallback;	/* fallback may be NULL */
+	struct quote_last last;
+	/* Outcome. */
+	enum quote_verdict verdict;
+	int judged;		/* verdict set */
+	dec price;		/* to store, in the quote unit */
+	time_t as_of;
+	const char *from;	/* the source used */
+	const struct candidate *used;
+	char error[256];	/* why not stored, or "" */
+	char flag[256];		/* the sources disagree, or "" */
+	int crosschecked;	/* both sources gave a usable price */
+	dec pending;
+	int pending_count;
+};
+
+/* How one source did in this run. */
+struct source_health {
+	char name[16];
+	int used;		/* asked something this run */
+	int failed;		/* a request or an answer failed */
+	char error[256];	/* the first failure */
+	long quotes;		/* quotes it gave */
+	long errors;		/* failures and bad quotes counted */
+};
+
+struct fetch {
+	const struct config *cfg;
+	time_t now;
+	struct ask *asks;
+	size_t nasks, capasks;
+	struct http_req **reqs;
+	size_t nreqs, capreqs;
+	struct source_health health[16];
+	int nhealth;
+};
+
+/* The health record of source (added when new). */
+struct source_health *fetch_health(struct fetch *f, const char *source);
+
+/* Notes a failure of source (its first error is kept). */
+void fetch_source_failed(struct fetch *f, const char *source,
+    const char *error);
+
+/*
+ * Turns the asks of f into requests (f->reqs), batched where a source
+ * allows it; asks that need no request (sim) are answered at once, and
+ * asks that cannot be made (a missing key) fail at once.
+ */
+void sources_plan(struct fetch *f);
+
+/* Reads every request's answer into its asks' candidates or errors. */
+void sources_read(struct fetch *f);
+
+/* Frees the requests, what they carry and the candidates' closes. */
+void sources_free(struct fetch *f);
+
+/*
+ * A simulated quote for symbol: the walk from last (at last_as_of) to
+ * now (see feed_sim_walk()).
+ */
+void sources_sim(struct ask *a, const struct quote_last *last, time_t now);
+
+#endif
