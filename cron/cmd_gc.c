@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "revalue.h"
 
 int
 cmd_gc(struct cli *c, int argc, char **argv)
@@ -19,7 +20,8 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	    "last_seen_at < NOW() - INTERVAL ? SECOND";
 	static const char f[] = "DELETE FROM login_failures WHERE "
 	    "last_failure_at < NOW() - INTERVAL 1 DAY";
-	unsigned long long sessions;
+	unsigned long long sessions, failures;
+	long runs;
 
 	(void)argv;
 	if (argc != 0)
@@ -30,8 +32,11 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	sessions = c->db.affected;
 	if (db_exec(&c->db, NULL, NULL, f, "") != 0)
 		return cli_db_fail(c);
-	printf("removed %llu expired sessions, %llu old failure counts\n",
-	    sessions, c->db.affected);
+	failures = c->db.affected;
+	if ((runs = runs_prune(&c->db, c->cfg.runs_keep)) < 0)
+		return cli_db_fail(c);
+	printf("removed %llu expired sessions, %llu old failure counts, %ld "
+	    "old runs\n", sessions, failures, runs);
 	return 0;
 }
 

@@ -3,7 +3,10 @@
 # workers and nginx, with every file under $NESTEGG_VAR.
 #
 #   stack.sh start    start what is not running; return once the site answers
-#   stack.sh run      start, then stay in the foreground until Ctrl-C
+#   stack.sh run      start, then stay in the foreground until Ctrl-C,
+#                     with the scheduler running the crontab's entries
+#                     (fetching every NESTEGG_FETCH_INTERVAL seconds, 60
+#                     by default) and, on a new stack, a demo account
 #   stack.sh stop     stop every process of this stack (from its pid files)
 #   stack.sh status   say what is running
 #
@@ -262,8 +265,22 @@ do_start() {
 	say "nestegg is running at https://127.0.0.1:$HTTPS_PORT/"
 }
 
+# The scheduler: the crontab's entries on their schedule, fetching more
+# often, with the demo account's prices already there at the start.
+start_scheduler() {
+	alive "$RUN/schedule.pid" && return 0
+	export NESTEGG_FETCH_INTERVAL=${NESTEGG_FETCH_INTERVAL:-60}
+	"$BUILD/nestegg" demo | sed 's/^/nestegg: /'
+	"$BUILD/nestegg" fetch --force --quiet 2>&1 | sed 's/^/nestegg: /' || true
+	setsid "$BUILD/nestegg" schedule --every-fetch "$NESTEGG_FETCH_INTERVAL" \
+		< /dev/null >> "$LOG/cron.log" 2>&1 &
+	echo $! > "$RUN/schedule.pid"
+	say "the scheduler runs cron/nestegg.cron, fetching every ${NESTEGG_FETCH_INTERVAL}s (log: $LOG/cron.log)"
+}
+
 do_stop() {
 	local f
+	stop_pid "$RUN/schedule.pid" scheduler 10
 	stop_pid "$RUN/nginx.pid" nginx 10
 	for f in "$RUN"/web-*.pid; do
 		[ -e "$f" ] || continue
@@ -274,7 +291,7 @@ do_stop() {
 
 do_status() {
 	local f rc=0
-	for f in "$RUN"/mariadb.pid "$RUN"/web-*.pid "$RUN"/nginx.pid; do
+	for f in "$RUN"/mariadb.pid "$RUN"/web-*.pid "$RUN"/nginx.pid "$RUN"/schedule.pid; do
 		[ -e "$f" ] || continue
 		if alive "$f"; then
 			echo "$(basename "$f" .pid): running (pid $(cat "$f"))"
@@ -293,6 +310,7 @@ start)
 run)
 	trap 'echo; do_stop; exit 0' INT TERM
 	do_start
+	start_scheduler
 	say "press Ctrl-C to stop"
 	while alive "$RUN/mariadb.pid" && alive "$RUN/nginx.pid"; do
 		sleep 1 &
