@@ -408,6 +408,8 @@ route_and_run(struct req *r)
 			return web_error(r, 401, "Sign in first.");
 		return web_redirect(r, "/login");
 	}
+	if ((found->flags & R_ADMIN) && !r->user.admin)
+		return web_error(r, 403, "Only an admin sees this page.");
 	return found->fn(r);
 }
 

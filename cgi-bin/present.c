@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "view.h"
 #include "web.h"
 
@@ -200,6 +201,26 @@ put_view(struct req *r, const struct pf_view *v, const char *sort,
 	view_set_int(h, "T.open", (long long)v->nopen);
 	if (v->prices_as_of)
 		put_time(h, "T.prices_as_of", v->prices_as_of);
+	{
+		/* The stale warning names the holdings it is about. */
+		struct buf names;
+		int named = 0;
+
+		buf_init(&names);
+		for (size_t i = 0; i < v->nopen; i++) {
+			if (!v->h[i].v.priced || !v->h[i].v.stale)
+				continue;
+			if (named < 10)
+				buf_printf(&names, "%s%s", named ? ", " : "",
+				    v->h[i].inst.symbol);
+			named++;
+		}
+		if (named > 10)
+			buf_printf(&names, " and %d more", named - 10);
+		if (named > 0)
+			view_set(h, "T.stale_names", names.data);
+		buf_free(&names);
+	}
 
 	srt.key = "value";
 	for (k = 0; sort_keys[k]; k++)
@@ -237,6 +258,8 @@ put_view(struct req *r, const struct pf_view *v, const char *sort,
 			view_set(h, KEY("price"), fmt_price(x->quote.price,
 			    buf));
 			put_time(h, KEY("as_of"), x->quote.as_of);
+			view_set(h, KEY("price_source"), x->price_source ?
+			    x->price_source : "");
 		}
 		if (!x->v.priced) {
 			view_set(h, KEY("missing"), x->v.no_rate ?
@@ -372,6 +395,16 @@ json_view(const struct pf_view *v)
 	json_object_object_add(tot, "unpriced",
 	    json_object_new_int(t->unpriced));
 	json_object_object_add(tot, "stale", json_object_new_int(t->stale));
+	{
+		json_object *names = json_object_new_array();
+
+		for (size_t i = 0; i < v->nopen; i++)
+			if (v->h[i].v.priced && v->h[i].v.stale)
+				json_object_array_add(names,
+				    json_object_new_string(
+				    v->h[i].inst.symbol));
+		json_object_object_add(tot, "stale_holdings", names);
+	}
 	json_object_object_add(o, "totals", tot);
 
 	hs = json_object_new_array();
@@ -392,8 +425,12 @@ json_view(const struct pf_view *v)
 			gmtime_r(&x->quote.as_of, &tm);
 			strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
 			ADD("price_as_of", json_object_new_string(buf));
-		} else
+			ADD("price_source", x->price_source ?
+			    json_object_new_string(x->price_source) : NULL);
+		} else {
 			ADD("price_as_of", NULL);
+			ADD("price_source", NULL);
+		}
 		ADD("stale", json_object_new_boolean(!x->v.priced ||
 		    x->v.stale));
 		ADD("value", x->v.priced ? json_money(x->v.value, cur) : NULL);

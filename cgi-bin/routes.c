@@ -11,6 +11,7 @@
 
 #define PAGE(name) int page_##name(struct req *)
 PAGE(account);
+PAGE(admin);
 PAGE(api_import);
 PAGE(api_instruments);
 PAGE(api_portfolio);
@@ -42,6 +43,7 @@ const struct route routes[] = {
 	{ "/account",	M_GET | M_POST,		R_LOGIN,	page_account },
 	{ "/logout",	M_POST,			0,		page_logout },
 	{ "/export.json", M_GET,		R_LOGIN,	page_export_json },
+	{ "/admin",	M_GET,			R_LOGIN | R_ADMIN, page_admin },
 
 	{ "/portfolios/new", M_GET | M_POST,	R_LOGIN,	page_portfolio_new },
 	{ "/portfolios/#", M_GET,		R_LOGIN,	page_portfolio },

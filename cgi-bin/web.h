@@ -44,6 +44,7 @@ enum method {
 /* Route flags. */
 #define R_LOGIN	(1u << 0)	/* signed-in users only (else to /login) */
 #define R_API	(1u << 1)	/* JSON errors instead of HTML pages */
+#define R_ADMIN	(1u << 2)	/* admins only (else 403) */
 
 #define ROUTE_MAX_IDS 4
 

@@ -234,14 +234,17 @@ long long
 auth_user_add(struct db *d, const char *email, const char *password,
     int admin)
 {
+	/* admin < 0: an admin when there is none yet (the first account
+	 * registered on the web). */
 	static const char q[] = "INSERT INTO users (email, password_hash, "
-	    "is_admin, created_at) VALUES (?, ?, ?, NOW())";
+	    "is_admin, created_at) SELECT ?, ?, IF(? < 0, NOT EXISTS (SELECT "
+	    "1 FROM users WHERE is_admin = 1), ?), NOW()";
 	char hash[PASSWORD_HASH_MAX];
 
 	if (password_hash(password, hash) != 0)
 		return -1;
-	if (db_exec(d, NULL, NULL, q, "ssi", email, hash,
-	    (long long)(admin != 0)) != 0)
+	if (db_exec(d, NULL, NULL, q, "ssii", email, hash, (long long)admin,
+	    (long long)(admin > 0)) != 0)
 		return db_duplicate(d) ? 0 : -1;
 	return (long long)d->insert_id;
 }

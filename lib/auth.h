@@ -71,8 +71,10 @@ long auth_attempt(struct db *d, struct arena *a, const char *email,
 int auth_attempt_ok(struct db *d, const char *email, const char *addr);
 
 /*
- * Creates an account.  Returns the new id, 0 if the email is taken, -1
- * on a database or hashing error.
+ * Creates an account: an admin when admin > 0, not when 0, and when < 0
+ * an admin only if there is none yet (the first account registered).
+ * Returns the new id, 0 if the email is taken, -1 on a database or
+ * hashing error.
  */
 long long auth_user_add(struct db *d, const char *email,
     const char *password, int admin);

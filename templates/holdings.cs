@@ -28,7 +28,7 @@
 <td class="num <?cs var:h.gain_pct.sign ?>"><?cs var:h.gain_pct ?></td>
 <?cs /if ?>
 <td class="num"><?cs var:h.quantity ?></td>
-<td class="num"><?cs if:h.price ?><?cs var:h.price ?> <?cs var:h.currency ?><?cs if:h.stale ?> <span class="stale" title="price of <?cs var:h.as_of ?>">stale</span><?cs /if ?><?cs /if ?></td>
+<td class="num"><?cs if:h.price ?><span title="from <?cs var:h.price_source ?>, <?cs var:h.as_of ?>"><?cs var:h.price ?> <?cs var:h.currency ?></span><?cs if:h.stale ?> <span class="stale">stale, <?cs var:h.as_of ?></span><?cs /if ?><?cs /if ?></td>
 <td class="num"><?cs var:h.cost ?></td>
 </tr>
 <?cs /each ?>

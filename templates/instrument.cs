@@ -5,10 +5,14 @@
 <dt>Kind</dt><dd><?cs var:I.kind ?></dd>
 <dt>Quote currency</dt><dd><?cs var:I.currency ?></dd>
 <?cs if:I.isin ?><dt>ISIN</dt><dd><?cs var:I.isin ?></dd><?cs /if ?>
-<dt>Price source</dt><dd><?cs var:I.source ?><?cs if:I.source_symbol ?> (<?cs var:I.source_symbol ?>)<?cs /if ?></dd>
-<dt>Latest price</dt><dd><?cs if:Latest.price ?><?cs var:Latest.price ?> <?cs var:I.currency ?>, <?cs var:Latest.as_of ?><?cs else ?><span class="missing">no price yet</span><?cs /if ?></dd>
+<dt>Price source</dt><dd><?cs if:I.source == "url" ?><?cs var:I.url_template ?>, field <?cs var:I.url_field ?><?cs else ?><?cs var:I.source ?><?cs if:I.source_symbol != I.symbol ?> (<?cs var:I.source_symbol ?>)<?cs /if ?><?cs /if ?><?cs if:I.fallback_source ?>, falling back to <?cs var:I.fallback_source ?> (<?cs var:I.fallback_symbol ?>)<?cs /if ?></dd>
+<dt>Defined by</dt><dd><?cs if:I.own ?>you: <?cs if:I.manual ?>you set its prices<?cs else ?>your own details, priced from its source<?cs /if ?><?cs elif:I.listed ?>the site's catalogue<?cs else ?>the first user who added it; its details are the same for everyone who holds it<?cs /if ?></dd>
+<dt>Latest price</dt><dd><?cs if:Latest.price ?><?cs var:Latest.price ?> <?cs var:I.currency ?>, <?cs var:Latest.as_of ?>, from <?cs var:Latest.source ?><?cs else ?><span class="missing">no price yet</span><?cs /if ?></dd>
 </dl>
-<?cs if:I.own ?>
+<?cs if:Health.flag ?><p class="warn">Its sources disagree: <?cs var:Health.flag ?>.</p><?cs /if ?>
+<?cs if:Health.pending ?><p class="warn">A jump to <?cs var:Health.pending ?> is held back until a source confirms it.</p><?cs /if ?>
+<?cs if:Health.error ?><p class="muted">Last trouble fetching it, <?cs var:Health.error_at ?>: <?cs var:Health.error ?></p><?cs /if ?>
+<?cs if:I.own && I.manual ?>
 <section class="card narrow">
 <h2>Set the price</h2>
 <form method="post" action="/instruments/<?cs var:I.id ?>" novalidate>

@@ -25,8 +25,12 @@
 <?cs call:text("currency", "Quote currency", "ISO code like USD; GBp or GBX for prices in pence.") ?>
 <?cs call:text("isin", "ISIN (optional)", "") ?>
 <?cs call:choice("source", "Price source", Sources) ?>
-<?cs call:text("source_symbol", "Symbol at the source (optional)", "When the source names it differently.") ?>
-<p class="hint">With the source “manual” the instrument is yours alone (a house, a private fund) and you set its prices.</p>
+<?cs call:text("source_symbol", "Symbol at the source (optional)", "When the source names it differently: a Yahoo ticker like VOD.L, a Stooq symbol like aapl.us, an AMFI scheme code, a CoinGecko coin id like bitcoin.") ?>
+<?cs call:choice("fallback_source", "Fallback source (optional)", Fallbacks) ?>
+<?cs call:text("fallback_symbol", "Symbol at the fallback source", "Its prices cross-check the first source's, and stand in when it fails.") ?>
+<?cs call:text("url_template", "Address (source “url” only)", "Like https://example.com/quote/{symbol}.json") ?>
+<?cs call:text("url_field", "Field (source “url” only)", "A JSON path like data.price, or a CSV column like Close.") ?>
+<p class="hint">An instrument priced from a public source is shared: everyone who adds the same source and symbol shares its prices. Someone who already added it fixed its kind and currency; if yours differ, you get an instrument of your own. With the source “manual” the instrument is yours alone (a house, a private fund) and you set its prices.</p>
 <div class="buttons"><button type="submit">Add instrument</button></div>
 </form>
 </section>

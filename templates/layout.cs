@@ -13,6 +13,7 @@
 <a class="brand" href="/">nestegg</a>
 <?cs if:User.Email ?>
 <nav class="user" aria-label="Account">
+<?cs if:User.Admin ?><a href="/admin">Admin</a><?cs /if ?>
 <a class="who" href="/account"><?cs var:User.Email ?></a>
 <form method="post" action="/logout" class="inline">
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">

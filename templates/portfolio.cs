@@ -27,7 +27,7 @@
 <dt>Cost basis</dt><dd><?cs if:P.method == "average" ?>average cost<?cs else ?>FIFO<?cs /if ?></dd>
 </dl>
 <?cs if:T.unpriced > 0 ?><p class="warn"><?cs var:T.unpriced ?> holding(s) have no price or exchange rate yet: they are left out of the value, not counted as zero.</p><?cs /if ?>
-<?cs if:T.stale > 0 ?><p class="warn"><?cs var:T.stale ?> holding(s) are valued at a stale price.</p><?cs /if ?>
+<?cs if:T.stale > 0 ?><p class="warn">Valued at a stale price, with no change counted for today: <?cs var:T.stale_names ?>.</p><?cs /if ?>
 <?cs if:T.prices_as_of ?><p class="muted">Latest price: <?cs var:T.prices_as_of ?></p><?cs /if ?>
 
 <?cs if:T.open > 0 ?><?cs call:holdings() ?><?cs else ?>

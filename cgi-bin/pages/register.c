@@ -36,7 +36,8 @@ page_register(struct req *r)
 	}
 	if (bad)
 		return form(r, 422);
-	if ((id = auth_user_add(r->db, email, password, 0)) < 0)
+	/* The first account registered administers the site. */
+	if ((id = auth_user_add(r->db, email, password, -1)) < 0)
 		return web_db_error(r);
 	if (id == 0) {
 		web_field_error(r, "email", "An account with this email "

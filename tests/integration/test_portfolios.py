@@ -384,12 +384,18 @@ class Cli(unittest.TestCase):
         r = stack.cli("fx", "set", "CHF", "USD", "1.13")
         self.assertEqual(r.returncode, 0, r.stderr)
         runs = count(stack, "SELECT COUNT(*) FROM valuation_runs")
-        r = stack.cli("revalue")
+        r = stack.cli("revalue", "--all")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(count(stack, "SELECT COUNT(*) FROM valuation_runs"), runs + 1)
-        self.assertEqual(count(stack, "SELECT COUNT(*) FROM portfolio_values WHERE run_id = "
+        # One row per portfolio, each now from this run.
+        self.assertEqual(count(stack, "SELECT COUNT(*) FROM portfolio_latest WHERE run_id = "
                                "(SELECT MAX(id) FROM valuation_runs)"),
                          count(stack, "SELECT COUNT(*) FROM portfolios"))
+        self.assertEqual(count(stack, "SELECT COUNT(*) FROM revalue_pending"), 0)
+        r = stack.cli("revalue")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("nothing changed", r.stdout)
+        self.assertEqual(count(stack, "SELECT COUNT(*) FROM valuation_runs"), runs + 1)
 
 
 class Concurrency(unittest.TestCase):

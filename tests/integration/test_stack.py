@@ -134,8 +134,10 @@ class RunInTerminal(unittest.TestCase):
                 if select.select([fd], [], [], 0.5)[0]:
                     out += os.read(fd, 4096)
             self.assertIn(b"running at https://127.0.0.1:%d/" % mine.https_port, out)
+            # A new stack shows its demo account next to the address.
+            self.assertRegex(out, rb"demo account: demo@nestegg\.example  password: [0-9a-f]{20}")
             pids = {k: v for k, v in mine.pids().items() if v}
-            self.assertEqual(len(pids), 3)          # mariadb, web-1, nginx
+            self.assertEqual(len(pids), 4)          # mariadb, web-1, nginx, schedule
             os.write(fd, b"\x03")                   # Ctrl-C at the terminal
             deadline = time.time() + 90
             while time.time() < deadline:
