@@ -395,8 +395,8 @@ static void
 judge(struct run *r, struct target *t)
 {
 	struct ask *asks[2] = { t->primary, t->fallback };
-	struct quote_outcome out[2];
-	int ok[2] = { 0, 0 };
+	struct quote_outcome out[2], chk[2];
+	int ok[2] = { 0, 0 }, sane[2];
 
 	t->verdict = QUOTE_REJECT;
 	for (int k = 0; k < 2; k++) {
@@ -422,22 +422,31 @@ judge(struct run *r, struct target *t)
 			refused(r, a->source, a->error);
 		}
 	}
-	/* Two sources that both answered must agree. */
-	t->crosschecked = ok[0] && ok[1];
-	if (ok[0] && ok[1] && labs((long)(asks[0]->got.as_of -
-	    asks[1]->got.as_of)) <= 2 * 86400 &&
-	    quote_disagree(out[0].price, out[1].price,
+	/* Two sources that both gave a sane price for about the same
+	 * time must agree, whichever of them is stored. */
+	for (int k = 0; k < 2; k++) {
+		struct quote_last none;
+
+		memset(&none, 0, sizeof(none));
+		sane[k] = asks[k] != NULL && asks[k]->got.have &&
+		    quote_check(&r->rules, asks[k]->got.price,
+		    asks[k]->got.currency, t->currency, asks[k]->got.as_of,
+		    r->f.now, &none, &chk[k]) != QUOTE_REJECT;
+	}
+	t->crosschecked = sane[0] && sane[1] &&
+	    labs((long)(asks[0]->got.as_of - asks[1]->got.as_of)) <= 2 * 86400;
+	if (t->crosschecked && quote_disagree(chk[0].price, chk[1].price,
 	    r->c->cfg.crosscheck_pct)) {
 		char b0[DEC_BUFSZ], b1[DEC_BUFSZ];
 
 		snprintf(t->flag, sizeof(t->flag), "%s says %s, %s says %s: "
 		    "more than %d%% apart", asks[0]->source,
-		    dec_format(out[0].price, -1, b0), asks[1]->source,
-		    dec_format(out[1].price, -1, b1), r->c->cfg.crosscheck_pct);
-	} else if (ok[0] && ok[1]) {
+		    dec_format(chk[0].price, -1, b0), asks[1]->source,
+		    dec_format(chk[1].price, -1, b1), r->c->cfg.crosscheck_pct);
+	} else if (t->crosschecked) {
 		t->flag[0] = '\0';
 		/* The other source confirms the jump. */
-		if (out[0].verdict == QUOTE_PENDING)
+		if (ok[0] && out[0].verdict == QUOTE_PENDING)
 			out[0].verdict = QUOTE_STORE;
 	}
 	for (int k = 0; k < 2; k++) {

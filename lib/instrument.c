@@ -293,7 +293,7 @@ insert(struct db *d, long long owner, long long uid, int listed,
 	    "name, kind, currency, isin, source, source_symbol, "
 	    "fallback_source, fallback_symbol, url_template, url_field, "
 	    "listed, created_by, created_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW())";
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NOW())";
 
 	if (db_exec(d, NULL, NULL, q, "isssssssssssii", owner, in->symbol,
 	    in->name, in->kind, in->currency,
@@ -353,7 +353,9 @@ add_once(struct db *d, long long uid, int admin, const struct instrument *in,
 				goto fail;
 		}
 	}
-	if (db_exec(d, NULL, NULL, map, "isi", uid, in->symbol, *id) != 0)
+	/* The command line adds for nobody in particular (uid 0). */
+	if (uid != 0 && db_exec(d, NULL, NULL, map, "isi", uid, in->symbol,
+	    *id) != 0)
 		goto fail;
 done:
 	if (db_commit(d) != 0)

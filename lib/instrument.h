@@ -98,7 +98,8 @@ enum inst_added {
 };
 
 /*
- * Adds checked instrument in for user uid: to the shared catalogue
+ * Adds checked instrument in for user uid (0: an admin's command, for
+ * no user's symbols): to the shared catalogue
  * (listed when admin), linked to the existing shared instrument of the
  * same source and source symbol when its kind and currency agree, or as
  * uid's own ("manual", or details that differ).  Sets *id and returns
