@@ -38,7 +38,7 @@ def main():
     except AssertionError as e:
         print(e)
         failed += 1
-    passed = result.testsRun - failed - len(result.skipped)
+    passed = max(0, result.testsRun - failed - len(result.skipped))
     print("integration took %.1f s" % (time.time() - t0))
     print("integration: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
