@@ -561,6 +561,18 @@ db_stream_next(struct db_stream *s, char ***row)
 	return 1;
 }
 
+void
+db_thread_start(void)
+{
+	mysql_thread_init();
+}
+
+void
+db_thread_end(void)
+{
+	mysql_thread_end();
+}
+
 int
 db_begin(struct db *d)
 {

@@ -97,6 +97,11 @@ int db_stream_open(struct db *d, struct db_stream **s, const char *sql,
 int db_stream_next(struct db_stream *s, char ***row);
 void db_stream_close(struct db_stream *s);
 
+/* Makes a thread of one's own ready to use a connection, and ends that
+ * (a thread the library did not start). */
+void db_thread_start(void);
+void db_thread_end(void);
+
 /* Starts, commits or rolls back a transaction; 0 on success. */
 int db_begin(struct db *d);
 int db_commit(struct db *d);

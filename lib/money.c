@@ -37,12 +37,52 @@ dec_storable(dec d)
 	return !dec_bad(d) && d.v < limit && d.v > -limit;
 }
 
+/* 10^n for n in 0..18. */
+static const unsigned long long pow10_u64[] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+};
+
+/*
+ * The common case of dec_parsen: at most 18 integer digits and 12
+ * decimals, read in 64-bit arithmetic.  0, or -1 to take the general
+ * path (which also decides what is malformed).
+ */
+static int
+parse_fast(const char *s, size_t len, dec *out)
+{
+	unsigned long long ip = 0, fp = 0;
+	size_t i = 0;
+	int neg = 0, nint = 0, nfrac = 0;
+
+	if (len > 0 && (s[0] == '-' || s[0] == '+'))
+		neg = s[i++] == '-';
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, nint++)
+		ip = ip * 10 + (unsigned long long)(s[i] - '0');
+	if (i < len && s[i] == '.')
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, nfrac++)
+			fp = fp * 10 + (unsigned long long)(s[i] - '0');
+	if (i != len || nint > 18 || nfrac > DEC_PLACES || nint + nfrac == 0)
+		return -1;
+	out->v = (__int128)ip * SCALE + (__int128)(fp *
+	    pow10_u64[DEC_PLACES - nfrac]);
+	if (neg)
+		out->v = -out->v;
+	return 0;
+}
+
 int
 dec_parsen(const char *s, size_t len, dec *out)
 {
 	__int128 v = 0;
 	size_t i = 0;
 	int neg = 0, digits = 0, places = 0, dot = 0;
+
+	if (len <= 32 && parse_fast(s, len, out) == 0)
+		return 0;
 
 	if (len > 0 && (s[0] == '-' || s[0] == '+')) {
 		neg = s[0] == '-';
@@ -413,9 +453,18 @@ format(dec d, int places, char *buf, int group)
 		d = dec_round(d, places);
 	neg = d.v < 0;
 	v = neg ? -d.v : d.v;
+	/* Digits, last first, 18 at a time in 64-bit arithmetic. */
 	do {
-		digits[n++] = (char)('0' + (int)(v % 10));
-		v /= 10;
+		unsigned long long chunk = (unsigned long long)(v %
+		    (__int128)1000000000000000000LL);
+		int k = 0;
+
+		v /= (__int128)1000000000000000000LL;
+		do {
+			digits[n++] = (char)('0' + (int)(chunk % 10));
+			chunk /= 10;
+			k++;
+		} while (v > 0 ? k < 18 : chunk > 0);
 	} while (v > 0);
 	while (n <= DEC_PLACES)
 		digits[n++] = '0';

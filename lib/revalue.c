@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "buf.h"
@@ -45,7 +46,11 @@ struct pf {
 	int base;		/* currency number */
 	char currency[4];
 	dec cash_income, cash_fees, cash_taxes;
-	dec realized, income, fees, taxes, charges, net_flow_in;
+	dec realized, income, fees, taxes, charges;
+};
+
+/* The totals of the portfolio being valued (one at a time, in order). */
+struct work {
 	struct totals t;
 	time_t prices_as_of;
 	int affected;		/* something it holds changed: written */
@@ -75,6 +80,11 @@ struct run {
 	size_t ninst;		/* instruments */
 };
 
+struct idset {
+	long long *v;
+	size_t n, cap;
+};
+
 static void *
 xrealloc(void *p, size_t n)
 {
@@ -83,6 +93,17 @@ xrealloc(void *p, size_t n)
 	if (q == NULL && n > 0)
 		abort();
 	return q;
+}
+
+/* A decimal integer as the database writes it (no sign, no spaces). */
+static long long
+text_ll(const char *s)
+{
+	long long v = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (*s - '0');
+	return v;
 }
 
 static dec
@@ -207,15 +228,16 @@ load_instruments(struct run *r)
 }
 
 /*
- * Loads the portfolios (sorted by id) and their cash balances.  With
- * ids (a JSON array of portfolio ids) only those, else all.  0 or -1.
+ * Loads the portfolios (sorted by id) and their cash balances from rd.
+ * With ids (a JSON array of portfolio ids) only those, else all.  0 or
+ * -1.
  */
 static int
-load_portfolios(struct run *r, const char *ids)
+load_portfolios(struct run *r, struct db *rd, const char *ids)
 {
 #define PF_SEL "SELECT pf.id, pf.currency, pf.cash_income, pf.cash_fees, " \
 	"pf.cash_taxes, pf.pos_realized, pf.pos_income, pf.pos_fees, " \
-	"pf.pos_taxes, pf.pos_charges, pf.net_flow_in "
+	"pf.pos_taxes, pf.pos_charges "
 #define IDS "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j "
 	static const char all_pf[] = PF_SEL "FROM portfolios pf ORDER BY pf.id";
 	static const char some_pf[] = PF_SEL "FROM " IDS
@@ -232,8 +254,8 @@ load_portfolios(struct run *r, const char *ids)
 	char **row;
 	int rc;
 
-	rc = ids ? db_stream_open(r->d, &s, some_pf, "s", ids) :
-	    db_stream_open(r->d, &s, all_pf, "");
+	rc = ids ? db_stream_open(rd, &s, some_pf, "s", ids) :
+	    db_stream_open(rd, &s, all_pf, "");
 	if (rc != 0)
 		return -1;
 	while ((rc = db_stream_next(s, &row)) == 1) {
@@ -256,14 +278,12 @@ load_portfolios(struct run *r, const char *ids)
 		p->fees = text_dec(row[7]);
 		p->taxes = text_dec(row[8]);
 		p->charges = text_dec(row[9]);
-		p->net_flow_in = text_dec(row[10]);
-		totals_init(&p->t);
 	}
 	db_stream_close(s);
 	if (rc != 0)
 		return -1;
-	rc = ids ? db_stream_open(r->d, &s, some_cash, "s", ids) :
-	    db_stream_open(r->d, &s, all_cash, "");
+	rc = ids ? db_stream_open(rd, &s, some_cash, "s", ids) :
+	    db_stream_open(rd, &s, all_cash, "");
 	if (rc != 0)
 		return -1;
 	while ((rc = db_stream_next(s, &row)) == 1) {
@@ -285,8 +305,8 @@ load_portfolios(struct run *r, const char *ids)
 
 /* Values one open position of p (the same arithmetic as pf_value()). */
 static void
-add_position(struct run *r, struct pf *p, const struct inst *x, dec qty,
-    dec cost)
+add_position(struct run *r, const struct pf *p, struct work *wk,
+    const struct inst *x, dec qty, dec cost)
 {
 	static const struct fx_path none;
 	struct position pos;
@@ -303,92 +323,70 @@ add_position(struct run *r, struct pf *p, const struct inst *x, dec qty,
 	else
 		value_holding_path(&pos, x->factor, path, &x->q, r->now,
 		    x->stale_after, &v);
-	totals_add_holding(&p->t, &pos, &v);
-	if (x != NULL && x->q.known && x->q.as_of > p->prices_as_of)
-		p->prices_as_of = x->q.as_of;
+	totals_add_holding(&wk->t, &pos, &v);
+	if (x != NULL && x->q.known && x->q.as_of > wk->prices_as_of)
+		wk->prices_as_of = x->q.as_of;
 	/* Its price changed, or a rate it is converted with. */
 	if (x != NULL && (x->changed || (r->any_cur && x->major >= 0 &&
 	    x->major != p->base && (r->cur_changed[x->major] ||
 	    (p->base >= 0 && r->cur_changed[p->base])))))
-		p->affected = 1;
+		wk->affected = 1;
 }
+
+/* Adds a portfolio's cash (from cash[*c] on, sorted by portfolio) and
+ * ledger sums, and finishes its totals. */
+static void
+finish_one(struct run *r, const struct pf *p, struct work *wk, size_t *c)
+{
+	totals_add_ledger(&wk->t, p->realized, p->income, p->fees, p->taxes,
+	    p->charges);
+	while (*c < r->ncash && r->cash[*c].pid < p->id)
+		(*c)++;
+	for (; *c < r->ncash && r->cash[*c].pid == p->id; (*c)++) {
+		const struct cash *x = &r->cash[*c];
+
+		totals_add_cash(&wk->t, x->currency, x->balance, p->currency,
+		    r->cur.fx);
+		if (r->any_cur && strcmp(x->currency, p->currency) != 0) {
+			int cn = cur_num(&r->cur, x->currency);
+
+			if ((cn >= 0 && r->cur_changed[cn]) ||
+			    (p->base >= 0 && r->cur_changed[p->base]))
+				wk->affected = 1;
+		}
+	}
+	totals_add_flows(&wk->t, p->cash_income, p->cash_fees, p->cash_taxes);
+	totals_finish(&wk->t);
+	if (r->all)
+		wk->affected = 1;
+}
+
+#define ROW_PARAMS 9
+#define NBATCH 4		/* batches in flight */
 
 /*
- * Streams the open positions of the loaded portfolios (all, or those in
- * ids) in portfolio order and values them.  0 or -1.
+ * Rows go to the database from a thread of their own, on the run's
+ * connection (its transaction), while the main thread goes on reading
+ * positions on a second connection: reading and writing overlap.
  */
-static int
-value_positions(struct run *r, const char *ids)
-{
-	static const char all[] = "SELECT portfolio_id, instrument_id, "
-	    "quantity, cost FROM positions WHERE quantity <> 0 "
-	    "ORDER BY portfolio_id";
-	static const char some[] = "SELECT p.portfolio_id, p.instrument_id, "
-	    "p.quantity, p.cost FROM " IDS "JOIN positions p "
-	    "ON p.portfolio_id = j.id WHERE p.quantity <> 0 "
-	    "ORDER BY p.portfolio_id";
-	struct db_stream *s;
-	size_t k = 0;
-	char **row;
-	int rc;
+struct batch {
+	size_t n;
+	char (*text)[DEC_BUFSZ];	/* BATCH * ROW_PARAMS values */
+	const char **par;
+};
 
-	rc = ids ? db_stream_open(r->d, &s, some, "s", ids) :
-	    db_stream_open(r->d, &s, all, "");
-	if (rc != 0)
-		return -1;
-	while ((rc = db_stream_next(s, &row)) == 1) {
-		long long pid = strtoll(row[0], NULL, 10);
-		dec qty, cost;
-
-		while (k < r->npf && r->pf[k].id < pid)
-			k++;
-		if (k == r->npf || r->pf[k].id != pid)
-			continue;	/* not one of this run's */
-		if (dec_parse(row[2], &qty) != 0)
-			qty = DEC_NAN;
-		if (dec_parse(row[3], &cost) != 0)
-			cost = DEC_NAN;
-		add_position(r, &r->pf[k], inst_lookup(&r->in,
-		    strtoll(row[1], NULL, 10)), qty, cost);
-	}
-	db_stream_close(s);
-	return rc;
-}
-
-/* Adds each portfolio's cash and ledger sums and finishes its totals. */
-static void
-finish_totals(struct run *r)
-{
-	size_t c = 0;
-
-	for (size_t k = 0; k < r->npf; k++) {
-		struct pf *p = &r->pf[k];
-
-		totals_add_ledger(&p->t, p->realized, p->income, p->fees,
-		    p->taxes, p->charges);
-		while (c < r->ncash && r->cash[c].pid < p->id)
-			c++;
-		for (; c < r->ncash && r->cash[c].pid == p->id; c++) {
-			totals_add_cash(&p->t, r->cash[c].currency,
-			    r->cash[c].balance, p->currency, r->cur.fx);
-			if (r->any_cur && strcmp(r->cash[c].currency,
-			    p->currency) != 0) {
-				int cn = cur_num(&r->cur, r->cash[c].currency);
-
-				if ((cn >= 0 && r->cur_changed[cn]) ||
-				    (p->base >= 0 && r->cur_changed[p->base]))
-					p->affected = 1;
-			}
-		}
-		if (r->all)
-			p->affected = 1;
-		totals_add_flows(&p->t, p->cash_income, p->cash_fees,
-		    p->cash_taxes);
-		totals_finish(&p->t);
-	}
-}
-
-#define ROW_PARAMS 12
+struct writer {
+	struct run *r;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *full[NBATCH], *free[NBATCH];
+	int nfull, nfree;
+	int done, failed;
+	size_t written;
+	char *sql[2];			/* INSERT of BATCH rows, of the rest */
+	struct batch pool[NBATCH];
+};
 
 /* The INSERT of n rows into portfolio_latest (heap). */
 static char *
@@ -398,79 +396,252 @@ rows_sql(size_t n)
 
 	buf_init(&b);
 	buf_puts(&b, "INSERT INTO portfolio_latest (portfolio_id, run_id, "
-	    "value, holdings_value, cash, cost, day_change, total_gain, "
-	    "net_flow_in, unpriced, stale, prices_as_of, computed_at) VALUES ");
+	    "value, cost, day_change, total_gain, unpriced, stale, "
+	    "prices_as_of) VALUES ");
 	for (size_t i = 0; i < n; i++)
-		buf_puts(&b, i ? ",(?,?,?,?,?,?,?,?,?,?,?,FROM_UNIXTIME(?),"
-		    "NOW(3))" : "(?,?,?,?,?,?,?,?,?,?,?,FROM_UNIXTIME(?),NOW(3))");
+		buf_puts(&b, i ? ",(?,?,?,?,?,?,?,?,FROM_UNIXTIME(?))" :
+		    "(?,?,?,?,?,?,?,?,FROM_UNIXTIME(?))");
 	buf_puts(&b, " ON DUPLICATE KEY UPDATE run_id = VALUES(run_id), "
-	    "value = VALUES(value), holdings_value = VALUES(holdings_value), "
-	    "cash = VALUES(cash), cost = VALUES(cost), "
+	    "value = VALUES(value), cost = VALUES(cost), "
 	    "day_change = VALUES(day_change), "
-	    "total_gain = VALUES(total_gain), "
-	    "net_flow_in = VALUES(net_flow_in), unpriced = VALUES(unpriced), "
-	    "stale = VALUES(stale), prices_as_of = VALUES(prices_as_of), "
-	    "computed_at = VALUES(computed_at)");
+	    "total_gain = VALUES(total_gain), unpriced = VALUES(unpriced), "
+	    "stale = VALUES(stale), prices_as_of = VALUES(prices_as_of)");
 	return b.data;
 }
 
-/* Writes every portfolio's totals, BATCH rows per statement.  0 or -1. */
+/* Writes one batch on the run's connection; 0 or -1. */
 static int
-write_values(struct run *r)
+write_batch(struct writer *w, struct batch *b)
 {
-	char (*text)[DEC_BUFSZ] = calloc((size_t)BATCH * ROW_PARAMS,
-	    sizeof(*text));
-	const char **par = calloc((size_t)BATCH * ROW_PARAMS, sizeof(*par));
-	int rc = 0;
+	struct db *d = w->r->d;
+	int k = b->n == BATCH ? 0 : 1;
 
-	if (text == NULL || par == NULL)
-		abort();
-	for (size_t k = 0; k < r->npf && rc == 0; k += BATCH) {
-		size_t n = r->npf - k < BATCH ? r->npf - k : BATCH;
-		const char *sql;
-
-		for (size_t i = 0; i < n; i++) {
-			const struct pf *p = &r->pf[k + i];
-			const struct totals *t = &p->t;
-			char (*x)[DEC_BUFSZ] = text + i * ROW_PARAMS;
-			const char **v = par + i * ROW_PARAMS;
-
-			snprintf(x[0], DEC_BUFSZ, "%lld", p->id);
-			snprintf(x[1], DEC_BUFSZ, "%lld", r->run_id);
-			dec_format(t->value, DEC_PLACES, x[2]);
-			dec_format(t->holdings_value, DEC_PLACES, x[3]);
-			dec_format(t->cash, DEC_PLACES, x[4]);
-			dec_format(t->cost, DEC_PLACES, x[5]);
-			dec_format(t->day_change, DEC_PLACES, x[6]);
-			dec_format(t->total_gain, DEC_PLACES, x[7]);
-			dec_format(p->net_flow_in, DEC_PLACES, x[8]);
-			snprintf(x[9], DEC_BUFSZ, "%d", t->unpriced);
-			snprintf(x[10], DEC_BUFSZ, "%d", t->stale);
-			snprintf(x[11], DEC_BUFSZ, "%lld",
-			    (long long)p->prices_as_of);
-			for (int c = 0; c < ROW_PARAMS; c++)
-				v[c] = x[c];
-			if (t->day_known == 0)
-				v[6] = NULL;
-			if (p->prices_as_of == 0)
-				v[11] = NULL;
-		}
-		if (n == BATCH) {
-			if (r->rows_sql[0] == NULL)
-				r->rows_sql[0] = rows_sql(BATCH);
-			sql = r->rows_sql[0];
-		} else {
-			if (r->rows_sql[1] != NULL)
-				db_forget(r->d, r->rows_sql[1]);
-			free(r->rows_sql[1]);
-			r->rows_sql[1] = rows_sql(n);
-			sql = r->rows_sql[1];
-		}
-		rc = db_exec_texts(r->d, sql, n * ROW_PARAMS, par);
+	if (k == 1 || w->sql[0] == NULL) {
+		if (w->sql[k] != NULL)
+			db_forget(d, w->sql[k]);
+		free(w->sql[k]);
+		w->sql[k] = rows_sql(b->n);
 	}
-	free(text);
-	free(par);
-	return rc;
+	return db_exec_texts(d, w->sql[k], b->n * ROW_PARAMS, b->par);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+
+	db_thread_start();
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		struct batch *b;
+
+		while (w->nfull == 0 && !w->done)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->nfull == 0)
+			break;
+		b = w->full[0];
+		memmove(w->full, w->full + 1, (size_t)--w->nfull *
+		    sizeof(*w->full));
+		pthread_mutex_unlock(&w->mu);
+		if (!w->failed && write_batch(w, b) != 0)
+			w->failed = 1;
+		pthread_mutex_lock(&w->mu);
+		w->written += b->n;
+		b->n = 0;
+		w->free[w->nfree++] = b;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	db_thread_end();
+	return NULL;
+}
+
+static int
+writer_start(struct writer *w, struct run *r)
+{
+	memset(w, 0, sizeof(*w));
+	w->r = r;
+	for (int i = 0; i < NBATCH; i++) {
+		w->pool[i].text = calloc((size_t)BATCH * ROW_PARAMS,
+		    sizeof(*w->pool[i].text));
+		w->pool[i].par = calloc((size_t)BATCH * ROW_PARAMS,
+		    sizeof(*w->pool[i].par));
+		if (w->pool[i].text == NULL || w->pool[i].par == NULL)
+			abort();
+		w->free[w->nfree++] = &w->pool[i];
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	return pthread_create(&w->thread, NULL, writer_main, w) == 0 ? 0 : -1;
+}
+
+/* A free batch to fill (waits for one). */
+static struct batch *
+writer_take(struct writer *w)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->nfree == 0)
+		pthread_cond_wait(&w->cv, &w->mu);
+	b = w->free[--w->nfree];
+	pthread_mutex_unlock(&w->mu);
+	return b;
+}
+
+/* Hands a filled batch to the writer. */
+static void
+writer_give(struct writer *w, struct batch *b)
+{
+	pthread_mutex_lock(&w->mu);
+	w->full[w->nfull++] = b;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Waits for every batch to be written; 0, or -1 if one failed. */
+static int
+writer_finish(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	for (int k = 0; k < 2; k++) {
+		if (w->sql[k] != NULL)
+			db_forget(w->r->d, w->sql[k]);
+		free(w->sql[k]);
+	}
+	for (int i = 0; i < NBATCH; i++) {
+		free(w->pool[i].text);
+		free(w->pool[i].par);
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	return w->failed ? -1 : 0;
+}
+
+/* Puts p's totals as the next row of b. */
+static void
+batch_row(struct batch *b, const struct pf *p, const struct work *wk,
+    long long run_id)
+{
+	const struct totals *t = &wk->t;
+	char (*x)[DEC_BUFSZ] = b->text + b->n * ROW_PARAMS;
+	const char **v = b->par + b->n * ROW_PARAMS;
+
+	snprintf(x[0], DEC_BUFSZ, "%lld", p->id);
+	snprintf(x[1], DEC_BUFSZ, "%lld", run_id);
+	dec_format(t->value, DEC_PLACES, x[2]);
+	dec_format(t->cost, DEC_PLACES, x[3]);
+	dec_format(t->day_change, DEC_PLACES, x[4]);
+	dec_format(t->total_gain, DEC_PLACES, x[5]);
+	snprintf(x[6], DEC_BUFSZ, "%d", t->unpriced < 65535 ? t->unpriced :
+	    65535);
+	snprintf(x[7], DEC_BUFSZ, "%d", t->stale < 65535 ? t->stale : 65535);
+	snprintf(x[8], DEC_BUFSZ, "%lld", (long long)wk->prices_as_of);
+	for (int c = 0; c < ROW_PARAMS; c++)
+		v[c] = x[c];
+	if (t->day_known == 0)
+		v[4] = NULL;
+	if (wk->prices_as_of == 0)
+		v[8] = NULL;
+	b->n++;
+}
+
+/*
+ * Streams the open positions of the loaded portfolios (all, or those in
+ * ids) on rd in portfolio order, values them, and as each portfolio is
+ * complete hands it to the writer when it is affected.  Returns the
+ * number written, or -1.
+ */
+static long
+value_and_write(struct run *r, struct db *rd, const char *ids,
+    const struct idset *pending)
+{
+	static const char all[] = "SELECT portfolio_id, instrument_id, "
+	    "quantity, cost FROM positions WHERE quantity <> 0 "
+	    "ORDER BY portfolio_id";
+	static const char some[] = "SELECT p.portfolio_id, p.instrument_id, "
+	    "p.quantity, p.cost FROM " IDS "JOIN positions p "
+	    "ON p.portfolio_id = j.id WHERE p.quantity <> 0 "
+	    "ORDER BY p.portfolio_id";
+	struct db_stream *s;
+	struct writer w;
+	struct batch *b;
+	struct work wk;
+	size_t k = 0, done = 0, c = 0, pk = 0, wk_of = (size_t)-1;
+	char **row;
+	int rc;
+
+	if (writer_start(&w, r) != 0)
+		return -1;
+	b = writer_take(&w);
+	rc = ids ? db_stream_open(rd, &s, some, "s", ids) :
+	    db_stream_open(rd, &s, all, "");
+	/* Finishes the portfolios before index upto, writing the affected;
+	 * wk holds the totals of pf[wk_of], the others have no position. */
+#define FINISH(upto) do {						\
+	for (; done < (upto); done++) {					\
+		const struct pf *p_ = &r->pf[done];			\
+									\
+		if (wk_of != done) {					\
+			memset(&wk, 0, sizeof(wk));			\
+			totals_init(&wk.t);				\
+		}							\
+		while (pk < pending->n && pending->v[pk] < p_->id)	\
+			pk++;						\
+		if (ids != NULL || (pk < pending->n &&			\
+		    pending->v[pk] == p_->id))				\
+			wk.affected = 1;				\
+		finish_one(r, p_, &wk, &c);				\
+		if (!wk.affected)					\
+			continue;					\
+		batch_row(b, p_, &wk, r->run_id);			\
+		if (b->n == BATCH) {					\
+			writer_give(&w, b);				\
+			b = writer_take(&w);				\
+		}							\
+	}								\
+} while (0)
+	while (rc == 0) {
+		long long pid;
+		dec qty, cost;
+		int got = db_stream_next(s, &row);
+
+		if (got <= 0) {
+			rc = got;	/* 0 at the end */
+			break;
+		}
+		pid = text_ll(row[0]);
+		while (k < r->npf && r->pf[k].id < pid)
+			k++;
+		FINISH(k);
+		if (k == r->npf || r->pf[k].id != pid)
+			continue;	/* not one of this run's */
+		if (wk_of != k) {
+			memset(&wk, 0, sizeof(wk));
+			totals_init(&wk.t);
+			wk_of = k;
+		}
+		if (dec_parse(row[2], &qty) != 0)
+			qty = DEC_NAN;
+		if (dec_parse(row[3], &cost) != 0)
+			cost = DEC_NAN;
+		add_position(r, &r->pf[k], &wk, inst_lookup(&r->in,
+		    text_ll(row[1])), qty, cost);
+	}
+	if (rc == 0)
+		FINISH(r->npf);
+#undef FINISH
+	if (s != NULL)
+		db_stream_close(s);
+	if (b->n > 0)
+		writer_give(&w, b);
+	if (writer_finish(&w) != 0 || rc != 0)
+		return -1;
+	return (long)w.written;
 }
 
 /* Appends n ids as a JSON array to b. */
@@ -503,11 +674,6 @@ uniq(long long *v, size_t n)
 			v[o++] = v[i];
 	return o;
 }
-
-struct idset {
-	long long *v;
-	size_t n, cap;
-};
 
 static void
 idset_add(struct idset *s, long long id)
@@ -627,10 +793,11 @@ snapshot_day(struct db *d)
 	static const char last[] = "SELECT DATE(MAX(started_at)) < UTC_DATE(), "
 	    "DATE_FORMAT(MAX(started_at), '%Y-%m-%d') FROM valuation_runs";
 	static const char copy[] = "INSERT INTO portfolio_daily (portfolio_id, "
-	    "day, value, cost, net_flow_in) SELECT portfolio_id, ?, value, "
-	    "cost, net_flow_in FROM portfolio_latest ON DUPLICATE KEY UPDATE "
-	    "value = VALUES(value), cost = VALUES(cost), "
-	    "net_flow_in = VALUES(net_flow_in)";
+	    "day, value, cost, net_flow_in) SELECT l.portfolio_id, ?, l.value, "
+	    "l.cost, COALESCE(p.net_flow_in, 0) FROM portfolio_latest l "
+	    "JOIN portfolios p ON p.id = l.portfolio_id "
+	    "ON DUPLICATE KEY UPDATE value = VALUES(value), "
+	    "cost = VALUES(cost), net_flow_in = VALUES(net_flow_in)";
 	struct dbres res;
 	struct arena a;
 	int rc;
@@ -712,8 +879,9 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 	struct arena a;
 	struct dbres lr;
 	struct buf ids;
+	struct db rd;
+	long written;
 	int rc = -1, locked = 0, subset = 0;
-	size_t w, k;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(res, 0, sizeof(*res));
@@ -775,24 +943,25 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 	r.run_id = (long long)d->insert_id;
 	if (subset)
 		json_ids(&ids, pfs.v, pfs.n);
-	/* Otherwise one pass over everything, noting what is affected. */
-	if (load_portfolios(&r, subset ? ids.data : NULL) != 0 ||
-	    value_positions(&r, subset ? ids.data : NULL) != 0)
+	/*
+	 * Positions are read on a second connection while this one writes.
+	 * Its snapshot starts after the changes above were read, so it sees
+	 * at least what they describe.
+	 */
+	db_init(&rd, d->cfg, d->admin);
+	if (db_begin(&rd) != 0 ||
+	    load_portfolios(&r, &rd, subset ? ids.data : NULL) != 0 ||
+	    (written = value_and_write(&r, &rd, subset ? ids.data : NULL,
+	    &pfs)) < 0) {
+		if (rd.errmsg[0] && !d->errmsg[0])
+			memcpy(d->errmsg, rd.errmsg, sizeof(d->errmsg));
+		db_rollback(&rd);
+		db_close(&rd);
 		goto rollback;
-	k = 0;
-	for (size_t i = 0; i < r.npf; i++) {
-		while (k < pfs.n && pfs.v[k] < r.pf[i].id)
-			k++;
-		if (subset || (k < pfs.n && pfs.v[k] == r.pf[i].id))
-			r.pf[i].affected = 1;
 	}
-	finish_totals(&r);
-	for (w = 0, k = 0; k < r.npf; k++)
-		if (r.pf[k].affected)
-			r.pf[w++] = r.pf[k];
-	r.npf = w;
-	if (write_values(&r) != 0)
-		goto rollback;
+	db_rollback(&rd);
+	db_close(&rd);
+	r.npf = (size_t)written;
 	if (seen.n > 0) {
 		buf_reset(&ids);
 		json_ids(&ids, seen.v, seen.n);

@@ -96,7 +96,7 @@ collation-server = utf8mb4_unicode_ci
 default-time-zone = '+00:00'
 innodb_flush_log_at_trx_commit = 1
 innodb_doublewrite = 1
-innodb_buffer_pool_size = 256M
+innodb_buffer_pool_size = ${NESTEGG_DB_BUFFER_POOL:-256M}
 max_connections = 400
 
 [client]

@@ -142,35 +142,30 @@ ALTER TABLE portfolios
 	ADD COLUMN net_flow_in DECIMAL(30,12) NULL;
 
 -- The latest value of each portfolio, one row each, and the run that
--- last changed it; replaces a row per portfolio per run.
+-- last changed it (its time is the run's); replaces a row per portfolio
+-- per run.  Narrow on purpose: a run rewrites every row it touches.
 CREATE TABLE portfolio_latest (
 	portfolio_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
 	run_id BIGINT UNSIGNED NOT NULL,
 	value DECIMAL(30,12) NOT NULL,
-	holdings_value DECIMAL(30,12) NOT NULL,
-	cash DECIMAL(30,12) NOT NULL,
 	cost DECIMAL(30,12) NOT NULL,
 	day_change DECIMAL(30,12) NULL,
 	total_gain DECIMAL(30,12) NOT NULL,
-	net_flow_in DECIMAL(30,12) NOT NULL,
-	unpriced INT UNSIGNED NOT NULL,
-	stale INT UNSIGNED NOT NULL,
+	unpriced SMALLINT UNSIGNED NOT NULL,
+	stale SMALLINT UNSIGNED NOT NULL,
 	prices_as_of DATETIME NULL,
-	computed_at DATETIME(3) NOT NULL,
 	KEY portfolio_latest_run (run_id),
 	CONSTRAINT portfolio_latest_fk FOREIGN KEY (portfolio_id)
 		REFERENCES portfolios (id) ON DELETE CASCADE
 ) ENGINE=InnoDB;
-INSERT INTO portfolio_latest (portfolio_id, run_id, value, holdings_value,
-		cash, cost, day_change, total_gain, net_flow_in, unpriced,
-		stale, computed_at)
-	SELECT v.portfolio_id, v.run_id, v.value, 0, 0, v.cost, v.day_change,
-		0, 0, v.unpriced, 0, r.started_at
+INSERT INTO portfolio_latest (portfolio_id, run_id, value, cost, day_change,
+		total_gain, unpriced, stale)
+	SELECT v.portfolio_id, v.run_id, v.value, v.cost, v.day_change, 0,
+		LEAST(v.unpriced, 65535), 0
 	FROM portfolio_values v
 	JOIN (SELECT portfolio_id, MAX(run_id) AS run_id FROM portfolio_values
 		GROUP BY portfolio_id) m
-		ON m.portfolio_id = v.portfolio_id AND m.run_id = v.run_id
-	JOIN valuation_runs r ON r.id = v.run_id;
+		ON m.portfolio_id = v.portfolio_id AND m.run_id = v.run_id;
 DROP TABLE portfolio_values;
 
 -- One row per portfolio and day: its value at the day's last run.

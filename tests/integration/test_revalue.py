@@ -123,7 +123,7 @@ class AtScale(unittest.TestCase):
     def test_a_killed_run_leaves_the_previous_state(self):
         def state():
             return (self.stack.sql("SELECT COUNT(*), SUM(value), MAX(run_id), "
-                                   "MAX(computed_at) FROM portfolio_latest"),
+                                   "SUM(total_gain) FROM portfolio_latest"),
                     count(self.stack, "SELECT COUNT(*) FROM valuation_runs"),
                     count(self.stack, "SELECT COUNT(*) FROM revalue_pending"))
         self.stack.sql("UPDATE prices SET price = price + 1, updated_at = NOW() "
