@@ -271,7 +271,7 @@ http_run(struct http_req **reqs, size_t n, const struct http_opts *o,
 	}
 	while (done < n) {
 		double now = now_s(), next = now + 1;
-		int running, msgs;
+		int running, msgs, finished;
 		CURLMsg *m;
 
 		for (size_t i = 0; i < n; i++) {
@@ -306,12 +306,14 @@ http_run(struct http_req **reqs, size_t n, const struct http_opts *o,
 			}
 		}
 		curl_multi_perform(e.multi, &running);
+		finished = 0;
 		while ((m = curl_multi_info_read(e.multi, &msgs)) != NULL) {
 			struct http_req *r = NULL;
 
 			if (m->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &r);
+			finished++;
 			if (completed(&e, r, m->data.result)) {
 				if (r->error[0] != '\0')
 					failed++;
@@ -323,7 +325,9 @@ http_run(struct http_req **reqs, size_t n, const struct http_opts *o,
 			progress(&e, done, n, failed);
 			last_draw = now;
 		}
-		if (done < n) {
+		/* A transfer ended: its connection is free for the next
+		 * request at once, without waiting for other activity. */
+		if (done < n && finished == 0) {
 			int ms = (int)((next - now_s()) * 1000);
 
 			if (ms < 1)

@@ -231,14 +231,17 @@ int
 export_csv(struct db *d, struct arena *a, const struct portfolio *pf,
     struct buf *out)
 {
+	/* The owner's own symbols, so that importing it gives the same. */
 	static const char q[] = "SELECT DATE_FORMAT(t.date, '%Y-%m-%d'), "
-	    "t.type, i.symbol, t.quantity, t.price, t.fee, t.amount, "
-	    "t.currency, t.fx_rate, t.note FROM transactions t "
+	    "t.type, COALESCE(us.symbol, i.symbol), t.quantity, t.price, "
+	    "t.fee, t.amount, t.currency, t.fx_rate, t.note FROM transactions t "
 	    "LEFT JOIN instruments i ON i.id = t.instrument_id "
+	    "LEFT JOIN user_symbols us ON us.user_id = ? "
+	    "AND us.instrument_id = i.id "
 	    "WHERE t.portfolio_id = ? ORDER BY t.date, t.id";
 	struct dbres r;
 
-	if (db_exec(d, a, &r, q, "i", pf->id) != 0)
+	if (db_exec(d, a, &r, q, "ii", pf->user_id, pf->id) != 0)
 		return -1;
 	buf_puts(out, "date,type,symbol,quantity,price,fee,amount,currency,"
 	    "fx_rate,note\r\n");

@@ -49,7 +49,8 @@ page_export_json(struct req *r)
 		const struct instrument *in = &insts[i].inst;
 		json_object *j;
 
-		if (in->owner_id != r->user.id)
+		/* Every instrument under the user's own symbols. */
+		if (!insts[i].mine)
 			continue;
 		j = json_object_new_object();
 		json_object_object_add(j, "symbol", jtext(in->symbol));
@@ -58,6 +59,10 @@ page_export_json(struct req *r)
 		json_object_object_add(j, "currency", jtext(in->currency));
 		json_object_object_add(j, "isin", jtext(in->isin));
 		json_object_object_add(j, "source", jtext(in->source));
+		json_object_object_add(j, "source_symbol",
+		    jtext(in->source_symbol));
+		json_object_object_add(j, "shared",
+		    json_object_new_boolean(in->owner_id == 0));
 		json_object_object_add(j, "price", jtext(insts[i].price));
 		json_object_array_add(iarr, j);
 	}

@@ -36,6 +36,11 @@ export async function startStack() {
   run("start");
   return {
     url: `https://127.0.0.1:${env.NESTEGG_HTTPS_PORT}`,
+    // Runs build/nestegg against this stack; returns its output.
+    cli(...args) {
+      const build = process.env.NESTEGG_BUILD || join(ROOT, "build");
+      return execFileSync(join(build, "nestegg"), args, { env, encoding: "utf8" });
+    },
     stop() {
       try { run("stop"); } finally { rmSync(dir, { recursive: true, force: true }); }
     },

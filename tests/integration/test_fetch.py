@@ -483,6 +483,14 @@ class Identity(unittest.TestCase):
         self.assertEqual(r.status, 200, r.body)
         self.assertEqual(r.json["id"], mine)
         self.assertEqual(r.json["symbol"], "MSFTC")
+        # C sees and exports it under C's symbol, so a re-import agrees.
+        cpid = c.portfolio("C", "USD")
+        self.assertEqual(c.import_csv(cpid, "date,type,symbol,quantity,price\n"
+                                      "2024-01-02,buy,MSFTC,1,300\n").status, 200)
+        self.assertEqual(c.view(cpid)["holdings"][0]["symbol"], "MSFTC")
+        export = c.c.get("/portfolios/%d/export.csv" % cpid).text
+        self.assertIn(",buy,MSFTC,", export)
+        self.assertNotIn(sym, export)
         # Other details: an instrument of their own, priced from the same
         # source, and the shared one unchanged.
         d = User(stack, "idd")

@@ -181,3 +181,4 @@ class Import(unittest.TestCase):
         self.assertEqual(p["transactions"][0]["note"], "hello")
         self.assertEqual(p["transactions"][0]["quantity"], "2")
         self.assertEqual(p["holdings"][0]["symbol"], self.a)
+        self.assertIn(self.a, [i["symbol"] for i in data["instruments"]])
