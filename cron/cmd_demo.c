@@ -50,14 +50,16 @@ yesterday_close(const char *symbol, time_t now)
 }
 
 /* The portfolio's transactions as CSV (buy prices around each
- * instrument's anchor, so that some gain and some lose). */
+ * instrument's anchor, so that some gain and some lose), opened with a
+ * deposit that pays for them and leaves some cash. */
 static void
 transactions(struct buf *csv)
 {
+	struct buf buys;
 	char p[DEC_BUFSZ];
+	dec spent = DEC_ZERO, deposit;
 
-	buf_puts(csv, "date,type,symbol,quantity,price,fee,amount,note\n");
-	buf_puts(csv, "2021-05-01,deposit,,,,,60000,Opening deposit\n");
+	buf_init(&buys);
 	for (size_t i = 0; i < sizeof(holdings) / sizeof(holdings[0]); i++) {
 		const char *s = holdings[i].buys;
 		char date[11];
@@ -69,13 +71,24 @@ transactions(struct buf *csv)
 			    holdings[i].symbol), dec_from_int(pct)),
 			    dec_from_int(100)), 2);
 
-			buf_printf(csv, "%s,buy,%s,%d,%s,4.95,,\n", date,
+			spent = dec_add(spent, dec_add(dec_mul(price,
+			    dec_from_int(qty)), dec_div(dec_from_int(495),
+			    dec_from_int(100))));
+			buf_printf(&buys, "%s,buy,%s,%d,%s,4.95,,\n", date,
 			    holdings[i].symbol, qty, dec_format(price, 2, p));
 			s += n;
 			while (*s == ' ')
 				s++;
 		}
 	}
+	/* A tenth more than the purchases, in whole thousands. */
+	deposit = dec_mul(dec_round(dec_div(dec_mul(spent, dec_from_int(11)),
+	    dec_from_int(10000)), 0), dec_from_int(1000));
+	buf_puts(csv, "date,type,symbol,quantity,price,fee,amount,note\n");
+	buf_printf(csv, "2021-05-01,deposit,,,,,%s,Opening deposit\n",
+	    dec_format(deposit, 0, p));
+	buf_append(csv, buys.data, buys.len);
+	buf_free(&buys);
 	buf_puts(csv, "2024-03-15,dividend,ACME,,,,46.20,Quarterly dividend\n");
 	buf_puts(csv, "2024-06-14,dividend,WIDX,,,,112.80,\n");
 	buf_puts(csv, "2024-08-01,sell,GLOBEX,40,");
