@@ -896,7 +896,8 @@ cmd_fetch(struct cli *c, int argc, char **argv)
 	all = calloc(r.f.nreqs + 2, sizeof(*all));
 	if (all == NULL)
 		abort();
-	memcpy(all, r.f.reqs, r.f.nreqs * sizeof(*all));
+	if (r.f.nreqs > 0)
+		memcpy(all, r.f.reqs, r.f.nreqs * sizeof(*all));
 	if (r.ncur > 0) {
 		snprintf(r.ecb.url, sizeof(r.ecb.url),
 		    "%s/stats/eurofxref/eurofxref-daily.xml", c->cfg.ecb_url);

@@ -132,10 +132,11 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 {
 	static const char get[] = "SELECT id, owner_id, symbol, name, kind, "
 	    "currency, source, source_symbol, fallback_source, "
-	    "fallback_symbol FROM instruments WHERE id = ?";
+	    "fallback_symbol, url_template, url_field, listed "
+	    "FROM instruments WHERE id = ?";
 	static const char upd[] = "UPDATE instruments SET name = ?, kind = ?, "
 	    "currency = ?, fallback_source = ?, fallback_symbol = ?, "
-	    "listed = ? WHERE id = ?";
+	    "url_template = ?, url_field = ?, listed = ? WHERE id = ?";
 	static const char queue[] = "INSERT INTO revalue_pending "
 	    "(instrument_id) VALUES (?)";
 	struct instrument in;
@@ -143,7 +144,7 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 	const char *why, *field;
 	char *end;
 	long long id;
-	int listed = -1, changed = 0;
+	int listed, changed = 0;
 
 	if (argc < 2)
 		return 2;
@@ -167,8 +168,9 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 	in.source_symbol = arena_strdup(&c->a, db_val(&r, 0, 7));
 	in.fallback_source = db_val(&r, 0, 8);
 	in.fallback_symbol = arena_strdup(&c->a, db_val(&r, 0, 9));
-	in.url_template = "https://unchanged";	/* not changed here */
-	in.url_field = "unchanged";
+	in.url_template = db_val(&r, 0, 10);
+	in.url_field = db_val(&r, 0, 11);
+	listed = (int)db_int(&r, 0, 12);
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -185,6 +187,13 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 			    &in.fallback_symbol);
 		else if (strcmp(argv[i], "--no-fallback") == 0)
 			in.fallback_source = NULL;
+		else if (strcmp(argv[i], "--url") == 0 && v) {
+			in.url_template = argv[++i];
+			changed = 1;
+		} else if (strcmp(argv[i], "--field") == 0 && v) {
+			in.url_field = argv[++i];
+			changed = 1;
+		}
 		else if (strcmp(argv[i], "--list") == 0)
 			listed = 1;
 		else if (strcmp(argv[i], "--unlist") == 0)
@@ -196,16 +205,10 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "nestegg: --%s: %s\n", field, why);
 		return 1;
 	}
-	if (listed < 0) {
-		if (db_exec(&c->db, &c->a, &r,
-		    "SELECT listed FROM instruments WHERE id = ?", "i", id) != 0)
-			return cli_db_fail(c);
-		listed = (int)db_int(&r, 0, 0);
-	}
 	if (db_begin(&c->db) != 0 ||
-	    db_exec(&c->db, NULL, NULL, upd, "sssssii", in.name, in.kind,
+	    db_exec(&c->db, NULL, NULL, upd, "sssssssii", in.name, in.kind,
 	    in.currency, in.fallback_source, in.fallback_symbol,
-	    (long long)listed, id) != 0 ||
+	    in.url_template, in.url_field, (long long)listed, id) != 0 ||
 	    (changed && db_exec(&c->db, NULL, NULL, queue, "i", id) != 0) ||
 	    db_commit(&c->db) != 0) {
 		db_rollback(&c->db);

@@ -40,7 +40,8 @@ static const struct command commands[] = {
 	    "users' own too), with their sources and latest prices",
 	    cmd_instrument_list },
 	{ "instrument set", "ID [--name N] [--kind K] [--currency C] "
-	    "[--fallback SOURCE[:S] | --no-fallback] [--list | --unlist]",
+	    "[--fallback SOURCE[:S] | --no-fallback] [--url T --field F] "
+	    "[--list | --unlist]",
 	    "change a shared instrument's details: everyone who holds it sees "
 	    "the change", cmd_instrument_set },
 	{ "fetch", "[--quiet]", "fetch the latest prices of every held "

@@ -668,6 +668,8 @@ uniq(long long *v, size_t n)
 {
 	size_t o = 0;
 
+	if (n == 0)
+		return 0;
 	qsort(v, n, sizeof(*v), cmp_ll);
 	for (size_t i = 0; i < n; i++)
 		if (o == 0 || v[o - 1] != v[i])

@@ -520,6 +520,21 @@ class Identity(unittest.TestCase):
         self.assertEqual(r.status, 200, r.body)
         r = stack.cli("instrument", "list")
         self.assertIn(sym, r.stdout)
+        # An admin changes a shared instrument for everyone who holds it.
+        iid = count(stack, "SELECT id FROM instruments WHERE symbol = '%s' AND "
+                    "owner_id = 0" % sym)
+        r = stack.cli("instrument", "set", str(iid), "--kind", "fund", "--currency", "EUR",
+                      "--fallback", "yahoo:LSTX")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(stack.sql("SELECT kind, currency, fallback_source, fallback_symbol "
+                                   "FROM instruments WHERE id = %d" % iid),
+                         [["fund", "EUR", "yahoo", "LSTX"]])
+        self.assertEqual(u.holding(pid, sym)["currency"], "EUR")
+        self.assertEqual(count(stack, "SELECT COUNT(*) FROM revalue_pending WHERE "
+                               "instrument_id = %d" % iid), 1)
+        r = stack.cli("instrument", "set", str(iid), "--kind", "nonsense")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--kind", r.stderr)
         # An unlisted instrument another user added does not resolve.
         other = User(stack, "unl")
         usym = "UNL%d" % (os.getpid() % 100000)
