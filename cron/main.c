@@ -44,17 +44,18 @@ static const struct command commands[] = {
 	    "[--list | --unlist]",
 	    "change a shared instrument's details: everyone who holds it sees "
 	    "the change", cmd_instrument_set },
-	{ "fetch", "[--quiet]", "fetch the latest prices of every held "
-	    "instrument and the exchange rates in use, then revalue what "
-	    "changed", cmd_fetch },
+	{ "fetch", "[--quiet] [--force]", "fetch the latest prices of every "
+	    "held instrument and the exchange rates in use, then revalue what "
+	    "changed (--force: even soon after the last fetch); exits 1 when a "
+	    "source failed", cmd_fetch },
 	{ "revalue", "[--all]", "value the portfolios whose prices, rates or "
 	    "transactions changed (--all: every portfolio) and record the "
 	    "run", cmd_revalue },
 	{ "status", "[--json]", "source health, the last fetch and valuation "
 	    "runs, stale and flagged instruments", cmd_status },
-	{ "schedule", "[--every-fetch SECONDS]", "run the crontab's entries "
-	    "on their schedule, in the foreground (make run uses it)",
-	    cmd_schedule },
+	{ "schedule", "[--every-fetch SECONDS] [--file CRONTAB]", "run the "
+	    "crontab's entries on their schedule, in the foreground (make run "
+	    "uses it)", cmd_schedule },
 	{ "demo", "", "create the demo account and its sample portfolio if "
 	    "missing, and print its sign-in (make run uses it)", cmd_demo },
 };

@@ -12,7 +12,9 @@ class Cli(unittest.TestCase):
         r = self.stack.cli("--help")
         self.assertEqual(r.returncode, 0)
         for sub in (["migrate"], ["user", "add"], ["user", "list"],
-                    ["user", "disable"], ["gc"]):
+                    ["user", "disable"], ["gc"], ["fetch"], ["revalue"], ["status"],
+                    ["schedule"], ["demo"], ["instrument", "add"], ["instrument", "list"],
+                    ["instrument", "set"], ["price", "set"], ["fx", "set"]):
             r = self.stack.cli(*(sub + ["--help"]))
             self.assertEqual(r.returncode, 0, sub)
             self.assertIn("usage: nestegg " + " ".join(sub), r.stdout)
