@@ -337,7 +337,7 @@ http_run(struct http_req **reqs, size_t n, const struct http_opts *o,
 			curl_multi_poll(e.multi, NULL, 0, ms, NULL);
 		}
 	}
-	if (o->progress)
+	if (o->progress && n > 0)
 		fputc('\n', stderr);
 	curl_multi_cleanup(e.multi);
 }
