@@ -35,15 +35,18 @@ LIBS_WEB = -lfcgi $(LIBS_FEED) $(LIBS_CS) $(LIBS_DB)
 
 LIB_SRC = $(wildcard lib/*.c lib/feeds/*.c)
 WEB_SRC = $(wildcard cgi-bin/*.c cgi-bin/pages/*.c)
+LIVE_SRC = $(wildcard cgi-bin/live/*.c)
 CLI_SRC = $(wildcard cron/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 WEB_OBJ = $(WEB_SRC:%.c=$(BUILD)/obj/%.o)
+LIVE_OBJ = $(LIVE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGRAMS = $(BUILD)/nestegg-web $(BUILD)/nestegg $(BUILD)/bench-hello
+PROGRAMS = $(BUILD)/nestegg-web $(BUILD)/nestegg-live $(BUILD)/nestegg \
+	$(BUILD)/bench-hello
 
 Q = @
 ifeq ($(V),1)
@@ -63,6 +66,10 @@ $(BUILD)/lib.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/nestegg-web: $(WEB_OBJ) $(BUILD)/lib.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_WEB)
+
+$(BUILD)/nestegg-live: $(LIVE_OBJ) $(BUILD)/lib.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_WEB)
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "epoch.h"
 #include "portfolio.h"
 #include "revalue.h"
 
@@ -25,6 +26,8 @@ cli_revalue(struct cli *c, int all)
 	o.lock_wait = 120;
 	if (revalue_run(&c->db, &o, &res) != 0)
 		return cli_fail("valuation run failed: %s", c->db.errmsg);
+	if (res.run_id != 0)
+		epoch_bump(EPOCH_RUN);	/* open streams hear of it at once */
 	if (res.run_id == 0)
 		printf("valuation: nothing changed (%ld changes seen)\n",
 		    res.changes);

@@ -35,7 +35,8 @@ static const struct setting {
 	I(fetch_per_host), I(fetch_retries), I(outlier_pct),
 	I(outlier_confirm), I(crosscheck_pct), L(runs_keep),
 	L(stale_market), L(stale_fund), L(stale_crypto), L(stale_other),
-	L(stale_manual),
+	L(stale_manual), L(live_heartbeat), L(live_poll), L(live_retry),
+	L(live_stream_limit), L(live_cgi_seconds), I(live_threads),
 #undef S
 #undef L
 #undef I
@@ -115,6 +116,12 @@ defaults(struct config *c)
 	c->stale_crypto = 2L * 3600;
 	c->stale_other = 7L * 86400;
 	c->stale_manual = 0;
+	c->live_heartbeat = 15;
+	c->live_poll = 1;
+	c->live_retry = 3000;
+	c->live_stream_limit = 256L * 1024;
+	c->live_cgi_seconds = 300;
+	c->live_threads = 4;
 }
 
 static char *

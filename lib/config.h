@@ -56,6 +56,14 @@ struct config {
 	long stale_crypto;
 	long stale_other;	/* cash, other */
 	long stale_manual;	/* priced by hand (a house) */
+
+	/* The live panel (GET /live). */
+	long live_heartbeat;	/* seconds between heartbeats */
+	long live_poll;		/* seconds between looks for changes */
+	long live_retry;	/* milliseconds browsers wait to reconnect */
+	long live_stream_limit;	/* bytes a slow stream may hold back */
+	long live_cgi_seconds;	/* how long a CGI stream lasts */
+	int live_threads;	/* threads taking new streams */
 };
 
 /*

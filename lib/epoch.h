@@ -10,6 +10,7 @@
  *               disabled
  *   EPOCH_DATA  a portfolio, transaction, instrument, price, exchange
  *               rate or user setting changed
+ *   EPOCH_RUN   a valuation run was committed (the live worker wakes)
  *
  * Processes on other hosts do not share the file: caches also expire
  * after a few seconds (see cache.h), which bounds staleness there.
@@ -19,7 +20,7 @@
 #ifndef NESTEGG_EPOCH_H
 #define NESTEGG_EPOCH_H
 
-enum epoch { EPOCH_AUTH, EPOCH_DATA, EPOCH__MAX };
+enum epoch { EPOCH_AUTH, EPOCH_DATA, EPOCH_RUN, EPOCH__MAX };
 
 /* Maps <var>/run/epochs, creating it; 0, or -1 (caching then off). */
 int epoch_open(const char *var);

@@ -41,10 +41,8 @@ copy_cur(char out[4], const char *in)
 
 /* Portfolios. */
 
-#define PF_COLS "id, user_id, name, currency, cost_method, cash_income, " \
-	"cash_fees, cash_taxes"
 
-static void
+void
 pf_row(const struct dbres *r, size_t i, struct portfolio *p)
 {
 	p->id = db_int(r, i, 0);
@@ -108,6 +106,17 @@ pf_check(const char *name, const char *currency, const char *method,
 	return NULL;
 }
 
+/* Tells the live panel that portfolio pid of uid changed (the ledger,
+ * its name, or it was made or deleted); 0 or -1. */
+static int
+ledger_changed(struct db *d, long long uid, long long pid)
+{
+	static const char q[] = "INSERT INTO ledger_changes (user_id, "
+	    "portfolio_id, at) VALUES (?, ?, NOW(3))";
+
+	return db_exec(d, NULL, NULL, q, "ii", uid, pid);
+}
+
 long long
 pf_create(struct db *d, long long uid, const char *name, const char *currency,
     const char *method)
@@ -116,12 +125,16 @@ pf_create(struct db *d, long long uid, const char *name, const char *currency,
 	    "currency, cost_method, pos_realized, pos_income, pos_fees, "
 	    "pos_taxes, pos_charges, net_flow_in, created_at) "
 	    "VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, NOW())";
+	long long id;
 
 	if (db_exec(d, NULL, NULL, q, "isss", uid, name, currency,
 	    *method ? method : "fifo") != 0)
 		return -1;
+	id = (long long)d->insert_id;
+	if (ledger_changed(d, uid, id) != 0)
+		return -1;
 	epoch_bump(EPOCH_DATA);
-	return (long long)d->insert_id;
+	return id;
 }
 
 static int recompute(struct db *d, struct arena *a,
@@ -167,7 +180,8 @@ finish_change(struct db *d, const struct portfolio *pf)
 	    "(portfolio_id) VALUES (?)";
 
 	if (db_exec(d, NULL, NULL, sums, "ii", pf->id, pf->id) != 0 ||
-	    db_exec(d, NULL, NULL, queue, "i", pf->id) != 0)
+	    db_exec(d, NULL, NULL, queue, "i", pf->id) != 0 ||
+	    ledger_changed(d, pf->user_id, pf->id) != 0)
 		return -1;
 	return 0;
 }
@@ -214,7 +228,8 @@ pf_delete(struct db *d, const struct portfolio *pf)
 	static const char q[] = "DELETE FROM portfolios WHERE id = ? AND "
 	    "user_id = ?";
 
-	if (db_exec(d, NULL, NULL, q, "ii", pf->id, pf->user_id) != 0)
+	if (db_exec(d, NULL, NULL, q, "ii", pf->id, pf->user_id) != 0 ||
+	    ledger_changed(d, pf->user_id, pf->id) != 0)
 		return -1;
 	epoch_bump(EPOCH_DATA);
 	return 0;
@@ -728,17 +743,104 @@ pf_stale_policy(const struct config *c, struct stale_policy *p)
 	p->manual = c->stale_manual;
 }
 
+void
+pf_view_start(struct pf_view *v, const struct portfolio *pf)
+{
+	memset(v, 0, sizeof(*v));
+	v->pf = *pf;
+	totals_init(&v->t);
+}
+
+void
+pf_holding_row(const struct dbres *r, size_t i, size_t c, struct holding *h)
+{
+	struct position *p = &h->pos;
+
+	memset(h, 0, sizeof(*h));
+	inst_row(r, i, c, &h->inst);
+	c += INST_NCOLS;
+	p->quantity = col_dec(r, i, c + 0);
+	p->cost = col_dec(r, i, c + 1);
+	p->realized = col_dec(r, i, c + 2);
+	p->income = col_dec(r, i, c + 3);
+	p->fees = col_dec(r, i, c + 4);
+	p->taxes = col_dec(r, i, c + 5);
+	p->charges = col_dec(r, i, c + 6);
+	if (db_val(r, i, c + 7) != NULL) {
+		h->quote.known = 1;
+		h->quote.price = col_dec(r, i, c + 7);
+		if (db_val(r, i, c + 8) != NULL) {
+			h->quote.prev_close = col_dec(r, i, c + 8);
+			h->quote.has_prev = 1;
+		}
+		h->quote.as_of = (time_t)db_int(r, i, c + 9);
+		h->price_source = db_val(r, i, c + 10);
+	}
+}
+
+void
+pf_view_add_holding(struct pf_view *v, struct holding *h,
+    const struct fx_table *fx, const struct stale_policy *sp, time_t now)
+{
+	const struct position *p = &h->pos;
+
+	if (h->quote.known && h->quote.as_of > v->prices_as_of)
+		v->prices_as_of = h->quote.as_of;
+	value_holding(p, h->inst.currency, &h->quote, v->pf.currency, fx,
+	    now, stale_limit(sp, h->inst.kind, h->inst.source), &h->v);
+	totals_add_holding(&v->t, p, &h->v);
+	if (!dec_is_zero(p->quantity)) {
+		char major[4];
+		dec f;
+
+		v->nopen++;
+		if (!h->v.priced)
+			return;
+		alloc_add(v->by_kind, &v->nkind, ALLOC_MAX, h->inst.kind,
+		    h->v.value);
+		if (currency_major(h->inst.currency, major, &f) == 0)
+			alloc_add(v->by_currency, &v->ncurrency, ALLOC_MAX,
+			    major, h->v.value);
+	}
+}
+
+int
+pf_view_add_cash(struct pf_view *v, struct cash_line *c,
+    const struct fx_table *fx)
+{
+	if (dec_is_zero(c->balance))
+		return 0;
+	c->converted = 0;
+	if (fx_convert(fx, c->balance, c->currency, v->pf.currency,
+	    &c->value) == 0) {
+		c->converted = 1;
+		if (dec_sign(c->value) > 0) {
+			alloc_add(v->by_kind, &v->nkind, ALLOC_MAX, "cash",
+			    c->value);
+			alloc_add(v->by_currency, &v->ncurrency, ALLOC_MAX,
+			    c->currency, c->value);
+		}
+	}
+	totals_add_cash(&v->t, c->currency, c->balance, v->pf.currency, fx);
+	return 1;
+}
+
+void
+pf_view_finish(struct pf_view *v)
+{
+	totals_add_flows(&v->t, v->pf.cash_income, v->pf.cash_fees,
+	    v->pf.cash_taxes);
+	totals_finish(&v->t);
+	alloc_finish(v->by_kind, v->nkind);
+	alloc_finish(v->by_currency, v->ncurrency);
+}
+
 int
 pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
     const struct fx_table *fx, const struct stale_policy *sp, time_t now,
     struct pf_view *out)
 {
-	/* Column numbers after the instrument's INST_NCOLS. */
-	enum { C_QTY = INST_NCOLS, C_COST, C_REAL, C_INC, C_FEES, C_TAXES,
-	    C_CHARGES, C_PRICE, C_PREV, C_ASOF, C_SOURCE };
-	static const char hq[] = "SELECT " INST_COLS ", p.quantity, p.cost, "
-	    "p.realized, p.income, p.fees, p.taxes, p.charges, pr.price, "
-	    "pr.prev_close, UNIX_TIMESTAMP(pr.as_of), pr.source "
+	static const char hq[] = "SELECT " HOLDING_COLS " "
 	    "FROM positions p JOIN instruments i ON i.id = p.instrument_id "
 	    "LEFT JOIN user_symbols us ON us.user_id = ? "
 	    "AND us.instrument_id = i.id "
@@ -749,53 +851,14 @@ pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
 	    "WHERE portfolio_id = ? ORDER BY currency";
 	struct dbres r;
 
-	memset(out, 0, sizeof(*out));
-	out->pf = *pf;
+	pf_view_start(out, pf);
 	if (db_exec(d, a, &r, hq, "ii", pf->user_id, pf->id) != 0)
 		return -1;
 	out->h = arena_alloc(a, (r.nrows + 1) * sizeof(*out->h));
 	out->nh = r.nrows;
-	totals_init(&out->t);
 	for (size_t i = 0; i < r.nrows; i++) {
-		struct holding *h = &out->h[i];
-		struct position *p = &h->pos;
-
-		inst_row(&r, i, 0, &h->inst);
-		p->quantity = col_dec(&r, i, C_QTY);
-		p->cost = col_dec(&r, i, C_COST);
-		p->realized = col_dec(&r, i, C_REAL);
-		p->income = col_dec(&r, i, C_INC);
-		p->fees = col_dec(&r, i, C_FEES);
-		p->taxes = col_dec(&r, i, C_TAXES);
-		p->charges = col_dec(&r, i, C_CHARGES);
-		if (db_val(&r, i, C_PRICE) != NULL) {
-			h->quote.known = 1;
-			h->quote.price = col_dec(&r, i, C_PRICE);
-			if (db_val(&r, i, C_PREV) != NULL) {
-				h->quote.prev_close = col_dec(&r, i, C_PREV);
-				h->quote.has_prev = 1;
-			}
-			h->quote.as_of = (time_t)db_int(&r, i, C_ASOF);
-			h->price_source = db_val(&r, i, C_SOURCE);
-			if (h->quote.as_of > out->prices_as_of)
-				out->prices_as_of = h->quote.as_of;
-		}
-		value_holding(p, h->inst.currency, &h->quote, pf->currency, fx,
-		    now, stale_limit(sp, h->inst.kind, h->inst.source), &h->v);
-		totals_add_holding(&out->t, p, &h->v);
-		if (!dec_is_zero(p->quantity)) {
-			char major[4];
-			dec f;
-
-			out->nopen++;
-			if (!h->v.priced)
-				continue;
-			alloc_add(out->by_kind, &out->nkind, ALLOC_MAX,
-			    h->inst.kind, h->v.value);
-			if (currency_major(h->inst.currency, major, &f) == 0)
-				alloc_add(out->by_currency, &out->ncurrency,
-				    ALLOC_MAX, major, h->v.value);
-		}
+		pf_holding_row(&r, i, 0, &out->h[i]);
+		pf_view_add_holding(out, &out->h[i], fx, sp, now);
 	}
 	if (db_exec(d, a, &r, cq, "i", pf->id) != 0)
 		return -1;
@@ -805,27 +868,9 @@ pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
 
 		copy_cur(c->currency, db_val(&r, i, 0));
 		c->balance = col_dec(&r, i, 1);
-		if (dec_is_zero(c->balance))
-			continue;
-		out->ncash++;
-		if (fx_convert(fx, c->balance, c->currency, pf->currency,
-		    &c->value) == 0) {
-			c->converted = 1;
-			if (dec_sign(c->value) > 0) {
-				alloc_add(out->by_kind, &out->nkind, ALLOC_MAX,
-				    "cash", c->value);
-				alloc_add(out->by_currency, &out->ncurrency,
-				    ALLOC_MAX, c->currency, c->value);
-			}
-		}
-		totals_add_cash(&out->t, c->currency, c->balance, pf->currency,
-		    fx);
+		out->ncash += (size_t)pf_view_add_cash(out, c, fx);
 	}
-	totals_add_flows(&out->t, pf->cash_income, pf->cash_fees,
-	    pf->cash_taxes);
-	totals_finish(&out->t);
-	alloc_finish(out->by_kind, out->nkind);
-	alloc_finish(out->by_currency, out->ncurrency);
+	pf_view_finish(out);
 	return 0;
 }
 

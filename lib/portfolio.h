@@ -32,6 +32,11 @@ struct portfolio {
 	dec cash_income, cash_fees, cash_taxes;
 };
 
+/* A portfolio's columns in the order pf_row() reads them from row i. */
+#define PF_COLS "id, user_id, name, currency, cost_method, cash_income, " \
+	"cash_fees, cash_taxes"
+void pf_row(const struct dbres *r, size_t i, struct portfolio *p);
+
 /* 1 and *out when portfolio pid belongs to uid; 0 if not; -1 on error. */
 int pf_get(struct db *d, struct arena *a, long long uid, long long pid,
     struct portfolio *out);
@@ -153,6 +158,32 @@ struct pf_view {
 	size_t nkind, ncurrency;
 	time_t prices_as_of;	/* newest price among the holdings */
 };
+
+/*
+ * A holding's columns, for queries joining positions "p", instruments
+ * "i", user_symbols "us" and prices "pr" (see pf_value); pf_holding_row()
+ * reads them from column c of row i.
+ */
+#define HOLDING_COLS INST_COLS ", p.quantity, p.cost, p.realized, " \
+	"p.income, p.fees, p.taxes, p.charges, pr.price, pr.prev_close, " \
+	"UNIX_TIMESTAMP(pr.as_of), pr.source"
+#define HOLDING_NCOLS (INST_NCOLS + 11)
+void pf_holding_row(const struct dbres *r, size_t i, size_t c,
+    struct holding *h);
+
+/*
+ * A view built a piece at a time, as pf_value() builds it and batches of
+ * portfolios do: start, add each holding (valued at now: totals,
+ * allocation, newest price) and each cash balance (c filled with its
+ * currency and balance; returns 0 for a zero balance, which is left
+ * out), then finish.  The view keeps no pointer to what is added.
+ */
+void pf_view_start(struct pf_view *v, const struct portfolio *pf);
+void pf_view_add_holding(struct pf_view *v, struct holding *h,
+    const struct fx_table *fx, const struct stale_policy *sp, time_t now);
+int pf_view_add_cash(struct pf_view *v, struct cash_line *c,
+    const struct fx_table *fx);
+void pf_view_finish(struct pf_view *v);
 
 /* The staleness limits of configuration c. */
 void pf_stale_policy(const struct config *c, struct stale_policy *p);

@@ -16,7 +16,8 @@
 # NESTEGG_LOGIN_RATE (10r/s) and NESTEGG_LOGIN_BURST (20) for nginx's
 # limit on /login and /register, NESTEGG_KEEPALIVE (idle FastCGI
 # connections nginx keeps per worker; 0, the default, opens one per
-# request), NESTEGG_BUILD (build).
+# request), NESTEGG_LIVE_PER_ADDR (open /live streams per client address,
+# 64) and NESTEGG_LIVE_PER_SESSION (16), NESTEGG_BUILD (build).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +35,11 @@ THREADS=${NESTEGG_THREADS:-8}
 LOGIN_RATE=${NESTEGG_LOGIN_RATE:-10r/s}
 LOGIN_BURST=${NESTEGG_LOGIN_BURST:-20}
 KEEPALIVE=${NESTEGG_KEEPALIVE:-0}
+LIVE_PER_ADDR=${NESTEGG_LIVE_PER_ADDR:-64}
+LIVE_PER_SESSION=${NESTEGG_LIVE_PER_SESSION:-16}
 ME=$(id -un)
+# Open streams need open files: as many as the hard limit allows.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 RUN=$VAR/run
 LOG=$VAR/log
@@ -178,6 +183,21 @@ start_workers() {
 		sleep 0.05
 	done
 	say "$WORKERS page workers with $THREADS threads each"
+	start_live
+}
+
+# The live worker: GET /live, every open stream in one process.
+start_live() {
+	local i
+	alive "$RUN/live.pid" && return 0
+	setsid "$BUILD/nestegg-live" --socket "$RUN/live.sock" \
+		< /dev/null >> "$LOG/live.log" 2>&1 &
+	echo $! > "$RUN/live.pid"
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$RUN/live.sock" ] && break
+		sleep 0.05
+	done
+	say "the live worker serves /live"
 }
 
 nginx_config() {
@@ -218,7 +238,8 @@ nginx_config() {
 	awk -v up="$upstream" -v user="$user" -v var="$VAR" -v root="$ROOT" \
 	    -v hx="$hx" -v sx="$sx" -v ka="$ka" -v kc="$kc" \
 	    -v listen="$LISTEN" -v https="$HTTPS_PORT" -v http="$HTTP_PORT" \
-	    -v rate="$LOGIN_RATE" -v burst="$LOGIN_BURST" '
+	    -v rate="$LOGIN_RATE" -v burst="$LOGIN_BURST" \
+	    -v peraddr="$LIVE_PER_ADDR" -v persession="$LIVE_PER_SESSION" '
 		/^@UPSTREAM@$/ { printf "%s", up; next }
 		/^@USER@$/ { print user; next }
 		/^@HTTP_EXTRA@$/ { print hx; next }
@@ -229,6 +250,8 @@ nginx_config() {
 			gsub(/@LISTEN@/, listen); gsub(/@HTTPS_PORT@/, https)
 			gsub(/@HTTP_PORT@/, http); gsub(/@LOGIN_RATE@/, rate)
 			gsub(/@LOGIN_BURST@/, burst); gsub(/@KEEP_CONN@/, kc)
+			gsub(/@LIVE_PER_ADDR@/, peraddr)
+			gsub(/@LIVE_PER_SESSION@/, persession)
 			print
 		}' "$ROOT/nginx.conf" > "$ETC/nginx.conf"
 }
@@ -286,12 +309,13 @@ do_stop() {
 		[ -e "$f" ] || continue
 		stop_pid "$f" "page worker $(basename "$f" .pid)" 15
 	done
+	stop_pid "$RUN/live.pid" "live worker" 10
 	stop_pid "$RUN/mariadb.pid" MariaDB 60
 }
 
 do_status() {
 	local f rc=0
-	for f in "$RUN"/mariadb.pid "$RUN"/web-*.pid "$RUN"/nginx.pid "$RUN"/schedule.pid; do
+	for f in "$RUN"/mariadb.pid "$RUN"/web-*.pid "$RUN"/live.pid "$RUN"/nginx.pid "$RUN"/schedule.pid; do
 		[ -e "$f" ] || continue
 		if alive "$f"; then
 			echo "$(basename "$f" .pid): running (pid $(cat "$f"))"
