@@ -44,6 +44,27 @@ put_signed(HDF *hdf, const char *name, dec v, const char *cur)
 }
 
 void
+put_raw(HDF *hdf, const char *name, dec v, const char *cur)
+{
+	char buf[DEC_BUFSZ];
+
+	view_set(hdf, name, dec_format(v, currency_places(cur), buf));
+}
+
+void
+put_computed(HDF *hdf, time_t t)
+{
+	char buf[32];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	view_set(hdf, "Computed.iso", buf);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	view_set(hdf, "Computed.text", buf);
+}
+
+void
 put_dec(HDF *hdf, const char *name, dec v)
 {
 	char buf[DEC_BUFSZ];

@@ -166,6 +166,10 @@ int web_value(struct req *r, const struct portfolio *pf,
 void put_money(HDF *hdf, const char *name, dec v, const char *cur);
 void put_signed(HDF *hdf, const char *name, dec v, const char *cur);
 void put_dec(HDF *hdf, const char *name, dec v);
+/* An amount rounded to cur's minor unit, without grouping (for scripts). */
+void put_raw(HDF *hdf, const char *name, dec v, const char *cur);
+/* When the figures were computed: Computed.iso and Computed.text. */
+void put_computed(HDF *hdf, time_t t);
 void put_view(struct req *r, const struct pf_view *v, const char *sort,
     const char *dir);
 void put_tx(struct req *r, const char *prefix, const struct tx *t,

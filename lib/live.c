@@ -108,6 +108,15 @@ json_money(struct buf *b, dec v, const char *cur)
 	buf_printf(b, "\"%s\"", dec_format(v, currency_places(cur), t));
 }
 
+/* A percentage (2 places) as a JSON string. */
+static void
+json_pct(struct buf *b, dec pct)
+{
+	char t[DEC_BUFSZ];
+
+	buf_printf(b, "\"%s\"", dec_format(pct, 2, t));
+}
+
 static void
 json_time(struct buf *b, time_t t)
 {
@@ -153,6 +162,11 @@ holding_json(struct buf *b, const struct holding *h, const char *base)
 		json_money(b, h->v.day_change, base);
 	else
 		buf_puts(b, "null");
+	buf_puts(b, ",\"unrealized\":");
+	if (h->v.priced)
+		json_money(b, h->v.unrealized, base);
+	else
+		buf_puts(b, "null");
 	buf_putc(b, '}');
 }
 
@@ -171,15 +185,31 @@ portfolio_json(struct buf *b, const struct pf_view *v, const char *ucur,
 	json_str(b, cur);
 	buf_puts(b, ",\"value\":");
 	json_money(b, t->value, cur);
+	buf_puts(b, ",\"holdings_value\":");
+	json_money(b, t->holdings_value, cur);
+	buf_puts(b, ",\"cash\":");
+	json_money(b, t->cash, cur);
 	buf_puts(b, ",\"day_change\":");
 	if (t->day_known > 0)
 		json_money(b, t->day_change, cur);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, ",\"day_pct\":");
+	if (t->day_known > 0 && dec_sign(dec_sub(t->holdings_value,
+	    t->day_change)) > 0)
+		json_pct(b, value_pct(t->day_change, dec_sub(t->holdings_value,
+		    t->day_change)));
 	else
 		buf_puts(b, "null");
 	buf_puts(b, ",\"total_gain\":");
 	json_money(b, t->total_gain, cur);
 	buf_puts(b, ",\"unrealized\":");
 	json_money(b, t->unrealized, cur);
+	buf_puts(b, ",\"unrealized_pct\":");
+	if (dec_sign(t->priced_cost) > 0)
+		json_pct(b, value_pct(t->unrealized, t->priced_cost));
+	else
+		buf_puts(b, "null");
 	/* In the owner's currency, for the total across portfolios. */
 	buf_puts(b, ",\"user\":");
 	if (fx_convert(fx, t->value, cur, ucur, &uv) == 0 &&

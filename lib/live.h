@@ -52,12 +52,13 @@ struct live_piece {
 /*
  * Appends to text, for each of the n portfolios in pids (sorted,
  * distinct), a JSON object of its figures as the pages compute them now
- * (with the same code): id, name, currency; value, day_change,
- * total_gain, unrealized (amounts rounded to the currency's minor unit,
- * day_change null when unknown); the same three in the owner's currency
+ * (with the same code): id, name, currency; value, holdings_value,
+ * cash, day_change, day_pct, total_gain, unrealized, unrealized_pct (amounts rounded to
+ * the currency's minor unit, percentages to 2 places; day_change and the
+ * percentages null when unknown); the same three in the owner's currency
  * ("user": null without a rate); prices_as_of, stale, unpriced; and
  * each open holding's id, symbol, price, currency, price_as_of,
- * price_source, stale, value, day_change.  A portfolio that no longer
+ * price_source, stale, value, day_change, unrealized.  A portfolio that no longer
  * exists is {"id":N,"deleted":true}.  pieces[k] tells where pids[k]'s
  * object is.  0 or -1.
  */

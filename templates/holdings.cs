@@ -16,19 +16,19 @@
 </tr></thead>
 <tbody>
 <?cs each:h = H ?>
-<tr>
+<tr data-holding="<?cs var:h.id ?>">
 <th scope="row"><a href="/instruments/<?cs var:h.id ?>"><?cs var:h.symbol ?></a><span class="sub"><?cs var:h.name ?></span></th>
 <?cs if:h.missing ?>
 <td class="num missing"><?cs var:h.missing ?></td>
 <td class="num">—</td><td class="num">—</td><td class="num">—</td>
 <?cs else ?>
-<td class="num"><?cs var:h.value ?></td>
-<td class="num <?cs var:h.day.sign ?>"><?cs if:h.day ?><?cs var:h.day ?><?cs else ?>—<?cs /if ?></td>
-<td class="num <?cs var:h.gain.sign ?>"><?cs var:h.gain ?></td>
+<td class="num" data-live="value"><?cs var:h.value ?></td>
+<td class="num <?cs var:h.day.sign ?>" data-live="day"><?cs if:h.day ?><?cs var:h.day ?><?cs else ?>—<?cs /if ?></td>
+<td class="num <?cs var:h.gain.sign ?>" data-live="gain"><?cs var:h.gain ?></td>
 <td class="num <?cs var:h.gain_pct.sign ?>"><?cs var:h.gain_pct ?></td>
 <?cs /if ?>
 <td class="num"><?cs var:h.quantity ?></td>
-<td class="num"><?cs if:h.price ?><span title="from <?cs var:h.price_source ?>, <?cs var:h.as_of ?>"><?cs var:h.price ?> <?cs var:h.currency ?></span><?cs if:h.stale ?> <span class="stale">stale, <?cs var:h.as_of ?></span><?cs /if ?><?cs /if ?></td>
+<td class="num"><?cs if:h.price ?><span title="from <?cs var:h.price_source ?>, <?cs var:h.as_of ?>"><span data-live="price"><?cs var:h.price ?></span> <?cs var:h.currency ?></span><?cs if:h.stale ?> <span class="stale">stale, <?cs var:h.as_of ?></span><?cs /if ?><?cs /if ?></td>
 <td class="num"><?cs var:h.cost ?></td>
 </tr>
 <?cs /each ?>

@@ -9,11 +9,12 @@
 <p>Create one, then record its transactions or import them from a CSV file.</p>
 </section>
 <?cs else ?>
-<section class="summary" aria-label="All portfolios">
-<div class="figure"><span class="label">Total value</span><span class="big"><?cs var:Total.value ?> <?cs var:Total.currency ?></span></div>
-<div class="figure"><span class="label">Today</span><span class="<?cs var:Total.day.sign ?>"><?cs var:Total.day ?></span></div>
-<div class="figure"><span class="label">Total gain</span><span class="<?cs var:Total.gain.sign ?>"><?cs var:Total.gain ?></span></div>
+<section class="summary" aria-label="All portfolios" data-total="<?cs var:Total.currency ?>">
+<div class="figure"><span class="label">Total value</span><span class="big"><span data-live="value"><?cs var:Total.value ?></span> <?cs var:Total.currency ?></span></div>
+<div class="figure"><span class="label">Today</span><span class="<?cs var:Total.day.sign ?>" data-live="day"><?cs var:Total.day ?></span></div>
+<div class="figure"><span class="label">Total gain</span><span class="<?cs var:Total.gain.sign ?>" data-live="gain"><?cs var:Total.gain ?></span></div>
 </section>
+<?cs include:"live_status.cs" ?>
 <?cs if:Total.unconverted > 0 ?><p class="warn">The total leaves out <?cs var:Total.unconverted ?> portfolio(s) with no exchange rate to <?cs var:Total.currency ?>.</p><?cs /if ?>
 <?cs if:Total.unpriced > 0 ?><p class="warn"><?cs var:Total.unpriced ?> holding(s) have no price yet and are left out of the values.</p><?cs /if ?>
 <div class="table-wrap">
@@ -21,11 +22,11 @@
 <thead><tr><th scope="col">Portfolio</th><th scope="col" class="num">Value</th><th scope="col" class="num">Today</th><th scope="col" class="num">Total gain</th></tr></thead>
 <tbody>
 <?cs each:p = Portfolios ?>
-<tr>
+<tr data-pf="<?cs var:p.id ?>" data-user-value="<?cs var:p.user_value ?>" data-user-day="<?cs var:p.user_day ?>" data-user-gain="<?cs var:p.user_gain ?>">
 <th scope="row"><a href="/portfolios/<?cs var:p.id ?>"><?cs var:p.name ?></a> <span class="muted"><?cs var:p.open ?> holdings</span></th>
-<td class="num"><?cs var:p.value ?> <?cs var:p.currency ?></td>
-<td class="num <?cs var:p.day.sign ?>"><?cs var:p.day ?></td>
-<td class="num <?cs var:p.gain.sign ?>"><?cs var:p.gain ?></td>
+<td class="num"><span data-live="value"><?cs var:p.value ?></span> <?cs var:p.currency ?></td>
+<td class="num <?cs var:p.day.sign ?>" data-live="day"><?cs var:p.day ?></td>
+<td class="num <?cs var:p.gain.sign ?>" data-live="gain"><?cs var:p.gain ?></td>
 </tr>
 <?cs /each ?>
 </tbody>

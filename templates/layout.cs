@@ -7,6 +7,7 @@
 <title><?cs var:Page.Title ?> · nestegg</title>
 <link rel="stylesheet" href="/static/style.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<?cs if:Page.Live ?><script src="/static/live.js" defer></script><?cs /if ?>
 </head>
 <body class="page-<?cs var:Page.Name ?>">
 <header class="top">

@@ -10,15 +10,16 @@
 <a href="/portfolios/<?cs var:P.id ?>/edit">Edit</a>
 </nav>
 </div>
-<section class="summary" aria-label="Totals">
-<div class="figure"><span class="label">Value</span><span class="big" data-live="value"><?cs var:T.value ?> <?cs var:P.currency ?></span></div>
-<div class="figure"><span class="label">Today</span><?cs if:T.day_change ?><span class="<?cs var:T.day_change.sign ?>"><?cs var:T.day_change ?><?cs if:T.day_pct ?> (<?cs var:T.day_pct ?>)<?cs /if ?></span><?cs else ?><span class="muted">no earlier close yet</span><?cs /if ?></div>
-<div class="figure"><span class="label">Unrealized</span><span class="<?cs var:T.unrealized.sign ?>"><?cs var:T.unrealized ?><?cs if:T.unrealized_pct ?> (<?cs var:T.unrealized_pct ?>)<?cs /if ?></span></div>
-<div class="figure"><span class="label">Total gain</span><span class="<?cs var:T.total_gain.sign ?>"><?cs var:T.total_gain ?></span></div>
+<section class="summary" aria-label="Totals" data-pf="<?cs var:P.id ?>" data-name="<?cs var:P.name ?>">
+<div class="figure"><span class="label">Value</span><span class="big"><span data-live="value"><?cs var:T.value ?></span> <?cs var:P.currency ?></span></div>
+<div class="figure"><span class="label">Today</span><span class="<?cs var:T.day_change.sign ?>" data-live="day"><?cs if:T.day_change ?><?cs var:T.day_change ?><?cs else ?>no earlier close yet<?cs /if ?></span> <span class="muted" data-live="day_pct"><?cs if:T.day_pct ?>(<?cs var:T.day_pct ?>)<?cs /if ?></span></div>
+<div class="figure"><span class="label">Unrealized</span><span class="<?cs var:T.unrealized.sign ?>" data-live="unrealized"><?cs var:T.unrealized ?></span> <span class="muted" data-live="unrealized_pct"><?cs if:T.unrealized_pct ?>(<?cs var:T.unrealized_pct ?>)<?cs /if ?></span></div>
+<div class="figure"><span class="label">Total gain</span><span class="<?cs var:T.total_gain.sign ?>" data-live="gain"><?cs var:T.total_gain ?></span></div>
 </section>
+<?cs include:"live_status.cs" ?>
 <dl class="facts">
-<dt>Holdings</dt><dd><?cs var:T.holdings_value ?></dd>
-<dt>Cash</dt><dd><?cs var:T.cash ?></dd>
+<dt>Holdings</dt><dd data-live="holdings_value"><?cs var:T.holdings_value ?></dd>
+<dt>Cash</dt><dd data-live="cash"><?cs var:T.cash ?></dd>
 <dt>Cost</dt><dd><?cs var:T.cost ?></dd>
 <dt>Realized</dt><dd class="<?cs var:T.realized.sign ?>"><?cs var:T.realized ?></dd>
 <dt>Income</dt><dd><?cs var:T.income ?></dd>

@@ -55,6 +55,12 @@ figures(struct req *r, HDF *d)
 		all.value = dec_add(all.value, value);
 		all.day_change = dec_add(all.day_change, day);
 		all.total_gain = dec_add(all.total_gain, gain);
+		/* Exact, for the live script's total across portfolios. */
+#define KEY(f) (snprintf(key, sizeof(key), "Portfolios.%zu." f, i), key)
+		put_raw(d, KEY("user_value"), value, cur);
+		put_raw(d, KEY("user_day"), day, cur);
+		put_raw(d, KEY("user_gain"), gain, cur);
+#undef KEY
 	}
 	view_set(d, "Total.currency", cur);
 	put_money(d, "Total.value", all.value, cur);
@@ -63,6 +69,7 @@ figures(struct req *r, HDF *d)
 	view_set_int(d, "Total.unconverted", unconverted);
 	view_set_int(d, "Total.unpriced", unpriced);
 	view_set_int(d, "Total.count", (long long)n);
+	put_computed(d, now);
 	return 0;
 }
 
@@ -78,6 +85,7 @@ page_home(struct req *r)
 	NEOERR *err;
 
 	view_set(r->hdf, "Page.Title", "Portfolios");
+	view_set_int(r->hdf, "Page.Live", 1);
 	memcpy(key + 4, &r->user.id, sizeof(r->user.id));
 	epoch_now(&now);		/* before reading, see cache.h */
 	len = cache_get(web_page_cache(), key, sizeof(key), &now, r->a, &val);

@@ -30,7 +30,9 @@ page_portfolio(struct req *r)
 	    pf_tx_list(r->db, r->a, &pf, &all, 0, RECENT, &txs, &n, NULL) != 0)
 		return web_db_error(r);
 	view_set(r->hdf, "Page.Title", pf.name);
+	view_set_int(r->hdf, "Page.Live", 1);
 	put_view(r, &v, web_param(r, "sort"), web_param(r, "dir"));
+	put_computed(r->hdf, time(NULL));
 	for (size_t i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "Tx.%zu", i);
 		put_tx(r, key, &txs[i].tx, txs[i].symbol, txs[i].note);
