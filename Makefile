@@ -46,7 +46,7 @@ CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS = $(BUILD)/nestegg-web $(BUILD)/nestegg-live $(BUILD)/nestegg \
-	$(BUILD)/bench-hello
+	$(BUILD)/bench-hello $(BUILD)/liveload
 
 Q = @
 ifeq ($(V),1)
@@ -80,6 +80,10 @@ $(BUILD)/nestegg: $(CLI_OBJ) $(BUILD)/lib.a
 $(BUILD)/bench-hello: $(BUILD)/obj/tests/bench/hello.o
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi -lpthread
+
+$(BUILD)/liveload: $(BUILD)/obj/tests/bench/liveload.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lssl -lcrypto
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/lib.a
 	@mkdir -p $(dir $@)
