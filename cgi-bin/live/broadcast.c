@@ -411,12 +411,14 @@ tell(struct pair *changed, size_t n, const struct live_cursor *c)
 {
 	struct live_piece *pieces;
 	long long *pids;
-	size_t *idx, k;
+	size_t *idx, k, users = 0, sent = 0, bytes = 0;
 	char id[48];
 	struct pair *byuser;
+	struct timespec t0, t1, t2;
 
 	if (n == 0)
 		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	arena_reset(&B.a);
 	pids = arena_alloc(&B.a, (n + 1) * sizeof(*pids));
 	pieces = arena_alloc(&B.a, (n + 1) * sizeof(*pieces));
@@ -428,6 +430,7 @@ tell(struct pair *changed, size_t n, const struct live_cursor *c)
 	if (live_portfolios(&B.db, &B.a, pids, n, &B.sp, time(NULL), &B.text,
 	    pieces) != 0)
 		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* Group by user: pairs (uid, index) sorted by uid. */
 	for (size_t i = 0; i < n; i++) {
 		byuser[i].pid = changed[i].uid;
@@ -448,8 +451,11 @@ tell(struct pair *changed, size_t n, const struct live_cursor *c)
 		live_event_data(&B.data, c, 0, B.text.data, pieces, idx, m);
 		buf_reset(&B.event);
 		sse_event(&B.event, id, "valuation", B.data.data, B.data.len);
+		users++;
 		for (struct stream *s = u->streams, *next; s != NULL; s = next) {
 			next = s->next_of_user;
+			sent++;
+			bytes += B.event.len;
 			if (send_event(s, &B.event, &rid) == 0)
 				s->cursor = *c;
 			/* A dropped stream may have been the last. */
@@ -457,6 +463,12 @@ tell(struct pair *changed, size_t n, const struct live_cursor *c)
 				break;
 		}
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	log_info("live: %s: %zu portfolios to %zu users, %zu streams, %zu "
+	    "bytes in %ld ms (figures %ld ms)", id, n, users, sent, bytes,
+	    (long)((t2.tv_sec - t0.tv_sec) * 1000 + (t2.tv_nsec - t0.tv_nsec) /
+	    1000000), (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec -
+	    t0.tv_nsec) / 1000000));
 	return 0;
 }
 

@@ -175,6 +175,10 @@ def main():
                 rows.append(("dashboard with 10,000 streams open", "%.0f req/s" % dash_r["rps"],
                              "hello-world %.0f req/s" % hello_r["rps"],
                              ">= 0.5x (%.2fx)" % ratio, good))
+        with open(stack.path("log", "live.log")) as f:
+            told = [l.rstrip() for l in f if "portfolios to" in l]
+        print("the live worker's own account of the last rounds:")
+        print("\n".join(told[-ROUNDS:]))
     finally:
         stack.cleanup()
         hello.kill()
