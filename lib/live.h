@@ -50,21 +50,47 @@ struct live_piece {
 };
 
 /*
+ * A book keeps, between calls of live_portfolios(), what only a ledger
+ * change alters: each portfolio's positions and cash balances.  Forget a
+ * portfolio when its ledger changes; keep only those still wanted.  An
+ * entry is read again after ten minutes whatever happens.
+ */
+struct live_book;
+struct live_book *live_book_new(void);	/* NULL when out of memory */
+void live_book_free(struct live_book *b);
+void live_book_forget(struct live_book *b, long long pid);
+void live_book_keep(struct live_book *b, const long long *pids, size_t n);
+size_t live_book_size(const struct live_book *b);
+
+/*
+ * Reads into b at most `most` of the n portfolios in pids (sorted) that
+ * it lacks, so that the next live_portfolios() need not.  Returns how
+ * many it still lacks, or -1.
+ */
+long live_book_fill(struct db *d, struct arena *a, struct live_book *b,
+    const long long *pids, size_t n, size_t most, time_t now);
+
+/*
  * Appends to text, for each of the n portfolios in pids (sorted,
  * distinct), a JSON object of its figures as the pages compute them now
  * (with the same code): id, name, currency; value, holdings_value,
- * cash, day_change, day_pct, total_gain, unrealized, unrealized_pct (amounts rounded to
- * the currency's minor unit, percentages to 2 places; day_change and the
- * percentages null when unknown); the same three in the owner's currency
- * ("user": null without a rate); prices_as_of, stale, unpriced; and
- * each open holding's id, symbol, price, currency, price_as_of,
- * price_source, stale, value, day_change, unrealized.  A portfolio that no longer
- * exists is {"id":N,"deleted":true}.  pieces[k] tells where pids[k]'s
- * object is.  0 or -1.
+ * cash, day_change, day_pct, total_gain, unrealized, unrealized_pct
+ * (amounts rounded to the currency's minor unit, percentages to 2
+ * places; day_change and the percentages null when unknown); the same
+ * three in the owner's currency ("user": null without a rate);
+ * prices_as_of, stale, unpriced; and each open holding's instrument id,
+ * price, price_as_of, stale, value, day_change and unrealized.  A
+ * portfolio that no longer exists is {"id":N,"deleted":true}.
+ * pieces[k] tells where pids[k]'s object is.
+ *
+ * Positions and cash come from book where it has them (and go into it
+ * where it did not), from the database otherwise, or always when book
+ * is NULL; prices, rates and the portfolios' own rows are read on every
+ * call.  0 or -1.
  */
-int live_portfolios(struct db *d, struct arena *a, const long long *pids,
-    size_t n, const struct stale_policy *sp, time_t now, struct buf *text,
-    struct live_piece *pieces);
+int live_portfolios(struct db *d, struct arena *a, struct live_book *book,
+    const long long *pids, size_t n, const struct stale_policy *sp,
+    time_t now, struct buf *text, struct live_piece *pieces);
 
 /* The ids of uid's portfolios, sorted (arena); 0 or -1. */
 int live_user_portfolios(struct db *d, struct arena *a, long long uid,

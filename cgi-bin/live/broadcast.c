@@ -13,8 +13,10 @@
  *   - every live_heartbeat seconds, to send each stream a comment and to
  *     check every stream's session with one query: a session that ended
  *     (signed out, password changed, expired) ends its streams.
- * Each changed portfolio's JSON is built once (live_portfolios), each
- * user's event once, framed once per FastCGI request id, and written to
+ * Each changed portfolio's JSON is built once (live_portfolios, from a
+ * book of the viewed portfolios' positions that their ledger changes
+ * invalidate: a valuation run costs a read of prices), each user's event
+ * once, framed once per FastCGI request id, and written to
  * each of the user's streams without blocking.  A stream that has held
  * back more than live_stream_limit bytes is dropped.
  */
@@ -41,6 +43,7 @@
 #define NBUCKETS 4096
 #define MAXEVENTS 512
 #define TICK_MS 50
+#define BOOK_BATCH 200	/* portfolios read into the book at a time */
 
 struct user {
 	long long uid;
@@ -88,6 +91,8 @@ static struct {
 	struct pair *viewed;		/* every user's portfolios, by pid */
 	size_t nviewed;
 	int viewed_dirty;
+	struct live_book *book;		/* positions of the viewed ones */
+	int book_short;			/* it lacks some of them */
 	struct buf text, data, event, framed;
 	char scratch[16384];
 } B;
@@ -350,6 +355,39 @@ rebuild_viewed(void)
 		qsort(B.viewed, n, sizeof(*B.viewed), pair_cmp);
 	B.nviewed = n;
 	B.viewed_dirty = 0;
+	/* The book keeps what is viewed (pids sorted, repeats harmless). */
+	{
+		long long *pids = xrealloc(NULL, (n + 1) * sizeof(*pids));
+
+		for (size_t i = 0; i < n; i++)
+			pids[i] = B.viewed[i].pid;
+		live_book_keep(B.book, pids, n);
+		free(pids);
+	}
+	B.book_short = 1;
+}
+
+/*
+ * Reads what the book lacks of the viewed portfolios, a batch at a time
+ * between other work, so that a run finds them there.
+ */
+static void
+fill_book(time_t now)
+{
+	long long *pids;
+	long left;
+
+	arena_reset(&B.a);
+	if (B.viewed_dirty)
+		rebuild_viewed();
+	pids = arena_alloc(&B.a, (B.nviewed + 1) * sizeof(*pids));
+	for (size_t i = 0; i < B.nviewed; i++)
+		pids[i] = B.viewed[i].pid;
+	left = live_book_fill(&B.db, &B.a, B.book, pids, B.nviewed,
+	    BOOK_BATCH, now);
+	if (left < 0)		/* runs read what is missing anyway */
+		log_warn("live: reading positions: %s", B.db.errmsg);
+	B.book_short = left > 0;
 }
 
 /* 1 if ledger change id was told already; else remembers it. */
@@ -427,8 +465,8 @@ tell(struct pair *changed, size_t n, const struct live_cursor *c)
 	for (size_t i = 0; i < n; i++)
 		pids[i] = changed[i].pid;
 	buf_reset(&B.text);
-	if (live_portfolios(&B.db, &B.a, pids, n, &B.sp, time(NULL), &B.text,
-	    pieces) != 0)
+	if (live_portfolios(&B.db, &B.a, B.book, pids, n, &B.sp, time(NULL),
+	    &B.text, pieces) != 0)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* Group by user: pairs (uid, index) sorted by uid. */
@@ -549,6 +587,7 @@ poll_changes(time_t now)
 			c.change = id;
 		if (seen_before(id, now))
 			continue;
+		live_book_forget(B.book, pid);	/* its positions changed */
 		if ((u = user_find(uid)) == NULL)
 			continue;
 		user_add_pid(u, pid);	/* a new one, maybe */
@@ -592,8 +631,8 @@ catch_up(struct stream *s)
 	pieces = arena_alloc(&B.a, (n + 1) * sizeof(*pieces));
 	idx = arena_alloc(&B.a, (n + 1) * sizeof(*idx));
 	buf_reset(&B.text);
-	if (live_portfolios(&B.db, &B.a, pids, n, &B.sp, time(NULL), &B.text,
-	    pieces) != 0)
+	if (live_portfolios(&B.db, &B.a, B.book, pids, n, &B.sp, time(NULL),
+	    &B.text, pieces) != 0)
 		return;
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
@@ -794,6 +833,8 @@ broadcaster_main(void *arg)
 			check_sessions();
 			B.next_beat = now + B.o->heartbeat;
 		}
+		if (B.book_short || B.viewed_dirty)
+			fill_book(now);
 	}
 	return NULL;
 }
@@ -813,6 +854,8 @@ broadcast_start(const struct config *cfg, const struct live_opts *o)
 	buf_init(&B.data);
 	buf_init(&B.event);
 	buf_init(&B.framed);
+	if ((B.book = live_book_new()) == NULL)
+		return -1;
 	if ((shared.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
 	    (B.ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		return -1;

@@ -93,7 +93,7 @@ live_cgi(const struct config *cfg, const struct live_opts *o)
 			char id[48];
 
 			buf_reset(&text);
-			if (live_portfolios(&db, &a, pids, n, &sp, time(NULL),
+			if (live_portfolios(&db, &a, NULL, pids, n, &sp, time(NULL),
 			    &text, pieces) != 0)
 				continue;
 			for (size_t i = 0; i < n; i++)

@@ -98,7 +98,7 @@ live_first_event(struct db *d, struct arena *a, const struct stale_policy *sp,
 	pieces = arena_alloc(a, (n + 1) * sizeof(*pieces));
 	idx = arena_alloc(a, (n + 1) * sizeof(*idx));
 	buf_reset(text);
-	if (live_portfolios(d, a, pids, n, sp, time(NULL), text, pieces) != 0)
+	if (live_portfolios(d, a, NULL, pids, n, sp, time(NULL), text, pieces) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;

@@ -2,6 +2,7 @@
 events after valuation runs and ledger changes, resuming with
 Last-Event-ID, isolation, sign-out, slow clients, hostile names, and
 plain CGI."""
+import decimal
 import os
 import subprocess
 import time
@@ -82,7 +83,11 @@ class Live(unittest.TestCase):
         self.assertLess(time.time() - t0, 3)
         run = count(self.stack, "SELECT MAX(id) FROM valuation_runs")
         self.assertEqual(ev["id"].split(".")[0], str(run))
-        self.assertEqual(ev["json"]["portfolios"][0]["holdings"][0]["price_source"], "manual")
+        held = ev["json"]["portfolios"][0]["holdings"]
+        self.assertIn(decimal.Decimal("123.40"),
+                      [decimal.Decimal(h["price"]) for h in held if h["price"]])
+        self.assertTrue(all(set(h) == {"id", "price", "price_as_of", "stale", "value",
+                                       "day_change", "unrealized"} for h in held))
         # Heartbeats keep the stream open.
         time.sleep(2.5)
         s.next_event(timeout=0.5)
@@ -96,6 +101,20 @@ class Live(unittest.TestCase):
         r = u.add_tx(pid, date="2024-03-01", type="deposit", amount="250")
         self.assertEqual(r.status, 303)
         ev = s.events_until(lambda e: any(p["id"] == pid and p["value"] == "1250.00"
+                                          for p in e["json"]["portfolios"]), timeout=5)
+        self.assertIsNotNone(ev)
+        # More shares: the next runs value them too (the worker keeps
+        # positions between runs and must read them again).
+        r = u.add_tx(pid, date="2024-03-02", type="buy", symbol=syms[0], quantity="5",
+                     price="50")
+        self.assertEqual(r.status, 303)
+        ev = s.events_until(lambda e: any(p["id"] == pid and p["value"] == "1500.00"
+                                          and p["cash"] == "0.00"
+                                          for p in e["json"]["portfolios"]), timeout=5)
+        self.assertIsNotNone(ev)
+        self.price(syms[0], "110")
+        self.revalue()
+        ev = s.events_until(lambda e: any(p["id"] == pid and p["value"] == "1650.00"
                                           for p in e["json"]["portfolios"]), timeout=5)
         self.assertIsNotNone(ev)
         s.close()
