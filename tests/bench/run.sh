@@ -1,15 +1,22 @@
 #!/bin/sh
 # make bench: starts private stacks and prints nestegg's speed figures:
-# the pages (bench.py) and the price pipeline (pipeline.py).  Each exits
-# non-zero when a target is missed.  BENCH=pages or BENCH=pipeline runs
-# one of them; PIPELINE_ARGS=--no-million skips the million portfolios.
+# the pages (bench.py), the price pipeline (pipeline.py) and the live
+# panel (live.py).  Each exits non-zero when a target is missed.
+# BENCH=pages, BENCH=pipeline or BENCH=live runs one of them;
+# PIPELINE_ARGS=--no-million skips the million portfolios.
 dir=$(dirname "$0")
 rc=0
-if [ "${BENCH:-all}" != pipeline ]; then
+want() {
+	[ "${BENCH:-all}" = all ] || [ "${BENCH:-all}" = "$1" ]
+}
+if want pages; then
 	python3 "$dir/bench.py" "$@" || rc=1
 fi
-if [ "${BENCH:-all}" != pages ]; then
+if want pipeline; then
 	# shellcheck disable=SC2086
 	python3 "$dir/pipeline.py" ${PIPELINE_ARGS:-} || rc=1
+fi
+if want live; then
+	python3 "$dir/live.py" || rc=1
 fi
 exit $rc
