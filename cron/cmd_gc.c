@@ -1,6 +1,7 @@
 /*
  * cmd_gc.c - nestegg gc: forgets expired sessions, day-old sign-in
- * failures, and fetch and valuation runs older than runs_keep.
+ * failures and ledger changes (a browser away longer gets the whole
+ * state), and fetch and valuation runs older than runs_keep.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +21,9 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	    "last_seen_at < NOW() - INTERVAL ? SECOND";
 	static const char f[] = "DELETE FROM login_failures WHERE "
 	    "last_failure_at < NOW() - INTERVAL 1 DAY";
-	unsigned long long sessions, failures;
+	static const char l[] = "DELETE FROM ledger_changes WHERE "
+	    "at < NOW(3) - INTERVAL 1 DAY";
+	unsigned long long sessions, failures, changes;
 	long runs;
 
 	(void)argv;
@@ -33,10 +36,14 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	if (db_exec(&c->db, NULL, NULL, f, "") != 0)
 		return cli_db_fail(c);
 	failures = c->db.affected;
+	if (db_exec(&c->db, NULL, NULL, l, "") != 0)
+		return cli_db_fail(c);
+	changes = c->db.affected;
 	if ((runs = runs_prune(&c->db, c->cfg.runs_keep)) < 0)
 		return cli_db_fail(c);
-	printf("removed %llu expired sessions, %llu old failure counts, %ld "
-	    "old runs\n", sessions, failures, runs);
+	printf("removed %llu expired sessions, %llu old failure counts, %llu "
+	    "old ledger changes, %ld old runs\n", sessions, failures, changes,
+	    runs);
 	return 0;
 }
 

@@ -119,6 +119,27 @@ class Live(unittest.TestCase):
         self.assertIsNotNone(ev)
         s.close()
 
+    def test_ledger_changes_are_kept_a_day(self):
+        u, pid, syms = self.owner("kept")
+        s = Stream(u.c)
+        first = s.next_event()
+        s.close()
+        u.add_tx(pid, date="2024-03-01", type="deposit", amount="3")
+        # A day later: gc prunes those changes; others come after them.
+        self.stack.sql("UPDATE ledger_changes SET at = at - INTERVAL 25 HOUR")
+        r = self.stack.cli("gc")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"[1-9][0-9]* old ledger changes")
+        self.assertEqual(count(self.stack, "SELECT COUNT(*) FROM ledger_changes"), 0)
+        self.owner("later")
+        self.assertGreater(count(self.stack, "SELECT COUNT(*) FROM ledger_changes"), 0)
+        # What was pruned cannot be told: the whole state instead.
+        s = Stream(u.c, last_id=first["id"])
+        ev = s.next_event()
+        self.assertTrue(ev["json"]["full"])
+        self.assertEqual(ev["json"]["portfolios"][0]["value"], "1003.00")
+        s.close()
+
     def test_resume_with_last_event_id_misses_nothing(self):
         u, pid, syms = self.owner("resume", 2)
         s = Stream(u.c)
