@@ -273,8 +273,24 @@ dec_or_nan(const char *s)
 	return s != NULL && dec_parse(s, &d) == 0 ? d : DEC_NAN;
 }
 
-/* Seconds an entry is trusted; a safety net under the ledger changes. */
+/*
+ * Seconds an entry is trusted, a safety net under the ledger changes:
+ * ten minutes and up to one more, so that entries read together are not
+ * all read again together.
+ */
 #define BOOK_AGE 600
+
+/* pid's entry in b while it may be trusted at now; NULL if not. */
+static const struct book_pf *
+book_fresh(const struct live_book *b, long long pid, time_t now)
+{
+	const struct book_pf *p = book_get(b, pid);
+
+	if (p == NULL || now < p->read_at ||
+	    now - p->read_at >= BOOK_AGE + pid % 60)
+		return NULL;
+	return p;
+}
 
 /* Ids of pids as a JSON array (heap). */
 static char *
@@ -359,7 +375,8 @@ book_read(struct db *d, struct arena *a, struct live_book *b,
 			book_pf_free(&p);
 			goto out;
 		}
-		memcpy(p.pos, pos, p.npos * sizeof(*pos));
+		if (p.npos > 0)
+			memcpy(p.pos, pos, p.npos * sizeof(*pos));
 		for (size_t e = 0; e < p.ncash; e++, c++) {
 			snprintf(p.cash[e].currency, sizeof(p.cash[e].currency),
 			    "%s", db_val(&cr, c, 1));
@@ -388,7 +405,8 @@ live_book_fill(struct db *d, struct arena *a, struct live_book *b,
 	size_t k = 0, left = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if ((i > 0 && pids[i] == pids[i - 1]) || book_get(b, pids[i]))
+		if ((i > 0 && pids[i] == pids[i - 1]) ||
+		    book_fresh(b, pids[i], now) != NULL)
 			continue;
 		if (k < most)
 			need[k++] = pids[i];
@@ -627,14 +645,9 @@ live_portfolios(struct db *d, struct arena *a, struct live_book *book,
 		goto out;
 	/* Those of the portfolios not in the book, or there too long. */
 	need = arena_alloc(a, (pr.nrows + 1) * sizeof(*need));
-	for (size_t i = 0; i < pr.nrows; i++) {
-		const struct book_pf *p = book_get(b, db_int(&pr, i, 0));
-		long long pid = db_int(&pr, i, 0);
-
-		if (p == NULL || now - p->read_at >= BOOK_AGE + pid % 60 ||
-		    now < p->read_at)
-			need[nneed++] = pid;
-	}
+	for (size_t i = 0; i < pr.nrows; i++)
+		if (book_fresh(b, db_int(&pr, i, 0), now) == NULL)
+			need[nneed++] = db_int(&pr, i, 0);
 	if (book_read(d, a, b, need, nneed, now) != 0)
 		goto out;
 	e = arena_alloc(a, (pr.nrows + 1) * sizeof(*e));

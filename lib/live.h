@@ -53,7 +53,7 @@ struct live_piece {
  * A book keeps, between calls of live_portfolios(), what only a ledger
  * change alters: each portfolio's positions and cash balances.  Forget a
  * portfolio when its ledger changes; keep only those still wanted.  An
- * entry is read again after ten minutes whatever happens.
+ * entry is read again after ten or eleven minutes whatever happens.
  */
 struct live_book;
 struct live_book *live_book_new(void);	/* NULL when out of memory */
@@ -64,8 +64,8 @@ size_t live_book_size(const struct live_book *b);
 
 /*
  * Reads into b at most `most` of the n portfolios in pids (sorted) that
- * it lacks, so that the next live_portfolios() need not.  Returns how
- * many it still lacks, or -1.
+ * it lacks or holds for too long, so that the next live_portfolios()
+ * need not.  Returns how many are still to read, or -1.
  */
 long live_book_fill(struct db *d, struct arena *a, struct live_book *b,
     const long long *pids, size_t n, size_t most, time_t now);

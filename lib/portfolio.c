@@ -370,8 +370,8 @@ pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
     struct tx_line **out, size_t *n, long long *total)
 {
 #define TX_WHERE "WHERE t.portfolio_id = ? AND (? = '' OR t.type = ?) " \
-	"AND (? = '' OR COALESCE(us.symbol, i.symbol) = ?) AND (? = '' OR t.date >= ?) " \
-	"AND (? = '' OR t.date <= ?)"
+	"AND (? = '' OR COALESCE(us.symbol, i.symbol) = ?) " \
+	"AND (? = '' OR t.date >= ?) AND (? = '' OR t.date <= ?)"
 	static const char q[] = "SELECT t.id, DATE_FORMAT(t.date, "
 	    "'%Y-%m-%d'), t.type, t.instrument_id, t.quantity, t.price, t.fee, "
 	    "t.amount, t.currency, t.fx_rate, t.note, "

@@ -368,8 +368,9 @@ rebuild_viewed(void)
 }
 
 /*
- * Reads what the book lacks of the viewed portfolios, a batch at a time
- * between other work, so that a run finds them there.
+ * Reads what the book lacks of the viewed portfolios, or holds for too
+ * long, a batch at a time between other work, so that a run finds them
+ * there.
  */
 static void
 fill_book(time_t now)
@@ -832,6 +833,7 @@ broadcaster_main(void *arg)
 			heartbeat();
 			check_sessions();
 			B.next_beat = now + B.o->heartbeat;
+			B.book_short = 1;	/* entries grown old */
 		}
 		if (B.book_short || B.viewed_dirty)
 			fill_book(now);

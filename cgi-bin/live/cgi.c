@@ -54,7 +54,7 @@ live_cgi(const struct config *cfg, const struct live_opts *o)
 	if (method == NULL || strcmp(method, "GET") != 0) {
 		fputs("Status: 405 Method Not Allowed\r\nContent-Type: "
 		    "text/plain\r\n\r\nGET only.\n", stdout);
-		return 0;
+		goto done;
 	}
 	if (cookie != NULL && http_parse_cookies(&a, &cookies, cookie) ==
 	    HTTP_OK)
@@ -64,7 +64,7 @@ live_cgi(const struct config *cfg, const struct live_opts *o)
 		    "Content-Type: text/plain\r\n\r\nTry again shortly.\n" :
 		    "Status: 401 Unauthorized\r\nContent-Type: text/plain\r\n"
 		    "\r\nSign in first.\n", stdout);
-		return 0;
+		goto done;
 	}
 	buf_puts(&out, "Status: 200 OK\r\nContent-Type: text/event-stream; "
 	    "charset=utf-8\r\nCache-Control: no-store\r\n"
@@ -93,8 +93,8 @@ live_cgi(const struct config *cfg, const struct live_opts *o)
 			char id[48];
 
 			buf_reset(&text);
-			if (live_portfolios(&db, &a, NULL, pids, n, &sp, time(NULL),
-			    &text, pieces) != 0)
+			if (live_portfolios(&db, &a, NULL, pids, n, &sp,
+			    time(NULL), &text, pieces) != 0)
 				continue;
 			for (size_t i = 0; i < n; i++)
 				idx[i] = i;

@@ -70,15 +70,20 @@ class Stack:
             raise AssertionError("sanitizer reports:\n" + "\n".join(reports))
 
     def sanitizer_reports(self):
+        """A sanitizer's reports in any of the stack's logs (page
+        workers, live worker, tool), each with the lines after it."""
         out = []
-        try:
-            with open(self.path("log", "web.log"), errors="replace") as f:
-                for line in f:
-                    if ("AddressSanitizer" in line or "runtime error:" in line
-                            or "LeakSanitizer" in line):
-                        out.append(line.rstrip())
-        except OSError:
-            pass
+        logs = self.path("log")
+        for name in sorted(os.listdir(logs)) if os.path.isdir(logs) else []:
+            try:
+                with open(os.path.join(logs, name), errors="replace") as f:
+                    lines = f.read().splitlines()
+            except OSError:
+                continue
+            for i, line in enumerate(lines):
+                if ("ERROR: AddressSanitizer" in line or "runtime error:" in line
+                        or "ERROR: LeakSanitizer" in line):
+                    out.append(name + ": " + "\n".join(lines[i:i + 30]))
         return out
 
     def path(self, *parts):
