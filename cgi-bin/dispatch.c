@@ -513,6 +513,7 @@ web_portfolio(struct req *r, struct portfolio *pf)
 	view_setf(r->hdf, "P.id", "%lld", pf->id);
 	view_set(r->hdf, "P.name", pf->name);
 	view_set(r->hdf, "P.currency", pf->currency);
+	view_set_int(r->hdf, "P.track_cash", pf->track_cash);
 	view_set(r->hdf, "P.method", pf->method == COST_AVERAGE ? "average" :
 	    "fifo");
 	return 0;

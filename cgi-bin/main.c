@@ -144,7 +144,9 @@ read_request(struct req *r, const struct io *io)
 			return;
 		}
 	}
-	if (n > r->cfg->body_max) {
+	/* Files to import are larger than any form. */
+	if (n > (strlen(path) > 7 && strcmp(path + strlen(path) - 7,
+	    "/import") == 0 ? r->cfg->import_max : r->cfg->body_max)) {
 		r->status = 413;
 		return;
 	}

@@ -341,7 +341,9 @@ put_tx(struct req *r, const char *prefix, const struct tx *t,
 #define KEY(f) (snprintf(key, sizeof(key), "%s." f, prefix), key)
 	view_setf(r->hdf, KEY("id"), "%lld", t->id);
 	view_set(r->hdf, KEY("date"), t->date);
+	view_set(r->hdf, KEY("time"), t->time);
 	view_set(r->hdf, KEY("type"), tx_type_names[t->type]);
+	view_set(r->hdf, KEY("counter_currency"), t->counter);
 	view_set(r->hdf, KEY("symbol"), symbol ? symbol : "");
 	view_set(r->hdf, KEY("currency"), t->currency);
 	view_set(r->hdf, KEY("note"), note ? note : "");

@@ -20,6 +20,7 @@ PAGE(export_csv);
 PAGE(export_json);
 PAGE(home);
 PAGE(import);
+PAGE(import_draft);
 PAGE(instrument);
 PAGE(instrument_new);
 PAGE(instruments);
@@ -56,6 +57,7 @@ const struct route routes[] = {
 	{ "/portfolios/#/transactions/#/delete", M_GET | M_POST, R_LOGIN,
 							page_tx_delete },
 	{ "/portfolios/#/import", M_GET | M_POST, R_LOGIN,	page_import },
+	{ "/portfolios/#/import/#", M_GET | M_POST, R_LOGIN,	page_import_draft },
 	{ "/portfolios/#/export.csv", M_GET,	R_LOGIN,	page_export_csv },
 
 	{ "/instruments", M_GET,		R_LOGIN,	page_instruments },

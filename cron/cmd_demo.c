@@ -118,6 +118,7 @@ cmd_demo(struct cli *c, int argc, char **argv)
 	struct portfolio pf;
 	struct fx_table fx;
 	struct import_result res;
+	struct import_opts o;
 	struct buf csv;
 	FILE *f;
 	long long uid, pid, id;
@@ -172,7 +173,10 @@ cmd_demo(struct cli *c, int argc, char **argv)
 		return cli_db_fail(c);
 	buf_init(&csv);
 	transactions(&csv);
-	if (import_csv(&c->db, &c->a, &pf, &fx, csv.data, csv.len, &res) != 0) {
+	memset(&o, 0, sizeof(o));
+	o.dups = DUP_KEEP;
+	if (import_run(&c->db, &c->a, &pf, &fx, csv.data, csv.len, &o,
+	    &res) != 0) {
 		buf_free(&csv);
 		return cli_fail("the demo transactions were refused: %s",
 		    res.nerrors ? res.errors[0].reason : c->db.errmsg);

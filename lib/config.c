@@ -27,7 +27,8 @@ static const struct setting {
 #define I(k) { #k, C_INT, offsetof(struct config, k), 0 }
 	S(home), S(db_socket), S(db_host), I(db_port), S(db_name),
 	S(db_user), S(db_password), S(admin_user), S(admin_password),
-	L(session_idle), L(session_max), L(body_max), I(login_free_failures),
+	L(session_idle), L(session_max), L(body_max), L(import_max),
+	I(login_free_failures),
 	I(threads),
 	S(yahoo_url), S(stooq_url), S(amfi_url), S(coingecko_url),
 	S(alphavantage_url), S(ecb_url), S(stooq_key), S(coingecko_key),
@@ -91,6 +92,7 @@ defaults(struct config *c)
 	c->session_idle = 24L * 3600;
 	c->session_max = 30L * 24 * 3600;
 	c->body_max = 1024L * 1024;
+	c->import_max = 17L * 1024 * 1024;	/* a 16 MiB file and a form */
 	c->login_free_failures = 5;
 	c->threads = 8;
 	snprintf(c->yahoo_url, sizeof(c->yahoo_url),

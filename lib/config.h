@@ -27,6 +27,7 @@ struct config {
 	long session_idle;	/* seconds of inactivity before sign-out */
 	long session_max;	/* seconds after sign-in before sign-out */
 	long body_max;		/* largest accepted request body, bytes */
+	long import_max;	/* the same for an import (".../import") */
 	int login_free_failures; /* failures before logins are slowed */
 	int threads;		/* FastCGI threads per worker process */
 

@@ -64,6 +64,7 @@ db_connect(struct db *d)
 	const struct config *c = d->cfg;
 	MYSQL *m;
 	unsigned int timeout = 5;
+	unsigned long packet = 64UL << 20;
 	const char *user = d->admin ? c->admin_user : c->db_user;
 	const char *pw = d->admin ? c->admin_password : c->db_password;
 
@@ -82,6 +83,8 @@ db_connect(struct db *d)
 	}
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	/* An import's file travels whole (up to 16 MiB and more). */
+	mysql_options(m, MYSQL_OPT_MAX_ALLOWED_PACKET, &packet);
 	mysql_options(m, MYSQL_INIT_COMMAND,
 	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
 	    "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"

@@ -89,4 +89,8 @@ size_t kv_count(const struct kvlist *l, const char *key);
  * into the arena ("Text/HTML; charset=x" -> "text/html"). */
 char *http_media_type(struct arena *a, const char *content_type);
 
+/* s percent-encoded for a query string: all but A-Z a-z 0-9 - . _ ~
+ * (in a's memory). */
+char *http_escape_url(struct arena *a, const char *s);
+
 #endif

@@ -1,210 +1,681 @@
 /*
- * import.c - CSV import and export (see import.h).
+ * import.c - importing and exporting transactions (see import.h).
  */
 #include "import.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "csv.h"
+#include "epoch.h"
+#include "text.h"
+#include "token.h"
 
-enum col {
-	C_DATE, C_TYPE, C_SYMBOL, C_QUANTITY, C_PRICE, C_FEE, C_AMOUNT,
-	C_CURRENCY, C_FX, C_NOTE, C__MAX
+/* Rows per INSERT. */
+#define BATCH 200
+#define TX_PARAMS 14
+
+/* One distinct symbol of the file and what it names. */
+struct sym {
+	const char *key;	/* as in the file */
+	struct instrument inst;
+	int known;
+	size_t unknown;		/* its index in res->unknown when not */
 };
 
-static const struct {
-	const char *name;
-	enum col col;
-} aliases[] = {
-	{ "date", C_DATE }, { "trade date", C_DATE }, { "datetime", C_DATE },
-	{ "tradedate", C_DATE }, { "code", C_SYMBOL }, { "ccy", C_CURRENCY },
-	{ "qty", C_QUANTITY },
-	{ "type", C_TYPE }, { "action", C_TYPE },
-	{ "symbol", C_SYMBOL }, { "ticker", C_SYMBOL },
-	{ "quantity", C_QUANTITY }, { "shares", C_QUANTITY },
-	{ "units", C_QUANTITY },
-	{ "price", C_PRICE }, { "unitprice", C_PRICE },
-	{ "unit price", C_PRICE },
-	{ "fee", C_FEE }, { "fees", C_FEE }, { "commission", C_FEE },
-	{ "amount", C_AMOUNT }, { "total", C_AMOUNT },
-	{ "currency", C_CURRENCY },
-	{ "fx_rate", C_FX }, { "fxrate", C_FX }, { "exchange rate", C_FX },
-	{ "note", C_NOTE }, { "notes", C_NOTE }, { "comment", C_NOTE },
+struct symtab {
+	struct sym *v;
+	size_t cap;		/* a power of two */
 };
 
-static int
-header_col(const char *h)
+/* A new transaction and where it came from. */
+struct item {
+	struct tx tx;
+	const char *note;
+	size_t row;		/* index into the file's rows */
+	int skip;		/* already in the portfolio: left out */
+};
+
+static unsigned long
+hash_ci(const char *s)
 {
-	char name[64];
-	size_t n = 0;
+	unsigned long h = 2166136261u;
 
-	while (isspace((unsigned char)*h))
-		h++;
-	for (; *h && n < sizeof(name) - 1; h++)
-		name[n++] = (char)tolower((unsigned char)*h);
-	while (n > 0 && isspace((unsigned char)name[n - 1]))
-		n--;
-	name[n] = '\0';
-	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-		if (strcmp(name, aliases[i].name) == 0)
-			return (int)aliases[i].col;
-	return -1;		/* dataSource, account, ...: not needed */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 16777619u;
+	return h;
 }
 
-static char *
-trimmed(struct arena *a, const char *s)
+/* The slot of symbol s in t (empty when new). */
+static struct sym *
+sym_slot(struct symtab *t, const char *s)
 {
-	const char *e;
+	size_t i = hash_ci(s) & (t->cap - 1);
 
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		e--;
-	return arena_strndup(a, s, (size_t)(e - s));
+	while (t->v[i].key != NULL && strcasecmp(t->v[i].key, s) != 0)
+		i = (i + 1) & (t->cap - 1);
+	return &t->v[i];
 }
 
 static void
-add_error(struct arena *a, struct import_result *res, size_t line,
-    const char *fmt, const char *arg)
+add_error(struct arena *a, struct import_result *res,
+    const struct import_row *row, const char *field, const char *reason)
 {
 	if (res->nerrors < IMPORT_MAX_ERRORS) {
-		res->errors[res->nerrors].line = line;
-		res->errors[res->nerrors].reason = arena_printf(a, fmt, arg);
+		struct import_error *e = &res->errors[res->nerrors];
+
+		e->line = row ? row->line : 0;
+		e->raw = row ? row->raw : "";
+		e->field = field ? field : "";
+		e->reason = arena_strdup(a, reason);
 	}
 	res->nerrors++;
 }
 
-static void
-add_unknown(struct arena *a, struct import_result *res, const char *sym)
+/* Looks every distinct symbol up once; unknown ones go to res. */
+static int
+resolve(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct import_file *f, struct symtab *t, struct import_result *res)
 {
-	for (size_t i = 0; i < res->nunknown; i++)
-		if (strcasecmp(res->unknown[i], sym) == 0)
-			return;
-	if (res->nunknown < IMPORT_MAX_ERRORS)
-		res->unknown[res->nunknown++] = arena_strdup(a, sym);
+	size_t cap = 16;
+
+	while (cap < 2 * f->n + 2)
+		cap *= 2;
+	t->cap = cap;
+	t->v = arena_alloc(a, cap * sizeof(*t->v));
+	memset(t->v, 0, cap * sizeof(*t->v));
+	res->unknown = arena_alloc(a, (f->n + 1) * sizeof(*res->unknown));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct import_row *r = &f->rows[i];
+		struct sym *s;
+		int rc;
+
+		if (r->error || r->t.symbol == NULL || *r->t.symbol == '\0')
+			continue;
+		s = sym_slot(t, r->t.symbol);
+		if (s->key != NULL) {
+			if (!s->known)
+				res->unknown[s->unknown].rows++;
+			continue;
+		}
+		s->key = r->t.symbol;
+		if ((rc = inst_find(d, a, pf->user_id, r->t.symbol, &s->inst)) < 0)
+			return -1;
+		s->known = rc == 1;
+		if (!s->known) {
+			struct import_unknown *u = &res->unknown[res->nunknown];
+
+			s->unknown = res->nunknown++;
+			u->symbol = r->t.symbol;
+			u->hint = r->hint;
+			u->rows = 1;
+		}
+	}
+	return 0;
 }
 
-/* Fills what Ghostfolio's exports leave to quantity x unitPrice. */
-static void
-ghostfolio_amounts(struct arena *a, struct tx_text *t)
+/* A transaction as text, to find the same one already recorded. */
+static char *
+signature(struct arena *a, const struct tx *t)
 {
-	int cash_only = strcasecmp(t->type, "fee") == 0 ||
-	    strcasecmp(t->type, "interest") == 0 ||
-	    strcasecmp(t->type, "tax") == 0;
-	dec q, p;
+	char q[DEC_BUFSZ], p[DEC_BUFSZ], f[DEC_BUFSZ], m[DEC_BUFSZ];
 
-	if (!cash_only || *t->amount)
-		return;
-	if (*t->quantity && *t->price && dec_parse(t->quantity, &q) == 0 &&
-	    dec_parse(t->price, &p) == 0 && !dec_is_zero(dec_mul(q, p))) {
+	return arena_printf(a, "%s|%s|%d|%lld|%s|%s|%s|%s|%s|%s", t->date,
+	    t->time, (int)t->type, t->instrument,
+	    (t->has & TXF_QUANTITY) ? dec_format(t->quantity, -1, q) : "",
+	    (t->has & TXF_PRICE) ? dec_format(t->price, -1, p) : "",
+	    (t->has & TXF_FEE) ? dec_format(t->fee, -1, f) : "",
+	    (t->has & TXF_AMOUNT) ? dec_format(t->amount, -1, m) : "",
+	    t->currency, t->counter);
+}
+
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Marks the new rows that are already in the portfolio (each recorded
+ * one matching at most one new row); returns how many. */
+static size_t
+find_duplicates(struct arena *a, const struct tx *old, size_t nold,
+    struct item *it, size_t n)
+{
+	char **sig = arena_alloc(a, (nold + 1) * sizeof(*sig));
+	size_t *used = arena_alloc(a, (nold + 1) * sizeof(*used)), dups = 0;
+
+	if (nold == 0)
+		return 0;
+	for (size_t i = 0; i < nold; i++) {
+		sig[i] = signature(a, &old[i]);
+		used[i] = 0;
+	}
+	qsort(sig, nold, sizeof(*sig), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		char *s = signature(a, &it[i].tx);
+		size_t lo = 0, hi = nold, end;
+
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (strcmp(sig[mid], s) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (end = lo; end < nold && strcmp(sig[end], s) == 0; end++)
+			;
+		if (lo < end && used[lo] < end - lo) {
+			used[lo]++;
+			it[i].skip = 1;
+			dups++;
+		}
+	}
+	return dups;
+}
+
+/* Ledger order of new items: instrument, then the ledger's order, then
+ * file order. */
+static int
+cmp_item(const void *x, const void *y)
+{
+	const struct item *a = *(const struct item *const *)x;
+	const struct item *b = *(const struct item *const *)y;
+	int c;
+
+	if (a->tx.instrument != b->tx.instrument)
+		return a->tx.instrument < b->tx.instrument ? -1 : 1;
+	if ((c = ledger_order_cmp(&a->tx, &b->tx)) != 0)
+		return c;
+	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+static int
+cmp_old(const void *x, const void *y)
+{
+	const struct tx *a = *(const struct tx *const *)x;
+	const struct tx *b = *(const struct tx *const *)y;
+	int c;
+
+	if (a->instrument != b->instrument)
+		return a->instrument < b->instrument ? -1 : 1;
+	if ((c = ledger_order_cmp(a, b)) != 0)
+		return c;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The symbol the user knows instrument iid by, from the file's. */
+static const char *
+symbol_of(const struct symtab *t, long long iid)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->v[i].key && t->v[i].known && t->v[i].inst.id == iid)
+			return t->v[i].inst.symbol;
+	return "";
+}
+
+/*
+ * Replays each instrument the new rows touch, the recorded transactions
+ * and the new ones in the ledger's order; refusals go to res.  With
+ * write, the positions are stored.  0 or -1.
+ */
+static int
+replay(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct import_file *f, const struct symtab *syms,
+    struct item **nw, size_t nn, const struct tx **old, size_t no,
+    int write, struct import_result *res)
+{
+	size_t i = 0, j = 0;
+	char msg[256];
+
+	res->holdings = arena_alloc(a, (nn + 1) * sizeof(*res->holdings));
+	while (i < nn) {
+		long long iid = nw[i]->tx.instrument;
+		struct ledger_state st;
+		const struct tx *last = NULL;
+		const struct item *prev = NULL;
+		int failed = 0;
+
+		while (j < no && old[j]->instrument < iid)
+			j++;
+		ledger_init(&st);
+		while ((i < nn && nw[i]->tx.instrument == iid) ||
+		    (j < no && old[j]->instrument == iid)) {
+			int take_new = i < nn && nw[i]->tx.instrument == iid &&
+			    (j >= no || old[j]->instrument != iid ||
+			    ledger_order_cmp(&nw[i]->tx, old[j]) < 0);
+			const struct tx *t = take_new ? &nw[i]->tx : old[j];
+
+			if (!failed && ledger_apply(&st, t, pf->method, msg,
+			    sizeof(msg)) != 0) {
+				failed = 1;
+				if (take_new)
+					add_error(a, res, &f->rows[nw[i]->row],
+					    "quantity", msg);
+				else
+					add_error(a, res, prev ? &f->rows[
+					    prev->row] : NULL, "quantity",
+					    arena_printf(a, "With this row, a "
+					    "transaction already recorded fails: "
+					    "%s", msg));
+			}
+			last = t;
+			if (take_new)
+				prev = nw[i++];
+			else
+				j++;
+		}
+		if (!failed) {
+			struct import_holding *h =
+			    &res->holdings[res->nholdings++];
+
+			h->instrument = iid;
+			h->symbol = symbol_of(syms, iid);
+			h->quantity = st.p.quantity;
+			h->cost = st.p.cost;
+			if (write && pf_store_position(d, a, pf, iid, &st,
+			    last) != 0) {
+				ledger_free(&st);
+				return -1;
+			}
+		}
+		ledger_free(&st);
+	}
+	return 0;
+}
+
+/* Cash after the import: each balance recorded plus what the new rows
+ * move; with write, those moves are stored.  0 or -1. */
+static int
+cash_after(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct item *it, size_t n, int write, struct import_result *res)
+{
+	static const char q[] = "SELECT currency, balance FROM cash_balances "
+	    "WHERE portfolio_id = ? ORDER BY currency";
+	static const char up[] = "INSERT INTO cash_balances (portfolio_id, "
+	    "currency, balance) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "balance = balance + VALUES(balance)";
+	struct dbres r;
+	dec *delta;
+	size_t nold;
+
+	if (db_exec(d, a, &r, q, "i", pf->id) != 0)
+		return -1;
+	nold = r.nrows;
+	res->cash = arena_alloc(a, (r.nrows + 2 * n + 1) * sizeof(*res->cash));
+	delta = arena_alloc(a, (r.nrows + 2 * n + 1) * sizeof(*delta));
+	for (size_t i = 0; i < r.nrows; i++) {
+		snprintf(res->cash[i].currency, 4, "%s", db_val(&r, i, 0));
+		dec_parse(db_val(&r, i, 1), &res->cash[i].balance);
+		delta[i] = DEC_ZERO;
+	}
+	res->ncash = r.nrows;
+	for (size_t i = 0; i < n; i++) {
+		char cur[2][4];
+		dec v[2];
+
+		if (it[i].skip)
+			continue;
+		v[0] = ledger_cash(&it[i].tx, cur[0]);
+		v[1] = ledger_cash_counter(&it[i].tx, cur[1]);
+		for (int k = 0; k < 2; k++) {
+			size_t c;
+
+			if (dec_is_zero(v[k]))
+				continue;
+			for (c = 0; c < res->ncash; c++)
+				if (strcmp(res->cash[c].currency, cur[k]) == 0)
+					break;
+			if (c == res->ncash) {
+				memcpy(res->cash[c].currency, cur[k], 4);
+				res->cash[c].balance = DEC_ZERO;
+				delta[c] = DEC_ZERO;
+				res->ncash++;
+			}
+			res->cash[c].balance = dec_add(res->cash[c].balance,
+			    v[k]);
+			delta[c] = dec_add(delta[c], v[k]);
+		}
+	}
+	(void)nold;
+	for (size_t c = 0; write && c < res->ncash; c++) {
 		char buf[DEC_BUFSZ];
 
-		t->amount = arena_strdup(a, dec_format(dec_mul(q, p), -1, buf));
-	} else if (strcasecmp(t->type, "fee") == 0 && *t->fee) {
-		t->amount = t->fee;
-		t->fee = "";
+		if (!dec_is_zero(delta[c]) && db_exec(d, NULL, NULL, up, "iss",
+		    pf->id, res->cash[c].currency, dec_format(delta[c], -1,
+		    buf)) != 0)
+			return -1;
 	}
-	t->quantity = t->price = "";
+	return 0;
+}
+
+/* Adds the new rows' income, fees and taxes without an instrument, and
+ * the money they bring in, to pf; 0 or -1. */
+static int
+add_flows(struct db *d, const struct portfolio *pf, const struct item *it,
+    size_t n)
+{
+	static const char q[] = "UPDATE portfolios SET "
+	    "cash_income = cash_income + ?, cash_fees = cash_fees + ?, "
+	    "cash_taxes = cash_taxes + ?, net_flow_in = net_flow_in + ? "
+	    "WHERE id = ?";
+	dec inc = DEC_ZERO, fees = DEC_ZERO, taxes = DEC_ZERO, ext = DEC_ZERO;
+	char b[4][DEC_BUFSZ];
+
+	for (size_t i = 0; i < n; i++) {
+		dec x, y, z;
+
+		if (it[i].skip)
+			continue;
+		ledger_flows(&it[i].tx, &x, &y, &z);
+		inc = dec_add(inc, x), fees = dec_add(fees, y);
+		taxes = dec_add(taxes, z);
+		ext = dec_add(ext, ledger_external_flow(&it[i].tx));
+	}
+	return db_exec(d, NULL, NULL, q, "ssssi", dec_format(inc, -1, b[0]),
+	    dec_format(fees, -1, b[1]), dec_format(taxes, -1, b[2]),
+	    dec_format(ext, -1, b[3]), pf->id);
+}
+
+/* The INSERT of k rows (BATCH of them is kept for the process). */
+static char *
+insert_sql(size_t k)
+{
+	static const char head[] = "INSERT INTO transactions (portfolio_id, "
+	    "instrument_id, date, time, type, quantity, price, fee, amount, "
+	    "currency, counter_currency, fx_rate, note, import_id, "
+	    "created_at) VALUES ";
+	static const char row[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "NOW())";
+	char *s = malloc(sizeof(head) + k * sizeof(row) + 1), *p;
+
+	if (s == NULL)
+		return NULL;
+	p = s + sprintf(s, "%s", head);
+	for (size_t i = 0; i < k; i++)
+		p += sprintf(p, "%s%s", i ? "," : "", row);
+	return s;
+}
+
+/* Writes the new rows, BATCH per INSERT, in file order; 0 or -1. */
+static int
+insert_rows(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct item *it, size_t n, long long import_id)
+{
+	static char *full;
+	const char **p = arena_alloc(a, BATCH * TX_PARAMS * sizeof(*p));
+	char *pid = arena_printf(a, "%lld", pf->id);
+	char *imp = arena_printf(a, "%lld", import_id);
+	size_t i = 0;
+
+	if (full == NULL && (full = insert_sql(BATCH)) == NULL)
+		return -1;
+	while (i < n) {
+		size_t k = 0;
+		char *sql;
+		int rc;
+
+		for (; i < n && k < BATCH; i++) {
+			const struct tx *t = &it[i].tx;
+			const char **v = p + k * TX_PARAMS;
+			char b[DEC_BUFSZ];
+
+			if (it[i].skip)
+				continue;
+			v[0] = pid;
+			v[1] = t->instrument ? arena_printf(a, "%lld",
+			    t->instrument) : NULL;
+			v[2] = t->date;
+			v[3] = *t->time ? t->time : NULL;
+			v[4] = tx_type_names[t->type];
+#define OPT(bit, x) ((t->has & (bit)) ? \
+	arena_strdup(a, dec_format((x), -1, b)) : NULL)
+			v[5] = OPT(TXF_QUANTITY, t->quantity);
+			v[6] = OPT(TXF_PRICE, t->price);
+			v[7] = OPT(TXF_FEE, t->fee);
+			v[8] = OPT(TXF_AMOUNT, t->amount);
+			v[9] = t->currency;
+			v[10] = *t->counter ? t->counter : NULL;
+			v[11] = OPT(TXF_FX, t->fx_rate);
+#undef OPT
+			v[12] = it[i].note ? it[i].note : "";
+			v[13] = imp;
+			k++;
+		}
+		if (k == 0)
+			break;
+		if (k == BATCH) {
+			if (db_exec_texts(d, full, k * TX_PARAMS, p) != 0)
+				return -1;
+			continue;
+		}
+		if ((sql = insert_sql(k)) == NULL)
+			return -1;
+		rc = db_exec_texts(d, sql, k * TX_PARAMS, p);
+		db_forget(d, sql);
+		free(sql);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The signature of a header: SHA-256 of its cells, lower case. */
+static void
+header_signature(char **h, size_t n, unsigned char out[32])
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		for (const char *p = h[i]; *p; p++)
+			buf_putc(&b, (char)tolower((unsigned char)*p));
+		buf_putc(&b, '\x1f');
+	}
+	token_sha256(b.data ? b.data : "", b.len, out);
+	buf_free(&b);
 }
 
 int
-import_csv(struct db *d, struct arena *a, const struct portfolio *pf,
-    const struct fx_table *fx, const char *text, size_t len,
-    struct import_result *res)
+import_mapping_load(struct db *d, struct arena *a, long long uid, char **h,
+    size_t n, struct import_mapping *m)
 {
-	int cols[C__MAX];
-	struct csv csv;
-	struct tx *txs;
-	const char **notes;
-	const char *why;
-	size_t line, n = 0, bad;
-	char msg[256];
-	int rc;
+	static const char q[] = "SELECT mapping FROM import_mappings "
+	    "WHERE user_id = ? AND signature = ?";
+	unsigned char sig[32];
+	struct dbres r;
+
+	header_signature(h, n, sig);
+	if (db_exec(d, a, &r, q, "ib", uid, sig, sizeof(sig)) != 0)
+		return -1;
+	if (r.nrows == 0 || import_mapping_parse(db_val(&r, 0, 0), m) != 0)
+		return 0;
+	return 1;
+}
+
+int
+import_mapping_save(struct db *d, struct arena *a, long long uid, char **h,
+    size_t n, const struct import_mapping *m)
+{
+	static const char q[] = "INSERT INTO import_mappings (user_id, "
+	    "signature, mapping, updated_at) VALUES (?, ?, ?, NOW()) "
+	    "ON DUPLICATE KEY UPDATE mapping = VALUES(mapping), "
+	    "updated_at = VALUES(updated_at)";
+	unsigned char sig[32];
+
+	header_signature(h, n, sig);
+	return db_exec(d, NULL, NULL, q, "ibs", uid, sig, sizeof(sig),
+	    import_mapping_format(a, m));
+}
+
+int
+import_run(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct fx_table *fx, const char *text, size_t len,
+    const struct import_opts *o, struct import_result *res)
+{
+	static const char record[] = "INSERT INTO imports (user_id, "
+	    "portfolio_id, format, digest, rows_written, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, NOW())";
+	static const char cash_off[] = "UPDATE portfolios SET track_cash = 0 "
+	    "WHERE id = ?";
+	struct import_file f;
+	struct symtab syms;
+	struct item *it, **nw;
+	const struct tx **old;
+	struct tx *oldv;
+	size_t n = 0, nold, nn = 0, no = 0;
+	unsigned char digest[32];
+	int write = !o->dry_run, flows_only = 1, refuse;
 
 	memset(res, 0, sizeof(*res));
 	res->errors = arena_alloc(a, IMPORT_MAX_ERRORS * sizeof(*res->errors));
-	res->unknown = arena_alloc(a, IMPORT_MAX_ERRORS *
-	    sizeof(*res->unknown));
-	if ((why = csv_parse(a, text, len, &csv, &line)) != NULL) {
-		add_error(a, res, line, "%s", why);
-		return 1;
-	}
-	if (csv.n == 0) {
-		add_error(a, res, 1, "%s", "The file is empty: the first line "
-		    "names the columns (date,type,symbol,quantity,price,...).");
-		return 1;
-	}
-	if (csv.n - 1 > IMPORT_MAX_ROWS) {
-		add_error(a, res, 1, "%s", "Too many lines: import at most "
-		    "100000 transactions at a time.");
-		return 1;
-	}
-	for (int c = 0; c < C__MAX; c++)
-		cols[c] = -1;
-	for (size_t i = 0; i < csv.rec[0].n; i++) {
-		int c = header_col(csv.rec[0].fields[i]);
+	if (import_read(a, text, len, o->format, o->map, &f) != 0 &&
+	    f.needs_mapping && o->map == NULL) {
+		/* A generic CSV: the mapping chosen for this header before. */
+		struct import_mapping m;
+		int rc = import_mapping_load(d, a, pf->user_id, f.header,
+		    f.nheader, &m);
 
-		if (c >= 0 && cols[c] < 0)
-			cols[c] = (int)i;
-	}
-	if (cols[C_DATE] < 0 || cols[C_TYPE] < 0) {
-		add_error(a, res, csv.rec[0].line, "%s", "The first line must "
-		    "name the columns, with at least date and type.");
-		return 1;
-	}
-	txs = arena_alloc(a, csv.n * sizeof(*txs));
-	notes = arena_alloc(a, csv.n * sizeof(*notes));
-	for (size_t r = 1; r < csv.n; r++) {
-		const struct csv_record *rec = &csv.rec[r];
-		const char *v[C__MAX], *field;
-		struct tx_text t;
-		int dberr;
-
-		/* Every field is trimmed but the note, kept as written. */
-		for (int c = 0; c < C__MAX; c++)
-			v[c] = cols[c] < 0 || (size_t)cols[c] >= rec->n ? "" :
-			    c == C_NOTE ? rec->fields[cols[c]] :
-			    trimmed(a, rec->fields[cols[c]]);
-		t.date = v[C_DATE], t.type = v[C_TYPE], t.symbol = v[C_SYMBOL];
-		t.quantity = v[C_QUANTITY], t.price = v[C_PRICE];
-		t.fee = v[C_FEE], t.amount = v[C_AMOUNT];
-		t.currency = v[C_CURRENCY], t.fx_rate = v[C_FX];
-		t.note = v[C_NOTE];
-		ghostfolio_amounts(a, &t);
-		why = tx_parse(d, a, pf, &t, fx, &txs[n], &field, &dberr);
-		if (dberr)
+		if (rc < 0)
 			return -1;
-		if (why != NULL) {
-			if (strcmp(field, "symbol") == 0 && *t.symbol &&
-			    strncmp(why, "Unknown", 7) == 0) {
-				add_unknown(a, res, t.symbol);
-				add_error(a, res, rec->line, "unknown symbol %s",
-				    t.symbol);
-			} else
-				add_error(a, res, rec->line, arena_printf(a,
-				    "%s: %%s", field), why);
+		if (rc > 0)
+			import_read(a, text, len, IF_GENERIC, &m, &f);
+	}
+	if (f.error != NULL) {
+		res->format = f.format;
+		res->message = f.error;
+		res->needs_mapping = f.needs_mapping;
+		res->header = f.header;
+		res->nheader = f.nheader;
+		if (!f.needs_mapping)
+			add_error(a, res, NULL, "file", f.error);
+		if (res->nerrors)
+			res->errors[0].line = f.error_line;
+		return 1;
+	}
+	res->format = f.format;
+	res->header = f.header;
+	res->nheader = f.nheader;
+	res->rows = f.n;
+	if (f.n == 0) {
+		res->message = "The file holds no transactions.";
+		add_error(a, res, NULL, "file", res->message);
+		return 1;
+	}
+	if (resolve(d, a, pf, &f, &syms, res) != 0)
+		return -1;
+	it = arena_alloc(a, (f.n + 1) * sizeof(*it));
+	for (size_t i = 0; i < f.n; i++) {
+		const struct import_row *r = &f.rows[i];
+		const struct instrument *inst = NULL;
+		const char *why, *field = "";
+		int rounded = 0;
+
+		if (r->error) {
+			add_error(a, res, r, r->error_field, r->error);
 			continue;
 		}
-		notes[n++] = t.note;
+		if (r->t.symbol && *r->t.symbol) {
+			struct sym *s = sym_slot(&syms, r->t.symbol);
+
+			if (!s->known) {
+				add_error(a, res, r, "symbol", arena_printf(a,
+				    "Unknown symbol %s: create it, then try "
+				    "again.", r->t.symbol));
+				continue;
+			}
+			inst = &s->inst;
+		}
+		why = tx_build(pf, &r->t, inst, fx, &it[n].tx, &field,
+		    &rounded);
+		if (why != NULL) {
+			add_error(a, res, r, field, why);
+			continue;
+		}
+		it[n].note = r->t.note;
+		it[n].row = i;
+		it[n].skip = 0;
+		res->rounded += (size_t)rounded;
+		n++;
 	}
-	if (res->nerrors > 0)
-		return 1;
-	rc = pf_tx_import(d, a, pf, txs, notes, n, msg, sizeof(msg), &bad);
-	if (rc < 0)
+	/* Under the portfolio's lock from here when writing: what is
+	 * recorded cannot change before the new rows are. */
+	if (write && pf_begin_change(d, a, pf) != 0)
 		return -1;
-	if (rc > 0) {
-		/* n transactions came from lines 2.. in order, skipping
-		 * none (no errors), so the line is the record's. */
-		add_error(a, res, bad < n ? csv.rec[bad + 1].line : 0, "%s",
-		    msg);
+	if (pf_tx_all(d, a, pf, &oldv, &nold) != 0)
+		goto fail;
+	res->duplicates = find_duplicates(a, oldv, nold, it, n);
+	if (res->duplicates > 0 && o->dups == DUP_KEEP) {
+		for (size_t i = 0; i < n; i++)
+			it[i].skip = 0;
+	} else if (res->duplicates > 0 && o->dups == DUP_ASK)
+		res->needs_choice = 1;
+	nw = arena_alloc(a, (n + 1) * sizeof(*nw));
+	for (size_t i = 0; i < n; i++) {
+		if (it[i].skip)
+			continue;
+		res->written++;
+		res->per_type[it[i].tx.type]++;
+		if (it[i].tx.instrument)
+			nw[nn++] = &it[i];
+		if (it[i].tx.type == TX_DEPOSIT ||
+		    it[i].tx.type == TX_WITHDRAWAL)
+			flows_only = 0;
+	}
+	qsort(nw, nn, sizeof(*nw), cmp_item);
+	old = arena_alloc(a, (nold + 1) * sizeof(*old));
+	for (size_t i = 0; i < nold; i++)
+		if (oldv[i].instrument)
+			old[no++] = &oldv[i];
+	qsort(old, no, sizeof(*old), cmp_old);
+	/* A new portfolio without deposits: its trades were not funded
+	 * from cash it tracks. */
+	res->cash_off = pf->track_cash && nold == 0 && flows_only;
+	refuse = res->nerrors > 0 || res->nunknown > 0 ||
+	    (write && res->needs_choice);
+	if (res->written == 0 && !refuse) {
+		if (write)
+			db_rollback(d);
+		res->message = "Every row is already in the portfolio: nothing "
+		    "to import.";
+		return o->dry_run ? 0 : 1;
+	}
+	/* Refused: still replayed, to report every sell of more than is
+	 * held at once. */
+	if (refuse && write) {
+		db_rollback(d);
+		write = 0;
+	}
+	if (replay(d, a, pf, &f, &syms, nw, nn, old, no, write, res) != 0 ||
+	    cash_after(d, a, pf, it, n, write, res) != 0)
+		goto fail;
+	if (refuse || res->nerrors > 0) {
+		if (write)
+			db_rollback(d);
 		return 1;
 	}
-	res->imported = n;
+	if (!write)
+		return 0;
+	token_sha256(text, len, digest);
+	if (db_exec(d, NULL, NULL, record, "iisbi", pf->user_id, pf->id,
+	    import_format_names[f.format], digest, sizeof(digest),
+	    (long long)res->written) != 0)
+		goto fail;
+	res->import_id = (long long)d->insert_id;
+	if (insert_rows(d, a, pf, it, n, res->import_id) != 0 ||
+	    add_flows(d, pf, it, n) != 0 ||
+	    (res->cash_off && db_exec(d, NULL, NULL, cash_off, "i",
+	    pf->id) != 0) ||
+	    pf_finish_change(d, pf) != 0 || db_commit(d) != 0)
+		goto fail;
+	epoch_bump(EPOCH_DATA);
 	return 0;
+fail:
+	if (write)
+		db_rollback(d);
+	return -1;
 }
 
 /* Appends a CSV field, quoted when it needs to be. */
@@ -233,30 +704,86 @@ export_csv(struct db *d, struct arena *a, const struct portfolio *pf,
 {
 	/* The owner's own symbols, so that importing it gives the same. */
 	static const char q[] = "SELECT DATE_FORMAT(t.date, '%Y-%m-%d'), "
-	    "t.type, COALESCE(us.symbol, i.symbol), t.quantity, t.price, "
-	    "t.fee, t.amount, t.currency, t.fx_rate, t.note FROM transactions t "
+	    "TIME_FORMAT(t.time, '%H:%i:%s'), t.type, "
+	    "COALESCE(us.symbol, i.symbol), t.quantity, t.price, t.fee, "
+	    "t.amount, t.currency, t.counter_currency, t.fx_rate, t.note "
+	    "FROM transactions t "
 	    "LEFT JOIN instruments i ON i.id = t.instrument_id "
 	    "LEFT JOIN user_symbols us ON us.user_id = ? "
 	    "AND us.instrument_id = i.id "
-	    "WHERE t.portfolio_id = ? ORDER BY t.date, t.id";
+	    "WHERE t.portfolio_id = ? "
+	    "ORDER BY t.date, t.type <> 'split', t.time, t.id";
 	struct dbres r;
 
 	if (db_exec(d, a, &r, q, "ii", pf->user_id, pf->id) != 0)
 		return -1;
-	buf_puts(out, "date,type,symbol,quantity,price,fee,amount,currency,"
-	    "fx_rate,note\r\n");
+	buf_puts(out, "date,time,type,symbol,quantity,price,fee,amount,"
+	    "currency,counter_currency,fx_rate,note\r\n");
 	for (size_t i = 0; i < r.nrows; i++) {
-		for (size_t c = 0; c < 10; c++) {
+		for (size_t c = 0; c < 12; c++) {
 			const char *v = db_val(&r, i, c);
 			char buf[DEC_BUFSZ];
 			dec x;
 
 			/* Decimals as short as they are exact. */
-			if (c >= 3 && c <= 8 && c != 7 && v != NULL &&
+			if (((c >= 4 && c <= 7) || c == 10) && v != NULL &&
 			    dec_parse(v, &x) == 0)
 				v = dec_format(x, -1, buf);
-			csv_field(out, v, c == 9);
+			csv_field(out, v, c == 11);
 		}
 	}
 	return 0;
+}
+
+long long
+import_draft_save(struct db *d, const struct portfolio *pf,
+    enum import_format format, const char *name, const char *text,
+    size_t len)
+{
+	static const char q[] = "INSERT INTO import_drafts (user_id, "
+	    "portfolio_id, format, filename, body, digest, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, NOW())";
+	unsigned char digest[32];
+	char fname[201];
+
+	snprintf(fname, sizeof(fname), "%s", name ? name : "");
+	while (!utf8_valid(fname, strlen(fname)))
+		fname[strlen(fname) - 1] = '\0';
+	token_sha256(text, len, digest);
+	if (db_exec(d, NULL, NULL, q, "iissbb", pf->user_id, pf->id,
+	    import_format_names[format], fname, text, len, digest,
+	    sizeof(digest)) != 0)
+		return -1;
+	return (long long)d->insert_id;
+}
+
+int
+import_draft_load(struct db *d, struct arena *a, const struct portfolio *pf,
+    long long id, struct import_draft *out)
+{
+	static const char q[] = "SELECT format, filename, body FROM "
+	    "import_drafts WHERE id = ? AND user_id = ? AND portfolio_id = ?";
+	struct dbres r;
+	int f;
+
+	if (db_exec(d, a, &r, q, "iii", id, pf->user_id, pf->id) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	out->id = id;
+	f = import_format_parse(db_val(&r, 0, 0));
+	out->format = f < 0 ? IF_AUTO : (enum import_format)f;
+	out->name = db_val(&r, 0, 1);
+	out->text = db_val(&r, 0, 2);
+	out->len = r.lens[0][2];
+	return 1;
+}
+
+int
+import_draft_delete(struct db *d, const struct portfolio *pf, long long id)
+{
+	static const char q[] = "DELETE FROM import_drafts WHERE id = ? AND "
+	    "user_id = ? AND portfolio_id = ?";
+
+	return db_exec(d, NULL, NULL, q, "iii", id, pf->user_id, pf->id);
 }

@@ -13,7 +13,8 @@
 #include "text.h"
 
 const char *const instrument_kinds[] = {
-	"stock", "etf", "fund", "bond", "crypto", "cash", "other", NULL,
+	"stock", "etf", "fund", "bond", "crypto", "cash", "other", "liability",
+	NULL,
 };
 
 const char *const price_sources[] = {
@@ -176,18 +177,27 @@ inst_check(struct instrument *in, const char **field)
 {
 	char *s = (char *)in->symbol, major[4];
 	const char *why;
+	int ticker = 1;
 	dec f;
 
 	if (s == NULL || text_blank(s))
 		return *field = "symbol", "Enter a symbol, like AAPL.";
-	if (strlen(s) > 32)
-		return *field = "symbol", "Use at most 32 characters.";
+	if (utf8_chars(s) > 64)
+		return *field = "symbol", "Use at most 64 characters.";
+	if (isspace((unsigned char)s[0]) ||
+	    isspace((unsigned char)s[strlen(s) - 1]))
+		return *field = "symbol", "Start and end the symbol with "
+		    "something other than a space.";
 	for (char *p = s; *p; p++) {
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return *field = "symbol", "Use letters, digits, spaces "
+			    "and punctuation.";
 		if (!isalnum((unsigned char)*p) && !strchr(".-_^=:/", *p))
-			return *field = "symbol", "Use letters, digits and "
-			    ". - _ ^ = : / only.";
-		*p = (char)toupper((unsigned char)*p);
+			ticker = 0;
 	}
+	/* A ticker is upper case; a name (a house, a fund's id) as given. */
+	for (char *p = s; ticker && *p; p++)
+		*p = (char)toupper((unsigned char)*p);
 	if (in->name == NULL || text_blank(in->name))
 		return *field = "name", "Enter the instrument's name.";
 	if (utf8_chars(in->name) > 200)
@@ -213,7 +223,9 @@ inst_check(struct instrument *in, const char **field)
 		return *field = "source", "Choose a price source.";
 	if (in->source_symbol == NULL || *in->source_symbol == '\0')
 		in->source_symbol = in->symbol;
-	if ((why = check_source_symbol(in->source_symbol)) != NULL)
+	if (strcmp(in->source, "manual") == 0)
+		;			/* priced by hand: any name will do */
+	else if ((why = check_source_symbol(in->source_symbol)) != NULL)
 		return *field = "source_symbol", why;
 	source_case(in->source, (char *)in->source_symbol);
 	if (in->fallback_source && *in->fallback_source) {

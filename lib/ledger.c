@@ -5,6 +5,7 @@
 
 #include "buf.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 
 const char *const tx_type_names[TX__MAX] = {
 	"buy", "sell", "dividend", "interest", "fee", "tax", "split",
-	"deposit", "withdrawal", "transfer_in", "transfer_out",
+	"deposit", "withdrawal", "transfer_in", "transfer_out", "exchange",
 };
 
 int
@@ -84,6 +85,14 @@ tx_check(struct tx *t, const char **field)
 		t->fx_rate = DEC_ONE;
 	if ((t->has & TXF_FEE) && dec_sign(t->fee) < 0)
 		return *field = "fee", "A fee cannot be negative.";
+	/* An explicit 0 is the same as no fee, and no amount where the
+	 * amount may be derived. */
+	if ((t->has & TXF_FEE) && dec_is_zero(t->fee))
+		t->has &= ~TXF_FEE;
+	if ((t->has & TXF_AMOUNT) && dec_is_zero(t->amount) &&
+	    (trade || t->type == TX_SPLIT || (t->type == TX_DIVIDEND &&
+	    (t->has & TXF_QUANTITY) && (t->has & TXF_PRICE))))
+		t->has &= ~TXF_AMOUNT;
 	if (((t->has & TXF_QUANTITY) && !dec_storable(t->quantity)) ||
 	    ((t->has & TXF_PRICE) && !dec_storable(t->price)) ||
 	    ((t->has & TXF_FEE) && !dec_storable(t->fee)) ||
@@ -107,10 +116,13 @@ tx_check(struct tx *t, const char **field)
 		if (t->instrument == 0)
 			return *field = "symbol", "This type needs a symbol.";
 	}
-	if ((t->type == TX_DEPOSIT || t->type == TX_WITHDRAWAL) &&
-	    t->instrument != 0)
-		return *field = "symbol", "Deposits and withdrawals have no "
-		    "symbol.";
+	if ((t->type == TX_DEPOSIT || t->type == TX_WITHDRAWAL ||
+	    t->type == TX_EXCHANGE) && t->instrument != 0)
+		return *field = "symbol", t->type == TX_EXCHANGE ? "An "
+		    "exchange has no symbol: it moves cash." : "Deposits and "
+		    "withdrawals have no symbol.";
+	if (t->type != TX_EXCHANGE)
+		t->counter[0] = '\0';
 	if (trade) {
 		if (!(t->has & TXF_QUANTITY) || dec_sign(t->quantity) <= 0)
 			return *field = "quantity", "Enter a quantity above 0.";
@@ -121,6 +133,29 @@ tx_check(struct tx *t, const char **field)
 		return NULL;
 	}
 	switch (t->type) {
+	case TX_EXCHANGE:
+		if (!currency_valid(t->counter) ||
+		    currency_major(t->counter, major, &f) != 0 ||
+		    strcmp(major, t->counter) != 0)
+			return *field = "counter_currency", "Enter the currency "
+			    "bought, like EUR.";
+		if (currency_major(t->currency, major, &f) != 0 ||
+		    strcmp(major, t->counter) == 0)
+			return *field = "counter_currency", "Choose a currency "
+			    "other than the one sold.";
+		if (!(t->has & TXF_AMOUNT) || dec_sign(t->amount) <= 0)
+			return *field = "amount", "Enter the amount sold.";
+		if (!(t->has & TXF_QUANTITY) && (t->has & TXF_PRICE) &&
+		    dec_sign(t->price) > 0) {
+			t->quantity = dec_mul(t->amount, t->price);
+			t->has |= TXF_QUANTITY;
+		}
+		if (!(t->has & TXF_QUANTITY) || dec_sign(t->quantity) <= 0)
+			return *field = "quantity", "Enter the amount bought, "
+			    "or the rate.";
+		if (dec_bad(t->quantity) || !dec_storable(t->quantity))
+			return *field = "quantity", "That number is too large.";
+		return NULL;
 	case TX_SPLIT:
 		if (!(t->has & TXF_QUANTITY) || dec_sign(t->quantity) <= 0)
 			return *field = "quantity", "Enter the split ratio: new "
@@ -389,9 +424,21 @@ ledger_cash(const struct tx *t, char cur[4])
 	case TX_TRANSFER_IN:
 	case TX_TRANSFER_OUT:
 		return dec_neg(fee);
+	case TX_EXCHANGE:
+		return dec_neg(dec_add(amount_of(t), fee));
 	default:
 		return DEC_ZERO;
 	}
+}
+
+dec
+ledger_cash_counter(const struct tx *t, char cur[4])
+{
+	cur[0] = '\0';
+	if (t->type != TX_EXCHANGE)
+		return DEC_ZERO;
+	memcpy(cur, t->counter, 4);
+	return t->quantity;
 }
 
 void
@@ -406,6 +453,8 @@ ledger_flows(const struct tx *t, dec *income, dec *fees, dec *taxes)
 	}
 	else if (t->type == TX_FEE)
 		*fees = base(t, amount_of(t));
+	else if (t->type == TX_EXCHANGE)
+		*fees = base(t, fee_of(t));
 	else if (t->type == TX_TAX)
 		*taxes = base(t, amount_of(t));
 }
@@ -425,6 +474,22 @@ ledger_external_flow(const struct tx *t)
 	default:
 		return DEC_ZERO;
 	}
+}
+
+char *
+ledger_order_key(const struct tx *t, char out[LEDGER_KEYSZ])
+{
+	snprintf(out, LEDGER_KEYSZ, "%.10s|%c|%.8s", t->date,
+	    t->type == TX_SPLIT ? '0' : '1', t->time);
+	return out;
+}
+
+int
+ledger_order_cmp(const struct tx *a, const struct tx *b)
+{
+	char ka[LEDGER_KEYSZ], kb[LEDGER_KEYSZ];
+
+	return strcmp(ledger_order_key(a, ka), ledger_order_key(b, kb));
 }
 
 static int
@@ -454,17 +519,85 @@ digits(const char **p, int max, int *v)
 	return (**p >= '0' && **p <= '9') ? 0 : n;
 }
 
+/*
+ * Reads a time of day at p (see ledger_datetime) into time; returns 0,
+ * or -1 if p is not one.
+ */
+static int
+time_of_day(const char *p, char time[9])
+{
+	int h, m, sec = 0, n;
+
+	n = digits(&p, 6, &h);
+	if (n == 6 || n == 4) {				/* HHMMSS, HHMM */
+		if (n == 6)
+			sec = h % 100, h /= 100;
+		m = h % 100, h /= 100;
+	} else {
+		if (n < 1 || n > 2 || *p != ':')
+			return -1;
+		p++;
+		if (digits(&p, 2, &m) != 2)
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &sec) != 2)
+				return -1;
+			if (*p == '.' || *p == ',') {	/* a fraction */
+				int f;
+
+				p++;
+				if (digits(&p, 9, &f) == 0)
+					return -1;
+			}
+		}
+	}
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if (*p == ' ' && isupper((unsigned char)p[1])) {
+		/* A zone's abbreviation (EST), kept as well. */
+		p++;
+		while (isupper((unsigned char)*p))
+			p++;
+	} else if (*p == '+' || *p == '-') {		/* a zone, kept */
+		int zh, zm;
+
+		p++;
+		n = digits(&p, 4, &zh);
+		if (n == 2 && *p == ':') {
+			p++;
+			if (digits(&p, 2, &zm) != 2)
+				return -1;
+		} else if (n != 2 && n != 4)
+			return -1;
+	}
+	if (*p != '\0' || h > 23 || m > 59 || sec > 60)
+		return -1;
+	snprintf(time, 9, "%02d:%02d:%02d", h, m, sec > 59 ? 59 : sec);
+	return 0;
+}
+
 const char *
 ledger_date(const char *in, char out[11])
+{
+	char time[9];
+
+	return ledger_datetime(in, out, time);
+}
+
+const char *
+ledger_datetime(const char *in, char out[11], char time[9])
 {
 	const char *p = in;
 	int a, b, c, na, nb, nc, y, m, d;
 	char s1, s2;
 
+	time[0] = '\0';
 	na = digits(&p, 8, &a);
-	if (na == 8 && *p == '\0') {			/* YYYYMMDD */
+	if (na == 8 && (*p == '\0' || *p == ';' || *p == ' ' ||
+	    *p == 'T')) {				/* YYYYMMDD */
 		y = a / 10000, m = a / 100 % 100, d = a % 100;
-		goto check;
+		goto time;
 	}
 	if (na == 0 || na > 4 || na == 3 || strchr("-/.", *p) == NULL)
 		return "Enter the date as YYYY-MM-DD.";
@@ -476,11 +609,9 @@ ledger_date(const char *in, char out[11])
 	p++;
 	nc = digits(&p, 4, &c);
 	if (na == 4 && nc >= 1 && nc <= 2 && s1 != '.') {
-		/* YYYY-MM-DD, YYYY/MM/DD; an ISO time may follow. */
-		if (*p != '\0' && !(s1 == '-' && (*p == 'T' || *p == ' ')))
-			return "Enter the date as YYYY-MM-DD.";
+		/* YYYY-MM-DD, YYYY/MM/DD */
 		y = a, m = b, d = c;
-	} else if (na <= 2 && nc == 4 && *p == '\0') {
+	} else if (na <= 2 && nc == 4) {
 		if (s1 == '.' || s1 == '-') {		/* DD.MM.YYYY */
 			y = c, m = b, d = a;
 		} else {				/* DD/MM or MM/DD */
@@ -497,7 +628,13 @@ ledger_date(const char *in, char out[11])
 		}
 	} else
 		return "Enter the date as YYYY-MM-DD.";
-check:
+time:
+	if (*p != '\0') {
+		if ((*p != 'T' && *p != ' ' && *p != ';') ||
+		    time_of_day(p + 1 + (p[0] == ';' && p[1] == ' '), time) != 0)
+			return "Enter the date as YYYY-MM-DD, and a time as "
+			    "HH:MM:SS after it.";
+	}
 	if (!valid_ymd(y, m, d))
 		return "That date does not exist.";
 	out[0] = (char)('0' + y / 1000);

@@ -18,7 +18,7 @@
 enum tx_type {
 	TX_BUY, TX_SELL, TX_DIVIDEND, TX_INTEREST, TX_FEE, TX_TAX, TX_SPLIT,
 	TX_DEPOSIT, TX_WITHDRAWAL, TX_TRANSFER_IN, TX_TRANSFER_OUT,
-	TX__MAX
+	TX_EXCHANGE, TX__MAX
 };
 
 /* "buy", "sell", ... indexed by enum tx_type. */
@@ -34,16 +34,35 @@ int tx_type_parse(const char *s);
 #define TXF_AMOUNT	(1u << 3)
 #define TXF_FX		(1u << 4)
 
+/*
+ * An exchange sells amount (plus fee) of currency's cash and buys
+ * quantity of counter's; price, when given, is the rate (counter per
+ * unit of currency) and quantity may then be left to amount x price.
+ */
 struct tx {
 	long long id;
 	char date[11];		/* YYYY-MM-DD */
+	char time[9];		/* HH:MM:SS, or "" when not known */
 	enum tx_type type;
 	long long instrument;	/* 0: none (cash-only) */
 	unsigned has;		/* TXF_* */
 	dec quantity, price, fee, amount;
 	char currency[4];	/* as entered: may be a minor unit (GBp) */
 	dec fx_rate;		/* base per major unit; 1 in the base */
+	char counter[4];	/* exchange: the currency bought; else "" */
 };
+
+/*
+ * The order of a portfolio's ledger: by date; on one day a split comes
+ * first, then rows by time (those without one first), then in the order
+ * they were entered (id, or file order).  ledger_order_key() writes a
+ * key (LEDGER_KEYSZ bytes) that compares with strcmp() as the order
+ * does, but for the last criterion; ledger_order_cmp() compares two
+ * transactions the same way.
+ */
+#define LEDGER_KEYSZ 24
+char *ledger_order_key(const struct tx *t, char out[LEDGER_KEYSZ]);
+int ledger_order_cmp(const struct tx *a, const struct tx *b);
 
 enum cost_method { COST_FIFO, COST_AVERAGE };
 
@@ -116,6 +135,12 @@ int ledger_position(const struct tx *txs, size_t n, enum cost_method m,
 dec ledger_cash(const struct tx *t, char cur[4]);
 
 /*
+ * The second cash leg of an exchange: the currency bought (cur) and the
+ * amount of it (positive); 0 for every other type.
+ */
+dec ledger_cash_counter(const struct tx *t, char cur[4]);
+
+/*
  * Income, fees and taxes (base currency) of a transaction that has no
  * instrument; zero for those that have one (they are in the position).
  */
@@ -133,8 +158,17 @@ dec ledger_external_flow(const struct tx *t);
  * 2024-03-15T10:00:00Z, 2024/03/15, 15.03.2024, 20240315, and
  * 15/03/2024 or 03/15/2024 when only one reading is a valid date.
  * Also 2024-3-5 and 15-03-2024 (Ghostfolio).  Nothing else: no signs,
- * spaces or trailing text but an ISO time after YYYY-MM-DD.
+ * spaces or trailing text but a time after the date.
  * Returns NULL, or a message. */
 const char *ledger_date(const char *in, char out[11]);
+
+/*
+ * Like ledger_date, keeping the time of day when one follows the date
+ * (after 'T', a space or ';' as Interactive Brokers writes it:
+ * 10:00, 10:00:05, 10:00:05.123Z, 10:00:05+01:00, 100005) in time as
+ * HH:MM:SS, "" when there is none.  The time is kept as written: a zone
+ * is not converted.
+ */
+const char *ledger_datetime(const char *in, char date[11], char time[9]);
 
 #endif

@@ -620,7 +620,8 @@ live_portfolios(struct db *d, struct arena *a, struct live_book *book,
 {
 	static const char pq[] = "SELECT pf.id, pf.user_id, pf.name, "
 	    "pf.currency, pf.cost_method, pf.cash_income, pf.cash_fees, "
-	    "pf.cash_taxes, u.currency FROM " IDS "JOIN portfolios pf "
+	    "pf.cash_taxes, pf.track_cash, u.currency FROM " IDS
+	    "JOIN portfolios pf "
 	    "ON pf.id = j.id JOIN users u ON u.id = pf.user_id ORDER BY pf.id";
 	struct live_book own = { NULL, 0, 0 };
 	struct live_book *b = book != NULL ? book : &own;
@@ -713,7 +714,7 @@ live_portfolios(struct db *d, struct arena *a, struct live_book *book,
 			pf_view_add_cash(&v, &cl, &fx);
 		}
 		pf_view_finish(&v);
-		portfolio_json(text, &v, db_val(&pr, k, 8), &fx, &hold, now);
+		portfolio_json(text, &v, db_val(&pr, k, 9), &fx, &hold, now);
 		pieces[i].len = text->len - pieces[i].off;
 	}
 	rc = 0;

@@ -117,6 +117,89 @@ dec_parsen(const char *s, size_t len, dec *out)
 	return 0;
 }
 
+/* 1 if s[0..len) is an optional sign, digits and at most one '.'. */
+static int
+plain_number(const char *s, size_t len)
+{
+	size_t i = 0, nd = 0;
+	int dot = 0;
+
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		i++;
+	for (; i < len; i++) {
+		if (s[i] == '.' && !dot)
+			dot = 1;
+		else if (s[i] >= '0' && s[i] <= '9')
+			nd++;
+		else
+			return 0;
+	}
+	return nd > 0;
+}
+
+const char *
+num_parse(const char *s, enum num_style style, dec *out, int *rounded)
+{
+	char buf[128];
+	size_t n = 0, len = strlen(s), group = 0;
+	char mark = style == NUM_COMMA ? ',' : '.';
+	char sep = style == NUM_COMMA ? '.' : ',';
+	int seen_mark = 0, seen_sep = 0, r = 0;
+	dec v;
+
+	if (len == 0)
+		return "Enter a number.";
+	if (len >= sizeof(buf))
+		return "That is not a number: it is too long.";
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (style != NUM_PLAIN && !seen_mark && (c == sep ||
+		    c == ' ' || c == '\'')) {
+			/* Thousands: groups of three digits. */
+			if (n == 0 || group == 0 || (seen_sep && group != 3))
+				return style == NUM_COMMA ? "Write the number "
+				    "like 1.234,56: a comma for decimals." :
+				    "Write the number like 1,234.56: a point "
+				    "for decimals.";
+			seen_sep = 1, group = 0;
+			continue;
+		}
+		if (c == mark) {
+			if (seen_sep && group != 3)
+				break;
+			seen_mark = 1;
+			buf[n++] = '.';
+			continue;
+		}
+		if (c >= '0' && c <= '9')
+			group++;
+		buf[n++] = c;
+	}
+	if (seen_sep && !seen_mark && group != 3)
+		return style == NUM_COMMA ? "Write the number like 1.234,56: a "
+		    "comma for decimals." : "Write the number like 1,234.56: "
+		    "a point for decimals.";
+	buf[n] = '\0';
+	if (style == NUM_PLAIN && strchr(s, ',') != NULL)
+		return "Use a point for decimals and no thousands separators, "
+		    "like 1234.56.";
+	if (dec_parse_round(buf, n, DEC_PLACES, &v, &r) != 0) {
+		if (plain_number(buf, n))
+			return "That number is too large: at most 18 digits "
+			    "before the decimal point.";
+		return style == NUM_COMMA ? "That is not a number like "
+		    "1.234,56." : "That is not a number like 1234.56.";
+	}
+	if (!dec_storable(v))
+		return "That number is too large: at most 18 digits before "
+		    "the decimal point.";
+	*out = v;
+	if (r && rounded)
+		*rounded = 1;
+	return NULL;
+}
+
 int
 dec_parse_round(const char *s, size_t len, int places, dec *out,
     int *rounded)

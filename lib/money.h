@@ -50,6 +50,23 @@ int dec_parse_round(const char *s, size_t len, int places, dec *out,
     int *rounded);
 
 /*
+ * How a file writes its numbers: NUM_PLAIN "1234.5" (also "1.5e-3"),
+ * NUM_POINT "1,234.5" (a comma, space or apostrophe between thousands),
+ * NUM_COMMA "1.234,5" (a point, space or apostrophe between thousands).
+ */
+enum num_style { NUM_PLAIN, NUM_POINT, NUM_COMMA };
+
+/*
+ * Parses a number in style, with any number of decimals, rounded
+ * half-even to the 12 places stored (*rounded, when not NULL, is set to
+ * 1 if that changed it, else left alone).  The number must fit a
+ * DECIMAL(30,12) column.  Returns NULL, or a message saying what is
+ * wrong with it ("Use a point for decimals ...", "too large ...").
+ */
+const char *num_parse(const char *s, enum num_style style, dec *out,
+    int *rounded);
+
+/*
  * Writes d rounded half-even to places decimals (0..12), or with as
  * few decimals as represent it exactly when places < 0, into buf
  * (DEC_BUFSZ bytes suffice).  DEC_NAN prints as "NaN".  Returns buf.

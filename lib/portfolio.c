@@ -9,6 +9,7 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,7 @@ pf_row(const struct dbres *r, size_t i, struct portfolio *p)
 	p->cash_income = col_dec(r, i, 5);
 	p->cash_fees = col_dec(r, i, 6);
 	p->cash_taxes = col_dec(r, i, 7);
+	p->track_cash = db_val(r, i, 8) == NULL || db_int(r, i, 8) != 0;
 }
 
 int
@@ -146,8 +148,8 @@ static int recompute(struct db *d, struct arena *a,
  * one portfolio's ledger happen one after another and each re-derives
  * positions from every committed row.  0 or -1.
  */
-static int
-begin_change(struct db *d, struct arena *a, const struct portfolio *pf)
+int
+pf_begin_change(struct db *d, struct arena *a, const struct portfolio *pf)
 {
 	static const char q[] = "SELECT id FROM portfolios WHERE id = ? "
 	    "FOR UPDATE";
@@ -167,8 +169,8 @@ begin_change(struct db *d, struct arena *a, const struct portfolio *pf)
  * sums over its positions are taken again and the portfolio is queued
  * for the next valuation run.  0 or -1.
  */
-static int
-finish_change(struct db *d, const struct portfolio *pf)
+int
+pf_finish_change(struct db *d, const struct portfolio *pf)
 {
 	static const char sums[] = "UPDATE portfolios pf JOIN (SELECT "
 	    "COALESCE(SUM(realized), 0) r, COALESCE(SUM(income), 0) i, "
@@ -200,7 +202,7 @@ pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	long long bad;
 
 	np.method = strcmp(method, "average") == 0 ? COST_AVERAGE : COST_FIFO;
-	if (begin_change(d, a, pf) != 0)
+	if (pf_begin_change(d, a, pf) != 0)
 		return -1;
 	if (db_exec(d, NULL, NULL, q, "ssii", name, method, pf->id,
 	    pf->user_id) != 0)
@@ -213,13 +215,35 @@ pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
 			    sizeof(msg), &bad) != 0)
 				goto fail;
 	}
-	if (finish_change(d, &np) != 0 || db_commit(d) != 0)
+	if (pf_finish_change(d, &np) != 0 || db_commit(d) != 0)
 		goto fail;
 	epoch_bump(EPOCH_DATA);
 	return 0;
 fail:
 	db_rollback(d);
 	return -1;
+}
+
+int
+pf_set_track_cash(struct db *d, const struct portfolio *pf, int on)
+{
+	static const char q[] = "UPDATE portfolios SET track_cash = ? "
+	    "WHERE id = ? AND user_id = ?";
+	static const char queue[] = "INSERT INTO revalue_pending "
+	    "(portfolio_id) VALUES (?)";
+
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, NULL, NULL, q, "iii", (long long)(on != 0), pf->id,
+	    pf->user_id) != 0 ||
+	    db_exec(d, NULL, NULL, queue, "i", pf->id) != 0 ||
+	    ledger_changed(d, pf->user_id, pf->id) != 0 ||
+	    db_commit(d) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	epoch_bump(EPOCH_DATA);
+	return 0;
 }
 
 int
@@ -237,67 +261,75 @@ pf_delete(struct db *d, const struct portfolio *pf)
 
 /* Transactions. */
 
-static int
-opt_dec(const char *s, dec *out, unsigned bit, unsigned *has)
+/* Reads the optional number s into *out and sets bit in *has; NULL, or
+ * what is wrong with it. */
+static const char *
+opt_dec(const char *s, enum num_style style, dec *out, unsigned bit,
+    unsigned *has, int *rounded)
 {
+	const char *why;
+
 	if (s == NULL || *s == '\0')
-		return 0;
-	if (dec_parse(s, out) != 0)
-		return -1;
+		return NULL;
+	if ((why = num_parse(s, style, out, rounded)) != NULL)
+		return why;
 	*has |= bit;
-	return 0;
+	return NULL;
 }
 
 const char *
-tx_parse(struct db *d, struct arena *a, const struct portfolio *pf,
-    const struct tx_text *in, const struct fx_table *fx, struct tx *t,
-    const char **field, int *dberr)
+tx_build(const struct portfolio *pf, const struct tx_text *in,
+    const struct instrument *inst, const struct fx_table *fx, struct tx *t,
+    const char **field, int *rounded)
 {
-	struct instrument inst;
+	static const struct {
+		const char *name;
+		unsigned bit;
+		size_t off;
+	} nums[] = {
+		{ "quantity", TXF_QUANTITY, offsetof(struct tx, quantity) },
+		{ "price", TXF_PRICE, offsetof(struct tx, price) },
+		{ "fee", TXF_FEE, offsetof(struct tx, fee) },
+		{ "amount", TXF_AMOUNT, offsetof(struct tx, amount) },
+		{ "fx_rate", TXF_FX, offsetof(struct tx, fx_rate) },
+	};
+	const char *text[5] = { in->quantity, in->price, in->fee, in->amount,
+	    in->fx_rate };
 	const char *why;
 	char major[4];
 	dec factor, rate;
 	int type;
 
-	*dberr = 0;
 	memset(t, 0, sizeof(*t));
-	if ((why = ledger_date(in->date ? in->date : "", t->date)) != NULL)
+	if ((why = ledger_datetime(in->date ? in->date : "", t->date,
+	    t->time)) != NULL)
 		return *field = "date", why;
 	type = tx_type_parse(in->type ? in->type : "");
 	if (type < 0)
 		return *field = "type", "Choose a transaction type.";
 	t->type = (enum tx_type)type;
-	if (opt_dec(in->quantity, &t->quantity, TXF_QUANTITY, &t->has))
-		return *field = "quantity", "Enter a number like 12.5.";
-	if (opt_dec(in->price, &t->price, TXF_PRICE, &t->has))
-		return *field = "price", "Enter a number like 101.25.";
-	if (opt_dec(in->fee, &t->fee, TXF_FEE, &t->has))
-		return *field = "fee", "Enter a number like 4.95.";
-	if (opt_dec(in->amount, &t->amount, TXF_AMOUNT, &t->has))
-		return *field = "amount", "Enter a number like 250.00.";
-	if (opt_dec(in->fx_rate, &t->fx_rate, TXF_FX, &t->has))
-		return *field = "fx_rate", "Enter a number like 0.92.";
+	for (size_t i = 0; i < 5; i++)
+		if ((why = opt_dec(text[i], in->style, (dec *)((char *)t +
+		    nums[i].off), nums[i].bit, &t->has, rounded)) != NULL)
+			return *field = nums[i].name, why;
 	if (in->note && utf8_chars(in->note) > NOTE_MAX)
 		return *field = "note", "Use at most 500 characters.";
 	copy_cur(t->currency, pf->currency);
-	if (in->symbol && *in->symbol) {
-		int rc = inst_find(d, a, pf->user_id, in->symbol, &inst);
-
-		if (rc < 0) {
-			*dberr = 1;
-			return *field = "symbol", "database error";
-		}
-		if (rc == 0)
-			return *field = "symbol", "Unknown symbol: add the "
-			    "instrument first.";
-		t->instrument = inst.id;
-		copy_cur(t->currency, inst.currency);
+	if (inst != NULL) {
+		t->instrument = inst->id;
+		copy_cur(t->currency, inst->currency);
 	}
 	if (in->currency && *in->currency) {
 		if (strlen(in->currency) != 3)
 			return *field = "currency", "Enter a currency code like "
 			    "USD.";
 		copy_cur(t->currency, in->currency);
+	}
+	if (in->counter && *in->counter) {
+		if (strlen(in->counter) != 3)
+			return *field = "counter_currency", "Enter a currency "
+			    "code like EUR.";
+		copy_cur(t->counter, in->counter);
 	}
 	if (currency_major(t->currency, major, &factor) != 0)
 		return *field = "currency", "Enter a currency code like USD.";
@@ -316,8 +348,35 @@ tx_parse(struct db *d, struct arena *a, const struct portfolio *pf,
 	return tx_check(t, field);
 }
 
+const char *
+tx_parse(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx_text *in, const struct fx_table *fx, struct tx *t,
+    const char **field, int *dberr)
+{
+	struct instrument inst;
+
+	*dberr = 0;
+	memset(t, 0, sizeof(*t));
+	if (in->symbol && *in->symbol) {
+		int rc = inst_find(d, a, pf->user_id, in->symbol, &inst);
+
+		if (rc < 0) {
+			*dberr = 1;
+			return *field = "symbol", "database error";
+		}
+		if (rc == 0)
+			return *field = "symbol", "Unknown symbol: add the "
+			    "instrument first.";
+	}
+	return tx_build(pf, in, in->symbol && *in->symbol ? &inst : NULL, fx,
+	    t, field, NULL);
+}
+
 #define TX_COLS "id, DATE_FORMAT(date, '%Y-%m-%d'), type, instrument_id, " \
-	"quantity, price, fee, amount, currency, fx_rate, note"
+	"quantity, price, fee, amount, currency, fx_rate, note, " \
+	"TIME_FORMAT(time, '%H:%i:%s'), counter_currency"
+/* The ledger's order (ledger_order_key). */
+#define TX_ORDER "date, type <> 'split', time, id"
 
 static void
 tx_row(const struct dbres *r, size_t i, struct tx *t)
@@ -344,6 +403,10 @@ tx_row(const struct dbres *r, size_t i, struct tx *t)
 		t->fx_rate = col_dec(r, i, 9);
 		t->has |= TXF_FX;
 	}
+	if (db_val(r, i, 11) != NULL)
+		snprintf(t->time, sizeof(t->time), "%s", db_val(r, i, 11));
+	if (db_val(r, i, 12) != NULL)
+		copy_cur(t->counter, db_val(r, i, 12));
 }
 
 int
@@ -365,6 +428,23 @@ pf_tx_get(struct db *d, struct arena *a, const struct portfolio *pf,
 }
 
 int
+pf_tx_all(struct db *d, struct arena *a, const struct portfolio *pf,
+    struct tx **out, size_t *n)
+{
+	static const char q[] = "SELECT " TX_COLS " FROM transactions "
+	    "WHERE portfolio_id = ? ORDER BY " TX_ORDER;
+	struct dbres r;
+
+	if (db_exec(d, a, &r, q, "i", pf->id) != 0)
+		return -1;
+	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
+	for (size_t i = 0; i < r.nrows; i++)
+		tx_row(&r, i, &(*out)[i]);
+	*n = r.nrows;
+	return 0;
+}
+
+int
 pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
     const struct tx_filter *f, long long offset, long long limit,
     struct tx_line **out, size_t *n, long long *total)
@@ -375,11 +455,13 @@ pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
 	static const char q[] = "SELECT t.id, DATE_FORMAT(t.date, "
 	    "'%Y-%m-%d'), t.type, t.instrument_id, t.quantity, t.price, t.fee, "
 	    "t.amount, t.currency, t.fx_rate, t.note, "
+	    "TIME_FORMAT(t.time, '%H:%i:%s'), t.counter_currency, "
 	    "COALESCE(us.symbol, i.symbol) FROM transactions t "
 	    "LEFT JOIN instruments i ON i.id = t.instrument_id "
 	    "LEFT JOIN user_symbols us ON us.user_id = ? "
 	    "AND us.instrument_id = i.id " TX_WHERE
-	    " ORDER BY t.date DESC, t.id DESC LIMIT ? OFFSET ?";
+	    " ORDER BY t.date DESC, t.type <> 'split' DESC, t.time DESC, "
+	    "t.id DESC LIMIT ? OFFSET ?";
 	static const char cq[] = "SELECT COUNT(*) FROM transactions t "
 	    "LEFT JOIN instruments i ON i.id = t.instrument_id "
 	    "LEFT JOIN user_symbols us ON us.user_id = ? "
@@ -395,7 +477,7 @@ pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
 	for (size_t i = 0; i < r.nrows; i++) {
 		tx_row(&r, i, &(*out)[i].tx);
 		(*out)[i].note = db_val(&r, i, 10);
-		(*out)[i].symbol = db_val(&r, i, 11) ? db_val(&r, i, 11) : "";
+		(*out)[i].symbol = db_val(&r, i, 13) ? db_val(&r, i, 13) : "";
 	}
 	*n = r.nrows;
 	if (total == NULL)
@@ -408,30 +490,32 @@ pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
 	return 0;
 }
 
-/* Stores the position st of instrument iid, with its open lots and the
- * date of its latest transaction. */
-static int
-store_state(struct db *d, struct arena *a, const struct portfolio *pf,
-    long long iid, const struct ledger_state *st, const char *last_date)
+int
+pf_store_position(struct db *d, struct arena *a, const struct portfolio *pf,
+    long long iid, const struct ledger_state *st, const struct tx *last)
 {
 	static const char up[] = "INSERT INTO positions (portfolio_id, "
 	    "instrument_id, quantity, cost, realized, income, fees, taxes, "
-	    "charges, last_date, lots) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "charges, last_date, last_key, lots) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	    "ON DUPLICATE KEY UPDATE quantity = VALUES(quantity), "
 	    "cost = VALUES(cost), realized = VALUES(realized), "
 	    "income = VALUES(income), fees = VALUES(fees), "
 	    "taxes = VALUES(taxes), charges = VALUES(charges), "
-	    "last_date = VALUES(last_date), lots = VALUES(lots)";
+	    "last_date = VALUES(last_date), last_key = VALUES(last_key), "
+	    "lots = VALUES(lots)";
 	const struct position *p = &st->p;
+	char key[LEDGER_KEYSZ];
 	struct buf lots;
 	int rc;
 
 	buf_init(&lots);
 	ledger_lots_format(st, &lots);
-	rc = db_exec(d, NULL, NULL, up, "iisssssssss", pf->id, iid,
+	rc = db_exec(d, NULL, NULL, up, "iissssssssss", pf->id, iid,
 	    dtext(a, p->quantity), dtext(a, p->cost), dtext(a, p->realized),
 	    dtext(a, p->income), dtext(a, p->fees), dtext(a, p->taxes),
-	    dtext(a, p->charges), last_date, lots.data ? lots.data : "");
+	    dtext(a, p->charges), last->date, ledger_order_key(last, key),
+	    lots.data ? lots.data : "");
 	buf_free(&lots);
 	return rc;
 }
@@ -444,7 +528,7 @@ recompute(struct db *d, struct arena *a, const struct portfolio *pf,
     long long iid, char *msg, size_t msglen, long long *bad_id)
 {
 	static const char q[] = "SELECT " TX_COLS " FROM transactions "
-	    "WHERE portfolio_id = ? AND instrument_id = ? ORDER BY date, id";
+	    "WHERE portfolio_id = ? AND instrument_id = ? ORDER BY " TX_ORDER;
 	static const char del[] = "DELETE FROM positions WHERE "
 	    "portfolio_id = ? AND instrument_id = ?";
 	struct ledger_state st;
@@ -465,7 +549,7 @@ recompute(struct db *d, struct arena *a, const struct portfolio *pf,
 		}
 	}
 	if (rc == 0)
-		rc = store_state(d, a, pf, iid, &st, t.date);
+		rc = pf_store_position(d, a, pf, iid, &st, &t);
 	ledger_free(&st);
 	return rc;
 }
@@ -482,7 +566,7 @@ append(struct db *d, struct arena *a, const struct portfolio *pf,
     const struct tx *neu, char *msg, size_t msglen)
 {
 	static const char q[] = "SELECT quantity, cost, realized, income, "
-	    "fees, taxes, charges, DATE_FORMAT(last_date, '%Y-%m-%d'), lots "
+	    "fees, taxes, charges, last_key, lots "
 	    "FROM positions WHERE portfolio_id = ? AND instrument_id = ?";
 	struct ledger_state st;
 	struct dbres r;
@@ -493,8 +577,11 @@ append(struct db *d, struct arena *a, const struct portfolio *pf,
 	ledger_init(&st);
 	if (r.nrows > 0) {
 		const char *last = db_val(&r, 0, 7), *lots = db_val(&r, 0, 8);
+		char key[LEDGER_KEYSZ];
 
-		if (last == NULL || strcmp(neu->date, last) < 0 ||
+		/* After the latest, or level with it (then entered later). */
+		if (last == NULL || strcmp(ledger_order_key(neu, key),
+		    last) < 0 ||
 		    lots == NULL || ledger_lots_parse(&st, lots) != 0)
 			goto out;
 		st.p.quantity = col_dec(&r, 0, 0);
@@ -508,7 +595,7 @@ append(struct db *d, struct arena *a, const struct portfolio *pf,
 	if (ledger_apply(&st, neu, pf->method, msg, msglen) != 0)
 		rc = 1;
 	else
-		rc = store_state(d, a, pf, neu->instrument, &st, neu->date);
+		rc = pf_store_position(d, a, pf, neu->instrument, &st, neu);
 out:
 	ledger_free(&st);
 	return rc;
@@ -526,18 +613,22 @@ apply_flows(struct db *d, struct arena *a, const struct portfolio *pf,
 	    "cash_income = cash_income + ?, cash_fees = cash_fees + ?, "
 	    "cash_taxes = cash_taxes + ?, net_flow_in = net_flow_in + ? "
 	    "WHERE id = ?";
-	char cur[4];
+	char cur[4], cur2[4];
 	dec delta = ledger_cash(t, cur), inc, fees, taxes;
+	dec delta2 = ledger_cash_counter(t, cur2);
 	dec ext = ledger_external_flow(t);
 
 	ledger_flows(t, &inc, &fees, &taxes);
 	if (sign < 0) {
-		delta = dec_neg(delta);
+		delta = dec_neg(delta), delta2 = dec_neg(delta2);
 		inc = dec_neg(inc), fees = dec_neg(fees), taxes = dec_neg(taxes);
 		ext = dec_neg(ext);
 	}
 	if (!dec_is_zero(delta) && db_exec(d, NULL, NULL, cash, "iss", pf->id,
 	    cur, dtext(a, delta)) != 0)
+		return -1;
+	if (!dec_is_zero(delta2) && db_exec(d, NULL, NULL, cash, "iss",
+	    pf->id, cur2, dtext(a, delta2)) != 0)
 		return -1;
 	if ((!dec_is_zero(inc) || !dec_is_zero(fees) || !dec_is_zero(taxes) ||
 	    !dec_is_zero(ext)) && db_exec(d, NULL, NULL, flows, "ssssi",
@@ -558,12 +649,14 @@ tx_write(struct db *d, struct arena *a, const struct portfolio *pf,
     struct tx *t, const char *note, int update)
 {
 	static const char ins[] = "INSERT INTO transactions (portfolio_id, "
-	    "instrument_id, date, type, quantity, price, fee, amount, "
-	    "currency, fx_rate, note, created_at) VALUES "
-	    "(?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW())";
+	    "instrument_id, date, time, type, quantity, price, fee, amount, "
+	    "currency, counter_currency, fx_rate, note, created_at) VALUES "
+	    "(?, NULLIF(?, 0), ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, "
+	    "NULLIF(?, ''), ?, ?, NOW())";
 	static const char upd[] = "UPDATE transactions SET instrument_id = "
-	    "NULLIF(?, 0), date = ?, type = ?, quantity = ?, price = ?, "
-	    "fee = ?, amount = ?, currency = ?, fx_rate = ?, note = ? "
+	    "NULLIF(?, 0), date = ?, time = NULLIF(?, ''), type = ?, "
+	    "quantity = ?, price = ?, fee = ?, amount = ?, currency = ?, "
+	    "counter_currency = NULLIF(?, ''), fx_rate = ?, note = ? "
 	    "WHERE id = ? AND portfolio_id = ?";
 	const char *qty = opt_text(a, t, TXF_QUANTITY, t->quantity);
 	const char *price = opt_text(a, t, TXF_PRICE, t->price);
@@ -575,11 +668,12 @@ tx_write(struct db *d, struct arena *a, const struct portfolio *pf,
 	if (note == NULL)
 		note = "";
 	if (update)
-		return db_exec(d, NULL, NULL, upd, "isssssssssii", t->instrument,
-		    t->date, type, qty, price, fee, amt, t->currency, fx, note,
-		    t->id, pf->id);
-	if (db_exec(d, NULL, NULL, ins, "iisssssssss", pf->id, t->instrument,
-	    t->date, type, qty, price, fee, amt, t->currency, fx, note) != 0)
+		return db_exec(d, NULL, NULL, upd, "isssssssssssii",
+		    t->instrument, t->date, t->time, type, qty, price, fee, amt,
+		    t->currency, t->counter, fx, note, t->id, pf->id);
+	if (db_exec(d, NULL, NULL, ins, "iisssssssssss", pf->id, t->instrument,
+	    t->date, t->time, type, qty, price, fee, amt, t->currency,
+	    t->counter, fx, note) != 0)
 		return -1;
 	t->id = (long long)d->insert_id;
 	return 0;
@@ -597,7 +691,7 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 	long long bad;
 	int rc;
 
-	if (begin_change(d, a, pf) != 0)
+	if (pf_begin_change(d, a, pf) != 0)
 		return -1;
 	if (old != NULL) {
 		/* Read it again under the lock: it may have changed. */
@@ -649,7 +743,7 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 			return 1;
 		}
 	}
-	if (finish_change(d, pf) != 0 || db_commit(d) != 0)
+	if (pf_finish_change(d, pf) != 0 || db_commit(d) != 0)
 		goto fail;
 	epoch_bump(EPOCH_DATA);
 	return 0;
@@ -675,7 +769,7 @@ pf_tx_import(struct db *d, struct arena *a, const struct portfolio *pf,
 	size_t ni = 0;
 	int rc;
 
-	if (begin_change(d, a, pf) != 0)
+	if (pf_begin_change(d, a, pf) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (tx_write(d, a, pf, &txs[i], notes ? notes[i] : "", 0) ||
@@ -700,7 +794,7 @@ pf_tx_import(struct db *d, struct arena *a, const struct portfolio *pf,
 			return 1;
 		}
 	}
-	if (finish_change(d, pf) != 0 || db_commit(d) != 0)
+	if (pf_finish_change(d, pf) != 0 || db_commit(d) != 0)
 		goto fail;
 	epoch_bump(EPOCH_DATA);
 	return 0;
@@ -782,12 +876,15 @@ void
 pf_view_add_holding(struct pf_view *v, struct holding *h,
     const struct fx_table *fx, const struct stale_policy *sp, time_t now)
 {
-	const struct position *p = &h->pos;
+	struct position pos = h->pos;
+	const struct position *p = &pos;
 
 	if (h->quote.known && h->quote.as_of > v->prices_as_of)
 		v->prices_as_of = h->quote.as_of;
 	value_holding(p, h->inst.currency, &h->quote, v->pf.currency, fx,
 	    now, stale_limit(sp, h->inst.kind, h->inst.source), &h->v);
+	if (value_is_liability(h->inst.kind))
+		value_liability(&pos, &h->v);
 	totals_add_holding(&v->t, p, &h->v);
 	if (!dec_is_zero(p->quantity)) {
 		char major[4];
@@ -808,7 +905,7 @@ int
 pf_view_add_cash(struct pf_view *v, struct cash_line *c,
     const struct fx_table *fx)
 {
-	if (dec_is_zero(c->balance))
+	if (dec_is_zero(c->balance) || !v->pf.track_cash)
 		return 0;
 	c->converted = 0;
 	if (fx_convert(fx, c->balance, c->currency, v->pf.currency,

@@ -30,11 +30,12 @@ struct portfolio {
 	char currency[4];
 	enum cost_method method;
 	dec cash_income, cash_fees, cash_taxes;
+	int track_cash;		/* 0: the value is the holdings alone */
 };
 
 /* A portfolio's columns in the order pf_row() reads them from row i. */
 #define PF_COLS "id, user_id, name, currency, cost_method, cash_income, " \
-	"cash_fees, cash_taxes"
+	"cash_fees, cash_taxes, track_cash"
 void pf_row(const struct dbres *r, size_t i, struct portfolio *p);
 
 /* 1 and *out when portfolio pid belongs to uid; 0 if not; -1 on error. */
@@ -63,25 +64,62 @@ long long pf_create(struct db *d, long long uid, const char *name,
 int pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
     const char *name, const char *method);
 
+/*
+ * Turns cash tracking of pf on or off; the next valuation run values it
+ * with or without its cash.  0 or -1.
+ */
+int pf_set_track_cash(struct db *d, const struct portfolio *pf, int on);
+
 /* Deletes a portfolio with all it holds; 0 or -1. */
 int pf_delete(struct db *d, const struct portfolio *pf);
 
 
 /*
- * Turns text fields into a checked transaction of portfolio pf for user
- * uid (symbol looked up, currency defaulting to the instrument's or the
- * portfolio's, fx_rate defaulting to the latest known rate).  Empty
- * strings are fields not given.  Returns NULL when the transaction is
- * good, else a message with *field naming the field; -1 in *dberr on a
- * database error.
+ * A transaction as text: empty strings (or NULL) are fields not given.
+ * The date may carry a time of day; numbers are read in style.
  */
 struct tx_text {
 	const char *date, *type, *symbol, *quantity, *price, *fee, *amount,
-	    *currency, *fx_rate, *note;
+	    *currency, *fx_rate, *note, *counter;
+	enum num_style style;
 };
+
+/*
+ * Turns text fields into a checked transaction of portfolio pf, inst
+ * being the instrument its symbol names (NULL when it has none): the
+ * currency defaults to the instrument's or the portfolio's, fx_rate to
+ * the latest known rate.  Numbers may have any number of decimals;
+ * *rounded (when not NULL) is set to 1 when one had to be rounded to
+ * the 12 places stored.  Returns NULL when the transaction is good,
+ * else a message with *field naming the field.
+ */
+const char *tx_build(const struct portfolio *pf, const struct tx_text *in,
+    const struct instrument *inst, const struct fx_table *fx, struct tx *out,
+    const char **field, int *rounded);
+
+/*
+ * tx_build() after looking the symbol up among uid's instruments:
+ * unknown, it is an error on "symbol"; -1 in *dberr on a database error.
+ */
 const char *tx_parse(struct db *d, struct arena *a, const struct portfolio *pf,
     const struct tx_text *in, const struct fx_table *fx, struct tx *out,
     const char **field, int *dberr);
+
+/* Every transaction of pf in the ledger's order into *out (arena), the
+ * notes left out; 0 or -1. */
+int pf_tx_all(struct db *d, struct arena *a, const struct portfolio *pf,
+    struct tx **out, size_t *n);
+
+/*
+ * A change of pf's ledger is made between these two, in one database
+ * transaction: pf_begin_change() starts it holding pf's row lock (so
+ * changes to one portfolio happen one after another); 0, or -1 with
+ * nothing started.  pf_finish_change() takes the sums over its
+ * positions again and queues it for the next valuation run and the
+ * live panel; 0 or -1 (the caller rolls back).
+ */
+int pf_begin_change(struct db *d, struct arena *a, const struct portfolio *pf);
+int pf_finish_change(struct db *d, const struct portfolio *pf);
 
 /* Loads transaction id of pf; 1, 0, -1.  *note gets its note. */
 int pf_tx_get(struct db *d, struct arena *a, const struct portfolio *pf,
@@ -97,6 +135,14 @@ int pf_tx_get(struct db *d, struct arena *a, const struct portfolio *pf,
 int pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
     const struct tx *old, struct tx *neu, const char *note, char *msg,
     size_t msglen);
+
+/*
+ * Stores the position st of instrument iid in pf, last being the latest
+ * of its transactions in the ledger's order; 0 or -1.
+ */
+int pf_store_position(struct db *d, struct arena *a,
+    const struct portfolio *pf, long long iid, const struct ledger_state *st,
+    const struct tx *last);
 
 /*
  * Adds n transactions at once, all or nothing, like pf_tx_change.  On 1,
@@ -176,7 +222,8 @@ void pf_holding_row(const struct dbres *r, size_t i, size_t c,
  * portfolios do: start, add each holding (valued at now: totals,
  * allocation, newest price) and each cash balance (c filled with its
  * currency and balance; returns 0 for a zero balance, which is left
- * out), then finish.  The view keeps no pointer to what is added.
+ * out, and for every balance of a portfolio that does not track cash),
+ * then finish.  The view keeps no pointer to what is added.
  */
 void pf_view_start(struct pf_view *v, const struct portfolio *pf);
 void pf_view_add_holding(struct pf_view *v, struct holding *h,

@@ -33,6 +33,7 @@ struct inst {
 	int major;		/* currency number; -1: not a currency */
 	long stale_after;
 	int changed;		/* its price changed since the last run */
+	int liability;		/* counts against the value */
 };
 
 struct insts {
@@ -47,6 +48,7 @@ struct pf {
 	char currency[4];
 	dec cash_income, cash_fees, cash_taxes;
 	dec realized, income, fees, taxes, charges;
+	int track_cash;		/* 0: its cash is not part of its value */
 };
 
 /* The totals of the portfolio being valued (one at a time, in order). */
@@ -212,6 +214,7 @@ load_instruments(struct run *r)
 		if (currency_major(row[1], major, &x->factor) == 0)
 			x->major = cur_num(&r->cur, major);
 		x->stale_after = stale_limit(r->o->sp, row[2], row[3]);
+		x->liability = value_is_liability(row[2]);
 		if (row[4] != NULL) {
 			x->q.known = 1;
 			x->q.price = text_dec(row[4]);
@@ -237,7 +240,7 @@ load_portfolios(struct run *r, struct db *rd, const char *ids)
 {
 #define PF_SEL "SELECT pf.id, pf.currency, pf.cash_income, pf.cash_fees, " \
 	"pf.cash_taxes, pf.pos_realized, pf.pos_income, pf.pos_fees, " \
-	"pf.pos_taxes, pf.pos_charges "
+	"pf.pos_taxes, pf.pos_charges, pf.track_cash "
 #define IDS "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j "
 	static const char all_pf[] = PF_SEL "FROM portfolios pf ORDER BY pf.id";
 	static const char some_pf[] = PF_SEL "FROM " IDS
@@ -278,6 +281,7 @@ load_portfolios(struct run *r, struct db *rd, const char *ids)
 		p->fees = text_dec(row[7]);
 		p->taxes = text_dec(row[8]);
 		p->charges = text_dec(row[9]);
+		p->track_cash = strcmp(row[10], "0") != 0;
 	}
 	db_stream_close(s);
 	if (rc != 0)
@@ -323,6 +327,8 @@ add_position(struct run *r, const struct pf *p, struct work *wk,
 	else
 		value_holding_path(&pos, x->factor, path, &x->q, r->now,
 		    x->stale_after, &v);
+	if (x != NULL && x->liability)
+		value_liability(&pos, &v);
 	totals_add_holding(&wk->t, &pos, &v);
 	if (x != NULL && x->q.known && x->q.as_of > wk->prices_as_of)
 		wk->prices_as_of = x->q.as_of;
@@ -345,6 +351,8 @@ finish_one(struct run *r, const struct pf *p, struct work *wk, size_t *c)
 	for (; *c < r->ncash && r->cash[*c].pid == p->id; (*c)++) {
 		const struct cash *x = &r->cash[*c];
 
+		if (!p->track_cash)
+			continue;
 		totals_add_cash(&wk->t, x->currency, x->balance, p->currency,
 		    r->cur.fx);
 		if (r->any_cur && strcmp(x->currency, p->currency) != 0) {

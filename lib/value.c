@@ -170,6 +170,22 @@ value_holding_path(const struct position *p, dec factor,
 	}
 }
 
+int
+value_is_liability(const char *kind)
+{
+	return kind != NULL && strcmp(kind, "liability") == 0;
+}
+
+void
+value_liability(struct position *p, struct holding_value *v)
+{
+	p->cost = dec_neg(p->cost);
+	v->value = dec_neg(v->value);
+	v->unrealized = dec_neg(v->unrealized);
+	v->day_change = dec_neg(v->day_change);
+	v->unrealized_pct = dec_neg(v->unrealized_pct);
+}
+
 void
 totals_init(struct totals *t)
 {

@@ -125,6 +125,16 @@ void value_holding_path(const struct position *p, dec factor,
     const struct fx_path *path, const struct quote *q, time_t now,
     long stale_after, struct holding_value *out);
 
+/*
+ * A liability (a loan, a mortgage: kind "liability") is held like an
+ * asset, quantity x price being what is owed, and counts against the
+ * value.  value_liability() turns a holding's value and its position's
+ * cost (p, a copy to add to the totals) into what is owed: negative,
+ * and a debt that grew is a loss.
+ */
+int value_is_liability(const char *kind);
+void value_liability(struct position *p, struct holding_value *v);
+
 struct totals {
 	dec holdings_value;	/* sum over priced holdings */
 	dec cash;		/* sum of cash balances in base */

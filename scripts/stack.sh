@@ -103,6 +103,7 @@ innodb_flush_log_at_trx_commit = 1
 innodb_doublewrite = 1
 innodb_buffer_pool_size = ${NESTEGG_DB_BUFFER_POOL:-256M}
 max_connections = 400
+max_allowed_packet = 64M
 
 [client]
 socket = $RUN/mariadb.sock

@@ -2,32 +2,33 @@
 <section class="card">
 <p class="crumbs"><a href="/portfolios/<?cs var:P.id ?>"><?cs var:P.name ?></a></p>
 <h1>Import transactions</h1>
-<?cs if:Import.nerrors ?>
-<div class="error" role="alert">
-<p>Nothing was imported: <?cs var:Import.nerrors ?> line(s) need fixing.</p>
-<?cs if:subcount(Import.unknown) > 0 ?><p>Unknown symbols (<a href="/instruments/new">add them</a> first): <?cs each:u = Import.unknown ?><code><?cs var:u ?></code> <?cs /each ?></p><?cs /if ?>
-<table class="data errors"><thead><tr><th scope="col">Line</th><th scope="col">Problem</th></tr></thead><tbody>
-<?cs each:e = Import.errors ?><tr><td class="num"><?cs var:e.line ?></td><td><?cs var:e.reason ?></td></tr><?cs /each ?>
-</tbody></table>
-</div>
-<?cs /if ?>
-<p>A CSV file whose first line names the columns:</p>
+<p>Bring your history from another tool or a broker. nestegg shows what the file will do before it writes anything, and writes all of it or nothing.</p>
+<ul class="hint">
+<li>Ghostfolio: its export (JSON) as it is, or its CSV.</li>
+<li>Interactive Brokers: a flex query of trades, as CSV.</li>
+<li>Portfolio Performance: the CSV export of account or portfolio transactions, in English or German.</li>
+<li>nestegg's own CSV (<a href="/portfolios/<?cs var:P.id ?>/export.csv">export</a>), or any other CSV: you choose its columns once, and nestegg remembers them.</li>
+</ul>
 <pre class="example">date,type,symbol,quantity,price,fee,amount,currency,fx_rate,note
-2024-01-15,buy,AAPL,10,185.20,1.00,,USD,0.92,first lot
+2024-01-15T10:30,buy,AAPL,10,185.20,1.00,,USD,0.92,first lot
 2024-02-01,deposit,,,,,5000,EUR,,</pre>
-<p class="hint">Any order of columns. Ghostfolio exports work as they are (unitPrice, comment, …). Dates as YYYY-MM-DD, DD.MM.YYYY or ISO 8601. An import is all or nothing.</p>
 <form method="post" action="/portfolios/<?cs var:P.id ?>/import" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
 <div class="field">
-<label for="file">CSV file</label>
-<input id="file" name="file" type="file" accept=".csv,text/csv"<?cs if:Errors.file ?> aria-invalid="true" aria-describedby="file-error"<?cs /if ?>>
+<label for="file">File</label>
+<input id="file" name="file" type="file" accept=".csv,.json,.txt,text/csv,application/json"<?cs if:Errors.file ?> aria-invalid="true" aria-describedby="file-error"<?cs /if ?>>
 <?cs if:Errors.file ?><p class="error" id="file-error"><?cs var:Errors.file ?></p><?cs /if ?>
 </div>
 <div class="field">
-<label for="text">Or paste the CSV text</label>
+<label for="text">Or paste its text</label>
 <textarea id="text" name="text" rows="8"><?cs var:Form.text ?></textarea>
 </div>
-<button type="submit">Import</button>
+<div class="field">
+<label for="format">Format</label>
+<select id="format" name="format"<?cs if:Errors.format ?> aria-invalid="true" aria-describedby="format-error"<?cs /if ?>><?cs each:f = Formats ?><option value="<?cs var:f.name ?>"<?cs if:f.name == Form.format ?> selected<?cs /if ?>><?cs var:f.title ?></option><?cs /each ?></select>
+<?cs if:Errors.format ?><p class="error" id="format-error"><?cs var:Errors.format ?></p><?cs /if ?>
+</div>
+<button type="submit">Preview</button>
 </form>
 </section>
 <?cs /def ?><?cs include:"layout.cs" ?>

@@ -19,6 +19,7 @@
 <h1>Add instrument</h1>
 <form method="post" action="/instruments/new" novalidate class="grid">
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<?cs if:Form.back ?><input type="hidden" name="back" value="<?cs var:Form.back ?>"><?cs /if ?>
 <?cs call:text("symbol", "Symbol", "Like AAPL, VOD.L or BTC-USD.") ?>
 <?cs call:text("name", "Name", "") ?>
 <?cs call:choice("kind", "Kind", Kinds) ?>

@@ -14,6 +14,7 @@
 <form method="post" action="/portfolios/<?cs var:P.id ?>/transactions/<?cs if:Edit.id ?><?cs var:Edit.id ?>/edit<?cs else ?>new<?cs /if ?>" novalidate class="grid">
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
 <?cs call:input("date", "Date", "date", "") ?>
+<?cs call:input("time", "Time", "time", "Optional: orders the day's transactions.") ?>
 <div class="field">
 <label for="type">Type</label>
 <select id="type" name="type"<?cs if:Errors.type ?> aria-invalid="true" aria-errormessage="type-error"<?cs /if ?>><?cs each:t = Types ?><option value="<?cs var:t ?>"<?cs if:t == Form.type ?> selected<?cs /if ?>><?cs var:t ?></option><?cs /each ?></select>
@@ -25,6 +26,7 @@
 <?cs call:input("fee", "Fee", "text", "") ?>
 <?cs call:input("amount", "Amount", "text", "For cash, dividend totals, interest, fees and taxes.") ?>
 <?cs call:input("currency", "Currency", "text", "Empty: the instrument's, or the portfolio's (" + P.currency + ").") ?>
+<?cs call:input("counter_currency", "Currency bought", "text", "For an exchange: the currency bought; quantity is the amount bought, or price the rate, amount the amount sold.") ?>
 <?cs call:input("fx_rate", "Exchange rate", "text", P.currency + " per unit of the currency; empty: the latest known rate.") ?>
 <?cs call:input("note", "Note", "text", "") ?>
 <div class="buttons"><button type="submit">Save</button> <a href="/portfolios/<?cs var:P.id ?>">Cancel</a></div>

@@ -1,8 +1,14 @@
 /*
- * POST /api/v1/portfolios/#/import - imports a text/csv body, all or
- * nothing.  Answers 200 with the count and the portfolio, or 422 with
- * each bad line's number (the header is line 1) and reason, and the
- * unknown symbols.
+ * POST /api/v1/portfolios/#/import - imports the body, all or nothing:
+ * text/csv (any of the CSV formats) or application/json (Ghostfolio's
+ * export).  Query: format= (else recognised), dry_run=1 (check and
+ * answer the preview, write nothing), duplicates=skip|keep (required
+ * when rows are already in the portfolio).
+ *
+ * Answers 200 with what was (or would be) written, the holdings and
+ * cash after it and the portfolio; 422 with every refused line (line,
+ * field, reason, text) and the unknown symbols with what the file says
+ * about them; 409 when duplicates need a choice; 415 for another body.
  */
 #include <string.h>
 #include <time.h>
@@ -10,60 +16,184 @@
 #include "import.h"
 #include "web.h"
 
+static json_object *
+jstr(const char *s)
+{
+	return json_object_new_string(s ? s : "");
+}
+
+static json_object *
+jdec(dec v)
+{
+	char buf[DEC_BUFSZ];
+
+	return json_object_new_string(dec_format(v, -1, buf));
+}
+
+/* What the import did or would do. */
+static json_object *
+summary(const struct portfolio *pf, const struct import_result *res,
+    int dry_run)
+{
+	json_object *o = json_object_new_object(), *types, *h, *c;
+
+	json_object_object_add(o, "dry_run", json_object_new_boolean(dry_run));
+	json_object_object_add(o, "format",
+	    jstr(import_format_names[res->format]));
+	json_object_object_add(o, "rows",
+	    json_object_new_int64((long long)res->rows));
+	json_object_object_add(o, "imported",
+	    json_object_new_int64(dry_run ? 0 : (long long)res->written));
+	json_object_object_add(o, "to_import",
+	    json_object_new_int64((long long)res->written));
+	json_object_object_add(o, "duplicates",
+	    json_object_new_int64((long long)res->duplicates));
+	json_object_object_add(o, "rounded",
+	    json_object_new_int64((long long)res->rounded));
+	json_object_object_add(o, "cash_tracking_off",
+	    json_object_new_boolean(res->cash_off));
+	types = json_object_new_object();
+	for (int t = 0; t < TX__MAX; t++)
+		if (res->per_type[t])
+			json_object_object_add(types, tx_type_names[t],
+			    json_object_new_int64((long long)res->per_type[t]));
+	json_object_object_add(o, "per_type", types);
+	h = json_object_new_array();
+	for (size_t i = 0; i < res->nholdings; i++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "symbol", jstr(res->holdings[i].symbol));
+		json_object_object_add(x, "quantity",
+		    jdec(res->holdings[i].quantity));
+		json_object_object_add(x, "cost", json_money(
+		    res->holdings[i].cost, pf->currency));
+		json_object_array_add(h, x);
+	}
+	json_object_object_add(o, "holdings", h);
+	c = json_object_new_array();
+	for (size_t i = 0; i < res->ncash; i++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "currency",
+		    jstr(res->cash[i].currency));
+		json_object_object_add(x, "balance", json_money(
+		    res->cash[i].balance, res->cash[i].currency));
+		json_object_array_add(c, x);
+	}
+	json_object_object_add(o, "cash", c);
+	return o;
+}
+
+/* The refusal: every bad line and every unknown symbol. */
+static json_object *
+refusal(const struct import_result *res, int status)
+{
+	json_object *o = json_object_new_object(), *e = json_object_new_object();
+	json_object *lines = json_object_new_array();
+	json_object *unknown = json_object_new_array();
+
+	json_object_object_add(e, "status", json_object_new_int(status));
+	json_object_object_add(e, "message", jstr(res->needs_mapping ?
+	    "This CSV's columns are not nestegg's: choose them once on the "
+	    "import page, and they are remembered." : res->message ?
+	    res->message : "Nothing was imported: some lines need fixing."));
+	for (size_t i = 0; i < res->nerrors && i < IMPORT_MAX_ERRORS; i++) {
+		const struct import_error *x = &res->errors[i];
+		json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "line",
+		    json_object_new_int64((long long)x->line));
+		json_object_object_add(l, "field", jstr(x->field));
+		json_object_object_add(l, "reason", jstr(x->reason));
+		json_object_object_add(l, "text", jstr(x->raw));
+		json_object_array_add(lines, l);
+	}
+	for (size_t i = 0; i < res->nunknown; i++) {
+		const struct import_unknown *u = &res->unknown[i];
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "symbol", jstr(u->symbol));
+		json_object_object_add(x, "name", jstr(u->hint.name));
+		json_object_object_add(x, "kind", jstr(u->hint.kind));
+		json_object_object_add(x, "currency", jstr(u->hint.currency));
+		json_object_object_add(x, "source", jstr(u->hint.source));
+		json_object_object_add(x, "isin", jstr(u->hint.isin));
+		json_object_object_add(x, "rows",
+		    json_object_new_int64((long long)u->rows));
+		json_object_array_add(unknown, x);
+	}
+	json_object_object_add(e, "errors",
+	    json_object_new_int64((long long)res->nerrors));
+	json_object_object_add(e, "lines", lines);
+	json_object_object_add(e, "unknown_symbols", unknown);
+	json_object_object_add(e, "duplicates",
+	    json_object_new_int64((long long)res->duplicates));
+	json_object_object_add(o, "error", e);
+	return o;
+}
+
 int
 page_api_import(struct req *r)
 {
 	struct portfolio pf;
 	struct import_result res;
+	struct import_opts o;
 	struct fx_table fx;
 	struct pf_view v;
-	json_object *o, *e, *lines, *unknown;
-	int rc;
+	const char *fmt = web_param(r, "format");
+	const char *dups = web_param(r, "duplicates");
+	json_object *out;
+	int rc, f;
 
 	if ((rc = web_portfolio(r, &pf)) != 0)
 		return rc;
-	if (strcmp(r->media_type, "text/csv") != 0)
-		return web_json_error(r, 415, "Send the CSV as text/csv.", NULL);
+	if (strcmp(r->media_type, "text/csv") != 0 &&
+	    strcmp(r->media_type, "application/json") != 0 &&
+	    strcmp(r->media_type, "text/plain") != 0)
+		return web_json_error(r, 415, "Send a CSV file as text/csv, or "
+		    "Ghostfolio's export as application/json.", NULL);
+	memset(&o, 0, sizeof(o));
+	if (*fmt && (f = import_format_parse(fmt)) < 0)
+		return web_json_error(r, 422, "Unknown format: use nestegg, "
+		    "ghostfolio, ghostfolio-csv, ibkr, pp or generic.",
+		    "format");
+	o.format = *fmt ? (enum import_format)f : IF_AUTO;
+	if (strcmp(r->media_type, "application/json") == 0 && !*fmt)
+		o.format = IF_GHOSTFOLIO;
+	o.dry_run = strcmp(web_param(r, "dry_run"), "1") == 0 ||
+	    strcmp(web_param(r, "dry_run"), "true") == 0;
+	if (*dups && strcmp(dups, "skip") != 0 && strcmp(dups, "keep") != 0)
+		return web_json_error(r, 422, "duplicates is skip or keep.",
+		    "duplicates");
+	o.dups = strcmp(dups, "skip") == 0 ? DUP_SKIP :
+	    strcmp(dups, "keep") == 0 ? DUP_KEEP : DUP_ASK;
 	if (fx_load(r->db, r->a, &fx) != 0)
 		return web_db_error(r);
-	rc = import_csv(r->db, r->a, &pf, &fx, r->body, r->body_len, &res);
+	rc = import_run(r->db, r->a, &pf, &fx, r->body ? r->body : "",
+	    r->body_len, &o, &res);
 	if (rc < 0)
 		return web_db_error(r);
-	if (rc > 0) {
-		o = json_object_new_object();
-		e = json_object_new_object();
-		lines = json_object_new_array();
-		unknown = json_object_new_array();
-		json_object_object_add(e, "status", json_object_new_int(422));
-		json_object_object_add(e, "message", json_object_new_string(
-		    "Nothing was imported: some lines need fixing."));
-		for (size_t i = 0; i < res.nerrors && i < IMPORT_MAX_ERRORS;
-		    i++) {
-			json_object *l = json_object_new_object();
-
-			json_object_object_add(l, "line",
-			    json_object_new_int64((long long)res.errors[i].line));
-			json_object_object_add(l, "reason",
-			    json_object_new_string(res.errors[i].reason));
-			json_object_array_add(lines, l);
-		}
-		for (size_t i = 0; i < res.nunknown; i++)
-			json_object_array_add(unknown,
-			    json_object_new_string(res.unknown[i]));
-		json_object_object_add(e, "errors", json_object_new_int64(
-		    (long long)res.nerrors));
-		json_object_object_add(e, "lines", lines);
-		json_object_object_add(e, "unknown_symbols", unknown);
-		json_object_object_add(o, "error", e);
-		return web_json(r, 422, o);
+	if (rc > 0 && res.needs_choice && res.nerrors == 0 &&
+	    res.nunknown == 0) {
+		out = refusal(&res, 409);
+		json_object_object_add(json_object_object_get(out, "error"),
+		    "message", jstr("Some rows are already in the portfolio: "
+		    "send duplicates=skip to leave them out, or "
+		    "duplicates=keep to import them again."));
+		return web_json(r, 409, out);
 	}
+	if (rc > 0)
+		return web_json(r, 422, refusal(&res, 422));
+	out = summary(&pf, &res, o.dry_run);
+	if (res.message)
+		json_object_object_add(out, "message", jstr(res.message));
 	/* Reload: the import changed the portfolio's own totals. */
-	if (pf_get(r->db, r->a, r->user.id, pf.id, &pf) != 1 ||
-	    web_value(r, &pf, &fx, time(NULL), &v) != 0)
+	if (!o.dry_run && (pf_get(r->db, r->a, r->user.id, pf.id, &pf) != 1 ||
+	    web_value(r, &pf, &fx, time(NULL), &v) != 0)) {
+		json_object_put(out);
 		return web_db_error(r);
-	o = json_object_new_object();
-	json_object_object_add(o, "imported",
-	    json_object_new_int64((long long)res.imported));
-	json_object_object_add(o, "portfolio", json_view(&v));
-	return web_json(r, 200, o);
+	}
+	if (!o.dry_run)
+		json_object_object_add(out, "portfolio", json_view(&v));
+	return web_json(r, 200, out);
 }

@@ -1,60 +1,63 @@
 /*
- * GET /portfolios/#/import - the import form: a CSV file, or pasted text.
- * POST /portfolios/#/import - imports all lines or none; a rejected file
- * lists every bad line with the reason, and the unknown symbols.
+ * GET /portfolios/#/import - the import form: a file, or pasted text,
+ * and its format (recognised unless chosen).
+ * POST /portfolios/#/import - keeps the file as a draft and shows its
+ * preview (/portfolios/#/import/#): nothing is written yet.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "import.h"
 #include "view.h"
 #include "web.h"
 
+static int
+form(struct req *r, int status)
+{
+	char key[32];
+
+	for (int i = 0; i < IF__MAX; i++) {
+		snprintf(key, sizeof(key), "Formats.%d.name", i);
+		view_set(r->hdf, key, import_format_names[i]);
+		snprintf(key, sizeof(key), "Formats.%d.title", i);
+		view_set(r->hdf, key, import_format_titles[i]);
+	}
+	return web_render_status(r, status, "import");
+}
+
 int
 page_import(struct req *r)
 {
 	struct portfolio pf;
-	struct import_result res;
-	struct fx_table fx;
-	const char *text;
-	char key[64];
-	int rc;
+	const char *text, *fmt = web_param(r, "format");
+	long long id;
+	int rc, f = import_format_parse(*fmt ? fmt : "auto");
 
 	if ((rc = web_portfolio(r, &pf)) != 0)
 		return rc;
 	view_set(r->hdf, "Page.Title", "Import transactions");
+	view_set(r->hdf, "Form.format", f < 0 ? "auto" : fmt);
 	if (r->method != M_POST)
-		return web_render(r, "import");
+		return form(r, 200);
 	text = web_param(r, "file");
 	if (*text == '\0')
 		text = web_param(r, "text");
+	if (f < 0) {
+		web_field_error(r, "format", "Choose a format.");
+		return form(r, 422);
+	}
 	if (*text == '\0') {
-		web_field_error(r, "file", "Choose a CSV file, or paste its "
-		    "text below.");
-		return web_render_status(r, 422, "import");
+		web_field_error(r, "file", "Choose a file, or paste its text "
+		    "below.");
+		return form(r, 422);
 	}
-	if (fx_load(r->db, r->a, &fx) != 0)
-		return web_db_error(r);
-	rc = import_csv(r->db, r->a, &pf, &fx, text, strlen(text), &res);
-	if (rc < 0)
-		return web_db_error(r);
-	if (rc > 0) {
-		view_set_int(r->hdf, "Import.nerrors", (long long)res.nerrors);
-		for (size_t i = 0; i < res.nerrors && i < IMPORT_MAX_ERRORS;
-		    i++) {
-			snprintf(key, sizeof(key), "Import.errors.%zu.line", i);
-			view_set_int(r->hdf, key, (long long)res.errors[i].line);
-			snprintf(key, sizeof(key), "Import.errors.%zu.reason", i);
-			view_set(r->hdf, key, res.errors[i].reason);
-		}
-		for (size_t i = 0; i < res.nunknown; i++) {
-			snprintf(key, sizeof(key), "Import.unknown.%zu", i);
-			view_set(r->hdf, key, res.unknown[i]);
-		}
-		if (strcmp(text, web_param(r, "text")) == 0)
-			view_set(r->hdf, "Form.text", text);
-		return web_render_status(r, 422, "import");
+	if (strlen(text) > IMPORT_MAX_BYTES) {
+		web_field_error(r, "file", "The file is too large: import at "
+		    "most 16 MB at a time.");
+		return form(r, 422);
 	}
-	return web_redirect(r, arena_printf(r->a, "/portfolios/%lld?imported="
-	    "%zu", pf.id, res.imported));
+	if ((id = import_draft_save(r->db, &pf, (enum import_format)f, "",
+	    text, strlen(text))) < 0)
+		return web_db_error(r);
+	return web_redirect(r, arena_printf(r->a, "/portfolios/%lld/import/"
+	    "%lld", pf.id, id));
 }

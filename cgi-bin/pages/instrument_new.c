@@ -39,9 +39,21 @@ form(struct req *r, int status)
 	return web_render_status(r, status, "instrument_new");
 }
 
+/* 1 if back is an import's preview to return to (never elsewhere). */
+static int
+safe_back(const char *back)
+{
+	long long p, d;
+	int n = 0;
+
+	return sscanf(back, "/portfolios/%lld/import/%lld%n", &p, &d, &n) ==
+	    2 && back[n] == '\0';
+}
+
 int
 page_instrument_new(struct req *r)
 {
+	const char *back = web_param(r, "back");
 	const char *v[sizeof(fields) / sizeof(fields[0])];
 	struct instrument in;
 	const char *why, *field;
@@ -49,10 +61,18 @@ page_instrument_new(struct req *r)
 	long long id;
 	int what;
 
+	if (safe_back(back))
+		view_set(r->hdf, "Form.back", back);
 	if (r->method != M_POST) {
 		view_set(r->hdf, "Form.kind", "stock");
 		view_set(r->hdf, "Form.source", "yahoo");
 		view_set(r->hdf, "Form.currency", "USD");
+		/* Pre-filled, from an import's unknown symbols. */
+		for (size_t i = 0; fields[i]; i++)
+			if (*web_param(r, fields[i])) {
+				snprintf(key, sizeof(key), "Form.%s", fields[i]);
+				view_set(r->hdf, key, web_param(r, fields[i]));
+			}
 		return form(r, 200);
 	}
 	for (size_t i = 0; fields[i]; i++) {
@@ -78,5 +98,7 @@ page_instrument_new(struct req *r)
 		    "with this symbol.");
 		return form(r, 422);
 	}
+	if (safe_back(back))
+		return web_redirect(r, back);
 	return web_redirect(r, arena_printf(r->a, "/instruments/%lld", id));
 }

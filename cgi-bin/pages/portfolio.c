@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <time.h>
+#include <string.h>
 
 #include "view.h"
 #include "web.h"
@@ -33,6 +34,13 @@ page_portfolio(struct req *r)
 	view_set_int(r->hdf, "Page.Live", 1);
 	put_view(r, &v, web_param(r, "sort"), web_param(r, "dir"));
 	put_computed(r->hdf, time(NULL));
+	/* After an import: what it wrote (digits only). */
+	if (strspn(web_param(r, "imported"), "0123456789") ==
+	    strlen(web_param(r, "imported")) && *web_param(r, "imported")) {
+		view_set(r->hdf, "Query.imported", web_param(r, "imported"));
+		view_set(r->hdf, "Query.cash", strcmp(web_param(r, "cash"),
+		    "off") == 0 ? "off" : "");
+	}
 	for (size_t i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "Tx.%zu", i);
 		put_tx(r, key, &txs[i].tx, txs[i].symbol, txs[i].note);

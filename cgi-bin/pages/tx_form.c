@@ -13,8 +13,8 @@
 #include "web.h"
 
 static const char *const fields[] = {
-	"date", "type", "symbol", "quantity", "price", "fee", "amount",
-	"currency", "fx_rate", "note", NULL,
+	"date", "time", "type", "symbol", "quantity", "price", "fee", "amount",
+	"currency", "counter_currency", "fx_rate", "note", NULL,
 };
 
 static int
@@ -80,7 +80,11 @@ page_tx_form(struct req *r)
 		snprintf(key, sizeof(key), "Form.%s", fields[i]);
 		view_set(r->hdf, key, web_param(r, fields[i]));
 	}
+	memset(&in, 0, sizeof(in));
 	in.date = web_param(r, "date");
+	if (*web_param(r, "time"))
+		in.date = arena_printf(r->a, "%s %s", in.date,
+		    web_param(r, "time"));
 	in.type = web_param(r, "type");
 	in.symbol = web_param(r, "symbol");
 	in.quantity = web_param(r, "quantity");
@@ -90,6 +94,7 @@ page_tx_form(struct req *r)
 	in.currency = web_param(r, "currency");
 	in.fx_rate = web_param(r, "fx_rate");
 	in.note = web_param(r, "note");
+	in.counter = web_param(r, "counter_currency");
 	if (fx_load(r->db, r->a, &fx) != 0)
 		return web_db_error(r);
 	why = tx_parse(r->db, r->a, &pf, &in, &fx, &neu, &field, &dberr);

@@ -51,10 +51,12 @@ class Import(unittest.TestCase):
         self.assertEqual(e["errors"], 5)
         self.assertEqual([l["line"] for l in e["lines"]], [3, 4, 5, 6, 7])
         self.assertIn("date", e["lines"][0]["reason"])
-        self.assertIn("unknown symbol NOSUCH", e["lines"][1]["reason"])
-        self.assertIn("type", e["lines"][2]["reason"])
-        self.assertIn("quantity", e["lines"][3]["reason"])
-        self.assertEqual(e["unknown_symbols"], ["NOSUCH"])
+        self.assertIn("Unknown symbol NOSUCH", e["lines"][1]["reason"])
+        self.assertEqual([l["field"] for l in e["lines"]],
+                         ["date", "symbol", "type", "quantity", "symbol"])
+        self.assertEqual(e["lines"][3]["text"], "2024-01-05,buy,%s,abc,1" % self.a)
+        self.assertEqual([u["symbol"] for u in e["unknown_symbols"]], ["NOSUCH"])
+        self.assertEqual(e["unknown_symbols"][0]["rows"], 2)
         self.assertEqual(self.txcount(), 0)
         self.assertEqual(self.u.view(self.pid)["holdings"], [])
 
@@ -69,13 +71,14 @@ class Import(unittest.TestCase):
         self.assertEqual(self.txcount(), 0)
 
     def test_structural_errors(self):
-        for text, words in [("", "empty"), ("a,b\n1,2\n", "name the columns"),
+        for text, words in [("", "empty"), ("a,b\n1,2\n", "choose them once"),
                             ("date,type\n\"2024-01-01,buy\n", "not closed"),
                             (b"date,type\n\xff\n".decode("latin-1"), "UTF-8")]:
             body = text.encode("latin-1") if "UTF-8" in words else text
             r = self.u.import_csv(self.pid, body)
             self.assertEqual(r.status, 422, text)
-            self.assertIn(words, r.json["error"]["lines"][0]["reason"])
+            e = r.json["error"]
+            self.assertIn(words, e["lines"][0]["reason"] if e["lines"] else e["message"])
         self.assertEqual(self.txcount(), 0)
 
     def test_ghostfolio_export_columns(self):
@@ -98,8 +101,11 @@ class Import(unittest.TestCase):
         t = v["totals"]
         self.assertEqual(t["income"], "8.75")
         self.assertEqual(t["fees"], "5.50")
-        # -104 + 1.25 - 3 + 7.5 + 49
-        self.assertEqual(v["cash"][0]["balance"], "-49.25")
+        # No deposits in a new portfolio: cash is not tracked, and the
+        # value is the holdings alone, not holdings less -49.25 of cash.
+        self.assertTrue(r.json["cash_tracking_off"])
+        self.assertEqual(v["cash"], [])
+        self.assertEqual(t["value"], t["holdings_value"])
 
     def test_ghostfolio_sample_columns(self):
         csv = ("Date,Code,Currency,Price,Quantity,Action,Fee,Note\n"
@@ -157,18 +163,43 @@ class Import(unittest.TestCase):
                              headers={"Content-Type":
                                       "multipart/form-data; boundary=" + boundary})
         self.assertEqual(r.status, 303, r.text[-500:])
+        preview = r.header("location")
+        self.assertRegex(preview, r"^/portfolios/%d/import/\d+$" % self.pid)
+        self.assertEqual(self.txcount(), 0)          # nothing before the preview
+        r = self.u.c.get(preview)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(harness.validate_html(r.text), "")
+        self.assertIn("1 transaction(s): 1 buy", harness.page_text(r.text))
+        r = self.u.c.post(preview, {"action": "import"})
+        self.assertEqual(r.status, 303)
         self.assertEqual(self.txcount(), 1)
+        # The draft is gone once imported.
+        self.assertEqual(self.u.c.get(preview).status, 404)
 
     def test_bad_upload_shows_lines(self):
         self.u.c.get("/portfolios/%d/import" % self.pid)
         r = self.u.c.post("/portfolios/%d/import" % self.pid,
-                          {"text": "date,type,symbol,quantity,price\n2024-01-02,buy,NOPE,1,1\n"})
+                          {"text": "date,type,symbol,quantity,price\n2024-01-02,buy,NOPE,1,1\n"
+                                   "2024-01-03,buy,%s,1,1,5\n" % self.a})
+        self.assertEqual(r.status, 303)
+        preview = r.header("location")
+        r = self.u.c.get(preview)
         self.assertEqual(r.status, 422)
         self.assertEqual(harness.validate_html(r.text), "")
         text = harness.page_text(r.text)
-        self.assertIn("Nothing was imported", text)
+        self.assertIn("Nothing can be imported yet", text)
         self.assertIn("NOPE", text)
+        self.assertIn("symbol=NOPE", r.text)          # the pre-filled form
         self.assertEqual(self.txcount(), 0)
+        # One click creates it as the file describes it; the same draft
+        # is tried again without uploading.
+        r = self.u.c.post(preview, {"action": "create"})
+        self.assertEqual(r.status, 303)
+        r = self.u.c.get(preview)
+        self.assertEqual(r.status, 200, harness.page_text(r.text)[-600:])
+        r = self.u.c.post(preview, {"action": "import"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.txcount(), 2)
 
     def test_json_export(self):
         self.u.import_csv(self.pid, "date,type,symbol,quantity,price,note\n"

@@ -1,0 +1,251 @@
+/*
+ * GET /portfolios/#/import/# - the preview of an uploaded file: what it
+ * will write (rows per type, the holdings and cash after it), or every
+ * refused line with its field and reason, the unknown symbols (each
+ * linked to a pre-filled form, or all created at once), the columns to
+ * choose for a CSV that is not nestegg's, and the choice for rows
+ * already in the portfolio.
+ * POST with action=
+ *   import   writes it all in one transaction (duplicates=skip|keep)
+ *   create   creates the unknown symbols as the file describes them
+ *   columns  remembers the chosen columns for this header
+ * then shows the preview again, or the portfolio once written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "view.h"
+#include "web.h"
+
+static void
+put_hint(struct req *r, const char *key, const struct import_unknown *u,
+    const char *back, const char *base)
+{
+	const char *cur = *u->hint.currency ? u->hint.currency : base;
+	const char *kind = *u->hint.kind ? u->hint.kind : "stock";
+	const char *src = *u->hint.source ? u->hint.source : "yahoo";
+
+	view_set(r->hdf, arena_printf(r->a, "%s.symbol", key), u->symbol);
+	view_set(r->hdf, arena_printf(r->a, "%s.name", key),
+	    *u->hint.name ? u->hint.name : u->symbol);
+	view_set(r->hdf, arena_printf(r->a, "%s.kind", key), kind);
+	view_set(r->hdf, arena_printf(r->a, "%s.currency", key), cur);
+	view_set(r->hdf, arena_printf(r->a, "%s.source", key), src);
+	view_set_int(r->hdf, arena_printf(r->a, "%s.rows", key),
+	    (long long)u->rows);
+	/* The pre-filled form, which comes back here once saved. */
+	view_set(r->hdf, arena_printf(r->a, "%s.href", key), arena_printf(r->a,
+	    "/instruments/new?symbol=%s&name=%s&kind=%s&currency=%s&source=%s"
+	    "&source_symbol=%s&isin=%s&back=%s",
+	    http_escape_url(r->a, u->symbol),
+	    http_escape_url(r->a, *u->hint.name ? u->hint.name : u->symbol),
+	    kind, http_escape_url(r->a, cur), src,
+	    http_escape_url(r->a, *u->hint.source_symbol ?
+	    u->hint.source_symbol : u->symbol),
+	    http_escape_url(r->a, u->hint.isin), http_escape_url(r->a, back)));
+}
+
+/* Creates every unknown symbol as the file describes it; returns how
+ * many could not be (their reasons in Import.create), or -1. */
+static int
+create_all(struct req *r, const struct portfolio *pf,
+    const struct import_result *res)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < res->nunknown; i++) {
+		const struct import_unknown *u = &res->unknown[i];
+		struct instrument in;
+		const char *why, *field;
+		long long id;
+
+		memset(&in, 0, sizeof(in));
+		in.symbol = arena_strdup(r->a, u->symbol);
+		in.name = *u->hint.name ? u->hint.name : u->symbol;
+		in.kind = *u->hint.kind ? u->hint.kind : "stock";
+		snprintf(in.currency, sizeof(in.currency), "%s",
+		    *u->hint.currency ? u->hint.currency : pf->currency);
+		in.isin = u->hint.isin;
+		in.source = *u->hint.source ? u->hint.source : "yahoo";
+		in.source_symbol = arena_strdup(r->a, *u->hint.source_symbol ?
+		    u->hint.source_symbol : u->symbol);
+		if (in.isin && strlen(in.isin) != 12)
+			in.isin = "";
+		if ((why = inst_check(&in, &field)) == NULL &&
+		    inst_add(r->db, r->user.id, r->user.admin, &in, &id) < 0)
+			return -1;
+		if (why != NULL) {
+			view_set(r->hdf, arena_printf(r->a, "Import.create.%zu",
+			    i), arena_printf(r->a, "%s: %s (%s)", u->symbol,
+			    why, field));
+			failed++;
+		}
+	}
+	return failed;
+}
+
+/* The chosen columns from the form, remembered for this header. */
+static int
+save_columns(struct req *r, const struct import_result *res)
+{
+	struct import_mapping m;
+	const char *style = web_param(r, "style");
+
+	for (int i = 0; i < IM__MAX; i++) {
+		const char *v = web_param(r, import_field_names[i]);
+
+		m.col[i] = *v ? atoi(v) : -1;
+		if (m.col[i] < -1 || m.col[i] >= (int)res->nheader)
+			m.col[i] = -1;
+	}
+	m.style = strcmp(style, "comma") == 0 ? NUM_COMMA :
+	    strcmp(style, "point") == 0 ? NUM_POINT : NUM_PLAIN;
+	m.type = tx_type_parse(web_param(r, "every")) >= 0 ?
+	    web_param(r, "every") : "";
+	if (m.col[IM_DATE] < 0 || (m.col[IM_TYPE] < 0 && *m.type == '\0'))
+		return 1;
+	return import_mapping_save(r->db, r->a, r->user.id, res->header,
+	    res->nheader, &m) != 0 ? -1 : 0;
+}
+
+static void
+put_result(struct req *r, const struct portfolio *pf,
+    const struct import_result *res, const char *back)
+{
+	char key[64];
+
+	view_set(r->hdf, "Import.format", import_format_titles[res->format]);
+	view_set_int(r->hdf, "Import.rows", (long long)res->rows);
+	view_set_int(r->hdf, "Import.written", (long long)res->written);
+	view_set_int(r->hdf, "Import.duplicates", (long long)res->duplicates);
+	view_set_int(r->hdf, "Import.rounded", (long long)res->rounded);
+	view_set_int(r->hdf, "Import.cash_off", res->cash_off);
+	view_set_int(r->hdf, "Import.needs_choice", res->needs_choice);
+	view_set_int(r->hdf, "Import.needs_mapping", res->needs_mapping);
+	view_set_int(r->hdf, "Import.nerrors", (long long)res->nerrors);
+	if (res->message)
+		view_set(r->hdf, "Import.message", res->message);
+	for (int t = 0; t < TX__MAX; t++) {
+		if (res->per_type[t] == 0)
+			continue;
+		snprintf(key, sizeof(key), "Import.types.%d.type", t);
+		view_set(r->hdf, key, tx_type_names[t]);
+		snprintf(key, sizeof(key), "Import.types.%d.rows", t);
+		view_set_int(r->hdf, key, (long long)res->per_type[t]);
+	}
+	for (size_t i = 0; i < res->nerrors && i < IMPORT_MAX_ERRORS; i++) {
+		const struct import_error *e = &res->errors[i];
+
+		snprintf(key, sizeof(key), "Import.errors.%zu", i);
+		view_set_int(r->hdf, arena_printf(r->a, "%s.line", key),
+		    (long long)e->line);
+		view_set(r->hdf, arena_printf(r->a, "%s.field", key), e->field);
+		view_set(r->hdf, arena_printf(r->a, "%s.reason", key),
+		    e->reason);
+		view_set(r->hdf, arena_printf(r->a, "%s.text", key), e->raw);
+	}
+	for (size_t i = 0; i < res->nunknown; i++) {
+		snprintf(key, sizeof(key), "Import.unknown.%zu", i);
+		put_hint(r, key, &res->unknown[i], back, pf->currency);
+	}
+	for (size_t i = 0; i < res->nholdings; i++) {
+		snprintf(key, sizeof(key), "Import.holdings.%zu", i);
+		view_set(r->hdf, arena_printf(r->a, "%s.symbol", key),
+		    res->holdings[i].symbol);
+		put_dec(r->hdf, arena_printf(r->a, "%s.quantity", key),
+		    res->holdings[i].quantity);
+		put_money(r->hdf, arena_printf(r->a, "%s.cost", key),
+		    res->holdings[i].cost, pf->currency);
+	}
+	for (size_t i = 0; i < res->ncash; i++) {
+		snprintf(key, sizeof(key), "Import.cash.%zu", i);
+		put_money(r->hdf, arena_printf(r->a, "%s.balance", key),
+		    res->cash[i].balance, res->cash[i].currency);
+		view_set(r->hdf, arena_printf(r->a, "%s.currency", key),
+		    res->cash[i].currency);
+	}
+	for (size_t i = 0; res->needs_mapping && i < res->nheader; i++) {
+		snprintf(key, sizeof(key), "Import.columns.%zu", i);
+		view_set(r->hdf, key, res->header[i]);
+	}
+	for (int i = 0; res->needs_mapping && i < IM__MAX; i++) {
+		snprintf(key, sizeof(key), "Import.fields.%d", i);
+		view_set(r->hdf, key, import_field_names[i]);
+	}
+	for (int i = 0; i < TX__MAX; i++) {
+		snprintf(key, sizeof(key), "Types.%d", i);
+		view_set(r->hdf, key, tx_type_names[i]);
+	}
+}
+
+int
+page_import_draft(struct req *r)
+{
+	struct portfolio pf;
+	struct import_draft dr;
+	struct import_result res;
+	struct import_opts o;
+	struct fx_table fx;
+	const char *action = web_param(r, "action");
+	const char *dups = web_param(r, "duplicates");
+	char *back;
+	int rc;
+
+	if ((rc = web_portfolio(r, &pf)) != 0)
+		return rc;
+	if ((rc = import_draft_load(r->db, r->a, &pf, r->ids[1], &dr)) < 0)
+		return web_db_error(r);
+	if (rc == 0)
+		return web_error(r, 404, "This import is over, or was never "
+		    "started: upload the file again.");
+	back = arena_printf(r->a, "/portfolios/%lld/import/%lld", pf.id, dr.id);
+	view_set(r->hdf, "Page.Title", "Import: preview");
+	view_set(r->hdf, "Import.href", back);
+	if (fx_load(r->db, r->a, &fx) != 0)
+		return web_db_error(r);
+	memset(&o, 0, sizeof(o));
+	o.format = dr.format;
+	o.dry_run = 1;
+	o.dups = DUP_ASK;
+	if (r->method == M_POST && strcmp(action, "import") == 0) {
+		o.dry_run = 0;
+		o.dups = strcmp(dups, "keep") == 0 ? DUP_KEEP :
+		    strcmp(dups, "skip") == 0 ? DUP_SKIP : DUP_ASK;
+	}
+	rc = import_run(r->db, r->a, &pf, &fx, dr.text, dr.len, &o, &res);
+	if (rc < 0)
+		return web_db_error(r);
+	if (r->method == M_POST && strcmp(action, "import") == 0 && rc == 0) {
+		if (import_draft_delete(r->db, &pf, dr.id) != 0)
+			return web_db_error(r);
+		return web_redirect(r, arena_printf(r->a, "/portfolios/%lld?"
+		    "imported=%zu%s", pf.id, res.written, res.cash_off ?
+		    "&cash=off" : ""));
+	}
+	if (r->method == M_POST && strcmp(action, "create") == 0 &&
+	    res.nunknown > 0) {
+		int failed = create_all(r, &pf, &res);
+
+		if (failed < 0)
+			return web_db_error(r);
+		if (failed == 0)
+			return web_redirect(r, back);
+	}
+	if (r->method == M_POST && strcmp(action, "columns") == 0 &&
+	    res.needs_mapping) {
+		int bad = save_columns(r, &res);
+
+		if (bad < 0)
+			return web_db_error(r);
+		if (bad == 0)
+			return web_redirect(r, back);
+		web_field_error(r, "columns", "Choose at least the date column, "
+		    "and the type column or a type for every row.");
+	}
+	put_result(r, &pf, &res, back);
+	return web_render_status(r, rc == 0 || res.needs_mapping ||
+	    (res.needs_choice && res.nerrors == 0) ? 200 : 422,
+	    "import_draft");
+}

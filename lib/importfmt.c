@@ -1,0 +1,1075 @@
+/*
+ * importfmt.c - reading import files into rows (see importfmt.h).
+ */
+#include "importfmt.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "csv.h"
+#include "text.h"
+
+const char *const import_format_names[IF__MAX] = {
+	"auto", "nestegg", "ghostfolio", "ghostfolio-csv", "ibkr", "pp",
+	"generic",
+};
+
+const char *const import_format_titles[IF__MAX] = {
+	"Recognise it", "nestegg CSV", "Ghostfolio export (JSON)",
+	"Ghostfolio CSV", "Interactive Brokers flex query (trades)",
+	"Portfolio Performance CSV", "Other CSV (choose the columns)",
+};
+
+const char *const import_field_names[IM__MAX] = {
+	"date", "type", "symbol", "quantity", "price", "fee", "amount",
+	"currency", "fx_rate", "note", "name",
+};
+
+int
+import_format_parse(const char *s)
+{
+	for (int i = 0; i < IF__MAX; i++)
+		if (strcasecmp(s, import_format_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* What a column holds: the fields of a transaction and what some
+ * formats add. */
+enum role {
+	R_DATE, R_TYPE, R_SYMBOL, R_QUANTITY, R_PRICE, R_FEE, R_AMOUNT,
+	R_CURRENCY, R_FX, R_NOTE, R_NAME,	/* = enum import_field */
+	R_TIME, R_DATETIME, R_COUNTER, R_SOURCE, R_ISIN, R_CLASS, R_TAXES,
+	R_GROSS, R_FEECUR, R_WKN, R_EXCHANGE, R__MAX
+};
+
+struct alias {
+	const char *name;
+	enum role role;
+};
+
+/* nestegg's columns, and the names spreadsheets and Ghostfolio's CSV
+ * give them. */
+static const struct alias nestegg_cols[] = {
+	{ "date", R_DATE }, { "trade date", R_DATE }, { "datetime", R_DATE },
+	{ "tradedate", R_DATE }, { "time", R_TIME },
+	{ "type", R_TYPE }, { "action", R_TYPE },
+	{ "symbol", R_SYMBOL }, { "ticker", R_SYMBOL }, { "code", R_SYMBOL },
+	{ "quantity", R_QUANTITY }, { "shares", R_QUANTITY },
+	{ "units", R_QUANTITY }, { "qty", R_QUANTITY },
+	{ "price", R_PRICE }, { "unitprice", R_PRICE },
+	{ "unit price", R_PRICE },
+	{ "fee", R_FEE }, { "fees", R_FEE }, { "commission", R_FEE },
+	{ "amount", R_AMOUNT }, { "total", R_AMOUNT },
+	{ "currency", R_CURRENCY }, { "ccy", R_CURRENCY },
+	{ "fx_rate", R_FX }, { "fxrate", R_FX }, { "exchange rate", R_FX },
+	{ "note", R_NOTE }, { "notes", R_NOTE }, { "comment", R_NOTE },
+	{ "name", R_NAME }, { "counter_currency", R_COUNTER },
+	{ "datasource", R_SOURCE }, { "isin", R_ISIN },
+	{ NULL, 0 }
+};
+
+/* Interactive Brokers' flex query trades. */
+static const struct alias ibkr_cols[] = {
+	{ "tradedate", R_DATE }, { "datetime", R_DATETIME },
+	{ "buy/sell", R_TYPE }, { "symbol", R_SYMBOL },
+	{ "quantity", R_QUANTITY }, { "tradeprice", R_PRICE },
+	{ "ibcommission", R_FEE }, { "ibcommissioncurrency", R_FEECUR },
+	{ "currencyprimary", R_CURRENCY }, { "fxratetobase", R_FX },
+	{ "description", R_NAME }, { "isin", R_ISIN },
+	{ "assetclass", R_CLASS }, { "listingexchange", R_EXCHANGE },
+	{ "notes/codes", R_NOTE }, { "tradeid", R_NOTE },
+	{ NULL, 0 }
+};
+
+/* Portfolio Performance, in English and German. */
+static const struct alias pp_cols[] = {
+	{ "date", R_DATE }, { "datum", R_DATE },
+	{ "time", R_TIME }, { "uhrzeit", R_TIME },
+	{ "type", R_TYPE }, { "typ", R_TYPE },
+	{ "value", R_AMOUNT }, { "wert", R_AMOUNT },
+	{ "transaction currency", R_CURRENCY },
+	{ "buchungswährung", R_CURRENCY },
+	{ "gross amount", R_GROSS }, { "bruttobetrag", R_GROSS },
+	{ "exchange rate", R_FX }, { "wechselkurs", R_FX },
+	{ "fees", R_FEE }, { "gebühren", R_FEE },
+	{ "taxes", R_TAXES }, { "steuern", R_TAXES },
+	{ "shares", R_QUANTITY }, { "stück", R_QUANTITY },
+	{ "isin", R_ISIN }, { "wkn", R_WKN },
+	{ "ticker symbol", R_SYMBOL }, { "ticker-symbol", R_SYMBOL },
+	{ "security name", R_NAME }, { "wertpapiername", R_NAME },
+	{ "note", R_NOTE }, { "notiz", R_NOTE },
+	{ NULL, 0 }
+};
+
+/* The words files use for a type, lower case. */
+static const struct {
+	const char *word, *type;
+} type_words[] = {
+	{ "buy", "buy" }, { "bought", "buy" }, { "purchase", "buy" },
+	{ "kauf", "buy" }, { "achat", "buy" }, { "compra", "buy" },
+	{ "sell", "sell" }, { "sold", "sell" }, { "sale", "sell" },
+	{ "verkauf", "sell" }, { "vente", "sell" }, { "venta", "sell" },
+	{ "dividend", "dividend" }, { "dividends", "dividend" },
+	{ "dividende", "dividend" }, { "ausschüttung", "dividend" },
+	{ "interest", "interest" }, { "zinsen", "interest" },
+	{ "fee", "fee" }, { "fees", "fee" }, { "gebühren", "fee" },
+	{ "gebühr", "fee" }, { "interest charge", "fee" },
+	{ "zinsbelastung", "fee" },
+	{ "tax", "tax" }, { "taxes", "tax" }, { "steuern", "tax" },
+	{ "steuer", "tax" },
+	{ "split", "split" },
+	{ "deposit", "deposit" }, { "einlage", "deposit" },
+	{ "withdrawal", "withdrawal" }, { "removal", "withdrawal" },
+	{ "entnahme", "withdrawal" },
+	{ "transfer_in", "transfer_in" }, { "transfer in", "transfer_in" },
+	{ "delivery (inbound)", "transfer_in" },
+	{ "einlieferung", "transfer_in" },
+	{ "transfer_out", "transfer_out" }, { "transfer out", "transfer_out" },
+	{ "delivery (outbound)", "transfer_out" },
+	{ "auslieferung", "transfer_out" },
+	{ "exchange", "exchange" },
+};
+
+const char *
+import_type_word(const char *word)
+{
+	char w[40];
+	size_t n = 0;
+
+	while (isspace((unsigned char)*word))
+		word++;
+	for (; *word && n < sizeof(w) - 1; word++)
+		w[n++] = (char)tolower((unsigned char)*word);
+	while (n > 0 && isspace((unsigned char)w[n - 1]))
+		n--;
+	w[n] = '\0';
+	for (size_t i = 0; i < sizeof(type_words) / sizeof(type_words[0]); i++)
+		if (strcmp(w, type_words[i].word) == 0)
+			return type_words[i].type;
+	return NULL;
+}
+
+/* Lower-cased, trimmed copy of a header cell, quotes and all. */
+static void
+header_name(const char *h, char *out, size_t outsz)
+{
+	size_t n = 0;
+
+	while (isspace((unsigned char)*h))
+		h++;
+	for (; *h && n < outsz - 1; h++)
+		out[n++] = (char)tolower((unsigned char)*h);
+	while (n > 0 && isspace((unsigned char)out[n - 1]))
+		n--;
+	out[n] = '\0';
+}
+
+/* Finds the columns of header (n cells) by the names in al; cols[role]
+ * is the column or -1.  Returns how many roles were found. */
+static int
+find_cols(char **header, size_t n, const struct alias *al, int cols[R__MAX])
+{
+	int found = 0;
+
+	for (int r = 0; r < R__MAX; r++)
+		cols[r] = -1;
+	for (size_t i = 0; i < n; i++) {
+		char name[64];
+
+		header_name(header[i], name, sizeof(name));
+		for (const struct alias *x = al; x->name; x++)
+			if (strcmp(name, x->name) == 0 && cols[x->role] < 0) {
+				cols[x->role] = (int)i;
+				found++;
+				break;
+			}
+	}
+	return found;
+}
+
+static int
+has_col(char **header, size_t n, const char *name)
+{
+	char h[64];
+
+	for (size_t i = 0; i < n; i++) {
+		header_name(header[i], h, sizeof(h));
+		if (strcmp(h, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static char *
+trimmed(struct arena *a, const char *s)
+{
+	const char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	return arena_strndup(a, s, (size_t)(e - s));
+}
+
+/* The record's field for role, trimmed, or "". */
+static const char *
+cell(struct arena *a, const struct csv_record *rec, const int *cols, int role)
+{
+	if (cols[role] < 0 || (size_t)cols[role] >= rec->n)
+		return "";
+	return trimmed(a, rec->fields[cols[role]]);
+}
+
+/* The record as a line of text, for messages (at most 300 bytes). */
+static const char *
+raw_line(struct arena *a, const struct csv_record *rec, char delim)
+{
+	char buf[301];
+	size_t n = 0;
+
+	for (size_t i = 0; i < rec->n && n < 300; i++) {
+		if (i > 0)
+			buf[n++] = delim;
+		for (const char *p = rec->fields[i]; *p && n < 300; p++)
+			buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	return arena_strdup(a, buf);
+}
+
+/* A number without its sign ("-5" gives "5"); "" stays "". */
+static const char *
+unsigned_text(const char *s)
+{
+	return (*s == '-' || *s == '+') ? s + 1 : s;
+}
+
+static struct import_row *
+new_row(struct import_file *f, size_t cap)
+{
+	struct import_row *r;
+
+	if (f->n >= cap)
+		return NULL;
+	r = &f->rows[f->n++];
+	memset(r, 0, sizeof(*r));
+	r->hint.name = r->hint.kind = r->hint.currency = "";
+	r->hint.source = r->hint.source_symbol = r->hint.isin = "";
+	return r;
+}
+
+/* Ghostfolio's data sources as nestegg's price sources. */
+static const char *
+gf_source(const char *ds)
+{
+	if (strcasecmp(ds, "MANUAL") == 0)
+		return "manual";
+	if (strcasecmp(ds, "COINGECKO") == 0)
+		return "coingecko";
+	if (strcasecmp(ds, "ALPHA_VANTAGE") == 0)
+		return "alphavantage";
+	return "yahoo";
+}
+
+/* Ghostfolio's asset classes as nestegg's kinds. */
+static const char *
+gf_kind(const char *sub, const char *source)
+{
+	if (strcasecmp(sub, "ETF") == 0)
+		return "etf";
+	if (strcasecmp(sub, "CRYPTOCURRENCY") == 0)
+		return "crypto";
+	if (strcasecmp(sub, "MUTUALFUND") == 0)
+		return "fund";
+	if (strcasecmp(sub, "BOND") == 0)
+		return "bond";
+	if (strcasecmp(sub, "STOCK") == 0)
+		return "stock";
+	if (*sub)
+		return "other";
+	return strcmp(source, "coingecko") == 0 ? "crypto" :
+	    strcmp(source, "manual") == 0 ? "other" : "stock";
+}
+
+/*
+ * Maps one Ghostfolio activity (both formats) onto a row: its type
+ * word, and what the activity leaves to quantity x unitPrice.
+ */
+static void
+gf_activity(struct arena *a, struct import_row *r, const char *type)
+{
+	struct tx_text *t = &r->t;
+	dec q, p;
+
+	if (strcasecmp(type, "ITEM") == 0 || strcasecmp(type, "LIABILITY") ==
+	    0) {
+		/* A valuable or a debt: held, bought with no cash. */
+		int debt = strcasecmp(type, "LIABILITY") == 0;
+
+		t->type = "transfer_in";
+		r->hint.kind = debt ? "liability" : "other";
+		r->hint.source = "manual";
+		return;
+	}
+	t->type = import_type_word(type);
+	if (t->type == NULL) {
+		r->error = arena_printf(a, "Ghostfolio's type %s is not one "
+		    "nestegg knows.", type);
+		r->error_field = "type";
+		t->type = "";
+		return;
+	}
+	if (strcmp(t->type, "dividend") != 0 && strcmp(t->type, "interest") !=
+	    0 && strcmp(t->type, "fee") != 0)
+		return;
+	/* Cash-only: the amount is quantity x unitPrice, or a fee's fee. */
+	if (*t->amount == '\0') {
+		int qok = num_parse(t->quantity, NUM_PLAIN, &q, NULL) == NULL;
+		int pok = num_parse(t->price, NUM_PLAIN, &p, NULL) == NULL;
+		char buf[DEC_BUFSZ];
+
+		if (qok && pok && !dec_is_zero(dec_mul(q, p)))
+			t->amount = arena_strdup(a, dec_format(dec_mul(q, p),
+			    -1, buf));
+		else if (pok && !dec_is_zero(p))
+			t->amount = t->price;
+		else if (strcmp(t->type, "fee") == 0 && *t->fee) {
+			t->amount = t->fee;
+			t->fee = "";
+		}
+	}
+	if (strcmp(t->type, "dividend") != 0)
+		t->symbol = "";		/* interest and fees: the cash's */
+	t->quantity = t->price = "";
+}
+
+/* JSON values as text: numbers exactly as written, NULL as "". */
+static const char *
+jtext(struct arena *a, json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return "";
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		return arena_strdup(a, json_object_get_string(v));
+	case json_type_int:
+	case json_type_double:
+		/* json-c keeps the text of a parsed number. */
+		return arena_strdup(a, json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN));
+	case json_type_boolean:
+		return json_object_get_boolean(v) ? "true" : "false";
+	default:
+		return "";
+	}
+}
+
+static int
+read_ghostfolio(struct arena *a, const char *text, size_t len,
+    struct import_file *f)
+{
+	json_tokener *tok = json_tokener_new_ex(16);
+	json_object *root, *acts, *profiles = NULL;
+	size_t n;
+
+	if (tok == NULL) {
+		f->error = "Out of memory.";
+		return -1;
+	}
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	if (root == NULL || tok->char_offset != (int)len) {
+		enum json_tokener_error e = json_tokener_get_error(tok);
+
+		/* Trailing white space is fine; anything else is not. */
+		if (root != NULL && e == json_tokener_success) {
+			for (size_t i = (size_t)tok->char_offset; i < len; i++)
+				if (!isspace((unsigned char)text[i])) {
+					json_object_put(root);
+					root = NULL;
+					break;
+				}
+		}
+		if (root == NULL) {
+			f->error = arena_printf(a, "The file is not valid JSON "
+			    "(%s, near byte %d).", e == json_tokener_success ?
+			    "text after the end" : json_tokener_error_desc(e),
+			    tok->char_offset);
+			json_tokener_free(tok);
+			return -1;
+		}
+	}
+	json_tokener_free(tok);
+	if (!json_object_is_type(root, json_type_object) ||
+	    !json_object_object_get_ex(root, "activities", &acts) ||
+	    !json_object_is_type(acts, json_type_array)) {
+		json_object_put(root);
+		f->error = "This JSON is not a Ghostfolio export: it has no "
+		    "\"activities\" list.";
+		return -1;
+	}
+	json_object_object_get_ex(root, "assetProfiles", &profiles);
+	n = json_object_array_length(acts);
+	if (n > IMPORT_MAX_ROWS) {
+		json_object_put(root);
+		f->error = "Too many activities: import at most 100000 at a "
+		    "time.";
+		return -1;
+	}
+	f->rows = arena_alloc(a, (n + 1) * sizeof(*f->rows));
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(acts, i);
+		struct import_row *r = new_row(f, n);
+		const char *type, *ds, *sub = "";
+
+		r->line = i + 1;
+		if (!json_object_is_type(o, json_type_object)) {
+			r->raw = "";
+			r->error = "This activity is not an object.";
+			r->error_field = "activity";
+			r->t.date = r->t.type = "";
+			continue;
+		}
+		r->raw = arena_strndup(a, json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN), 300);
+		r->t.date = jtext(a, o, "date");
+		r->t.symbol = jtext(a, o, "symbol");
+		r->t.quantity = jtext(a, o, "quantity");
+		r->t.price = jtext(a, o, "unitPrice");
+		r->t.fee = jtext(a, o, "fee");
+		r->t.amount = "";
+		r->t.currency = jtext(a, o, "currency");
+		r->t.note = jtext(a, o, "comment");
+		r->t.fx_rate = r->t.counter = "";
+		type = jtext(a, o, "type");
+		ds = jtext(a, o, "dataSource");
+		r->hint.source = gf_source(ds);
+		r->hint.currency = r->t.currency;
+		r->hint.name = r->t.symbol;
+		r->hint.source_symbol = r->t.symbol;
+		/* The asset's own profile, where the export has it. */
+		if (profiles && json_object_is_type(profiles,
+		    json_type_array)) {
+			size_t np = json_object_array_length(profiles);
+
+			for (size_t k = 0; k < np; k++) {
+				json_object *p = json_object_array_get_idx(
+				    profiles, k);
+
+				if (!json_object_is_type(p, json_type_object) ||
+				    strcmp(jtext(a, p, "symbol"),
+				    r->t.symbol) != 0)
+					continue;
+				if (*jtext(a, p, "name"))
+					r->hint.name = jtext(a, p, "name");
+				sub = jtext(a, p, "assetSubClass");
+				if (*jtext(a, p, "isin"))
+					r->hint.isin = jtext(a, p, "isin");
+				break;
+			}
+		}
+		r->hint.kind = gf_kind(sub, r->hint.source);
+		gf_activity(a, r, type);
+	}
+	json_object_put(root);
+	return 0;
+}
+
+/* The type of an Interactive Brokers trade, from Buy/Sell or the sign
+ * of its quantity. */
+static const char *
+ibkr_type(const char *bs, const char *qty)
+{
+	if (strchr(bs, '(') != NULL || strcasestr(bs, "SHORT") != NULL)
+		return NULL;		/* cancelled, or short: not a holding */
+	if (strncasecmp(bs, "BUY", 3) == 0)
+		return "buy";
+	if (strncasecmp(bs, "SELL", 4) == 0)
+		return "sell";
+	if (*bs == '\0' && *qty)
+		return *qty == '-' ? "sell" : "buy";
+	return NULL;
+}
+
+/* Yahoo's suffix for an Interactive Brokers listing exchange. */
+static const char *
+ibkr_suffix(const char *ex)
+{
+	static const struct {
+		const char *ex, *suffix;
+	} map[] = {
+		{ "IBIS", ".DE" }, { "IBIS2", ".DE" }, { "FWB", ".F" },
+		{ "LSE", ".L" }, { "LSEETF", ".L" }, { "SBF", ".PA" },
+		{ "AEB", ".AS" }, { "EBS", ".SW" }, { "SWX", ".SW" },
+		{ "TSE", ".TO" }, { "BVME", ".MI" }, { "BM", ".MC" },
+		{ "ASX", ".AX" }, { "SEHK", ".HK" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcasecmp(ex, map[i].ex) == 0)
+			return map[i].suffix;
+	return "";
+}
+
+/* One flex query trade. */
+static void
+ibkr_row(struct arena *a, const struct csv_record *rec, const int *cols,
+    struct import_row *r)
+{
+	const char *cls = cell(a, rec, cols, R_CLASS);
+	const char *qty = cell(a, rec, cols, R_QUANTITY);
+	const char *dt = cell(a, rec, cols, R_DATETIME);
+	const char *type = ibkr_type(cell(a, rec, cols, R_TYPE), qty);
+	struct tx_text *t = &r->t;
+
+	t->date = *dt ? dt : cell(a, rec, cols, R_DATE);
+	t->symbol = cell(a, rec, cols, R_SYMBOL);
+	t->quantity = unsigned_text(qty);
+	t->price = cell(a, rec, cols, R_PRICE);
+	t->fee = unsigned_text(cell(a, rec, cols, R_FEE));
+	t->currency = cell(a, rec, cols, R_CURRENCY);
+	t->note = cell(a, rec, cols, R_NOTE);
+	t->amount = t->fx_rate = t->counter = "";
+	t->type = type ? type : "";
+	if (type == NULL) {
+		r->error = arena_printf(a, "Buy/Sell says %s: only plain BUY "
+		    "and SELL are holdings (leave out a cancelled trade and "
+		    "the one it cancels).", cell(a, rec, cols, R_TYPE));
+		r->error_field = "Buy/Sell";
+		return;
+	}
+	if (strcasecmp(cls, "CASH") == 0) {
+		/* A currency trade, EUR.USD: quantity of EUR at price USD. */
+		const char *dot = strchr(t->symbol, '.');
+		dec q, p;
+		char buf[DEC_BUFSZ];
+
+		if (dot == NULL || strlen(dot + 1) != 3 || dot - t->symbol != 3 ||
+		    num_parse(t->quantity, NUM_PLAIN, &q, NULL) != NULL ||
+		    num_parse(t->price, NUM_PLAIN, &p, NULL) != NULL) {
+			r->error = "A currency trade needs a pair like EUR.USD, "
+			    "a quantity and a price.";
+			r->error_field = "Symbol";
+			return;
+		}
+		t->type = "exchange";
+		if (strcmp(type, "buy") == 0) {
+			t->currency = arena_strdup(a, dot + 1);
+			t->counter = arena_strndup(a, t->symbol, 3);
+			t->amount = arena_strdup(a, dec_format(dec_mul(q, p), -1,
+			    buf));
+			t->quantity = arena_strdup(a, dec_format(q, -1, buf));
+		} else {
+			t->currency = arena_strndup(a, t->symbol, 3);
+			t->counter = arena_strdup(a, dot + 1);
+			t->amount = arena_strdup(a, dec_format(q, -1, buf));
+			t->quantity = arena_strdup(a, dec_format(dec_mul(q, p),
+			    -1, buf));
+		}
+		t->price = "";
+		t->symbol = "";
+		return;
+	}
+	if (*cls && strcasecmp(cls, "STK") != 0 && strcasecmp(cls, "FUND") !=
+	    0 && strcasecmp(cls, "BOND") != 0 && strcasecmp(cls, "CRYPTO") !=
+	    0 && strcasecmp(cls, "ETF") != 0) {
+		r->error = arena_printf(a, "Asset class %s (options, futures, "
+		    "...) is not something nestegg values.", cls);
+		r->error_field = "AssetClass";
+		return;
+	}
+	r->hint.name = cell(a, rec, cols, R_NAME);
+	r->hint.isin = cell(a, rec, cols, R_ISIN);
+	r->hint.currency = t->currency;
+	r->hint.kind = strcasecmp(cls, "FUND") == 0 ? "fund" :
+	    strcasecmp(cls, "BOND") == 0 ? "bond" :
+	    strcasecmp(cls, "CRYPTO") == 0 ? "crypto" : "stock";
+	r->hint.source = "yahoo";
+	r->hint.source_symbol = arena_printf(a, "%s%s", t->symbol,
+	    ibkr_suffix(cell(a, rec, cols, R_EXCHANGE)));
+}
+
+/* Adds to f the rows of one Portfolio Performance line; returns 0. */
+static void
+pp_row(struct arena *a, struct import_file *f, size_t cap,
+    const struct csv_record *rec, const int *cols, enum num_style style,
+    const char *raw)
+{
+	struct import_row *r = new_row(f, cap), *x;
+	struct tx_text *t = &r->t;
+	const char *word = cell(a, rec, cols, R_TYPE), *type;
+	const char *value = unsigned_text(cell(a, rec, cols, R_AMOUNT));
+	const char *fees = unsigned_text(cell(a, rec, cols, R_FEE));
+	const char *taxes = unsigned_text(cell(a, rec, cols, R_TAXES));
+	const char *shares = unsigned_text(cell(a, rec, cols, R_QUANTITY));
+	const char *sym = cell(a, rec, cols, R_SYMBOL);
+	const char *time = cell(a, rec, cols, R_TIME);
+	dec v, fe = DEC_ZERO, tx = DEC_ZERO, q, gross;
+	char buf[DEC_BUFSZ];
+
+	r->line = rec->line;
+	r->raw = raw;
+	t->date = cell(a, rec, cols, R_DATE);
+	if (*time)
+		t->date = arena_printf(a, "%s %s", t->date, time);
+	t->currency = cell(a, rec, cols, R_CURRENCY);
+	t->note = cell(a, rec, cols, R_NOTE);
+	t->style = style;
+	t->symbol = t->quantity = t->price = t->fee = t->amount = "";
+	t->fx_rate = t->counter = "";
+	r->hint.name = cell(a, rec, cols, R_NAME);
+	r->hint.isin = cell(a, rec, cols, R_ISIN);
+	r->hint.source = "yahoo";
+	r->hint.kind = "stock";
+	if (*sym == '\0')
+		sym = *r->hint.isin ? r->hint.isin : r->hint.name;
+	r->hint.source_symbol = sym;
+	type = import_type_word(word);
+	if (strcasecmp(word, "Fees Refund") == 0 ||
+	    strcasecmp(word, "Gebührenerstattung") == 0 ||
+	    strcasecmp(word, "Tax Refund") == 0 ||
+	    strcasecmp(word, "Steuerrückerstattung") == 0)
+		type = "interest";	/* money back: income */
+	else if (strncasecmp(word, "Transfer (In", 12) == 0 ||
+	    strncasecmp(word, "Umbuchung (Ein", 14) == 0)
+		type = *shares ? "transfer_in" : "deposit";
+	else if (strncasecmp(word, "Transfer (Out", 13) == 0 ||
+	    strncasecmp(word, "Umbuchung (Aus", 14) == 0)
+		type = *shares ? "transfer_out" : "withdrawal";
+	t->type = type ? type : "";
+	if (type == NULL) {
+		r->error = arena_printf(a, "Portfolio Performance's type %s is "
+		    "not one nestegg knows.", word);
+		r->error_field = "Type";
+		return;
+	}
+	if (num_parse(*value ? value : "0", style, &v, NULL) != NULL ||
+	    (*fees && num_parse(fees, style, &fe, NULL) != NULL) ||
+	    (*taxes && num_parse(taxes, style, &tx, NULL) != NULL)) {
+		r->error = style == NUM_COMMA ? "Value, Fees and Taxes must be "
+		    "numbers like 1.234,56." : "Value, Fees and Taxes must be "
+		    "numbers like 1,234.56.";
+		r->error_field = "Value";
+		return;
+	}
+	if (!strcmp(type, "buy") || !strcmp(type, "sell") ||
+	    !strcmp(type, "transfer_in") || !strcmp(type, "transfer_out")) {
+		/* Value is what the account paid or got: the price is what
+		 * is left per share without fees and taxes. */
+		if (num_parse(shares, style, &q, NULL) != NULL ||
+		    dec_sign(q) <= 0) {
+			r->error = "Shares must be a number above 0.";
+			r->error_field = "Shares";
+			return;
+		}
+		gross = (!strcmp(type, "sell") || !strcmp(type, "transfer_out")) ?
+		    dec_add(dec_add(v, fe), tx) : dec_sub(dec_sub(v, fe), tx);
+		t->symbol = sym;
+		t->quantity = arena_strdup(a, dec_format(q, -1, buf));
+		t->price = arena_strdup(a, dec_format(dec_div(gross, q), -1,
+		    buf));
+		t->fee = arena_strdup(a, dec_format(fe, -1, buf));
+	} else if (!strcmp(type, "dividend")) {
+		/* Value is net of fees and taxes. */
+		t->symbol = sym;
+		t->amount = arena_strdup(a, dec_format(dec_add(dec_add(v, fe),
+		    tx), -1, buf));
+		t->fee = arena_strdup(a, dec_format(fe, -1, buf));
+	} else if (!strcmp(type, "interest")) {
+		t->amount = arena_strdup(a, dec_format(dec_add(dec_add(v, fe),
+		    tx), -1, buf));
+		t->fee = arena_strdup(a, dec_format(fe, -1, buf));
+	} else
+		t->amount = arena_strdup(a, dec_format(v, -1, buf));
+	t->style = NUM_PLAIN;		/* computed above */
+	if (dec_sign(tx) > 0 && strcmp(type, "tax") != 0 &&
+	    (x = new_row(f, cap)) != NULL) {
+		/* Taxes withheld: a tax of their own, on the same day. */
+		*x = *r;
+		x->t.type = "tax";
+		x->t.quantity = x->t.price = x->t.fee = "";
+		x->t.amount = arena_strdup(a, dec_format(tx, -1, buf));
+		if (strcmp(type, "interest") == 0)
+			x->t.symbol = "";
+	}
+}
+
+/* Ghostfolio reads dd/MM/yyyy day first, never month first: the date
+ * in the form nestegg reads so. */
+static const char *
+day_first(struct arena *a, const char *d)
+{
+	int dd, mm, yy, n = 0;
+
+	if (sscanf(d, "%2d/%2d/%4d%n", &dd, &mm, &yy, &n) == 3 && n >= 8 &&
+	    d[n] == '\0')
+		return arena_printf(a, "%02d.%02d.%04d", dd, mm, yy);
+	return d;
+}
+
+/* A generic or nestegg row from the columns found. */
+static void
+plain_row(struct arena *a, const struct csv_record *rec, const int *cols,
+    enum num_style style, const char *every, struct import_row *r,
+    int ghostfolio)
+{
+	struct tx_text *t = &r->t;
+	const char *time = cell(a, rec, cols, R_TIME), *word, *type;
+
+	t->date = cell(a, rec, cols, R_DATE);
+	if (*time)
+		t->date = arena_printf(a, "%s %s", t->date, time);
+	t->symbol = cell(a, rec, cols, R_SYMBOL);
+	t->quantity = cell(a, rec, cols, R_QUANTITY);
+	t->price = cell(a, rec, cols, R_PRICE);
+	t->fee = cell(a, rec, cols, R_FEE);
+	t->amount = cell(a, rec, cols, R_AMOUNT);
+	t->currency = cell(a, rec, cols, R_CURRENCY);
+	t->fx_rate = cell(a, rec, cols, R_FX);
+	t->counter = cell(a, rec, cols, R_COUNTER);
+	/* The note is kept as written, spaces and all. */
+	t->note = cols[R_NOTE] >= 0 && (size_t)cols[R_NOTE] < rec->n ?
+	    rec->fields[cols[R_NOTE]] : "";
+	t->style = style;
+	word = cell(a, rec, cols, R_TYPE);
+	r->hint.name = cell(a, rec, cols, R_NAME);
+	r->hint.isin = cell(a, rec, cols, R_ISIN);
+	r->hint.currency = t->currency;
+	r->hint.source_symbol = t->symbol;
+	if (ghostfolio || cols[R_SOURCE] >= 0) {
+		t->date = day_first(a, t->date);
+		r->hint.source = gf_source(cell(a, rec, cols, R_SOURCE));
+		r->hint.kind = gf_kind("", r->hint.source);
+		if (*r->hint.name == '\0')
+			r->hint.name = t->symbol;
+		t->type = word;
+		gf_activity(a, r, word);
+		return;
+	}
+	if (*word == '\0' && every && *every)
+		word = every;
+	type = import_type_word(word);
+	t->type = type ? type : word;
+}
+
+/* Counts lines the cheap way, to refuse a huge file before parsing. */
+static size_t
+count_lines(const char *s, size_t len)
+{
+	size_t n = 0;
+	const char *p = s, *end = s + len;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * Interactive Brokers' "section code and line descriptor" layout: rows
+ * "HEADER","TRNT",... and "DATA","TRNT",... of the trades section are
+ * kept without those two fields; every other section, and the BOF, BOA,
+ * BOS, EOS, EOA and EOF records around them, are left out.
+ */
+static void
+sections(struct csv *csv)
+{
+	static const char *const marks[] = { "BOF", "BOA", "BOS", "EOS",
+	    "EOA", "EOF", NULL };
+	size_t k = 0;
+	int any = 0;
+
+	for (size_t i = 0; i < csv->n && i < 5; i++)
+		if (strcmp(csv->rec[i].fields[0], "HEADER") == 0 ||
+		    strcmp(csv->rec[i].fields[0], "BOF") == 0)
+			any = 1;
+	if (!any)
+		return;
+	for (size_t i = 0; i < csv->n; i++) {
+		struct csv_record *r = &csv->rec[i];
+
+		if (text_in_list(marks, r->fields[0]))
+			continue;
+		if ((strcmp(r->fields[0], "HEADER") == 0 ||
+		    strcmp(r->fields[0], "DATA") == 0) && r->n > 2) {
+			if (strcmp(r->fields[1], "TRNT") != 0)
+				continue;
+			r->fields += 2;
+			r->n -= 2;
+		}
+		csv->rec[k++] = *r;
+	}
+	csv->n = k;
+}
+
+/* The header's format: IF_IBKR, IF_PP, IF_GHOSTFOLIO_CSV, IF_NESTEGG or
+ * IF_GENERIC. */
+static enum import_format
+csv_format(char **h, size_t n)
+{
+	int cols[R__MAX];
+
+	if (has_col(h, n, "tradeprice") && (has_col(h, n, "buy/sell") ||
+	    has_col(h, n, "tradedate")))
+		return IF_IBKR;
+	if ((has_col(h, n, "value") || has_col(h, n, "wert")) &&
+	    (has_col(h, n, "type") || has_col(h, n, "typ")) &&
+	    (has_col(h, n, "transaction currency") ||
+	    has_col(h, n, "buchungswährung") ||
+	    has_col(h, n, "security name") || has_col(h, n, "wertpapiername")))
+		return IF_PP;
+	if (has_col(h, n, "datasource") && (has_col(h, n, "code") ||
+	    has_col(h, n, "symbol")) && (has_col(h, n, "action") ||
+	    has_col(h, n, "type")))
+		return IF_GHOSTFOLIO_CSV;
+	find_cols(h, n, nestegg_cols, cols);
+	if (cols[R_DATE] >= 0 && cols[R_TYPE] >= 0)
+		return IF_NESTEGG;
+	return IF_GENERIC;
+}
+
+void
+import_mapping_guess(char **header, size_t n, int semicolons,
+    struct import_mapping *m)
+{
+	int cols[R__MAX];
+
+	find_cols(header, n, nestegg_cols, cols);
+	for (int i = 0; i < IM__MAX; i++)
+		m->col[i] = cols[i];
+	m->style = semicolons ? NUM_COMMA : NUM_PLAIN;
+	m->type = "";
+}
+
+char *
+import_mapping_format(struct arena *a, const struct import_mapping *m)
+{
+	char *s = "";
+
+	for (int i = 0; i < IM__MAX; i++)
+		s = arena_printf(a, "%s%s=%d;", s, import_field_names[i],
+		    m->col[i]);
+	return arena_printf(a, "%sstyle=%s;every=%s", s,
+	    m->style == NUM_COMMA ? "comma" : m->style == NUM_POINT ?
+	    "point" : "plain", m->type ? m->type : "");
+}
+
+int
+import_mapping_parse(const char *text, struct import_mapping *m)
+{
+	static char every[TX__MAX][16];
+	const char *p = text;
+
+	for (int i = 0; i < IM__MAX; i++)
+		m->col[i] = -1;
+	m->style = NUM_PLAIN;
+	m->type = "";
+	while (*p) {
+		const char *eq = strchr(p, '='), *end = strchr(p, ';');
+		size_t klen, vlen;
+		int found = 0;
+
+		if (end == NULL)
+			end = p + strlen(p);
+		if (eq == NULL || eq > end)
+			return -1;
+		klen = (size_t)(eq - p), vlen = (size_t)(end - eq - 1);
+		for (int i = 0; i < IM__MAX; i++)
+			if (strlen(import_field_names[i]) == klen &&
+			    strncmp(p, import_field_names[i], klen) == 0) {
+				m->col[i] = atoi(eq + 1);
+				if (m->col[i] < -1 || m->col[i] > 200)
+					return -1;
+				found = 1;
+			}
+		if (!found && klen == 5 && strncmp(p, "style", 5) == 0) {
+			m->style = strncmp(eq + 1, "comma", 5) == 0 ? NUM_COMMA :
+			    strncmp(eq + 1, "point", 5) == 0 ? NUM_POINT :
+			    NUM_PLAIN;
+			found = 1;
+		}
+		if (!found && klen == 5 && strncmp(p, "every", 5) == 0) {
+			for (int t = 0; t < TX__MAX; t++)
+				if (vlen == strlen(tx_type_names[t]) &&
+				    strncmp(eq + 1, tx_type_names[t], vlen) ==
+				    0) {
+					snprintf(every[t], sizeof(every[t]),
+					    "%s", tx_type_names[t]);
+					m->type = every[t];
+				}
+			found = 1;
+		}
+		if (!found)
+			return -1;
+		p = *end ? end + 1 : end;
+	}
+	return m->col[IM_DATE] >= 0 ? 0 : -1;
+}
+
+static int
+read_csv(struct arena *a, const char *text, size_t len,
+    enum import_format format, const struct import_mapping *map,
+    struct import_file *f)
+{
+	struct csv csv;
+	const char *why;
+	size_t line, cap, hdr = 0;
+	int cols[R__MAX], semis;
+	enum num_style style = NUM_PLAIN;
+	char delim;
+
+	if (count_lines(text, len) > 2 * (size_t)IMPORT_MAX_ROWS + 10) {
+		f->error = "Too many lines: import at most 100000 transactions "
+		    "at a time.";
+		return -1;
+	}
+	if ((why = csv_parse(a, text, len, &csv, &line)) != NULL) {
+		f->error = why;
+		f->error_line = line;
+		return -1;
+	}
+	if (csv.n == 0) {
+		f->error = "The file is empty: the first line names the "
+		    "columns (date,type,symbol,quantity,price,...).";
+		f->error_line = 1;
+		return -1;
+	}
+	if (csv.n - 1 > IMPORT_MAX_ROWS) {
+		f->error = "Too many lines: import at most 100000 transactions "
+		    "at a time.";
+		f->error_line = 1;
+		return -1;
+	}
+	sections(&csv);
+	if (csv.n == 0) {
+		f->error = "The file holds no trades.";
+		return -1;
+	}
+	/* Interactive Brokers may start with lines of its own. */
+	while (hdr + 1 < csv.n && csv.rec[hdr].n <= 2 &&
+	    csv.rec[hdr + 1].n > 2)
+		hdr++;
+	f->header = csv.rec[hdr].fields;
+	f->nheader = csv.rec[hdr].n;
+	semis = strchr(text, ';') != NULL && (strchr(text, ',') == NULL ||
+	    strchr(text, ';') < strchr(text, ','));
+	delim = semis ? ';' : ',';
+	if (format == IF_AUTO)
+		format = csv_format(f->header, f->nheader);
+	f->format = format;
+	switch (format) {
+	case IF_IBKR:
+		find_cols(f->header, f->nheader, ibkr_cols, cols);
+		if (cols[R_DATE] < 0 && cols[R_DATETIME] < 0)
+			why = "TradeDate";
+		else if (cols[R_SYMBOL] < 0)
+			why = "Symbol";
+		else if (cols[R_QUANTITY] < 0)
+			why = "Quantity";
+		else if (cols[R_PRICE] < 0)
+			why = "TradePrice";
+		break;
+	case IF_PP:
+		find_cols(f->header, f->nheader, pp_cols, cols);
+		style = semis ? NUM_COMMA : NUM_POINT;
+		why = cols[R_DATE] < 0 ? "Date" : cols[R_TYPE] < 0 ? "Type" :
+		    cols[R_AMOUNT] < 0 ? "Value" : NULL;
+		break;
+	case IF_GENERIC:
+		if (map == NULL) {
+			f->needs_mapping = 1;
+			f->error = "Choose which column holds what: the file's "
+			    "columns are not nestegg's.";
+			return -1;
+		}
+		for (int r = 0; r < R__MAX; r++)
+			cols[r] = r < IM__MAX ? map->col[r] : -1;
+		style = map->style;
+		for (int r = 0; r < IM__MAX; r++)
+			if (cols[r] >= (int)f->nheader)
+				cols[r] = -1;
+		why = cols[R_DATE] < 0 ? "date" : cols[R_TYPE] < 0 &&
+		    (map->type == NULL || *map->type == '\0') ? "type" : NULL;
+		break;
+	default:
+		find_cols(f->header, f->nheader, nestegg_cols, cols);
+		why = cols[R_DATE] < 0 ? "date" : cols[R_TYPE] < 0 ? "type" :
+		    NULL;
+		break;
+	}
+	if (why != NULL) {
+		f->error = arena_printf(a, "The first line must name the "
+		    "columns; the %s column is missing.", why);
+		f->error_line = csv.rec[hdr].line;
+		return -1;
+	}
+	cap = 2 * (csv.n - hdr) + 1;
+	f->rows = arena_alloc(a, cap * sizeof(*f->rows));
+	for (size_t i = hdr + 1; i < csv.n; i++) {
+		const struct csv_record *rec = &csv.rec[i];
+		const char *raw = raw_line(a, rec, delim);
+		struct import_row *r;
+		int same = rec->n == f->nheader;
+
+		/* A header repeated (one section per account) is no row. */
+		for (size_t k = 0; same && k < rec->n; k++)
+			same = strcmp(rec->fields[k], f->header[k]) == 0;
+		if (same || (rec->n == 1 && text_blank(rec->fields[0])))
+			continue;
+		if (format == IF_PP) {
+			pp_row(a, f, cap, rec, cols, style, raw);
+			continue;
+		}
+		r = new_row(f, cap);
+		r->line = rec->line;
+		r->raw = raw;
+		if (format == IF_IBKR)
+			ibkr_row(a, rec, cols, r);
+		else
+			plain_row(a, rec, cols, style, map ? map->type : NULL,
+			    r, format == IF_GHOSTFOLIO_CSV);
+	}
+	return 0;
+}
+
+int
+import_read(struct arena *a, const char *text, size_t len,
+    enum import_format format, const struct import_mapping *map,
+    struct import_file *out)
+{
+	size_t i = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len > IMPORT_MAX_BYTES) {
+		out->error = "The file is too large: import at most 16 MB at a "
+		    "time.";
+		return -1;
+	}
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && isspace((unsigned char)text[i]))
+		i++;
+	if (i == len) {
+		out->error = "The file is empty.";
+		return -1;
+	}
+	if (format == IF_GHOSTFOLIO || (format == IF_AUTO && text[i] == '{')) {
+		out->format = IF_GHOSTFOLIO;
+		if (memchr(text, '\0', len) != NULL || !utf8_valid(text, len)) {
+			out->error = "The file is not UTF-8 text.";
+			return -1;
+		}
+		return read_ghostfolio(a, text + i, len - i, out);
+	}
+	return read_csv(a, text, len, format, map, out);
+}

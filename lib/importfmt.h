@@ -1,0 +1,110 @@
+/*
+ * importfmt.h - reading the files people bring into transaction rows.
+ * Pure code: no database, no I/O.
+ *
+ * Formats, recognised from the content (or named):
+ *   nestegg      nestegg's own CSV (date,type,symbol,quantity,price,...)
+ *   ghostfolio   Ghostfolio's JSON export ("activities")
+ *   ghostfolio-csv  Ghostfolio's CSV (Date,Code,DataSource,Action,...)
+ *   ibkr         Interactive Brokers' flex query trades (TradeDate,
+ *                Buy/Sell, TradePrice, IBCommission, CurrencyPrimary)
+ *   pp           Portfolio Performance's CSV of account or portfolio
+ *                transactions, English or German
+ *   generic      any CSV, through a column mapping
+ * Each row keeps where it came from and what the file says about its
+ * instrument, so that an unknown symbol can be created from it.
+ */
+#ifndef NESTEGG_IMPORTFMT_H
+#define NESTEGG_IMPORTFMT_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "portfolio.h"
+
+#define IMPORT_MAX_BYTES (16u << 20)	/* 16 MiB */
+#define IMPORT_MAX_ROWS 100000
+
+enum import_format {
+	IF_AUTO, IF_NESTEGG, IF_GHOSTFOLIO, IF_GHOSTFOLIO_CSV, IF_IBKR, IF_PP,
+	IF_GENERIC, IF__MAX
+};
+
+/* "auto", "nestegg", ... indexed by enum import_format, and what to call
+ * them on a page. */
+extern const char *const import_format_names[IF__MAX];
+extern const char *const import_format_titles[IF__MAX];
+
+/* The format named s, or -1. */
+int import_format_parse(const char *s);
+
+/* What the file says about a row's instrument ("" where it says
+ * nothing): enough to offer to create it. */
+struct import_hint {
+	const char *name, *kind, *currency, *source, *source_symbol, *isin;
+};
+
+struct import_row {
+	size_t line;		/* where it starts: CSV line, or activity # */
+	const char *raw;	/* the line as written, for messages */
+	struct tx_text t;
+	struct import_hint hint;
+	const char *error;	/* a problem the format itself sees, or NULL */
+	const char *error_field;
+};
+
+/*
+ * A generic CSV's mapping: for each field of a transaction the column
+ * that holds it (-1: none), how numbers are written, and the type of
+ * every row when no column says.
+ */
+enum import_field {
+	IM_DATE, IM_TYPE, IM_SYMBOL, IM_QUANTITY, IM_PRICE, IM_FEE, IM_AMOUNT,
+	IM_CURRENCY, IM_FX, IM_NOTE, IM_NAME, IM__MAX
+};
+extern const char *const import_field_names[IM__MAX];
+
+struct import_mapping {
+	int col[IM__MAX];
+	enum num_style style;
+	const char *type;	/* a type for every row, or "" */
+};
+
+/* The mapping as text ("date=2;type=0;...;style=comma;every=buy") and
+ * back; import_mapping_parse() returns 0, or -1 if text is not one. */
+char *import_mapping_format(struct arena *a, const struct import_mapping *m);
+int import_mapping_parse(const char *text, struct import_mapping *m);
+
+struct import_file {
+	enum import_format format;
+	struct import_row *rows;
+	size_t n;
+	char **header;		/* a CSV's first line, split */
+	size_t nheader;
+	const char *error;	/* the file as a whole cannot be read */
+	size_t error_line;
+	int needs_mapping;	/* generic, and no mapping given */
+};
+
+/*
+ * Reads text (len bytes) as format (IF_AUTO: recognised from the
+ * content), with map for a generic CSV (may be NULL).  Returns 0 with
+ * out filled, rows with problems of their own carrying them; or -1
+ * with out->error set (the file is empty, too large, not UTF-8, not
+ * valid JSON, ...), or out->needs_mapping when a generic CSV needs a
+ * mapping first (out->header then says its columns).
+ */
+int import_read(struct arena *a, const char *text, size_t len,
+    enum import_format format, const struct import_mapping *map,
+    struct import_file *out);
+
+/* A generic CSV's mapping guessed from its header: columns whose names
+ * say what they hold, decimal commas when the file uses ';'. */
+void import_mapping_guess(char **header, size_t n, int semicolons,
+    struct import_mapping *m);
+
+/* The type a file's word for it means (buy, Kauf, Verkauf, Einlage,
+ * Dividende, ...), as a nestegg type name, or NULL. */
+const char *import_type_word(const char *word);
+
+#endif

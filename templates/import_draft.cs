@@ -1,0 +1,75 @@
+<?cs def:content() ?>
+<section class="card">
+<p class="crumbs"><a href="/portfolios/<?cs var:P.id ?>"><?cs var:P.name ?></a> › <a href="/portfolios/<?cs var:P.id ?>/import">Import</a></p>
+<h1>Import: preview</h1>
+<p>Format: <?cs var:Import.format ?>, <?cs var:Import.rows ?> row(s). Nothing is written until you import.</p>
+<?cs if:Import.message ?><p role="status"><?cs var:Import.message ?></p><?cs /if ?>
+<?cs if:Import.needs_mapping ?>
+<h2>Which column holds what?</h2>
+<?cs if:Errors.columns ?><p class="error" role="alert"><?cs var:Errors.columns ?></p><?cs /if ?>
+<form method="post" action="<?cs var:Import.href ?>" class="grid">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="action" value="columns">
+<?cs each:f = Import.fields ?>
+<div class="field"><label for="col-<?cs var:f ?>"><?cs var:f ?></label>
+<select id="col-<?cs var:f ?>" name="<?cs var:f ?>"><option value="">(none)</option><?cs each:c = Import.columns ?><option value="<?cs name:c ?>"><?cs var:c ?></option><?cs /each ?></select></div>
+<?cs /each ?>
+<div class="field"><label for="every">Type of every row, when no column says</label>
+<select id="every" name="every"><option value="">(a column says)</option><?cs each:t = Types ?><option value="<?cs var:t ?>"><?cs var:t ?></option><?cs /each ?></select></div>
+<div class="field"><label for="style">Numbers are written</label>
+<select id="style" name="style"><option value="plain">1234.56</option><option value="point">1,234.56</option><option value="comma">1.234,56</option></select></div>
+<div class="buttons"><button type="submit">Use these columns</button></div>
+</form>
+<?cs /if ?>
+<?cs if:subcount(Import.unknown) > 0 ?>
+<h2>Symbols nestegg does not know yet</h2>
+<p>Create them, then this import is tried again: no need to upload the file again.</p>
+<?cs if:subcount(Import.create) > 0 ?><div class="error" role="alert"><p>Some could not be created as the file describes them; open their form:</p><ul><?cs each:c = Import.create ?><li><?cs var:c ?></li><?cs /each ?></ul></div><?cs /if ?>
+<table class="data"><thead><tr><th scope="col">Symbol</th><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Currency</th><th scope="col">Price source</th><th scope="col" class="num">Rows</th><th scope="col"></th></tr></thead><tbody>
+<?cs each:u = Import.unknown ?><tr><td><?cs var:u.symbol ?></td><td><?cs var:u.name ?></td><td><?cs var:u.kind ?></td><td><?cs var:u.currency ?></td><td><?cs var:u.source ?></td><td class="num"><?cs var:u.rows ?></td><td><a href="<?cs var:u.href ?>">Create…</a></td></tr><?cs /each ?>
+</tbody></table>
+<form method="post" action="<?cs var:Import.href ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="action" value="create">
+<button type="submit">Create all <?cs var:subcount(Import.unknown) ?> as shown</button>
+</form>
+<?cs /if ?>
+<?cs if:Import.nerrors > 0 ?>
+<div class="error" role="alert">
+<h2>Nothing can be imported yet: <?cs var:Import.nerrors ?> problem(s)</h2>
+<table class="data errors"><thead><tr><th scope="col">Line</th><th scope="col">Field</th><th scope="col">Problem</th><th scope="col">Line as written</th></tr></thead><tbody>
+<?cs each:e = Import.errors ?><tr><td class="num"><?cs var:e.line ?></td><td><?cs var:e.field ?></td><td><?cs var:e.reason ?></td><td><code><?cs var:e.text ?></code></td></tr><?cs /each ?>
+</tbody></table>
+</div>
+<?cs /if ?>
+<?cs if:Import.nerrors == 0 && !Import.needs_mapping ?>
+<h2>What it will write</h2>
+<ul>
+<li><?cs var:Import.written ?> transaction(s): <?cs each:t = Import.types ?><?cs var:t.rows ?> <?cs var:t.type ?><?cs if:!last(t) ?>, <?cs /if ?><?cs /each ?></li>
+<?cs if:Import.rounded > 0 ?><li><?cs var:Import.rounded ?> row(s) have numbers with more than 12 decimals: they are rounded half-even to 12.</li><?cs /if ?>
+<?cs if:Import.cash_off ?><li>The file has no deposits or withdrawals: cash tracking of this portfolio is turned off, so its value is its holdings alone (you can turn it on again in its settings).</li><?cs /if ?>
+</ul>
+<?cs if:subcount(Import.holdings) > 0 ?>
+<table class="data"><caption>Holdings after the import</caption><thead><tr><th scope="col">Symbol</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Cost</th></tr></thead><tbody>
+<?cs each:h = Import.holdings ?><tr><td><?cs var:h.symbol ?></td><td class="num"><?cs var:h.quantity ?></td><td class="num"><?cs var:h.cost ?></td></tr><?cs /each ?>
+</tbody></table>
+<?cs /if ?>
+<?cs if:subcount(Import.cash) > 0 ?>
+<table class="data"><caption>Cash after the import</caption><thead><tr><th scope="col">Currency</th><th scope="col" class="num">Balance</th></tr></thead><tbody>
+<?cs each:c = Import.cash ?><tr><td><?cs var:c.currency ?></td><td class="num"><?cs var:c.balance ?></td></tr><?cs /each ?>
+</tbody></table>
+<?cs /if ?>
+<form method="post" action="<?cs var:Import.href ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="action" value="import">
+<?cs if:Import.duplicates > 0 ?>
+<fieldset><legend><?cs var:Import.duplicates ?> row(s) are already in this portfolio (the same file imported before?)</legend>
+<label><input type="radio" name="duplicates" value="skip" checked> Skip duplicates</label>
+<label><input type="radio" name="duplicates" value="keep"> Import them again</label>
+</fieldset>
+<?cs /if ?>
+<?cs if:Import.written > 0 || Import.duplicates > 0 ?><button type="submit">Import</button><?cs /if ?>
+</form>
+<?cs /if ?>
+</section>
+<?cs /def ?><?cs include:"layout.cs" ?>
