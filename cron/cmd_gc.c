@@ -1,7 +1,8 @@
 /*
  * cmd_gc.c - nestegg gc: forgets expired sessions, day-old sign-in
  * failures and ledger changes (a browser away longer gets the whole
- * state), and fetch and valuation runs older than runs_keep.
+ * state), imports left unfinished for a day, and fetch and valuation
+ * runs older than runs_keep.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +24,9 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	    "last_failure_at < NOW() - INTERVAL 1 DAY";
 	static const char l[] = "DELETE FROM ledger_changes WHERE "
 	    "at < NOW(3) - INTERVAL 1 DAY";
-	unsigned long long sessions, failures, changes;
+	static const char dr[] = "DELETE FROM import_drafts WHERE "
+	    "created_at < NOW() - INTERVAL 1 DAY";
+	unsigned long long sessions, failures, changes, drafts;
 	long runs;
 
 	(void)argv;
@@ -39,11 +42,14 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	if (db_exec(&c->db, NULL, NULL, l, "") != 0)
 		return cli_db_fail(c);
 	changes = c->db.affected;
+	if (db_exec(&c->db, NULL, NULL, dr, "") != 0)
+		return cli_db_fail(c);
+	drafts = c->db.affected;
 	if ((runs = runs_prune(&c->db, c->cfg.runs_keep)) < 0)
 		return cli_db_fail(c);
 	printf("removed %llu expired sessions, %llu old failure counts, %llu "
-	    "old ledger changes, %ld old runs\n", sessions, failures, changes,
-	    runs);
+	    "old ledger changes, %llu unfinished imports, %ld old runs\n",
+	    sessions, failures, changes, drafts, runs);
 	return 0;
 }
 

@@ -46,8 +46,8 @@ cmd_price_set(struct cli *c, int argc, char **argv)
 	static const char q[] = "SELECT id, currency, owner_id FROM instruments "
 	    "WHERE symbol = ? OR CONCAT(source, ':', source_symbol) = ? "
 	    "ORDER BY owner_id LIMIT 3";
-	const char *sym = NULL, *price = NULL, *cur = NULL, *at = NULL;
-	char when[64], major[4], pbuf[DEC_BUFSZ];
+	const char *sym = NULL, *price = NULL, *cur = NULL, *at = NULL, *why;
+	char when[64], major[4], pbuf[DEC_BUFSZ], given[DEC_BUFSZ];
 	struct dbres r;
 	dec p, factor;
 	time_t now = time(NULL);
@@ -69,8 +69,13 @@ cmd_price_set(struct cli *c, int argc, char **argv)
 	}
 	if (sym == NULL || price == NULL)
 		return 2;
-	if (dec_parse(price, &p) != 0 || dec_sign(p) <= 0)
-		return cli_fail("not a price above 0: %s", price);
+	if ((why = num_parse(price, NUM_PLAIN, &p, NULL)) != NULL)
+		return cli_fail("%s", arena_printf(&c->a, "price %s: %s",
+		    price, why));
+	if (dec_sign(p) <= 0)
+		return cli_fail("price %s: a price must be above 0", price);
+	/* Any number of decimals, rounded half-even to the 12 stored. */
+	price = dec_format(p, -1, given);
 	if (at == NULL)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", gmtime_r(&now, &tm));
 	else if (parse_at(at, when) != 0)
@@ -101,6 +106,8 @@ cmd_price_set(struct cli *c, int argc, char **argv)
 int
 cmd_fx_set(struct cli *c, int argc, char **argv)
 {
+	char text[DEC_BUFSZ];
+	const char *why;
 	dec rate;
 
 	if (argc != 3)
@@ -109,11 +116,15 @@ cmd_fx_set(struct cli *c, int argc, char **argv)
 	    strcmp(argv[0], argv[1]) == 0)
 		return cli_fail("%s", "FROM and TO are two different ISO 4217 "
 		    "codes, like EUR USD");
-	if (dec_parse(argv[2], &rate) != 0 || dec_sign(rate) <= 0)
-		return cli_fail("not a rate above 0: %s", argv[2]);
-	if (fx_set(&c->db, argv[0], argv[1], argv[2], "manual") != 0)
+	if ((why = num_parse(argv[2], NUM_PLAIN, &rate, NULL)) != NULL)
+		return cli_fail("%s", arena_printf(&c->a, "rate %s: %s",
+		    argv[2], why));
+	if (dec_sign(rate) <= 0)
+		return cli_fail("rate %s: a rate must be above 0", argv[2]);
+	dec_format(rate, -1, text);
+	if (fx_set(&c->db, argv[0], argv[1], text, "manual") != 0)
 		return cli_db_fail(c);
-	printf("1 %s = %s %s\n", argv[0], argv[2], argv[1]);
+	printf("1 %s = %s %s\n", argv[0], text, argv[1]);
 	return 0;
 }
 

@@ -752,57 +752,6 @@ fail:
 	return -1;
 }
 
-static int
-cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-int
-pf_tx_import(struct db *d, struct arena *a, const struct portfolio *pf,
-    struct tx *txs, const char *const *notes, size_t n, char *msg,
-    size_t msglen, size_t *bad)
-{
-	long long *iids = arena_alloc(a, (n + 1) * sizeof(*iids)), bad_id;
-	size_t ni = 0;
-	int rc;
-
-	if (pf_begin_change(d, a, pf) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (tx_write(d, a, pf, &txs[i], notes ? notes[i] : "", 0) ||
-		    apply_flows(d, a, pf, &txs[i], 1) != 0)
-			goto fail;
-		if (txs[i].instrument)
-			iids[ni++] = txs[i].instrument;
-	}
-	qsort(iids, ni, sizeof(*iids), cmp_ll);
-	for (size_t i = 0; i < ni; i++) {
-		if (i > 0 && iids[i] == iids[i - 1])
-			continue;
-		rc = recompute(d, a, pf, iids[i], msg, msglen, &bad_id);
-		if (rc < 0)
-			goto fail;
-		if (rc > 0) {
-			db_rollback(d);
-			*bad = n;
-			for (size_t k = 0; k < n; k++)
-				if (txs[k].id == bad_id)
-					*bad = k;
-			return 1;
-		}
-	}
-	if (pf_finish_change(d, pf) != 0 || db_commit(d) != 0)
-		goto fail;
-	epoch_bump(EPOCH_DATA);
-	return 0;
-fail:
-	db_rollback(d);
-	return -1;
-}
-
 /* Valuation. */
 
 int

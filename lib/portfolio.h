@@ -144,14 +144,6 @@ int pf_store_position(struct db *d, struct arena *a,
     const struct portfolio *pf, long long iid, const struct ledger_state *st,
     const struct tx *last);
 
-/*
- * Adds n transactions at once, all or nothing, like pf_tx_change.  On 1,
- * *bad is the index of the first transaction the ledger rejects.
- */
-int pf_tx_import(struct db *d, struct arena *a, const struct portfolio *pf,
-    struct tx *txs, const char *const *notes, size_t n, char *msg,
-    size_t msglen, size_t *bad);
-
 /* Filters for pf_tx_list; empty strings match everything. */
 struct tx_filter {
 	const char *type, *symbol, *from, *to;	/* dates YYYY-MM-DD */

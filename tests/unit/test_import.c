@@ -1,0 +1,673 @@
+/*
+ * Unit tests for reading import files (lib/importfmt.c) and what the
+ * ledger makes of them, with the known answers of
+ * tests/fixtures/import/EXPECTED.md worked out by hand: each format's
+ * sample read, every row built into a transaction (as an import does,
+ * tx_build) and replayed in the ledger's order; and the pieces under
+ * it: numbers as files write them, times in dates, the order within a
+ * day, currency exchanges.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmocka.h>
+
+#include "importfmt.h"
+#include "ledger.h"
+
+#define FIXTURES NESTEGG_HOME "/tests/fixtures/import/"
+
+static const char *
+fmt(dec d)
+{
+	static char buf[8][DEC_BUFSZ];
+	static int k;
+
+	k = (k + 1) % 8;
+	return dec_format(d, -1, buf[k]);
+}
+
+static const char *
+fmt2(dec d)
+{
+	static char buf[8][DEC_BUFSZ];
+	static int k;
+
+	k = (k + 1) % 8;
+	return dec_format(d, 2, buf[k]);
+}
+
+/* num_parse() as text, or its message's first word. */
+static const char *
+N(const char *s, enum num_style st, int *rounded)
+{
+	static char buf[200];
+	const char *why;
+	dec d;
+
+	if ((why = num_parse(s, st, &d, rounded)) != NULL) {
+		snprintf(buf, sizeof(buf), "ERR %s", why);
+		return buf;
+	}
+	return dec_format(d, -1, buf);
+}
+
+static void
+numbers_as_files_write_them(void **state)
+{
+	int r = 0;
+
+	(void)state;
+	assert_string_equal(N("0.3333333333333333", NUM_PLAIN, &r),
+	    "0.333333333333");
+	assert_int_equal(r, 1);
+	r = 0;
+	assert_string_equal(N("237.8000030517578", NUM_PLAIN, &r),
+	    "237.800003051758");
+	assert_int_equal(r, 1);
+	r = 0;
+	assert_string_equal(N("0.9941099999999999", NUM_PLAIN, &r),
+	    "0.99411");
+	assert_int_equal(r, 1);
+	r = 0;
+	assert_string_equal(N("12.5", NUM_PLAIN, &r), "12.5");
+	assert_int_equal(r, 0);
+	/* Half-even at the 12th place. */
+	assert_string_equal(N("0.0000000000005", NUM_PLAIN, NULL), "0");
+	assert_string_equal(N("0.0000000000015", NUM_PLAIN, NULL),
+	    "0.000000000002");
+	assert_string_equal(N("1.5e-3", NUM_PLAIN, NULL), "0.0015");
+	assert_string_equal(N("0", NUM_PLAIN, NULL), "0");
+	assert_string_equal(N("1,234.56", NUM_POINT, NULL), "1234.56");
+	assert_string_equal(N("1234.56", NUM_POINT, NULL), "1234.56");
+	assert_string_equal(N("-10,000.00", NUM_POINT, NULL), "-10000");
+	assert_string_equal(N("1.234,56", NUM_COMMA, NULL), "1234.56");
+	assert_string_equal(N("0,5", NUM_COMMA, NULL), "0.5");
+	assert_string_equal(N("1 234,5", NUM_COMMA, NULL), "1234.5");
+	assert_string_equal(N("1'234.5", NUM_POINT, NULL), "1234.5");
+	/* What each style cannot be, said precisely. */
+	assert_string_equal(N("1,5", NUM_PLAIN, NULL), "ERR Use a point for "
+	    "decimals and no thousands separators, like 1234.56.");
+	assert_string_equal(N("1,5", NUM_POINT, NULL), "ERR Write the number "
+	    "like 1,234.56: a point for decimals.");
+	assert_string_equal(N("12,34.5", NUM_POINT, NULL), "ERR Write the "
+	    "number like 1,234.56: a point for decimals.");
+	assert_string_equal(N("1e19", NUM_PLAIN, NULL), "ERR That number is "
+	    "too large: at most 18 digits before the decimal point.");
+	assert_string_equal(N("1000000000000000000", NUM_PLAIN, NULL),
+	    "ERR That number is too large: at most 18 digits before the "
+	    "decimal point.");
+	assert_string_equal(N("999999999999999999.5", NUM_PLAIN, NULL),
+	    "999999999999999999.5");
+	assert_string_equal(N("abc", NUM_PLAIN, NULL), "ERR That is not a "
+	    "number like 1234.56.");
+	assert_string_equal(N("", NUM_PLAIN, NULL), "ERR Enter a number.");
+	assert_string_equal(N("12 EUR", NUM_COMMA, NULL), "ERR Write the "
+	    "number like 1.234,56: a comma for decimals.");
+	assert_string_equal(N("12EUR", NUM_COMMA, NULL), "ERR That is not a "
+	    "number like 1.234,56.");
+}
+
+static void
+times_in_dates(void **state)
+{
+	char d[11], t[9];
+
+	(void)state;
+	assert_null(ledger_datetime("2023-06-01T13:35:00.000Z", d, t));
+	assert_string_equal(d, "2023-06-01");
+	assert_string_equal(t, "13:35:00");
+	assert_null(ledger_datetime("2024-01-15T00:00", d, t));
+	assert_string_equal(t, "00:00:00");
+	assert_null(ledger_datetime("20240202;100512", d, t));	/* IBKR */
+	assert_string_equal(d, "2024-02-02");
+	assert_string_equal(t, "10:05:12");
+	assert_null(ledger_datetime("2025-01-02;07:43:28", d, t));
+	assert_string_equal(t, "07:43:28");
+	assert_null(ledger_datetime("2025-11-14 11:36:04 EST", d, t));
+	assert_string_equal(t, "11:36:04");
+	assert_null(ledger_datetime("2024-03-15 10:00:00+01:00", d, t));
+	assert_string_equal(t, "10:00:00");
+	assert_null(ledger_datetime("15.03.2024 09:30", d, t));
+	assert_string_equal(d, "2024-03-15");
+	assert_string_equal(t, "09:30:00");
+	assert_null(ledger_datetime("2024-03-15", d, t));
+	assert_string_equal(t, "");
+	assert_non_null(ledger_datetime("2024-03-15T25:00", d, t));
+	assert_non_null(ledger_datetime("2024-03-15T10:61", d, t));
+	assert_non_null(ledger_datetime("2024-03-15 soon", d, t));
+	assert_non_null(ledger_datetime("2024-03-15T10:00:00Zjunk", d, t));
+}
+
+static struct tx
+O(const char *date, const char *time, enum tx_type type, long long id)
+{
+	struct tx t;
+
+	memset(&t, 0, sizeof(t));
+	snprintf(t.date, sizeof(t.date), "%s", date);
+	snprintf(t.time, sizeof(t.time), "%s", time);
+	t.type = type;
+	t.id = id;
+	return t;
+}
+
+static void
+order_within_a_day(void **state)
+{
+	struct tx sell = O("2024-06-10", "", TX_SELL, 1);
+	struct tx split = O("2024-06-10", "", TX_SPLIT, 2);
+	struct tx late = O("2024-06-10", "19:50:00", TX_SELL, 3);
+	struct tx early = O("2024-06-10", "13:35:00", TX_BUY, 4);
+	struct tx next = O("2024-06-11", "", TX_SPLIT, 5);
+	char a[LEDGER_KEYSZ], b[LEDGER_KEYSZ];
+
+	(void)state;
+	/* A split first, whatever was entered before it that day. */
+	assert_true(ledger_order_cmp(&split, &sell) < 0);
+	assert_true(ledger_order_cmp(&split, &early) < 0);
+	/* Then by time; rows without one first. */
+	assert_true(ledger_order_cmp(&early, &late) < 0);
+	assert_true(ledger_order_cmp(&sell, &early) < 0);
+	assert_true(ledger_order_cmp(&late, &next) < 0);
+	/* Same day and time: level (the entry order decides). */
+	assert_int_equal(ledger_order_cmp(&sell, &sell), 0);
+	/* The stored key compares the same way. */
+	assert_true(strcmp(ledger_order_key(&split, a),
+	    ledger_order_key(&sell, b)) < 0);
+	assert_true(strcmp(ledger_order_key(&sell, a),
+	    ledger_order_key(&early, b)) < 0);
+	assert_true(strcmp(ledger_order_key(&early, a),
+	    ledger_order_key(&late, b)) < 0);
+}
+
+static void
+exchange_moves_cash_between_currencies(void **state)
+{
+	struct tx t;
+	const char *field;
+	char cur[4];
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	strcpy(t.date, "2024-03-01");
+	t.type = TX_EXCHANGE;
+	strcpy(t.currency, "EUR");
+	strcpy(t.counter, "GBP");
+	assert_int_equal(num_parse("1000", NUM_PLAIN, &t.amount, NULL), NULL);
+	assert_int_equal(num_parse("0.8571", NUM_PLAIN, &t.price, NULL), NULL);
+	assert_int_equal(num_parse("2", NUM_PLAIN, &t.fee, NULL), NULL);
+	t.has = TXF_AMOUNT | TXF_PRICE | TXF_FEE;
+	assert_null(tx_check(&t, &field));
+	/* Sold 1000 EUR and the fee; bought 1000 x 0.8571 GBP. */
+	assert_string_equal(fmt(ledger_cash(&t, cur)), "-1002");
+	assert_string_equal(cur, "EUR");
+	assert_string_equal(fmt(ledger_cash_counter(&t, cur)), "857.1");
+	assert_string_equal(cur, "GBP");
+	assert_string_equal(fmt(ledger_external_flow(&t)), "0");
+	/* Into the same currency, or without what was bought: refused. */
+	strcpy(t.counter, "EUR");
+	assert_non_null(tx_check(&t, &field));
+	assert_string_equal(field, "counter_currency");
+	strcpy(t.counter, "GBP");
+	t.has = TXF_AMOUNT;
+	assert_non_null(tx_check(&t, &field));
+	assert_string_equal(field, "quantity");
+}
+
+static void
+explicit_zero_fee_is_no_fee(void **state)
+{
+	static const enum tx_type types[] = { TX_DEPOSIT, TX_WITHDRAWAL,
+	    TX_FEE, TX_TAX };
+	struct tx t;
+	const char *field;
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		memset(&t, 0, sizeof(t));
+		strcpy(t.date, "2024-01-01");
+		strcpy(t.currency, "USD");
+		t.type = types[i];
+		t.amount = dec_from_int(10);
+		t.has = TXF_AMOUNT | TXF_FEE;	/* fee 0 */
+		assert_null(tx_check(&t, &field));
+		assert_false(t.has & TXF_FEE);
+		t.fee = dec_from_int(1);
+		t.has |= TXF_FEE;
+		assert_non_null(tx_check(&t, &field));
+		assert_string_equal(field, "fee");
+	}
+}
+
+/* A file's text, read whole. */
+static char *
+slurp(const char *name, size_t *len)
+{
+	FILE *f = fopen(name, "rb");
+	char *s;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	s = malloc((size_t)n + 1);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return s;
+}
+
+/* One instrument's replay of a file. */
+struct book {
+	char symbol[65];
+	char currency[4];
+	struct tx *tx;
+	size_t n;
+	struct position p;
+};
+
+struct replay {
+	struct book b[32];
+	size_t n;
+	dec cash[4];
+	char cur[4][4];
+	size_t ncur;
+	enum import_format format;
+	int rounded;
+};
+
+static int
+by_order(const void *x, const void *y)
+{
+	const struct tx *a = x, *b = y;
+	int c = ledger_order_cmp(a, b);
+
+	return c ? c : (a->id < b->id ? -1 : a->id > b->id);
+}
+
+static void
+add_cash(struct replay *r, const char *cur, dec v)
+{
+	size_t i;
+
+	if (dec_is_zero(v))
+		return;
+	for (i = 0; i < r->ncur && strcmp(r->cur[i], cur) != 0; i++)
+		;
+	if (i == r->ncur) {
+		assert_true(r->ncur < 4);
+		strcpy(r->cur[r->ncur], cur);
+		r->cash[r->ncur++] = DEC_ZERO;
+	}
+	r->cash[i] = dec_add(r->cash[i], v);
+}
+
+/*
+ * Reads fixture name as format (or recognised) into a portfolio in
+ * base, every row a transaction built as an import builds it (no row
+ * may be refused), and replays each instrument under FIFO.  Rates:
+ * 1 EUR = 1.1 USD.
+ */
+static void
+replay(const char *name, enum import_format format,
+    const struct import_mapping *map, const char *base, struct replay *out)
+{
+	static const struct fx_rate rates[] = {
+		{ "EUR", "USD", { 0 }, 1 },
+	};
+	struct fx_rate rv[1];
+	struct fx_table fx = { rv, 1 };
+	struct portfolio pf;
+	struct import_file f;
+	struct arena a;
+	size_t len;
+	char *text = slurp(name, &len);
+
+	memcpy(rv, rates, sizeof(rv));
+	assert_null(num_parse("1.1", NUM_PLAIN, &rv[0].rate, NULL));
+	memset(out, 0, sizeof(*out));
+	memset(&pf, 0, sizeof(pf));
+	strcpy(pf.currency, base);
+	pf.track_cash = 1;
+	arena_init(&a);
+	assert_int_equal(import_read(&a, text, len, format, map, &f), 0);
+	out->format = f.format;
+	for (size_t i = 0; i < f.n; i++) {
+		const struct import_row *row = &f.rows[i];
+		struct instrument inst, *ip = NULL;
+		struct tx t;
+		const char *why, *field = "";
+		char cur[4];
+		size_t k = 0;
+
+		if (row->error)
+			fail_msg("line %zu: %s: %s", row->line,
+			    row->error_field, row->error);
+		if (row->t.symbol && *row->t.symbol) {
+			for (k = 0; k < out->n && strcasecmp(out->b[k].symbol,
+			    row->t.symbol) != 0; k++)
+				;
+			if (k == out->n) {
+				assert_true(out->n < 32);
+				snprintf(out->b[k].symbol, 65, "%s",
+				    row->t.symbol);
+				snprintf(out->b[k].currency, 4, "%s",
+				    *row->hint.currency ? row->hint.currency :
+				    *row->t.currency ? row->t.currency : base);
+				out->b[k].tx = calloc(64, sizeof(struct tx));
+				out->n++;
+			}
+			memset(&inst, 0, sizeof(inst));
+			inst.id = (long long)k + 1;
+			inst.symbol = out->b[k].symbol;
+			memcpy(inst.currency, out->b[k].currency, 4);
+			ip = &inst;
+		}
+		why = tx_build(&pf, &row->t, ip, &fx, &t, &field,
+		    &out->rounded);
+		if (why != NULL)
+			fail_msg("line %zu (%s): %s: %s", row->line, row->raw,
+			    field, why);
+		t.id = (long long)i;
+		add_cash(out, (ledger_cash(&t, cur), cur), ledger_cash(&t,
+		    cur));
+		if (t.type == TX_EXCHANGE) {
+			dec v = ledger_cash_counter(&t, cur);
+
+			add_cash(out, cur, v);
+		}
+		if (ip != NULL) {
+			assert_true(out->b[k].n < 64);
+			out->b[k].tx[out->b[k].n++] = t;
+		}
+	}
+	for (size_t k = 0; k < out->n; k++) {
+		struct book *b = &out->b[k];
+		char msg[200];
+		size_t bad;
+
+		qsort(b->tx, b->n, sizeof(*b->tx), by_order);
+		if (ledger_position(b->tx, b->n, COST_FIFO, &b->p, &bad, msg,
+		    sizeof(msg)) != 0)
+			fail_msg("%s: %s", b->symbol, msg);
+	}
+	arena_free(&a);
+	free(text);
+}
+
+static void
+replay_free(struct replay *r)
+{
+	for (size_t k = 0; k < r->n; k++)
+		free(r->b[k].tx);
+}
+
+static const struct position *
+pos(const struct replay *r, const char *sym)
+{
+	for (size_t k = 0; k < r->n; k++)
+		if (strcasecmp(r->b[k].symbol, sym) == 0)
+			return &r->b[k].p;
+	fail_msg("no holding %s", sym);
+	return NULL;
+}
+
+static const char *
+cash(const struct replay *r, const char *cur)
+{
+	for (size_t i = 0; i < r->ncur; i++)
+		if (strcmp(r->cur[i], cur) == 0)
+			return fmt2(r->cash[i]);
+	return "0.00";
+}
+
+static void
+ghostfolio_json(void **state)
+{
+	static const char *const files[] = { FIXTURES "ghostfolio.json",
+	    FIXTURES "ghostfolio_v3.json" };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct replay r;
+
+		replay(files[i], IF_AUTO, NULL, "USD", &r);
+		assert_int_equal(r.format, IF_GHOSTFOLIO);
+		assert_true(r.rounded);		/* 0.3333333333333333 */
+		assert_string_equal(fmt(pos(&r, "VTI")->quantity), "6");
+		assert_string_equal(fmt2(pos(&r, "VTI")->cost), "1200.60");
+		assert_string_equal(fmt2(pos(&r, "VTI")->realized), "38.60");
+		assert_string_equal(fmt2(pos(&r, "MSFT")->cost), "475.60");
+		assert_string_equal(fmt(pos(&r, "AMZN")->quantity),
+		    "0.333333333333");
+		assert_string_equal(fmt2(pos(&r, "AMZN")->cost), "50.00");
+		/* The sell listed before its buy, ordered by time. */
+		assert_string_equal(fmt(pos(&r, "TSLA")->quantity), "0");
+		assert_string_equal(fmt2(pos(&r, "TSLA")->realized), "23.00");
+		/* EUR at 1.1 in a USD portfolio. */
+		assert_string_equal(fmt(pos(&r, "SAP.DE")->quantity), "3");
+		assert_string_equal(fmt2(pos(&r, "SAP.DE")->cost), "400.40");
+		assert_string_equal(fmt2(pos(&r, "VTI")->income), "5.10");
+		replay_free(&r);
+	}
+}
+
+static void
+ghostfolio_csv(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(FIXTURES "ghostfolio.csv", IF_AUTO, NULL, "USD", &r);
+	assert_int_equal(r.format, IF_GHOSTFOLIO_CSV);
+	assert_string_equal(fmt2(pos(&r, "VTI")->cost), "1200.60");
+	assert_string_equal(fmt(pos(&r, "TSLA")->quantity), "0");
+	assert_string_equal(fmt(pos(&r, "Penthouse Apartment")->quantity),
+	    "1");
+	assert_string_equal(fmt2(pos(&r, "Mortgage")->cost), "350000.00");
+	replay_free(&r);
+}
+
+static void
+ibkr_trades(void **state)
+{
+	static const char *const files[] = { FIXTURES "ibkr_trades.csv",
+	    FIXTURES "ibkr_trades_sections.csv" };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct replay r;
+
+		replay(files[i], IF_AUTO, NULL, "USD", &r);
+		assert_int_equal(r.format, IF_IBKR);
+		assert_string_equal(fmt(pos(&r, "VTI")->quantity), "6");
+		assert_string_equal(fmt2(pos(&r, "VTI")->cost), "1411.32");
+		assert_string_equal(fmt2(pos(&r, "VTI")->realized), "18.12");
+		assert_string_equal(fmt(pos(&r, "AAPL")->quantity), "12");
+		assert_string_equal(fmt2(pos(&r, "AAPL")->cost), "2226.61");
+		assert_string_equal(fmt2(pos(&r, "AAPL")->realized), "52.58");
+		assert_string_equal(fmt2(pos(&r, "TSLA")->realized), "32.95");
+		assert_string_equal(fmt(pos(&r, "SAP")->quantity), "5");
+		/* The EUR.USD trade is an exchange, not a holding. */
+		assert_int_equal(r.n, 4);
+		assert_string_equal(cash(&r, "USD"), "-4617.48");
+		assert_string_equal(cash(&r, "EUR"), "135.00");
+		replay_free(&r);
+	}
+}
+
+static void
+portfolio_performance(void **state)
+{
+	static const char *const files[] = { FIXTURES "pp_portfolio.csv",
+	    FIXTURES "pp_portfolio_de.csv" };
+	struct replay r;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		replay(files[i], IF_AUTO, NULL, "EUR", &r);
+		assert_int_equal(r.format, IF_PP);
+		assert_string_equal(fmt(pos(&r, "EUNL.DE")->quantity), "6");
+		assert_string_equal(fmt2(pos(&r, "EUNL.DE")->cost), "902.34");
+		assert_string_equal(fmt2(pos(&r, "EUNL.DE")->realized),
+		    "34.54");
+		assert_string_equal(fmt2(pos(&r, "AAPL")->cost), "856.00");
+		assert_string_equal(fmt(pos(&r, "ALV.DE")->quantity), "3");
+		assert_string_equal(fmt2(pos(&r, "ALV.DE")->cost), "754.50");
+		assert_string_equal(fmt(pos(&r, "SIE.DE")->quantity), "2.5");
+		assert_string_equal(fmt2(pos(&r, "SIE.DE")->cost), "340.00");
+		replay_free(&r);
+	}
+	replay(FIXTURES "pp_account.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_PP);
+	assert_string_equal(cash(&r, "EUR"), "6807.09");
+	assert_string_equal(fmt2(pos(&r, "ALV.DE")->income), "55.20");
+	assert_string_equal(fmt2(pos(&r, "ALV.DE")->taxes), "14.56");
+	replay_free(&r);
+}
+
+static void
+generic_with_a_mapping(void **state)
+{
+	struct import_mapping m;
+	struct import_file f;
+	struct replay r;
+	struct arena a;
+	size_t len;
+	char *text = slurp(FIXTURES "generic.csv", &len);
+
+	(void)state;
+	/* Without a mapping it asks for one, naming the columns. */
+	arena_init(&a);
+	assert_int_equal(import_read(&a, text, len, IF_AUTO, NULL, &f), -1);
+	assert_true(f.needs_mapping);
+	assert_int_equal(f.nheader, 6);
+	assert_string_equal(f.header[4], "Cost per piece");
+	arena_free(&a);
+	free(text);
+	/* The mapping survives its text form. */
+	assert_int_equal(import_mapping_parse("date=0;type=1;symbol=2;"
+	    "quantity=3;price=4;fee=5;amount=-1;currency=-1;fx_rate=-1;"
+	    "note=-1;name=-1;style=comma;every=", &m), 0);
+	arena_init(&a);
+	assert_int_equal(import_mapping_parse(import_mapping_format(&a, &m),
+	    &m), 0);
+	arena_free(&a);
+	assert_int_equal(m.col[IM_PRICE], 4);
+	assert_int_equal(m.style, NUM_COMMA);
+	replay(FIXTURES "generic.csv", IF_GENERIC, &m, "EUR", &r);
+	assert_string_equal(fmt(pos(&r, "SAP")->quantity), "3");
+	assert_string_equal(fmt2(pos(&r, "SAP")->cost), "453.57");
+	assert_string_equal(fmt2(pos(&r, "SAP")->realized), "271.72");
+	assert_string_equal(fmt2(pos(&r, "ALV")->realized), "63.60");
+	assert_string_equal(fmt(pos(&r, "BAS")->quantity), "20.5");
+	assert_string_equal(fmt2(pos(&r, "BAS")->cost), "940.00");
+	assert_string_equal(fmt2(pos(&r, "RHM")->cost), "2304.95");
+	replay_free(&r);
+	assert_int_equal(import_mapping_parse("date=0;bogus=1", &m), -1);
+	assert_int_equal(import_mapping_parse("type=1", &m), -1);
+}
+
+static void
+hostile_files_are_refused(void **state)
+{
+	struct import_file f;
+	struct arena a;
+	char *big;
+	size_t n = 0;
+
+	(void)state;
+	arena_init(&a);
+	assert_int_equal(import_read(&a, "date,type\n\xff\xfe\n", 12, IF_AUTO,
+	    NULL, &f), -1);
+	assert_non_null(strstr(f.error, "UTF-8"));
+	assert_int_equal(import_read(&a, "  \n ", 4, IF_AUTO, NULL, &f), -1);
+	assert_non_null(strstr(f.error, "empty"));
+	assert_int_equal(import_read(&a, "{\"activities\": 5}", 17, IF_AUTO,
+	    NULL, &f), -1);
+	assert_non_null(strstr(f.error, "activities"));
+	assert_int_equal(import_read(&a, "{\"activities\": []} x", 20,
+	    IF_AUTO, NULL, &f), -1);
+	assert_non_null(strstr(f.error, "JSON"));
+	/* Nested 100,000 deep: refused at the parser's depth. */
+	big = malloc(200001);
+	big[n++] = '{';
+	memcpy(big + n, "\"activities\":", 13);
+	n += 13;
+	while (n < 100000)
+		big[n++] = '[';
+	while (n < 199999)
+		big[n++] = ']';
+	big[n++] = '}';
+	assert_int_equal(import_read(&a, big, n, IF_AUTO, NULL, &f), -1);
+	assert_non_null(strstr(f.error, "JSON"));
+	free(big);
+	/* A million lines: refused before they are parsed. */
+	big = malloc(4000001);
+	memcpy(big, "date,type\n", 10);
+	for (n = 10; n + 4 <= 4000000; n += 4)
+		memcpy(big + n, "1,2\n", 4);
+	assert_int_equal(import_read(&a, big, n, IF_AUTO, NULL, &f), -1);
+	assert_non_null(strstr(f.error, "Too many lines"));
+	free(big);
+	/* Larger than 16 MiB. */
+	assert_int_equal(import_read(&a, "x", IMPORT_MAX_BYTES + 1, IF_AUTO,
+	    NULL, &f), -1);
+	assert_non_null(strstr(f.error, "too large"));
+	arena_free(&a);
+}
+
+static void
+rows_keep_their_line_and_field(void **state)
+{
+	static const char csv[] = "date,type,symbol,quantity,price,note\n"
+	    "2024-01-02,buy,AAPL,10,100,\"=HYPERLINK(\"\"x\"\")\"\n"
+	    "2024-01-03,kauf,SAP,1,2,\n"
+	    "\n"
+	    "2024-01-04,split,AAPL,2,,\n";
+	struct import_file f;
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	assert_int_equal(import_read(&a, csv, sizeof(csv) - 1, IF_AUTO, NULL,
+	    &f), 0);
+	assert_int_equal(f.format, IF_NESTEGG);
+	assert_int_equal(f.n, 3);
+	assert_int_equal(f.rows[0].line, 2);
+	assert_int_equal(f.rows[2].line, 5);
+	/* A formula in a note is text, kept as written. */
+	assert_string_equal(f.rows[0].t.note, "=HYPERLINK(\"x\")");
+	assert_string_equal(f.rows[1].t.type, "buy");
+	assert_string_equal(f.rows[2].raw, "2024-01-04,split,AAPL,2,,");
+	arena_free(&a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(numbers_as_files_write_them),
+		cmocka_unit_test(times_in_dates),
+		cmocka_unit_test(order_within_a_day),
+		cmocka_unit_test(exchange_moves_cash_between_currencies),
+		cmocka_unit_test(explicit_zero_fee_is_no_fee),
+		cmocka_unit_test(ghostfolio_json),
+		cmocka_unit_test(ghostfolio_csv),
+		cmocka_unit_test(ibkr_trades),
+		cmocka_unit_test(portfolio_performance),
+		cmocka_unit_test(generic_with_a_mapping),
+		cmocka_unit_test(hostile_files_are_refused),
+		cmocka_unit_test(rows_keep_their_line_and_field),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
