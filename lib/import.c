@@ -206,6 +206,15 @@ cmp_old(const void *x, const void *y)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Errors by line, those of the file as a whole first. */
+static int
+cmp_error(const void *x, const void *y)
+{
+	const struct import_error *a = x, *b = y;
+
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
 /* The symbol the user knows instrument iid by, from the file's. */
 static const char *
 symbol_of(const struct symtab *t, long long iid)
@@ -654,6 +663,9 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 	if (refuse || res->nerrors > 0) {
 		if (write)
 			db_rollback(d);
+		qsort(res->errors, res->nerrors < IMPORT_MAX_ERRORS ?
+		    res->nerrors : IMPORT_MAX_ERRORS, sizeof(*res->errors),
+		    cmp_error);
 		return 1;
 	}
 	if (!write)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # make bench: starts private stacks and prints nestegg's speed figures:
-# the pages (bench.py), the price pipeline (pipeline.py) and the live
-# panel (live.py).  Each exits non-zero when a target is missed.
-# BENCH=pages, BENCH=pipeline or BENCH=live runs one of them;
+# the pages (bench.py), the price pipeline (pipeline.py), the live
+# panel (live.py) and imports (imports.py).  Each exits non-zero when a
+# target is missed.
+# BENCH=pages, BENCH=pipeline, BENCH=live or BENCH=import runs one;
 # PIPELINE_ARGS=--no-million skips the million portfolios.
 dir=$(dirname "$0")
 rc=0
@@ -18,5 +19,8 @@ if want pipeline; then
 fi
 if want live; then
 	python3 "$dir/live.py" || rc=1
+fi
+if want import; then
+	python3 "$dir/imports.py" || rc=1
 fi
 exit $rc
