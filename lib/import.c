@@ -74,6 +74,28 @@ add_error(struct arena *a, struct import_result *res,
 	res->nerrors++;
 }
 
+/* Keeps a trade's price as the latest the file gives (files run in
+ * date order): what an instrument priced by hand starts at. */
+static void
+trade_price(struct arena *a, const struct import_row *r,
+    struct import_hint *h)
+{
+	const char *type = r->t.type ? r->t.type : "";
+	char date[11], time[9], buf[DEC_BUFSZ];
+	dec p;
+
+	if (r->t.price == NULL || *r->t.price == '\0' ||
+	    (strcmp(type, "buy") != 0 && strcmp(type, "sell") != 0 &&
+	    strcmp(type, "transfer_in") != 0 &&
+	    strcmp(type, "transfer_out") != 0) ||
+	    num_parse(r->t.price, r->t.style, &p, NULL) != NULL ||
+	    dec_sign(p) <= 0 ||
+	    ledger_datetime(r->t.date ? r->t.date : "", date, time) != NULL)
+		return;
+	h->price = arena_strdup(a, dec_format(p, -1, buf));
+	h->date = arena_printf(a, "%s %s", date, *time ? time : "00:00:00");
+}
+
 /* Looks every distinct symbol up once; unknown ones go to res. */
 static int
 resolve(struct db *d, struct arena *a, const struct portfolio *pf,
@@ -96,8 +118,13 @@ resolve(struct db *d, struct arena *a, const struct portfolio *pf,
 			continue;
 		s = sym_slot(t, r->t.symbol);
 		if (s->key != NULL) {
-			if (!s->known)
-				res->unknown[s->unknown].rows++;
+			if (!s->known) {
+				struct import_unknown *u =
+				    &res->unknown[s->unknown];
+
+				u->rows++;
+				trade_price(a, r, &u->hint);
+			}
 			continue;
 		}
 		s->key = r->t.symbol;
@@ -111,6 +138,7 @@ resolve(struct db *d, struct arena *a, const struct portfolio *pf,
 			u->symbol = r->t.symbol;
 			u->hint = r->hint;
 			u->rows = 1;
+			trade_price(a, r, &u->hint);
 		}
 	}
 	return 0;

@@ -263,6 +263,7 @@ new_row(struct import_file *f, size_t cap)
 	memset(r, 0, sizeof(*r));
 	r->hint.name = r->hint.kind = r->hint.currency = "";
 	r->hint.source = r->hint.source_symbol = r->hint.isin = "";
+	r->hint.price = r->hint.date = "";
 	return r;
 }
 

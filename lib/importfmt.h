@@ -42,6 +42,10 @@ int import_format_parse(const char *s);
  * nothing): enough to offer to create it. */
 struct import_hint {
 	const char *name, *kind, *currency, *source, *source_symbol, *isin;
+	/* Its latest trade's price in the file, and when ("YYYY-MM-DD
+	 * HH:MM:SS"): an instrument priced by hand starts there.  Set by
+	 * import_run(), "" until then. */
+	const char *price, *date;
 };
 
 struct import_row {

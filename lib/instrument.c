@@ -195,7 +195,10 @@ inst_check(struct instrument *in, const char **field)
 		if (!isalnum((unsigned char)*p) && !strchr(".-_^=:/", *p))
 			ticker = 0;
 	}
-	/* A ticker is upper case; a name (a house, a fund's id) as given. */
+	/* A ticker is upper case; a name or an id of an instrument priced
+	 * by hand (a house, a fund's id) stays as given. */
+	if (in->source != NULL && strcmp(in->source, "manual") == 0)
+		ticker = 0;
 	for (char *p = s; ticker && *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	if (in->name == NULL || text_blank(in->name))

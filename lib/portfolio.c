@@ -339,9 +339,16 @@ tx_build(const struct portfolio *pf, const struct tx_text *in,
 			    "portfolio's currency: leave the rate empty.";
 		t->has &= ~TXF_FX;
 	} else if (!(t->has & TXF_FX)) {
-		if (fx_lookup(fx, major, pf->currency, &rate) != 0)
-			return *field = "fx_rate", "Enter the exchange rate: "
-			    "no rate is known for this currency yet.";
+		if (fx_lookup(fx, major, pf->currency, &rate) != 0) {
+			/* Each thread's own: copied before the next row. */
+			static __thread char msg[160];
+
+			snprintf(msg, sizeof(msg), "No rate from %s to %s is "
+			    "known yet: enter it in fx_rate, or wait for the "
+			    "next price fetch to bring it.", major,
+			    pf->currency);
+			return *field = "fx_rate", msg;
+		}
 		t->fx_rate = rate;
 		t->has |= TXF_FX;
 	}
@@ -840,7 +847,8 @@ pf_view_add_holding(struct pf_view *v, struct holding *h,
 		dec f;
 
 		v->nopen++;
-		if (!h->v.priced)
+		/* Allocation is of what is owned: not of what is owed. */
+		if (!h->v.priced || dec_sign(h->v.value) <= 0)
 			return;
 		alloc_add(v->by_kind, &v->nkind, ALLOC_MAX, h->inst.kind,
 		    h->v.value);

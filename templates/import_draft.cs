@@ -23,11 +23,11 @@
 <?cs /if ?>
 <?cs if:subcount(Import.unknown) > 0 ?>
 <h2>Symbols nestegg does not know yet</h2>
-<p>Create them, then this import is tried again: no need to upload the file again.</p>
+<p>Create them, then this import is tried again: no need to upload the file again. Those priced by hand (source manual) start at the file's latest price for them.</p>
 <?cs if:subcount(Import.create) > 0 ?><div class="error" role="alert"><p>Some could not be created as the file describes them; open their form:</p><ul><?cs each:c = Import.create ?><li><?cs var:c ?></li><?cs /each ?></ul></div><?cs /if ?>
-<table class="data"><thead><tr><th scope="col">Symbol</th><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Currency</th><th scope="col">Price source</th><th scope="col" class="num">Rows</th><th scope="col"></th></tr></thead><tbody>
-<?cs each:u = Import.unknown ?><tr><td><?cs var:u.symbol ?></td><td><?cs var:u.name ?></td><td><?cs var:u.kind ?></td><td><?cs var:u.currency ?></td><td><?cs var:u.source ?></td><td class="num"><?cs var:u.rows ?></td><td><a href="<?cs var:u.href ?>">Create…</a></td></tr><?cs /each ?>
-</tbody></table>
+<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Symbol</th><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Currency</th><th scope="col">Price source</th><th scope="col" class="num">Rows</th><th scope="col"></th></tr></thead><tbody>
+<?cs each:u = Import.unknown ?><tr><td class="note"><?cs var:u.symbol ?></td><td class="note"><?cs var:u.name ?></td><td><?cs var:u.kind ?></td><td><?cs var:u.currency ?></td><td><?cs var:u.source ?></td><td class="num"><?cs var:u.rows ?></td><td><a href="<?cs var:u.href ?>">Create…</a></td></tr><?cs /each ?>
+</tbody></table></div>
 <form method="post" action="<?cs var:Import.href ?>">
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
 <input type="hidden" name="action" value="create">
@@ -37,9 +37,9 @@
 <?cs if:Import.nerrors > 0 ?>
 <div class="error" role="alert">
 <h2>Nothing can be imported yet: <?cs var:Import.nerrors ?> problem(s)</h2>
-<table class="data errors"><thead><tr><th scope="col">Line</th><th scope="col">Field</th><th scope="col">Problem</th><th scope="col">Line as written</th></tr></thead><tbody>
-<?cs each:e = Import.errors ?><tr><td class="num"><?cs var:e.line ?></td><td><?cs var:e.field ?></td><td><?cs var:e.reason ?></td><td><code><?cs var:e.text ?></code></td></tr><?cs /each ?>
-</tbody></table>
+<div class="table-wrap"><table class="data errors"><thead><tr><th scope="col">Line</th><th scope="col">Field</th><th scope="col">Problem</th><th scope="col">Line as written</th></tr></thead><tbody>
+<?cs each:e = Import.errors ?><tr><td class="num"><?cs var:e.line ?></td><td><?cs var:e.field ?></td><td class="note"><?cs var:e.reason ?></td><td class="raw"><code><?cs var:e.text ?></code></td></tr><?cs /each ?>
+</tbody></table></div>
 </div>
 <?cs /if ?>
 <?cs if:Import.nerrors == 0 && !Import.needs_mapping ?>
@@ -50,14 +50,14 @@
 <?cs if:Import.cash_off ?><li>The file has no deposits or withdrawals: cash tracking of this portfolio is turned off, so its value is its holdings alone (you can turn it on again in its settings).</li><?cs /if ?>
 </ul>
 <?cs if:subcount(Import.holdings) > 0 ?>
-<table class="data"><caption>Holdings after the import</caption><thead><tr><th scope="col">Symbol</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Cost</th></tr></thead><tbody>
+<div class="table-wrap"><table class="data"><caption>Holdings after the import</caption><thead><tr><th scope="col">Symbol</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Cost</th></tr></thead><tbody>
 <?cs each:h = Import.holdings ?><tr><td><?cs var:h.symbol ?></td><td class="num"><?cs var:h.quantity ?></td><td class="num"><?cs var:h.cost ?></td></tr><?cs /each ?>
-</tbody></table>
+</tbody></table></div>
 <?cs /if ?>
-<?cs if:subcount(Import.cash) > 0 ?>
-<table class="data"><caption>Cash after the import</caption><thead><tr><th scope="col">Currency</th><th scope="col" class="num">Balance</th></tr></thead><tbody>
+<?cs if:subcount(Import.cash) > 0 && P.track_cash && !Import.cash_off ?>
+<div class="table-wrap"><table class="data"><caption>Cash after the import</caption><thead><tr><th scope="col">Currency</th><th scope="col" class="num">Balance</th></tr></thead><tbody>
 <?cs each:c = Import.cash ?><tr><td><?cs var:c.currency ?></td><td class="num"><?cs var:c.balance ?></td></tr><?cs /each ?>
-</tbody></table>
+</tbody></table></div>
 <?cs /if ?>
 <form method="post" action="<?cs var:Import.href ?>">
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">

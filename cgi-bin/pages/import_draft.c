@@ -76,6 +76,11 @@ create_all(struct req *r, const struct portfolio *pf,
 		if ((why = inst_check(&in, &field)) == NULL &&
 		    inst_add(r->db, r->user.id, r->user.admin, &in, &id) < 0)
 			return -1;
+		/* Priced by hand: at the file's latest price for it. */
+		if (why == NULL && strcmp(in.source, "manual") == 0 &&
+		    *u->hint.price && price_set(r->db, id, u->hint.price,
+		    u->hint.date, "manual") != 0)
+			return -1;
 		if (why != NULL) {
 			view_set(r->hdf, arena_printf(r->a, "Import.create.%zu",
 			    i), arena_printf(r->a, "%s: %s (%s)", u->symbol,

@@ -1,0 +1,76 @@
+// Bringing a history in, in a real browser on a phone-sized screen:
+// Ghostfolio's own export uploaded as it is, its unknown symbols created
+// in one click, the preview read, the import written, and the holdings
+// and the value (cash not tracked: the export has no deposits) shown.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { stackAndBrowser, OUT, ROOT } from "./stack.mjs";
+
+const env = stackAndBrowser();
+
+test("import a Ghostfolio export through the page, on a phone", async () => {
+  const context = await env.browser.newContext({
+    viewport: { width: 360, height: 740 }, ignoreHTTPSErrors: true,
+  });
+  const page = await context.newPage();
+  await page.goto(env.stack.url + "/register");
+  await page.fill("#email", `imp${process.pid}@example.com`);
+  await page.fill("#password", "correct horse battery");
+  await page.click("main button[type=submit]");
+  await page.waitForURL(env.stack.url + "/");
+
+  await page.click("text=New portfolio");
+  await page.fill("#name", "From Ghostfolio");
+  await page.fill("#currency", "USD");
+  await page.click("main button[type=submit]");
+  await page.waitForURL(/\/portfolios\/\d+$/);
+  const portfolio = page.url();
+
+  // The file holds a euro stock: without internet, no rate has come yet.
+  await page.goto(portfolio + "/import");
+  await page.setInputFiles("#file", join(ROOT, "tests", "fixtures", "import",
+    "ghostfolio_v3.json"));
+  await page.click("main button[type=submit]");
+  await page.waitForURL(/\/import\/\d+$/);
+  const preview = page.url();
+  let main = await page.textContent("main");
+  assert.match(main, /Ghostfolio export \(JSON\), 13 row\(s\)/);
+  assert.match(main, /Symbols nestegg does not know yet/);
+  assert.match(main, /Penthouse Apartment/);    // the name from assetProfiles
+  await page.screenshot({ path: join(OUT, "import-unknown-phone.png"), fullPage: true });
+  // One click creates them all as the file describes them; the same
+  // upload is tried again.
+  await page.click("text=Create all");
+  await page.waitForURL(preview);
+  assert.match(await page.textContent("main"), /No rate from EUR to USD is known yet/);
+  env.stack.cli("fx", "set", "EUR", "USD", "1.0937");
+  await page.goto(preview);
+  main = await page.textContent("main");
+  main = await page.textContent("main");
+  assert.match(main, /What it will write/);
+  assert.match(main, /13 transaction\(s\)/);
+  assert.match(main, /rounded half-even to 12/);
+  assert.match(main, /cash tracking of this portfolio is turned off/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `preview is ${width}px wide`);
+  await page.screenshot({ path: join(OUT, "import-preview-phone.png"), fullPage: true });
+
+  await page.click("main form button[type=submit]:has-text('Import')");
+  await page.waitForURL(/\/portfolios\/\d+\?imported=13/);
+  main = await page.textContent("main");
+  assert.match(main, /Imported 13 transaction\(s\)/);
+  assert.match(main, /cash tracking is off/);
+  assert.match(main, /VTI/);
+  assert.match(main, /Penthouse Apartment/);
+  await page.screenshot({ path: join(OUT, "import-done-phone.png"), fullPage: true });
+
+  // Importing the same file again is caught as duplicates.
+  await page.goto(portfolio + "/import");
+  await page.setInputFiles("#file", join(ROOT, "tests", "fixtures", "import",
+    "ghostfolio_v3.json"));
+  await page.click("main button[type=submit]");
+  await page.waitForURL(/\/import\/\d+$/);
+  assert.match(await page.textContent("main"),
+    /13 row\(s\) are already in this portfolio/);
+});
