@@ -677,7 +677,7 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 			db_rollback(d);
 		res->message = "Every row is already in the portfolio: nothing "
 		    "to import.";
-		return o->dry_run ? 0 : 1;
+		return 0;
 	}
 	/* Refused: still replayed, to report every sell of more than is
 	 * held at once. */

@@ -45,7 +45,7 @@ enum role {
 	R_DATE, R_TYPE, R_SYMBOL, R_QUANTITY, R_PRICE, R_FEE, R_AMOUNT,
 	R_CURRENCY, R_FX, R_NOTE, R_NAME,	/* = enum import_field */
 	R_TIME, R_DATETIME, R_COUNTER, R_SOURCE, R_ISIN, R_CLASS, R_TAXES,
-	R_GROSS, R_FEECUR, R_WKN, R_EXCHANGE, R__MAX
+	R_GROSS, R_FEECUR, R_WKN, R_EXCHANGE, R_ACCOUNT, R__MAX
 };
 
 struct alias {
@@ -71,6 +71,7 @@ static const struct alias nestegg_cols[] = {
 	{ "note", R_NOTE }, { "notes", R_NOTE }, { "comment", R_NOTE },
 	{ "name", R_NAME }, { "counter_currency", R_COUNTER },
 	{ "datasource", R_SOURCE }, { "isin", R_ISIN },
+	{ "account", R_ACCOUNT }, { "accountid", R_ACCOUNT },
 	{ NULL, 0 }
 };
 
@@ -352,6 +353,22 @@ gf_activity(struct arena *a, struct import_row *r, const char *type)
 	t->quantity = t->price = "";
 }
 
+/*
+ * A manual asset bought or sold outside any account (a house, a car:
+ * Ghostfolio's valuables) moves no cash: it is brought in or taken out.
+ */
+static void
+gf_valuable(struct import_row *r, const char *account)
+{
+	if (*account || strcmp(r->hint.source, "manual") != 0 ||
+	    r->t.type == NULL)
+		return;
+	if (strcmp(r->t.type, "buy") == 0)
+		r->t.type = "transfer_in";
+	else if (strcmp(r->t.type, "sell") == 0)
+		r->t.type = "transfer_out";
+}
+
 /* JSON values as text: numbers exactly as written, NULL as "". */
 static const char *
 jtext(struct arena *a, json_object *o, const char *key)
@@ -480,6 +497,7 @@ read_ghostfolio(struct arena *a, const char *text, size_t len,
 		}
 		r->hint.kind = gf_kind(sub, r->hint.source);
 		gf_activity(a, r, type);
+		gf_valuable(r, jtext(a, o, "accountId"));
 	}
 	json_object_put(root);
 	return 0;
@@ -754,6 +772,8 @@ plain_row(struct arena *a, const struct csv_record *rec, const int *cols,
 			r->hint.name = t->symbol;
 		t->type = word;
 		gf_activity(a, r, word);
+		if (cols[R_ACCOUNT] >= 0)
+			gf_valuable(r, cell(a, rec, cols, R_ACCOUNT));
 		return;
 	}
 	if (*word == '\0' && every && *every)

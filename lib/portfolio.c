@@ -839,8 +839,10 @@ pf_view_add_holding(struct pf_view *v, struct holding *h,
 		v->prices_as_of = h->quote.as_of;
 	value_holding(p, h->inst.currency, &h->quote, v->pf.currency, fx,
 	    now, stale_limit(sp, h->inst.kind, h->inst.source), &h->v);
-	if (value_is_liability(h->inst.kind))
+	if (value_is_liability(h->inst.kind)) {
 		value_liability(&pos, &h->v);
+		h->pos.cost = pos.cost;		/* what is owed, as shown */
+	}
 	totals_add_holding(&v->t, p, &h->v);
 	if (!dec_is_zero(p->quantity)) {
 		char major[4];
