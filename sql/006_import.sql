@@ -32,6 +32,16 @@ ALTER TABLE positions
 -- cash; 0: the value is the holdings alone.
 ALTER TABLE portfolios
 	ADD COLUMN track_cash TINYINT(1) NOT NULL DEFAULT 1;
+-- A portfolio whose trades were never funded by a deposit shows a
+-- negative balance that is only a missing deposit: its value is its
+-- holdings alone.
+UPDATE portfolios p SET p.track_cash = 0
+WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.portfolio_id = p.id
+		AND t.type IN ('deposit', 'withdrawal'))
+	AND EXISTS (SELECT 1 FROM cash_balances c WHERE c.portfolio_id = p.id
+		AND c.balance < 0);
+INSERT INTO revalue_pending (portfolio_id)
+	SELECT id FROM portfolios WHERE track_cash = 0;
 
 -- A file between its upload and its write: the preview, creating the
 -- symbols it lacks and trying again need it without a new upload.

@@ -17,7 +17,7 @@
 <div class="figure"><span class="label">Total gain</span><span class="<?cs var:T.total_gain.sign ?>" data-live="gain"><?cs var:T.total_gain ?></span></div>
 </section>
 <?cs include:"live_status.cs" ?>
-<?cs if:Query.imported ?><p class="notice" role="status">Imported <?cs var:Query.imported ?> transaction(s).<?cs if:Query.cash == "off" ?> The file had no deposits or withdrawals, so cash tracking is off: the value is the holdings alone (<a href="/portfolios/<?cs var:P.id ?>/edit">change</a>).<?cs /if ?></p><?cs /if ?>
+<?cs if:Query.imported ?><p class="notice" role="status">Imported <?cs var:Query.imported ?> transaction(s)<?cs if:Query.instruments > 0 ?> of <?cs var:Query.instruments ?> instrument(s)<?cs /if ?> into this portfolio.<?cs if:Query.cash == "off" ?> The file had no deposits or withdrawals, so cash tracking is off: the value is the holdings alone (<a href="/portfolios/<?cs var:P.id ?>/edit">change</a>).<?cs /if ?></p><?cs /if ?>
 <dl class="facts">
 <dt>Holdings</dt><dd data-live="holdings_value"><?cs var:T.holdings_value ?></dd>
 <?cs if:P.track_cash ?><dt>Cash</dt><dd data-live="cash"><?cs var:T.cash ?></dd><?cs else ?><dt>Cash</dt><dd>not tracked (<a href="/portfolios/<?cs var:P.id ?>/edit">change</a>)</dd><?cs /if ?>

@@ -5,10 +5,10 @@
 <tbody>
 <?cs each:t = Tx ?>
 <tr>
-<td><?cs var:t.date ?></td>
+<td><?cs var:t.date ?><?cs if:t.time ?> <span class="muted"><?cs var:t.time ?></span><?cs /if ?></td>
 <td><?cs var:t.type ?></td>
 <td><?cs var:t.symbol ?></td>
-<td class="num"><?cs var:t.quantity ?></td>
+<td class="num"><?cs var:t.quantity ?><?cs if:t.counter_currency ?> <?cs var:t.counter_currency ?><?cs /if ?></td>
 <td class="num"><?cs if:t.price ?><?cs var:t.price ?> <?cs var:t.currency ?><?cs /if ?></td>
 <td class="num"><?cs var:t.fee ?></td>
 <td class="num"><?cs if:t.amount ?><?cs var:t.amount ?> <?cs var:t.currency ?><?cs /if ?></td>

@@ -89,6 +89,7 @@ page_export_json(struct req *r)
 
 #define ADD(key, val) json_object_object_add(j, key, val)
 			ADD("date", jtext(t->date));
+			ADD("time", *t->time ? jtext(t->time) : NULL);
 			ADD("type", jtext(tx_type_names[t->type]));
 			ADD("symbol", *txs[k].symbol ? jtext(txs[k].symbol) :
 			    NULL);
@@ -97,6 +98,8 @@ page_export_json(struct req *r)
 			ADD("fee", jdec(t, TXF_FEE, t->fee));
 			ADD("amount", jdec(t, TXF_AMOUNT, t->amount));
 			ADD("currency", jtext(t->currency));
+			if (t->type == TX_EXCHANGE)
+				ADD("counter_currency", jtext(t->counter));
 			ADD("fx_rate", jdec(t, TXF_FX, t->fx_rate));
 			ADD("note", jtext(txs[k].note));
 #undef ADD

@@ -226,8 +226,8 @@ page_import_draft(struct req *r)
 		if (import_draft_delete(r->db, &pf, dr.id) != 0)
 			return web_db_error(r);
 		return web_redirect(r, arena_printf(r->a, "/portfolios/%lld?"
-		    "imported=%zu%s", pf.id, res.written, res.cash_off ?
-		    "&cash=off" : ""));
+		    "imported=%zu&instruments=%zu%s", pf.id, res.written,
+		    res.nholdings, res.cash_off ? "&cash=off" : ""));
 	}
 	if (r->method == M_POST && strcmp(action, "create") == 0 &&
 	    res.nunknown > 0) {

@@ -4,6 +4,7 @@
  * transactions.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <string.h>
 
@@ -40,6 +41,8 @@ page_portfolio(struct req *r)
 		view_set(r->hdf, "Query.imported", web_param(r, "imported"));
 		view_set(r->hdf, "Query.cash", strcmp(web_param(r, "cash"),
 		    "off") == 0 ? "off" : "");
+		view_set_int(r->hdf, "Query.instruments",
+		    atoll(web_param(r, "instruments")));
 	}
 	for (size_t i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "Tx.%zu", i);
