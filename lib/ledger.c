@@ -573,7 +573,13 @@ time_of_day(const char *p, char time[9])
 	}
 	if (*p != '\0' || h > 23 || m > 59 || sec > 60)
 		return -1;
-	snprintf(time, 9, "%02d:%02d:%02d", h, m, sec > 59 ? 59 : sec);
+	if (sec > 59)
+		sec = 59;			/* a leap second */
+	time[0] = (char)('0' + h / 10), time[1] = (char)('0' + h % 10);
+	time[3] = (char)('0' + m / 10), time[4] = (char)('0' + m % 10);
+	time[6] = (char)('0' + sec / 10), time[7] = (char)('0' + sec % 10);
+	time[2] = time[5] = ':';
+	time[8] = '\0';
 	return 0;
 }
 

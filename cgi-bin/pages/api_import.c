@@ -143,7 +143,7 @@ page_api_import(struct req *r)
 	const char *fmt = web_param(r, "format");
 	const char *dups = web_param(r, "duplicates");
 	json_object *out;
-	int rc, f;
+	int rc, f = IF_AUTO;
 
 	if ((rc = web_portfolio(r, &pf)) != 0)
 		return rc;

@@ -19,6 +19,31 @@ class Cli(unittest.TestCase):
             self.assertEqual(r.returncode, 0, sub)
             self.assertIn("usage: nestegg " + " ".join(sub), r.stdout)
 
+    def test_price_and_rate_take_numbers_as_files_write_them(self):
+        from pf_helpers import User, instrument
+        sym = instrument(User(self.stack, "clinum"), source="manual")
+        # Ghostfolio's 17 significant digits: rounded half-even to 12.
+        r = self.stack.cli("price", "set", sym, "237.8000030517578")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("237.800003051758", r.stdout)
+        self.assertEqual(self.stack.sql(
+            "SELECT p.price FROM prices p JOIN instruments i ON i.id = p.instrument_id "
+            "WHERE i.symbol = '%s'" % sym), [["237.800003051758"]])
+        # What is wrong is said, not "not a price above 0".
+        for args, words in [(("price", "set", sym, "12,5"), "point for decimals"),
+                            (("price", "set", sym, "1e19"), "too large"),
+                            (("price", "set", sym, "0"), "above 0"),
+                            (("price", "set", sym, "abc"), "not a number"),
+                            (("fx", "set", "CHF", "JPY", "1,08"), "point for decimals"),
+                            (("fx", "set", "CHF", "JPY", "-1"), "above 0")]:
+            r = self.stack.cli(*args)
+            self.assertEqual(r.returncode, 1, args)
+            self.assertIn(words, r.stderr, args)
+            self.assertNotIn("not a price above 0", r.stderr)
+        r = self.stack.cli("fx", "set", "CHF", "JPY", "171.0937000000000001")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 CHF = 171.0937 JPY", r.stdout)
+
     def test_unknown_command(self):
         r = self.stack.cli("frobnicate")
         self.assertEqual(r.returncode, 2)

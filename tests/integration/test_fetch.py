@@ -542,7 +542,8 @@ class Identity(unittest.TestCase):
                                                   "currency": "USD", "source": "sim"})
         r = u.import_csv(pid, "date,type,symbol,quantity,price\n2024-01-02,buy,%s,1,10\n" % usym)
         self.assertEqual(r.status, 422)
-        self.assertEqual(r.json["error"]["unknown_symbols"], [usym])
+        self.assertEqual([u["symbol"] for u in r.json["error"]["unknown_symbols"]],
+                         [usym])
 
 
 class Demo(unittest.TestCase):

@@ -40,7 +40,7 @@ class BadInput(unittest.TestCase):
         self.assertIn("413 Content Too Large", harness.page_text(r.text))
 
     def test_huge_body_is_413_from_nginx(self):
-        r = self.c.post("/login", raw="a=" + "x" * (9 * 1024 * 1024))
+        r = self.c.post("/login", raw="a=" + "x" * (19 * 1024 * 1024))
         self.assertEqual(r.status, 413)
         self.assertIn("Error 413", harness.page_text(r.text))
 

@@ -340,7 +340,8 @@ class ManualInstruments(unittest.TestCase):
         pid = b.portfolio("B", "EUR")
         r = b.import_csv(pid, "date,type,symbol,quantity,price\n2024-01-02,buy,%s,1,1\n" % sym)
         self.assertEqual(r.status, 422)
-        self.assertEqual(r.json["error"]["unknown_symbols"], [sym])
+        self.assertEqual([u["symbol"] for u in r.json["error"]["unknown_symbols"]],
+                         [sym])
         # Another user may have an instrument of their own with that symbol.
         r = b.api("POST", "/api/v1/instruments", {"symbol": sym, "name": "Mine",
                                                   "kind": "other", "currency": "EUR",
