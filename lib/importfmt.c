@@ -447,7 +447,7 @@ read_ghostfolio(struct arena *a, const char *text, size_t len,
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(acts, i);
 		struct import_row *r = new_row(f, n);
-		const char *type, *ds, *sub = "";
+		const char *type, *ds, *sub = "", *js;
 
 		r->line = i + 1;
 		if (!json_object_is_type(o, json_type_object)) {
@@ -457,8 +457,8 @@ read_ghostfolio(struct arena *a, const char *text, size_t len,
 			r->t.date = r->t.type = "";
 			continue;
 		}
-		r->raw = arena_strndup(a, json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PLAIN), 300);
+		js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+		r->raw = arena_strndup(a, js, strnlen(js, 300));
 		r->t.date = jtext(a, o, "date");
 		r->t.symbol = jtext(a, o, "symbol");
 		r->t.quantity = jtext(a, o, "quantity");
