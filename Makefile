@@ -28,7 +28,7 @@ CPPFLAGS = -D_GNU_SOURCE -DNESTEGG_HOME='"$(CURDIR)"' -Ilib -Icgi-bin \
 	-isystem /usr/include/ClearSilver -isystem /usr/include/mariadb \
 	-isystem /usr/include/mariadb/mysql -MMD -MP
 LDFLAGS = $(SANFLAGS)
-LIBS_DB = -lmariadb -lcrypt -lcrypto -lpthread
+LIBS_DB = -lmariadb -lcrypt -lcrypto -lpthread -lm
 LIBS_FEED = -ljson-c -lexpat
 LIBS_CS = -lneo_cgi -lneo_cs -lneo_utl -lz
 LIBS_WEB = -lfcgi $(LIBS_FEED) $(LIBS_CS) $(LIBS_DB)

@@ -1,0 +1,209 @@
+/*
+ * perf.c - returns over a period (see perf.h).
+ */
+#include "perf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Days from civil: the proleptic Gregorian calendar, day 0 1970-01-01. */
+long
+perf_daynum(const char *ymd)
+{
+	long y = strtol(ymd, NULL, 10), m = strtol(ymd + 5, NULL, 10);
+	long d = strtol(ymd + 8, NULL, 10), era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void
+perf_ymd(long z, char out[11])
+{
+	long era, doe, yoe, y, doy, mp, d, m;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp + (mp < 10 ? 3 : -9);
+	y += m <= 2;
+	y %= 10000;
+	out[0] = (char)('0' + y / 1000), out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10);
+	out[5] = (char)('0' + m / 10), out[6] = (char)('0' + m % 10);
+	out[8] = (char)('0' + d / 10), out[9] = (char)('0' + d % 10);
+	out[4] = out[7] = '-';
+	out[10] = '\0';
+}
+
+/* sum(amount / (1 + r)^t) and its derivative, t in years. */
+static void
+npv(const struct xirr_flow *f, size_t n, double r, double *v, double *dv)
+{
+	double s = 0, ds = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double t = (double)(f[i].day - f[0].day) / 365.0;
+		double p = pow(1.0 + r, t);
+
+		s += f[i].amount / p;
+		ds -= t * f[i].amount / (p * (1.0 + r));
+	}
+	*v = s;
+	*dv = ds;
+}
+
+int
+perf_xirr(const struct xirr_flow *f, size_t n, double *rate)
+{
+	double r = 0.1, v, dv, lo, hi, vlo, vhi, scale = 0;
+	int pos = 0, neg = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		pos |= f[i].amount > 0;
+		neg |= f[i].amount < 0;
+		scale += fabs(f[i].amount);
+	}
+	if (!pos || !neg)
+		return -1;
+	/* Newton from 10%, while it stays in range and converges. */
+	for (int k = 0; k < 100; k++) {
+		double next;
+
+		npv(f, n, r, &v, &dv);
+		if (fabs(v) < 1e-9 * scale) {
+			*rate = r;
+			return 0;
+		}
+		if (dv == 0 || !isfinite(dv))
+			break;
+		next = r - v / dv;
+		if (!isfinite(next) || next <= -1.0)
+			break;
+		if (fabs(next - r) < 1e-12) {
+			*rate = next;
+			return 0;
+		}
+		r = next;
+	}
+	/* Bisection over a bracket where the value changes sign: from
+	 * just above -100% upwards. */
+	lo = -1.0 + 1e-12;
+	npv(f, n, lo, &vlo, &dv);
+	for (hi = 0.0; hi < 1e300; hi = hi == 0 ? 0.5 : hi * 16) {
+		npv(f, n, hi, &vhi, &dv);
+		if (isfinite(vhi) && isfinite(vlo) && (vlo < 0) != (vhi < 0))
+			break;
+		lo = hi, vlo = vhi;
+	}
+	if (hi >= 1e300 || !isfinite(vlo) || !isfinite(vhi) ||
+	    (vlo < 0) == (vhi < 0))
+		return -1;
+	for (int k = 0; k < 300; k++) {
+		double mid = (lo + hi) / 2, vm;
+
+		npv(f, n, mid, &vm, &dv);
+		if ((vm < 0) == (vlo < 0))
+			lo = mid, vlo = vm;
+		else
+			hi = mid;
+		if (hi - lo < 1e-13 * (1 + fabs(lo)))
+			break;
+	}
+	*rate = (lo + hi) / 2;
+	return 0;
+}
+
+/* A rate as an exact decimal, rounded to 12 places from its text. */
+static dec
+rate_dec(double r)
+{
+	char buf[64];
+	dec d;
+
+	snprintf(buf, sizeof(buf), "%.12f", r);
+	if (dec_parse_round(buf, strlen(buf), 12, &d, NULL) != 0)
+		return DEC_NAN;
+	return d;
+}
+
+static double
+to_double(dec d)
+{
+	char buf[DEC_BUFSZ];
+
+	return strtod(dec_format(d, -1, buf), NULL);
+}
+
+void
+perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
+{
+	dec growth = DEC_ONE;
+	struct xirr_flow *f;
+	size_t nf = 0;
+	int capital = 0;
+	double r;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return;
+	out->start_value = days[0].value;
+	out->end_value = days[n - 1].value;
+	out->days = (int)(perf_daynum(days[n - 1].day) -
+	    perf_daynum(days[0].day));
+	for (size_t i = 1; i < n; i++) {
+		const struct perf_day *p = &days[i - 1], *d = &days[i];
+
+		out->net_flows = dec_add(out->net_flows, d->flow);
+		out->income = dec_add(out->income, d->income);
+		out->fees = dec_add(out->fees, d->fees);
+		if (dec_sign(p->value) <= 0)
+			continue;		/* no capital: nothing earned */
+		capital = 1;
+		growth = dec_div(dec_mul(growth, dec_sub(d->value, d->flow)),
+		    p->value);
+	}
+	out->gain = dec_sub(dec_sub(out->end_value, out->start_value),
+	    out->net_flows);
+	out->has_twr = capital && !dec_bad(growth);
+	if (out->has_twr) {
+		out->twr = dec_sub(growth, DEC_ONE);
+		if (out->days > 365 && dec_sign(growth) > 0) {
+			out->has_twr_annual = 1;
+			out->twr_annual = rate_dec(pow(to_double(growth),
+			    365.0 / out->days) - 1.0);
+		}
+	}
+	/* Money-weighted: the investor pays the start value and each flow
+	 * in, and gets the end value out. */
+	if (out->days == 0)
+		return;
+	f = malloc((n + 1) * sizeof(*f));
+	if (f == NULL)
+		return;
+	f[nf].day = perf_daynum(days[0].day);
+	f[nf++].amount = -to_double(days[0].value);
+	for (size_t i = 1; i < n; i++)
+		if (!dec_is_zero(days[i].flow)) {
+			f[nf].day = perf_daynum(days[i].day);
+			f[nf++].amount = -to_double(days[i].flow);
+		}
+	f[nf].day = perf_daynum(days[n - 1].day);
+	f[nf++].amount = to_double(days[n - 1].value);
+	if (perf_xirr(f, nf, &r) == 0 && isfinite(r)) {
+		out->has_irr = 1;
+		out->irr = rate_dec(r);
+	}
+	free(f);
+}

@@ -1,0 +1,77 @@
+/*
+ * perf.h - returns over a period from a portfolio's daily series.
+ * Pure code: no database, no I/O.
+ *
+ * A day's row holds the portfolio's market value at the day's close and
+ * the net external flow of that day (money in positive), both in the
+ * portfolio's currency; flows are taken at the end of their day.
+ *
+ *   time-weighted return: the days linked, r_t = (V_t - F_t) / V_t-1 - 1,
+ *     a day after one without capital (V_t-1 = 0) starting afresh;
+ *   money-weighted return: XIRR (actual/365) of the starting value
+ *     invested at the start, each flow on its day, and the ending value
+ *     taken out at the end.
+ *
+ * Money and the linked growth are exact decimals; only the XIRR solver
+ * and the annualising power use binary floating point, for the rate
+ * alone.
+ */
+#ifndef NESTEGG_PERF_H
+#define NESTEGG_PERF_H
+
+#include <stddef.h>
+
+#include "money.h"
+
+struct perf_day {
+	char day[11];		/* YYYY-MM-DD */
+	dec value;		/* market value at the close (cash included
+				   when tracked) */
+	dec cost;		/* cost of what is held */
+	dec cash;		/* cash, when tracked */
+	dec flow;		/* net external flow in, taken at day's end */
+	dec income;		/* dividends and interest */
+	dec fees;		/* fees and taxes paid */
+	int unpriced;		/* holdings without a price that day */
+};
+
+struct perf_result {
+	int has_twr;		/* 0: no capital over the whole period */
+	dec twr;		/* cumulative, as a fraction (0.1 is 10%) */
+	int has_twr_annual;	/* only for periods over a year */
+	dec twr_annual;
+	int has_irr;		/* 0: no answer (no flows, or no root) */
+	dec irr;		/* annualised, as a fraction */
+	dec start_value, end_value, net_flows, gain, income, fees;
+	int days;		/* calendar days from start to end */
+};
+
+/*
+ * Returns over days[0..n) (consecutive calendar days, oldest first):
+ * the period starts at the close of days[0] (its value is the capital
+ * at the start; its flow is before the start) and ends at the close of
+ * days[n-1].  With n == 1 the period is empty (all zero returns).
+ */
+void perf_period(const struct perf_day *days, size_t n,
+    struct perf_result *out);
+
+/* One dated flow for XIRR: amount (investor's view: money paid in is
+ * negative) on day. */
+struct xirr_flow {
+	long day;		/* days since any fixed origin */
+	double amount;
+};
+
+/*
+ * The annual rate r with sum(amount / (1 + r)^((day - day0) / 365)) = 0:
+ * Newton's method from 10%, falling back to bisection over a bracket
+ * where the sign changes.  Returns 0 and *rate, or -1 when there is no
+ * answer (all flows of one sign, or none found).
+ */
+int perf_xirr(const struct xirr_flow *f, size_t n, double *rate);
+
+/* Days since 1970-01-01 of a YYYY-MM-DD date, and back. */
+long perf_daynum(const char *ymd);
+void perf_ymd(long daynum, char out[11]);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * Unit tests for lib/perf.c with known answers: XIRR (Excel's own
+ * example, a single flow, flows of one sign, a total loss), the
+ * time-weighted return linked over days with deposits and withdrawals,
+ * a period with no capital, flows on the first and the last day, and
+ * the calendar.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "perf.h"
+
+static const char *
+fmt(dec d, int places)
+{
+	static char buf[8][DEC_BUFSZ];
+	static int k;
+
+	k = (k + 1) % 8;
+	return dec_format(d, places, buf[k]);
+}
+
+static dec
+D(const char *s)
+{
+	dec d;
+
+	assert_int_equal(dec_parse(s, &d), 0);
+	return d;
+}
+
+static struct xirr_flow
+F(const char *ymd, double amount)
+{
+	struct xirr_flow f = { perf_daynum(ymd), amount };
+
+	return f;
+}
+
+static void
+calendar(void **state)
+{
+	char out[11];
+
+	(void)state;
+	assert_int_equal(perf_daynum("1970-01-01"), 0);
+	assert_int_equal(perf_daynum("2000-03-01") - perf_daynum("2000-02-28"),
+	    2);					/* 2000 is a leap year */
+	assert_int_equal(perf_daynum("1900-03-01") - perf_daynum("1900-02-28"),
+	    1);					/* 1900 is not */
+	perf_ymd(perf_daynum("2024-02-29"), out);
+	assert_string_equal(out, "2024-02-29");
+	perf_ymd(perf_daynum("2024-12-31") + 1, out);
+	assert_string_equal(out, "2025-01-01");
+}
+
+static void
+xirr_known_answers(void **state)
+{
+	/* Excel's XIRR example: 0.373362535. */
+	struct xirr_flow excel[] = {
+		F("2008-01-01", -10000), F("2008-03-01", 2750),
+		F("2008-10-30", 4250), F("2009-02-15", 3250),
+		F("2009-04-01", 2750),
+	};
+	struct xirr_flow one[] = { F("2023-01-01", -1000),
+	    F("2024-01-01", 1100) };
+	struct xirr_flow same[] = { F("2023-01-01", -1000),
+	    F("2024-01-01", -100) };
+	struct xirr_flow loss[] = { F("2023-01-01", -1000),
+	    F("2024-01-01", 0.0001) };
+	struct xirr_flow tenfold[] = { F("2023-01-01", -1),
+	    F("2023-01-31", 10) };
+	struct xirr_flow wild[] = { F("2023-01-01", -1),
+	    F("2023-01-02", 1000) };
+	double r;
+
+	(void)state;
+	assert_int_equal(perf_xirr(excel, 5, &r), 0);
+	assert_true(r > 0.3733625 && r < 0.3733626);
+	assert_int_equal(perf_xirr(one, 2, &r), 0);
+	assert_true(r > 0.0999999 && r < 0.1000001);
+	assert_int_equal(perf_xirr(same, 2, &r), -1);
+	/* Almost everything lost: close to -100%, still an answer. */
+	assert_int_equal(perf_xirr(loss, 2, &r), 0);
+	assert_true(r > -1.0 && r < -0.9999);
+	/* Tenfold in 30 days: 10^(365/30) - 1, about 1.5e12. */
+	assert_int_equal(perf_xirr(tenfold, 2, &r), 0);
+	assert_true(r > 1.4e12 && r < 1.6e12);
+	/* A thousandfold in a day is 10^1095: no answer a double holds. */
+	assert_int_equal(perf_xirr(wild, 2, &r), -1);
+}
+
+static struct perf_day
+DAY(const char *ymd, const char *value, const char *flow)
+{
+	struct perf_day d;
+
+	memset(&d, 0, sizeof(d));
+	snprintf(d.day, sizeof(d.day), "%s", ymd);
+	d.value = D(value);
+	d.flow = D(flow);
+	return d;
+}
+
+static void
+twr_links_days_around_flows(void **state)
+{
+	/* No capital, a deposit, 10% up, then 5% up with a withdrawal at
+	 * the end of the day: 1.1 x 1.05 = +15.5%, whatever the flows. */
+	struct perf_day d[] = {
+		DAY("2024-01-01", "0", "0"),
+		DAY("2024-01-02", "1000", "1000"),
+		DAY("2024-01-03", "1100", "0"),
+		DAY("2024-01-04", "605", "-550"),
+	};
+	struct perf_result r;
+
+	(void)state;
+	perf_period(d, 4, &r);
+	assert_true(r.has_twr);
+	assert_string_equal(fmt(r.twr, -1), "0.155");
+	assert_false(r.has_twr_annual);
+	assert_string_equal(fmt(r.net_flows, -1), "450");
+	/* 605 - 0 - 450 */
+	assert_string_equal(fmt(r.gain, -1), "155");
+	assert_true(r.has_irr);
+	assert_int_equal(r.days, 3);
+}
+
+static void
+twr_total_loss_and_no_capital(void **state)
+{
+	struct perf_day loss[] = {
+		DAY("2024-01-01", "1000", "1000"),
+		DAY("2024-01-02", "500", "0"),
+		DAY("2024-01-03", "0", "0"),
+	};
+	struct perf_day none[] = {
+		DAY("2024-01-01", "0", "0"),
+		DAY("2024-01-02", "0", "0"),
+	};
+	struct perf_result r;
+
+	(void)state;
+	perf_period(loss, 3, &r);
+	assert_true(r.has_twr);
+	assert_string_equal(fmt(r.twr, -1), "-1");
+	/* Nothing comes back: no rate makes it balance. */
+	assert_false(r.has_irr);
+	perf_period(none, 2, &r);
+	assert_false(r.has_twr);
+	assert_false(r.has_irr);
+	assert_string_equal(fmt(r.gain, -1), "0");
+}
+
+static void
+flows_on_the_first_and_last_day(void **state)
+{
+	/* The first day's flow is before the start: in its value. The last
+	 * day's is at its end: 1200 - 100 over 1000 is +10%. */
+	struct perf_day d[] = {
+		DAY("2023-01-01", "1000", "1000"),
+		DAY("2024-01-01", "1200", "100"),
+	};
+	struct perf_result r;
+
+	(void)state;
+	perf_period(d, 2, &r);
+	assert_string_equal(fmt(r.twr, -1), "0.1");
+	assert_string_equal(fmt(r.net_flows, -1), "100");
+	assert_string_equal(fmt(r.gain, -1), "100");
+	/* -1000 at the start, -100 and +1200 a year later: +10%. */
+	assert_true(r.has_irr);
+	assert_string_equal(fmt(r.irr, 6), "0.100000");
+}
+
+static void
+annualised_over_a_year(void **state)
+{
+	/* 21% over two years (2024 is a leap year: 731 days). */
+	struct perf_day d[] = {
+		DAY("2024-01-01", "1000", "0"),
+		DAY("2026-01-01", "1210", "0"),
+	};
+	struct perf_result r;
+
+	(void)state;
+	perf_period(d, 2, &r);
+	assert_string_equal(fmt(r.twr, -1), "0.21");
+	assert_true(r.has_twr_annual);
+	/* 1.21^(365/731) - 1 */
+	assert_string_equal(fmt(r.twr_annual, 4), "0.0999");
+	assert_string_equal(fmt(r.irr, 4), "0.0999");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(calendar),
+		cmocka_unit_test(xirr_known_answers),
+		cmocka_unit_test(twr_links_days_around_flows),
+		cmocka_unit_test(twr_total_loss_and_no_capital),
+		cmocka_unit_test(flows_on_the_first_and_last_day),
+		cmocka_unit_test(annualised_over_a_year),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
