@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "perf.h"
+#include "series.h"
 
 static const char *
 fmt(dec d, int places)
@@ -199,6 +200,112 @@ annualised_over_a_year(void **state)
 	assert_string_equal(fmt(r.irr, 4), "0.0999");
 }
 
+/* A transaction for a series, checked as the ledger checks it. */
+static struct tx
+TX(const char *date, const char *type, long long inst, const char *qty,
+    const char *price, const char *fee, const char *amount, const char *cur,
+    const char *fx)
+{
+	struct tx t;
+	const char *field;
+
+	memset(&t, 0, sizeof(t));
+	snprintf(t.date, sizeof(t.date), "%s", date);
+	t.type = (enum tx_type)tx_type_parse(type);
+	t.instrument = inst;
+	if (qty) { t.quantity = D(qty); t.has |= TXF_QUANTITY; }
+	if (price) { t.price = D(price); t.has |= TXF_PRICE; }
+	if (fee) { t.fee = D(fee); t.has |= TXF_FEE; }
+	if (amount) { t.amount = D(amount); t.has |= TXF_AMOUNT; }
+	if (fx) { t.fx_rate = D(fx); t.has |= TXF_FX; }
+	snprintf(t.currency, sizeof(t.currency), "%s", cur);
+	assert_null(tx_check(&t, &field));
+	return t;
+}
+
+static struct series_point
+P(const char *ymd, const char *v)
+{
+	struct series_point p = { perf_daynum(ymd), D(v) };
+
+	return p;
+}
+
+static void
+series_with_fx_history_and_cash(void **state)
+{
+	/* A euro portfolio holding dollars: cash and a stock, valued at
+	 * each day's close and each day's rate. */
+	struct tx txs[] = {
+		TX("2024-01-01", "deposit", 0, NULL, NULL, NULL, "550", "USD",
+		    "0.9"),
+		TX("2024-01-02", "buy", 1, "10", "50", "5", NULL, "USD", "0.9"),
+	};
+	struct series_point closes[] = { P("2024-01-01", "50"),
+	    P("2024-01-03", "60") };
+	struct series_point eurusd[] = { P("2024-01-01", "1.1"),
+	    P("2024-01-03", "1.2") };
+	struct series_inst inst[] = { { 1, "USD", 0, closes, 2 } };
+	struct series_pair pairs[] = { { "EUR", "USD", eurusd, 2, 0, { 0 } } };
+	struct series_input in = { "EUR", 1, COST_FIFO, txs, 2, inst, 1,
+	    pairs, 1 };
+	struct perf_day d[4];
+
+	(void)state;
+	assert_int_equal(series_build(&in, perf_daynum("2024-01-01"),
+	    perf_daynum("2024-01-04"), d), 0);
+	assert_string_equal(d[0].day, "2024-01-01");
+	assert_string_equal(fmt(d[0].value, -1), "500");	/* 550 / 1.1 */
+	assert_string_equal(fmt(d[0].flow, -1), "495");		/* at 0.9 */
+	/* 500 of stock and 45 of cash at 1.1, each converted as the pages
+	 * convert them: 454.545454545455 + 40.909090909091. */
+	assert_string_equal(fmt(d[1].value, -1), "495.454545454546");
+	assert_string_equal(fmt(d[1].cash, 2), "40.91");
+	assert_string_equal(fmt(d[1].cost, -1), "454.5");	/* 505 x 0.9 */
+	assert_string_equal(fmt(d[1].fees, -1), "4.5");
+	/* 600 + 45 at 1.2; the next day keeps both. */
+	assert_string_equal(fmt(d[2].value, -1), "537.5");
+	assert_string_equal(fmt(d[3].value, -1), "537.5");
+	assert_string_equal(d[3].day, "2024-01-04");
+}
+
+static void
+series_split_and_no_cash(void **state)
+{
+	/* Holdings only: a buy is money in, a sell money out.  The split
+	 * comes before the sell of its day: 5 of 20 sold. */
+	struct tx txs[] = {
+		TX("2024-03-01", "buy", 1, "10", "100", "1", NULL, "USD", NULL),
+		TX("2024-03-02", "split", 1, "2", NULL, NULL, NULL, "USD",
+		    NULL),
+		TX("2024-03-02", "sell", 1, "5", "55", "1", NULL, "USD", NULL),
+		TX("2024-03-02", "buy", 2, "2", "10", NULL, NULL, "USD", NULL),
+	};
+	struct series_point closes[] = { P("2024-03-01", "100"),
+	    P("2024-03-02", "55") };
+	struct series_inst inst[] = { { 1, "USD", 0, closes, 2 },
+	    { 2, "USD", 0, NULL, 0 } };
+	struct series_input in = { "USD", 0, COST_FIFO, txs, 4, inst, 2,
+	    NULL, 0 };
+	struct perf_day d[2];
+	struct perf_result r;
+
+	(void)state;
+	assert_int_equal(series_build(&in, perf_daynum("2024-03-01"),
+	    perf_daynum("2024-03-02"), d), 0);
+	assert_string_equal(fmt(d[0].value, -1), "1000");
+	assert_string_equal(fmt(d[0].flow, -1), "1001");
+	/* 15 x 55, and the second instrument, never closed, at its trade
+	 * price: 2 x 10. */
+	assert_string_equal(fmt(d[1].value, -1), "845");
+	assert_string_equal(fmt(d[1].flow, -1), "-254");	/* -274 + 20 */
+	assert_string_equal(fmt(d[1].cost, -1), "770.75");	/* 750.75 + 20 */
+	assert_int_equal(d[1].unpriced, 0);
+	perf_period(d, 2, &r);
+	/* (845 + 254) / 1000: +9.9%. */
+	assert_string_equal(fmt(r.twr, -1), "0.099");
+}
+
 int
 main(void)
 {
@@ -209,6 +316,8 @@ main(void)
 		cmocka_unit_test(twr_total_loss_and_no_capital),
 		cmocka_unit_test(flows_on_the_first_and_last_day),
 		cmocka_unit_test(annualised_over_a_year),
+		cmocka_unit_test(series_with_fx_history_and_cash),
+		cmocka_unit_test(series_split_and_no_cash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

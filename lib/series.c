@@ -1,0 +1,225 @@
+/*
+ * series.c - a portfolio's daily series (see series.h).
+ */
+#include "series.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "value.h"
+
+/* What is known of one instrument while the days go by. */
+struct held {
+	struct ledger_state st;
+	size_t next;		/* closes[next] is the first after today */
+	int has_trade;		/* the last trade's price, as a fallback */
+	dec trade_price;
+	char trade_cur[4];
+};
+
+struct balance {
+	char cur[4];
+	dec v;
+};
+
+static int
+cmp_inst(const void *key, const void *elem)
+{
+	long long id = *(const long long *)key;
+	const struct series_inst *in = elem;
+
+	return id < in->id ? -1 : id > in->id;
+}
+
+/* v in t's currency (minor units allowed) in the portfolio's currency,
+ * at the rate recorded with t. */
+static dec
+to_base(const struct tx *t, dec v)
+{
+	char major[4];
+	dec factor;
+
+	if (currency_major(t->currency, major, &factor) != 0)
+		return DEC_NAN;
+	return dec_mul(dec_mul(v, factor), t->fx_rate);
+}
+
+static void
+add_balance(struct balance *b, size_t *n, const char *cur, dec v)
+{
+	size_t i;
+
+	if (dec_is_zero(v))
+		return;
+	for (i = 0; i < *n && strcmp(b[i].cur, cur) != 0; i++)
+		;
+	if (i == *n) {
+		memcpy(b[i].cur, cur, 4);
+		b[i].v = DEC_ZERO;
+		(*n)++;
+	}
+	b[i].v = dec_add(b[i].v, v);
+}
+
+/* The money from outside t brings in, in base (see series.h). */
+static dec
+flow_of(const struct tx *t, int track_cash)
+{
+	char cur[4];
+
+	if (track_cash)
+		return ledger_external_flow(t);
+	if (t->type == TX_DEPOSIT || t->type == TX_WITHDRAWAL ||
+	    t->type == TX_EXCHANGE)
+		return DEC_ZERO;
+	/* No cash: what a trade paid came from outside, what it got went
+	 * out. */
+	return dec_sub(ledger_external_flow(t), dec_mul(ledger_cash(t, cur),
+	    t->fx_rate));
+}
+
+int
+series_build(const struct series_input *in, long from, long to,
+    struct perf_day *out)
+{
+	struct held *h = calloc(in->ninst + 1, sizeof(*h));
+	struct balance *cash = calloc(2 * in->ntx + 2, sizeof(*cash));
+	struct fx_rate *rates = calloc(in->npairs + 1, sizeof(*rates));
+	size_t *rnext = calloc(in->npairs + 1, sizeof(*rnext));
+	long *txday = calloc(in->ntx + 1, sizeof(*txday));
+	size_t ncash = 0, k = 0;
+	long start = from;
+	int rc = -1;
+	char msg[200];
+
+	if (h == NULL || cash == NULL || rates == NULL || rnext == NULL ||
+	    txday == NULL)
+		goto out;
+	for (size_t i = 0; i < in->ntx; i++) {
+		txday[i] = perf_daynum(in->txs[i].date);
+		if (txday[i] < start)
+			start = txday[i];
+	}
+	for (long day = start; day <= to; day++) {
+		struct perf_day *o = day >= from ? &out[day - from] : NULL;
+		struct fx_table fx = { rates, 0 };
+		dec flow = DEC_ZERO, income = DEC_ZERO, fees = DEC_ZERO;
+
+		/* The day's transactions, in the ledger's order. */
+		for (; k < in->ntx && txday[k] == day; k++) {
+			const struct tx *t = &in->txs[k];
+			char cur[4];
+			dec v;
+
+			if (t->instrument != 0) {
+				const struct series_inst *si = bsearch(
+				    &t->instrument, in->inst, in->ninst,
+				    sizeof(*in->inst), cmp_inst);
+				struct held *x;
+
+				if (si == NULL)
+					goto out;
+				x = &h[si - in->inst];
+				if (ledger_apply(&x->st, t, in->method, msg,
+				    sizeof(msg)) != 0)
+					goto out;
+				if ((t->has & TXF_PRICE) && (t->type == TX_BUY ||
+				    t->type == TX_SELL ||
+				    t->type == TX_TRANSFER_IN ||
+				    t->type == TX_TRANSFER_OUT)) {
+					x->has_trade = 1;
+					x->trade_price = t->price;
+					memcpy(x->trade_cur, t->currency, 4);
+				}
+			}
+			v = ledger_cash(t, cur);
+			add_balance(cash, &ncash, cur, v);
+			v = ledger_cash_counter(t, cur);
+			add_balance(cash, &ncash, cur, v);
+			flow = dec_add(flow, flow_of(t, in->track_cash));
+			if (t->type == TX_DIVIDEND || t->type == TX_INTEREST)
+				income = dec_add(income, to_base(t, t->amount));
+			if (t->type == TX_FEE || t->type == TX_TAX)
+				fees = dec_add(fees, to_base(t, t->amount));
+			if (t->has & TXF_FEE)
+				fees = dec_add(fees, to_base(t, t->fee));
+		}
+		if (o == NULL)
+			continue;
+		memset(o, 0, sizeof(*o));
+		perf_ymd(day, o->day);
+		o->flow = flow, o->income = income, o->fees = fees;
+		/* The rates of the day: the last on or before it. */
+		for (size_t p = 0; p < in->npairs; p++) {
+			const struct series_pair *sp = &in->pairs[p];
+
+			while (rnext[p] < sp->nrate &&
+			    sp->rates[rnext[p]].day <= day)
+				rnext[p]++;
+			if (rnext[p] == 0 && !sp->has_latest)
+				continue;
+			memcpy(rates[fx.n].from, sp->from, 4);
+			memcpy(rates[fx.n].to, sp->to, 4);
+			rates[fx.n].rate = rnext[p] > 0 ?
+			    sp->rates[rnext[p] - 1].v : sp->latest;
+			rates[fx.n].as_of = 0;
+			fx.n++;
+		}
+		for (size_t i = 0; i < in->ninst; i++) {
+			const struct series_inst *si = &in->inst[i];
+			struct held *x = &h[i];
+			const char *cur = si->currency;
+			char major[4];
+			dec price, factor, v, cost = x->st.p.cost;
+
+			while (x->next < si->nclose &&
+			    si->closes[x->next].day <= day)
+				x->next++;
+			if (si->liability)
+				cost = dec_neg(cost);
+			o->cost = dec_add(o->cost, cost);
+			if (dec_is_zero(x->st.p.quantity))
+				continue;
+			if (x->next > 0)
+				price = si->closes[x->next - 1].v;
+			else if (x->has_trade) {
+				price = x->trade_price;
+				cur = x->trade_cur;
+			} else {
+				o->unpriced++;
+				continue;
+			}
+			if (currency_major(cur, major, &factor) != 0 ||
+			    fx_convert(&fx, dec_mul(dec_mul(x->st.p.quantity,
+			    price), factor), major, in->base, &v) != 0) {
+				o->unpriced++;
+				continue;
+			}
+			o->value = dec_add(o->value, si->liability ?
+			    dec_neg(v) : v);
+		}
+		for (size_t c = 0; in->track_cash && c < ncash; c++) {
+			dec v;
+
+			if (dec_is_zero(cash[c].v))
+				continue;
+			if (fx_convert(&fx, cash[c].v, cash[c].cur, in->base,
+			    &v) != 0) {
+				o->unpriced++;
+				continue;
+			}
+			o->cash = dec_add(o->cash, v);
+		}
+		o->value = dec_add(o->value, o->cash);
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; h != NULL && i < in->ninst; i++)
+		ledger_free(&h[i].st);
+	free(h);
+	free(cash);
+	free(rates);
+	free(rnext);
+	free(txday);
+	return rc;
+}

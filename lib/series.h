@@ -1,0 +1,70 @@
+/*
+ * series.h - a portfolio's daily series from its ledger, the daily
+ * closes of what it holds and the daily exchange rates.  Pure code: no
+ * database, no I/O.
+ *
+ * Each day's row (perf.h) is the state at the day's close, in the
+ * portfolio's currency: every transaction of the day applied (in the
+ * ledger's order), each holding valued at the last close on or before
+ * the day (else at the price of its last trade, in that trade's
+ * currency) and the rate of the day (the last on or before it, else the
+ * latest known), cash included when the portfolio tracks it.  A
+ * liability counts against the value.
+ *
+ * The day's flow is the money that came in from outside, at the rates
+ * recorded with the transactions: deposits less withdrawals, transfers
+ * in less out; in a portfolio that does not track cash, every buy and
+ * sell too, income paid out and fees paid in.
+ */
+#ifndef NESTEGG_SERIES_H
+#define NESTEGG_SERIES_H
+
+#include <stddef.h>
+
+#include "ledger.h"
+#include "perf.h"
+
+struct series_point {
+	long day;		/* perf_daynum() */
+	dec v;
+};
+
+struct series_inst {
+	long long id;
+	char currency[4];	/* quote currency: may be a minor unit */
+	int liability;
+	const struct series_point *closes;	/* by day */
+	size_t nclose;
+};
+
+/* One pair's daily rates: one unit of from is v units of to. */
+struct series_pair {
+	char from[4], to[4];
+	const struct series_point *rates;	/* by day */
+	size_t nrate;
+	int has_latest;		/* the latest known, for days before any */
+	dec latest;
+};
+
+struct series_input {
+	const char *base;		/* the portfolio's currency */
+	int track_cash;
+	enum cost_method method;
+	const struct tx *txs;		/* every transaction, ledger order */
+	size_t ntx;
+	const struct series_inst *inst;	/* every instrument in txs, by id */
+	size_t ninst;
+	const struct series_pair *pairs;
+	size_t npairs;
+};
+
+/*
+ * Fills out[0..to-from] with the days from through to (perf_daynum
+ * days), replaying every transaction from the first.  Returns 0, or -1
+ * when the ledger cannot be replayed (it never can be refused: the
+ * stored ledger is consistent) or memory runs out.
+ */
+int series_build(const struct series_input *in, long from, long to,
+    struct perf_day *out);
+
+#endif
