@@ -13,6 +13,7 @@
 PAGE(account);
 PAGE(admin);
 PAGE(api_import);
+PAGE(api_performance);
 PAGE(api_instruments);
 PAGE(api_portfolio);
 PAGE(api_portfolios);
@@ -67,6 +68,8 @@ const struct route routes[] = {
 	{ "/api/v1/portfolios", M_GET | M_POST,	R_LOGIN | R_API, page_api_portfolios },
 	{ "/api/v1/portfolios/#", M_GET,	R_LOGIN | R_API, page_api_portfolio },
 	{ "/api/v1/portfolios/#/import", M_POST, R_LOGIN | R_API, page_api_import },
+	{ "/api/v1/portfolios/#/performance", M_GET, R_LOGIN | R_API,
+							page_api_performance },
 	{ "/api/v1/instruments", M_POST,	R_LOGIN | R_API, page_api_instruments },
 };
 

@@ -565,6 +565,7 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 	size_t n = 0, nold, nn = 0, no = 0;
 	unsigned char digest[32];
 	int write = !o->dry_run, flows_only = 1, refuse;
+	const char *since = NULL;
 
 	memset(res, 0, sizeof(*res));
 	res->errors = arena_alloc(a, IMPORT_MAX_ERRORS * sizeof(*res->errors));
@@ -704,11 +705,15 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 	    (long long)res->written) != 0)
 		goto fail;
 	res->import_id = (long long)d->insert_id;
+	for (size_t i = 0; i < n; i++)
+		if (!it[i].skip && (since == NULL ||
+		    strcmp(it[i].tx.date, since) < 0))
+			since = it[i].tx.date;
 	if (insert_rows(d, a, pf, it, n, res->import_id) != 0 ||
 	    add_flows(d, pf, it, n) != 0 ||
 	    (res->cash_off && db_exec(d, NULL, NULL, cash_off, "i",
 	    pf->id) != 0) ||
-	    pf_finish_change(d, pf) != 0 || db_commit(d) != 0)
+	    pf_finish_change(d, pf, since) != 0 || db_commit(d) != 0)
 		goto fail;
 	epoch_bump(EPOCH_DATA);
 	return 0;

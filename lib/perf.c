@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Days from civil: the proleptic Gregorian calendar, day 0 1970-01-01. */
 long
@@ -45,6 +46,68 @@ perf_ymd(long z, char out[11])
 	out[8] = (char)('0' + d / 10), out[9] = (char)('0' + d % 10);
 	out[4] = out[7] = '-';
 	out[10] = '\0';
+}
+
+/* The same day months earlier (the month's last day if shorter). */
+static long
+months_back(const char *ymd, int months)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	long y = strtol(ymd, NULL, 10), m = strtol(ymd + 5, NULL, 10);
+	long d = strtol(ymd + 8, NULL, 10), last;
+	char buf[32];
+
+	m -= months;
+	while (m < 1)
+		m += 12, y--;
+	last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0));
+	if (d > last)
+		d = last;
+	snprintf(buf, sizeof(buf), "%04ld-%02ld-%02ld", y % 10000, m % 100,
+	    d % 100);
+	return perf_daynum(buf);
+}
+
+int
+perf_range(const char *period, const char *first, const char *today,
+    char from[11], char to[11])
+{
+	static const struct {
+		const char *name;
+		int days, months;
+	} p[] = {
+		{ "1D", 1, 0 }, { "1W", 7, 0 }, { "1M", 0, 1 }, { "3M", 0, 3 },
+		{ "1Y", 0, 12 }, { "3Y", 0, 36 }, { "5Y", 0, 60 },
+		{ "YTD", 0, 0 }, { "MAX", 0, 0 },
+	};
+	long start = -1, f = perf_daynum(first), t = perf_daynum(today);
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		if (strcasecmp(period, p[i].name) != 0)
+			continue;
+		if (p[i].days)
+			start = t - p[i].days;
+		else if (p[i].months)
+			start = months_back(today, p[i].months);
+		else if (strcasecmp(period, "YTD") == 0) {
+			char jan1[11];
+
+			snprintf(jan1, sizeof(jan1), "%.4s-01-01", today);
+			start = perf_daynum(jan1) - 1;
+		} else
+			start = f;
+	}
+	if (start < 0 && strcasecmp(period, "MAX") != 0)
+		return -1;
+	if (start < f)
+		start = f;
+	if (start > t)
+		start = t;
+	perf_ymd(start, from);
+	perf_ymd(t, to);
+	return 0;
 }
 
 /* sum(amount / (1 + r)^t) and its derivative, t in years. */

@@ -70,6 +70,16 @@ struct xirr_flow {
  */
 int perf_xirr(const struct xirr_flow *f, size_t n, double *rate);
 
+/*
+ * The days of a named period ending today (YYYY-MM-DD): 1D, 1W, 1M, 3M,
+ * YTD, 1Y, 3Y, 5Y or MAX (case-insensitive), the start being the close
+ * that many days, months or years before (YTD: the last day of the
+ * previous year), never before first (the portfolio's first day).
+ * Returns 0 with from and to set, or -1 for another name.
+ */
+int perf_range(const char *period, const char *first, const char *today,
+    char from[11], char to[11]);
+
 /* Days since 1970-01-01 of a YYYY-MM-DD date, and back. */
 long perf_daynum(const char *ymd);
 void perf_ymd(long daynum, char out[11]);

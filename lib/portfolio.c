@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "epoch.h"
+#include "history.h"
 #include "text.h"
 
 #include <ctype.h>
@@ -170,7 +171,7 @@ pf_begin_change(struct db *d, struct arena *a, const struct portfolio *pf)
  * for the next valuation run.  0 or -1.
  */
 int
-pf_finish_change(struct db *d, const struct portfolio *pf)
+pf_finish_change(struct db *d, const struct portfolio *pf, const char *since)
 {
 	static const char sums[] = "UPDATE portfolios pf JOIN (SELECT "
 	    "COALESCE(SUM(realized), 0) r, COALESCE(SUM(income), 0) i, "
@@ -183,6 +184,7 @@ pf_finish_change(struct db *d, const struct portfolio *pf)
 
 	if (db_exec(d, NULL, NULL, sums, "ii", pf->id, pf->id) != 0 ||
 	    db_exec(d, NULL, NULL, queue, "i", pf->id) != 0 ||
+	    series_mark(d, pf->id, since) != 0 ||
 	    ledger_changed(d, pf->user_id, pf->id) != 0)
 		return -1;
 	return 0;
@@ -215,7 +217,8 @@ pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
 			    sizeof(msg), &bad) != 0)
 				goto fail;
 	}
-	if (pf_finish_change(d, &np) != 0 || db_commit(d) != 0)
+	if (pf_finish_change(d, &np, np.method != pf->method ? NULL :
+	    "9999-12-31") != 0 || db_commit(d) != 0)
 		goto fail;
 	epoch_bump(EPOCH_DATA);
 	return 0;
@@ -237,6 +240,7 @@ pf_set_track_cash(struct db *d, const struct portfolio *pf, int on)
 	if (db_exec(d, NULL, NULL, q, "iii", (long long)(on != 0), pf->id,
 	    pf->user_id) != 0 ||
 	    db_exec(d, NULL, NULL, queue, "i", pf->id) != 0 ||
+	    series_mark(d, pf->id, NULL) != 0 ||
 	    ledger_changed(d, pf->user_id, pf->id) != 0 ||
 	    db_commit(d) != 0) {
 		db_rollback(d);
@@ -693,6 +697,7 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 {
 	static const char del[] = "DELETE FROM transactions WHERE id = ? AND "
 	    "portfolio_id = ?";
+	const char *since;
 	struct tx cur;
 	long long iids[2] = { 0, neu ? neu->instrument : 0 };
 	long long bad;
@@ -713,6 +718,10 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 		old = &cur;
 		iids[0] = cur.instrument;
 	}
+	/* The series changes from the earlier of the two days on. */
+	since = neu != NULL ? neu->date : old->date;
+	if (old != NULL && strcmp(old->date, since) < 0)
+		since = old->date;
 	if (old != NULL && apply_flows(d, a, pf, old, -1) != 0)
 		goto fail;
 	if (old != NULL && neu == NULL &&
@@ -750,7 +759,7 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 			return 1;
 		}
 	}
-	if (pf_finish_change(d, pf) != 0 || db_commit(d) != 0)
+	if (pf_finish_change(d, pf, since) != 0 || db_commit(d) != 0)
 		goto fail;
 	epoch_bump(EPOCH_DATA);
 	return 0;
@@ -930,6 +939,14 @@ pf_value(struct db *d, struct arena *a, const struct portfolio *pf,
 	return 0;
 }
 
+/* The day of at ("YYYY-MM-DD HH:MM:SS") in day; returns day. */
+static const char *
+arena_day(char day[11], const char *at)
+{
+	snprintf(day, 11, "%.10s", at);
+	return day;
+}
+
 int
 price_set(struct db *d, long long iid, const char *price, const char *at,
     const char *source)
@@ -950,13 +967,21 @@ price_set(struct db *d, long long iid, const char *price, const char *at,
 	    "WHERE instrument_id = ?";
 	static const char queue[] = "INSERT INTO revalue_pending "
 	    "(instrument_id) VALUES (?)";
+	time_t now = time(NULL);
+	char today[11], day[11];
+	struct tm tm;
 
+	strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
 	if (db_begin(d) != 0)
 		return -1;
+	/* A close of a day before today changes the series from then on
+	 * (today's row is computed again at every read anyway). */
 	if (db_exec(d, NULL, NULL, hist, "isss", iid, at, price, source) ||
 	    db_exec(d, NULL, NULL, latest, "isss", iid, price, at, source) ||
 	    db_exec(d, NULL, NULL, prev, "ii", iid, iid) ||
-	    db_exec(d, NULL, NULL, queue, "i", iid)) {
+	    db_exec(d, NULL, NULL, queue, "i", iid) ||
+	    (strncmp(at, today, 10) < 0 && series_mark_instrument(d, iid,
+	    arena_day(day, at)) != 0)) {
 		db_rollback(d);
 		return -1;
 	}

@@ -115,11 +115,13 @@ int pf_tx_all(struct db *d, struct arena *a, const struct portfolio *pf,
  * transaction: pf_begin_change() starts it holding pf's row lock (so
  * changes to one portfolio happen one after another); 0, or -1 with
  * nothing started.  pf_finish_change() takes the sums over its
- * positions again and queues it for the next valuation run and the
- * live panel; 0 or -1 (the caller rolls back).
+ * positions again, queues it for the next valuation run and the live
+ * panel, and marks its daily series from day since on (YYYY-MM-DD; NULL
+ * from the start); 0 or -1 (the caller rolls back).
  */
 int pf_begin_change(struct db *d, struct arena *a, const struct portfolio *pf);
-int pf_finish_change(struct db *d, const struct portfolio *pf);
+int pf_finish_change(struct db *d, const struct portfolio *pf,
+    const char *since);
 
 /* Loads transaction id of pf; 1, 0, -1.  *note gets its note. */
 int pf_tx_get(struct db *d, struct arena *a, const struct portfolio *pf,

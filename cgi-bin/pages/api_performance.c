@@ -1,0 +1,110 @@
+/*
+ * GET /api/v1/portfolios/#/performance?from=YYYY-MM-DD&to=YYYY-MM-DD
+ *     (or ?period=1D|1W|1M|3M|YTD|1Y|3Y|5Y|MAX, MAX by default)
+ * - the portfolio's returns over the period, from its stored daily
+ * series (brought up to date first): twr, twr_annualized, irr (fractions
+ * as decimal strings, "0.1" is 10%; irr annualised; null where there is
+ * no answer), start and end value, net flows, gain, income, and the
+ * daily series (date, value, net_invested).
+ */
+#include <string.h>
+#include <time.h>
+
+#include "history.h"
+#include "web.h"
+
+/* A fraction as a decimal string (8 places), or null. */
+static json_object *
+frac(int has, dec v)
+{
+	char buf[DEC_BUFSZ];
+
+	return has ? json_object_new_string(dec_format(v, 8, buf)) : NULL;
+}
+
+int
+page_api_performance(struct req *r)
+{
+	struct portfolio pf;
+	struct perf_day *days;
+	struct perf_result res;
+	json_object *o, *s;
+	const char *period = web_param(r, "period");
+	char from[11], to[11], today[11];
+	size_t n, a = 0, b;
+	dec invested = DEC_ZERO;
+	int rc;
+
+	if ((rc = web_portfolio(r, &pf)) != 0)
+		return rc;
+	if (series_update(r->db, r->a, &pf, time(NULL), NULL) != 0 ||
+	    series_read(r->db, r->a, pf.id, "", "", &days, &n) != 0)
+		return web_db_error(r);
+	if (n == 0)
+		return web_json_error(r, 404, "This portfolio has no "
+		    "transactions yet: there is no performance to show.", NULL);
+	perf_ymd(time(NULL) / 86400, today);
+	if (strcmp(days[n - 1].day, today) > 0)
+		snprintf(today, sizeof(today), "%s", days[n - 1].day);
+	if (*web_param(r, "from") || *web_param(r, "to")) {
+		snprintf(from, sizeof(from), "%s", days[0].day);
+		snprintf(to, sizeof(to), "%s", days[n - 1].day);
+		if (*web_param(r, "from") &&
+		    ledger_date(web_param(r, "from"), from) != NULL)
+			return web_json_error(r, 422, "Give from as YYYY-MM-DD.",
+			    "from");
+		if (*web_param(r, "to") &&
+		    ledger_date(web_param(r, "to"), to) != NULL)
+			return web_json_error(r, 422, "Give to as YYYY-MM-DD.",
+			    "to");
+		if (strcmp(from, to) > 0)
+			return web_json_error(r, 422, "from is after to.",
+			    "from");
+	} else if (perf_range(*period ? period : "MAX", days[0].day, today,
+	    from, to) != 0)
+		return web_json_error(r, 422, "Choose a period: 1D, 1W, 1M, 3M, "
+		    "YTD, 1Y, 3Y, 5Y or MAX.", "period");
+	/* The days of the period, and what came in before it. */
+	while (a < n && strcmp(days[a].day, from) < 0)
+		invested = dec_add(invested, days[a++].flow);
+	for (b = a; b < n && strcmp(days[b].day, to) <= 0; b++)
+		;
+	perf_period(days + a, b - a, &res);
+	o = json_object_new_object();
+	json_object_object_add(o, "portfolio_id", json_object_new_int64(pf.id));
+	json_object_object_add(o, "currency",
+	    json_object_new_string(pf.currency));
+	json_object_object_add(o, "from", json_object_new_string(
+	    b > a ? days[a].day : from));
+	json_object_object_add(o, "to", json_object_new_string(
+	    b > a ? days[b - 1].day : to));
+	json_object_object_add(o, "twr", frac(res.has_twr, res.twr));
+	json_object_object_add(o, "twr_annualized",
+	    frac(res.has_twr_annual, res.twr_annual));
+	json_object_object_add(o, "irr", frac(res.has_irr, res.irr));
+	json_object_object_add(o, "start_value",
+	    json_money(res.start_value, pf.currency));
+	json_object_object_add(o, "end_value",
+	    json_money(res.end_value, pf.currency));
+	json_object_object_add(o, "net_flows",
+	    json_money(res.net_flows, pf.currency));
+	json_object_object_add(o, "gain", json_money(res.gain, pf.currency));
+	json_object_object_add(o, "income", json_money(res.income,
+	    pf.currency));
+	json_object_object_add(o, "fees", json_money(res.fees, pf.currency));
+	s = json_object_new_array();
+	for (size_t i = a; i < b; i++) {
+		json_object *x = json_object_new_object();
+
+		invested = dec_add(invested, days[i].flow);
+		json_object_object_add(x, "date",
+		    json_object_new_string(days[i].day));
+		json_object_object_add(x, "value",
+		    json_money(days[i].value, pf.currency));
+		json_object_object_add(x, "net_invested",
+		    json_money(invested, pf.currency));
+		json_object_array_add(s, x);
+	}
+	json_object_object_add(o, "series", s);
+	return web_json(r, 200, o);
+}

@@ -1,0 +1,46 @@
+/*
+ * history.h - a portfolio's stored daily series (table portfolio_series)
+ * and what marks it out of date.
+ *
+ * The series is kept up to date incrementally: a change of the ledger,
+ * of its cost method or cash tracking, or a price of a day long past
+ * marks the portfolio from that day on (series_mark); the next read
+ * (series_update) recomputes the days from the first marked one (and
+ * always the last stored day, which may have been stored before its
+ * close) through today, replaying the ledger in memory and writing only
+ * those rows.
+ */
+#ifndef NESTEGG_HISTORY_H
+#define NESTEGG_HISTORY_H
+
+#include <time.h>
+
+#include "perf.h"
+#include "portfolio.h"
+
+/*
+ * Marks portfolio pid's series out of date from day (YYYY-MM-DD; NULL:
+ * from its first transaction).  Part of the caller's transaction.  0 or
+ * -1.
+ */
+int series_mark(struct db *d, long long pid, const char *day);
+
+/* Marks every portfolio holding instrument iid from day on; 0 or -1. */
+int series_mark_instrument(struct db *d, long long iid, const char *day);
+
+/*
+ * Brings pf's stored series up to date through today (UTC day of now).
+ * *rebuilt (may be NULL) gets how many days were computed.  0 or -1.
+ */
+int series_update(struct db *d, struct arena *a, const struct portfolio *pf,
+    time_t now, long *rebuilt);
+
+/*
+ * The stored days of portfolio pid from through to (YYYY-MM-DD, either
+ * "" for the first or the last) into *out (arena), oldest first; *first
+ * (may be NULL) gets the portfolio's first day ("" when none).  0 or -1.
+ */
+int series_read(struct db *d, struct arena *a, long long pid,
+    const char *from, const char *to, struct perf_day **out, size_t *n);
+
+#endif

@@ -1,0 +1,26 @@
+-- Each portfolio's daily series, from its first transaction to today:
+-- the close of every day valued at that day's closes and rates, in its
+-- currency (lib/series.c), so that a chart or a return is a read.
+CREATE TABLE portfolio_series (
+	portfolio_id BIGINT UNSIGNED NOT NULL,
+	day DATE NOT NULL,
+	value DECIMAL(30,12) NOT NULL,
+	cost DECIMAL(30,12) NOT NULL,
+	cash DECIMAL(30,12) NOT NULL,
+	flow DECIMAL(30,12) NOT NULL,
+	income DECIMAL(30,12) NOT NULL,
+	fees DECIMAL(30,12) NOT NULL,
+	unpriced SMALLINT UNSIGNED NOT NULL,
+	PRIMARY KEY (portfolio_id, day),
+	CONSTRAINT portfolio_series_fk FOREIGN KEY (portfolio_id)
+		REFERENCES portfolios (id) ON DELETE CASCADE
+) ENGINE=InnoDB;
+
+-- series_to: the last day stored (NULL: none). series_from: the first
+-- stored day that may be wrong since (a back-dated transaction, a price
+-- of a day long past). series_gen counts the marks, so that a rebuild
+-- clears only what it saw.
+ALTER TABLE portfolios
+	ADD COLUMN series_from DATE NULL,
+	ADD COLUMN series_to DATE NULL,
+	ADD COLUMN series_gen INT UNSIGNED NOT NULL DEFAULT 0;

@@ -1,0 +1,85 @@
+"""Performance over time: the stored daily series and the returns the API
+gives from it, with known answers; a back-dated transaction and a price
+of a day long past update the series from their day on."""
+import unittest
+
+import harness
+from pf_helpers import User, instrument
+
+
+class Performance(unittest.TestCase):
+    def setUp(self):
+        self.stack = harness.shared
+        self.u = User(self.stack, "perf")
+        self.sym = instrument(self.u, source="manual")
+        self.pid = self.u.portfolio("Perf", "USD")
+
+    def perf(self, query=""):
+        r = self.u.api("GET", "/api/v1/portfolios/%d/performance%s" % (self.pid, query))
+        self.assertEqual(r.status, 200, r.body)
+        return r.json
+
+    def price(self, value, day):
+        r = self.stack.cli("price", "set", self.sym, value, "--at", day + "T16:00:00Z")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_returns_known_answers_and_back_dated_changes(self):
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,amount\n"
+                                        "2024-01-02,deposit,,,,1000\n"
+                                        "2024-01-02,buy,%s,10,100,\n" % self.sym)
+        self.assertEqual(r.status, 200, r.body)
+        self.price("110", "2024-01-03")
+        self.price("121", "2024-01-04")
+        p = self.perf("?from=2024-01-02&to=2024-01-04")
+        # The first day at the trade's price (no close yet): 1000; then
+        # 1100, 1210: +21% whichever way it is measured.
+        self.assertEqual([d["value"] for d in p["series"]], ["1000.00", "1100.00", "1210.00"])
+        self.assertEqual([d["net_invested"] for d in p["series"]], ["1000.00"] * 3)
+        self.assertEqual(p["twr"], "0.21000000")
+        self.assertEqual((p["start_value"], p["end_value"], p["gain"]),
+                         ("1000.00", "1210.00", "210.00"))
+        self.assertIsNone(p["twr_annualized"])
+        irr = float(p["irr"])
+        self.assertAlmostEqual(irr, 1.21 ** (365 / 2) - 1, delta=irr * 1e-6)
+        # A dividend back-dated into the middle: the series follows from
+        # its day on, cash included (1110, then 1220).
+        r = self.u.add_tx(self.pid, date="2024-01-03", type="dividend", symbol=self.sym,
+                          amount="10")
+        self.assertEqual(r.status, 303)
+        p = self.perf("?from=2024-01-02&to=2024-01-04")
+        self.assertEqual([d["value"] for d in p["series"]], ["1000.00", "1110.00", "1220.00"])
+        self.assertEqual(p["twr"], "0.22000000")
+        self.assertEqual(p["income"], "10.00")
+        # A close of a day long past, set afterwards: from that day on.
+        self.price("105", "2024-01-03")
+        p = self.perf("?from=2024-01-02&to=2024-01-04")
+        self.assertEqual([d["value"] for d in p["series"]], ["1000.00", "1060.00", "1220.00"])
+        # The whole history to today, and named periods.
+        p = self.perf()
+        self.assertEqual(p["from"], "2024-01-02")
+        self.assertEqual(p["series"][-1]["value"], "1220.00")
+        self.assertEqual(self.perf("?period=1M")["gain"], "0.00")
+        r = self.u.api("GET", "/api/v1/portfolios/%d/performance?period=2Q" % self.pid)
+        self.assertEqual(r.status, 422)
+
+    def test_without_cash_trades_are_flows(self):
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,fee\n"
+                                        "2024-02-01,buy,%s,10,100,0\n"
+                                        "2024-02-03,sell,%s,5,120,0\n" % (self.sym, self.sym))
+        self.assertEqual(r.status, 200, r.body)
+        self.assertTrue(r.json["cash_tracking_off"])
+        self.price("120", "2024-02-02")
+        p = self.perf("?from=2024-02-01&to=2024-02-03")
+        # Holdings only: 1000, 1200, then 600 after taking 600 out.
+        self.assertEqual([d["value"] for d in p["series"]], ["1000.00", "1200.00", "600.00"])
+        self.assertEqual([d["net_invested"] for d in p["series"]],
+                         ["1000.00", "1000.00", "400.00"])
+        self.assertEqual(p["twr"], "0.20000000")
+        self.assertEqual(p["gain"], "200.00")
+
+    def test_others_cannot_see_it(self):
+        other = User(self.stack, "perf-other")
+        r = other.api("GET", "/api/v1/portfolios/%d/performance" % self.pid)
+        self.assertEqual(r.status, 404)
+        r = self.u.api("GET", "/api/v1/portfolios/%d/performance" % self.pid)
+        self.assertEqual(r.status, 404)             # no transactions yet
