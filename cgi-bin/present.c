@@ -87,7 +87,7 @@ fmt_price(dec v, char *buf)
 	return buf;
 }
 
-static void
+void
 put_pct(HDF *hdf, const char *name, dec pct)
 {
 	char buf[DEC_BUFSZ + 2], sname[160];

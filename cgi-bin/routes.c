@@ -31,6 +31,7 @@ PAGE(portfolio);
 PAGE(portfolio_delete);
 PAGE(portfolio_edit);
 PAGE(portfolio_new);
+PAGE(performance);
 PAGE(register);
 PAGE(transactions);
 PAGE(tx_delete);
@@ -51,6 +52,7 @@ const struct route routes[] = {
 	{ "/portfolios/#", M_GET,		R_LOGIN,	page_portfolio },
 	{ "/portfolios/#/edit", M_GET | M_POST,	R_LOGIN,	page_portfolio_edit },
 	{ "/portfolios/#/delete", M_GET | M_POST, R_LOGIN,	page_portfolio_delete },
+	{ "/portfolios/#/performance", M_GET,	R_LOGIN,	page_performance },
 	{ "/portfolios/#/transactions", M_GET,	R_LOGIN,	page_transactions },
 	{ "/portfolios/#/transactions/new", M_GET | M_POST, R_LOGIN, page_tx_form },
 	{ "/portfolios/#/transactions/#/edit", M_GET | M_POST, R_LOGIN,

@@ -166,6 +166,8 @@ int web_value(struct req *r, const struct portfolio *pf,
 void put_money(HDF *hdf, const char *name, dec v, const char *cur);
 void put_signed(HDF *hdf, const char *name, dec v, const char *cur);
 void put_dec(HDF *hdf, const char *name, dec v);
+/* A percentage (already times 100), signed, two places, with ".sign". */
+void put_pct(HDF *hdf, const char *name, dec pct);
 /* An amount rounded to cur's minor unit, without grouping (for scripts). */
 void put_raw(HDF *hdf, const char *name, dec v, const char *cur);
 /* When the figures were computed: Computed.iso and Computed.text. */

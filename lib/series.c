@@ -108,6 +108,7 @@ series_build(const struct series_input *in, long from, long to,
 		/* The day's transactions, in the ledger's order. */
 		for (; k < in->ntx && txday[k] == day; k++) {
 			const struct tx *t = &in->txs[k];
+			int owed = 0;
 			char cur[4];
 			dec v;
 
@@ -120,6 +121,7 @@ series_build(const struct series_input *in, long from, long to,
 				if (si == NULL)
 					goto out;
 				x = &h[si - in->inst];
+				owed = si->liability;
 				if (ledger_apply(&x->st, t, in->method, msg,
 				    sizeof(msg)) != 0)
 					goto out;
@@ -136,7 +138,9 @@ series_build(const struct series_input *in, long from, long to,
 			add_balance(cash, &ncash, cur, v);
 			v = ledger_cash_counter(t, cur);
 			add_balance(cash, &ncash, cur, v);
-			flow = dec_add(flow, flow_of(t, in->track_cash));
+			/* A debt brought in is value taken out. */
+			v = flow_of(t, in->track_cash);
+			flow = dec_add(flow, owed ? dec_neg(v) : v);
 			if (t->type == TX_DIVIDEND || t->type == TX_INTEREST)
 				income = dec_add(income, to_base(t, t->amount));
 			if (t->type == TX_FEE || t->type == TX_TAX)

@@ -14,7 +14,8 @@
  * The day's flow is the money that came in from outside, at the rates
  * recorded with the transactions: deposits less withdrawals, transfers
  * in less out; in a portfolio that does not track cash, every buy and
- * sell too, income paid out and fees paid in.
+ * sell too, income paid out and fees paid in.  A liability's flows
+ * count the other way: a debt brought in is value taken out.
  */
 #ifndef NESTEGG_SERIES_H
 #define NESTEGG_SERIES_H

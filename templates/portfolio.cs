@@ -4,6 +4,7 @@
 <h1><?cs var:P.name ?></h1>
 <nav class="actions" aria-label="Portfolio">
 <a class="button" href="/portfolios/<?cs var:P.id ?>/transactions/new">Add transaction</a>
+<a href="/portfolios/<?cs var:P.id ?>/performance">Performance</a>
 <a href="/portfolios/<?cs var:P.id ?>/transactions">Transactions</a>
 <a href="/portfolios/<?cs var:P.id ?>/import">Import</a>
 <a href="/portfolios/<?cs var:P.id ?>/export.csv">Export CSV</a>

@@ -65,6 +65,20 @@ test("import a Ghostfolio export through the page, on a phone", async () => {
   assert.match(main, /Penthouse Apartment/);
   await page.screenshot({ path: join(OUT, "import-done-phone.png"), fullPage: true });
 
+  // Its history, charted on the server: returns, value over time,
+  // drawdown and income, without a script.
+  await page.goto(portfolio + "/performance?period=MAX");
+  main = await page.textContent("main");
+  assert.match(main, /Time-weighted/);
+  assert.match(main, /From the close of 2022-01-01/);
+  assert.equal(await page.locator("figure.chart svg polyline.value").count(), 1);
+  assert.ok((await page.getAttribute("figure.chart svg polyline.value", "points"))
+    .split(" ").length > 10);
+  assert.match(main, /Income per year/);
+  const pwidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(pwidth <= 360, `performance is ${pwidth}px wide`);
+  await page.screenshot({ path: join(OUT, "performance-phone.png"), fullPage: true });
+
   // Importing the same file again is caught as duplicates.
   await page.goto(portfolio + "/import");
   await page.setInputFiles("#file", join(ROOT, "tests", "fixtures", "import",

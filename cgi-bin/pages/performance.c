@@ -1,0 +1,244 @@
+/*
+ * GET /portfolios/#/performance?period=1M|3M|YTD|1Y|3Y|5Y|MAX - how the
+ * portfolio did: time- and money-weighted returns, gain, income and
+ * fees over the period, and server-side SVG charts (value and net
+ * invested, drawdown, income per month), each with a title, a
+ * description and a table, from the stored daily series.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "chart.h"
+#include "history.h"
+#include "view.h"
+#include "web.h"
+
+#define W 640
+#define H 220
+#define POINTS 320
+#define MONTHS 24
+
+static const char *const periods[] = { "1M", "3M", "YTD", "1Y", "3Y", "5Y",
+    "MAX", NULL };
+
+/* The value and net invested chart, with its grid. */
+static void
+value_chart(struct req *r, const struct perf_day *d, size_t n,
+    dec invested0)
+{
+	dec *v = arena_alloc(r->a, (n + 1) * sizeof(*v));
+	dec *inv = arena_alloc(r->a, (n + 1) * sizeof(*inv));
+	const dec *both[2] = { v, inv };
+	struct chart_box b;
+	double step, g;
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		invested0 = dec_add(invested0, d[i].flow);
+		v[i] = d[i].value;
+		inv[i] = invested0;
+	}
+	chart_fit(&b, 56, 10, W - 66, H - 40, both, 2, n, 1);
+	view_set(r->hdf, "Chart.value", chart_line(r->a, &b, v, n, POINTS));
+	view_set(r->hdf, "Chart.invested", chart_line(r->a, &b, inv, n,
+	    POINTS));
+	step = chart_step(b.lo, b.hi, 4);
+	for (g = step * ((long long)(b.lo / step)); g <= b.hi; g += step) {
+		char key[64], label[32];
+		dec gv;
+
+		if (g < b.lo)
+			continue;
+		snprintf(label, sizeof(label), "%.0f", g);
+		if (dec_parse(label, &gv) != 0)
+			continue;
+		snprintf(key, sizeof(key), "Chart.grid.%d.y", k);
+		view_setf(r->hdf, key, "%.1f", chart_y(&b, gv));
+		snprintf(key, sizeof(key), "Chart.grid.%d.label", k++);
+		put_money(r->hdf, key, gv, "JPY");	/* grouped, no cents */
+	}
+}
+
+/* The drawdown of the time-weighted index; returns the deepest. */
+static dec
+drawdown_chart(struct req *r, const struct perf_day *d, size_t n)
+{
+	dec *dd = arena_alloc(r->a, (n + 1) * sizeof(*dd));
+	const dec *one[1] = { dd };
+	dec index = DEC_ONE, peak = DEC_ONE, worst = DEC_ZERO;
+	struct chart_box b;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && dec_sign(d[i - 1].value) > 0)
+			index = dec_div(dec_mul(index, dec_sub(d[i].value,
+			    d[i].flow)), d[i - 1].value);
+		if (dec_cmp(index, peak) > 0)
+			peak = index;
+		dd[i] = dec_is_zero(peak) ? DEC_ZERO :
+		    dec_mul(dec_sub(dec_div(index, peak), DEC_ONE),
+		    dec_from_int(100));
+		if (dec_cmp(dd[i], worst) < 0)
+			worst = dd[i];
+	}
+	chart_fit(&b, 56, 10, W - 66, 120 - 30, one, 1, n, 1);
+	view_set(r->hdf, "Chart.drawdown", chart_line(r->a, &b, dd, n,
+	    POINTS));
+	view_setf(r->hdf, "Chart.dd_zero", "%.1f", chart_y(&b, DEC_ZERO));
+	view_setf(r->hdf, "Chart.dd_low", "%.1f", chart_y(&b, worst));
+	return worst;
+}
+
+/* Income per month (the last MONTHS of the period) and per year. */
+static void
+income_chart(struct req *r, const struct perf_day *d, size_t n,
+    const char *cur)
+{
+	char month[MONTHS][8], key[64];
+	dec amt[MONTHS], max = DEC_ZERO, year = DEC_ZERO;
+	int nm = 0, ny = 0;
+	struct chart_box b;
+
+	for (size_t i = 0; i < n; i++) {
+		if (nm == 0 || strncmp(month[(nm - 1) % MONTHS], d[i].day, 7)) {
+			snprintf(month[nm % MONTHS], 8, "%.7s", d[i].day);
+			amt[nm % MONTHS] = DEC_ZERO;
+			nm++;
+		}
+		amt[(nm - 1) % MONTHS] = dec_add(amt[(nm - 1) % MONTHS],
+		    d[i].income);
+		year = dec_add(year, d[i].income);
+		if (i + 1 == n || strncmp(d[i].day, d[i + 1].day, 4) != 0) {
+			snprintf(key, sizeof(key), "Income.years.%d.year", ny);
+			view_setf(r->hdf, key, "%.4s", d[i].day);
+			snprintf(key, sizeof(key), "Income.years.%d.amount",
+			    ny++);
+			put_money(r->hdf, key, year, cur);
+			year = DEC_ZERO;
+		}
+	}
+	{
+		int first = nm > MONTHS ? nm - MONTHS : 0, shown = nm - first;
+		const dec *one[1];
+		dec v[MONTHS];
+
+		for (int i = 0; i < shown; i++) {
+			v[i] = amt[(first + i) % MONTHS];
+			if (dec_cmp(v[i], max) > 0)
+				max = v[i];
+		}
+		one[0] = v;
+		chart_fit(&b, 56, 10, W - 66, 120 - 30, one, 1, (size_t)shown,
+		    1);
+		for (int i = 0; i < shown; i++) {
+			double bw = b.w / (shown > 0 ? shown : 1);
+			double y = chart_y(&b, v[i]);
+
+			snprintf(key, sizeof(key), "Income.months.%d", i);
+			view_set(r->hdf, arena_printf(r->a, "%s.month", key),
+			    month[(first + i) % MONTHS]);
+			put_money(r->hdf, arena_printf(r->a, "%s.amount", key),
+			    v[i], cur);
+			view_setf(r->hdf, arena_printf(r->a, "%s.x", key),
+			    "%.1f", b.x + i * bw + bw * 0.15);
+			view_setf(r->hdf, arena_printf(r->a, "%s.w", key),
+			    "%.1f", bw * 0.7);
+			view_setf(r->hdf, arena_printf(r->a, "%s.y", key),
+			    "%.1f", y);
+			view_setf(r->hdf, arena_printf(r->a, "%s.h", key),
+			    "%.1f", b.y + b.h - y);
+		}
+		put_money(r->hdf, "Income.max", max, cur);
+	}
+}
+
+/* Month ends of the period, for the table that stands for the charts. */
+static void
+month_table(struct req *r, const struct perf_day *d, size_t n, dec inv,
+    const char *cur)
+{
+	dec income = DEC_ZERO;
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char key[64];
+
+		inv = dec_add(inv, d[i].flow);
+		income = dec_add(income, d[i].income);
+		if (i + 1 < n && strncmp(d[i].day, d[i + 1].day, 7) == 0)
+			continue;
+		snprintf(key, sizeof(key), "Perf.rows.%d", k++);
+		view_set(r->hdf, arena_printf(r->a, "%s.day", key), d[i].day);
+		put_money(r->hdf, arena_printf(r->a, "%s.value", key),
+		    d[i].value, cur);
+		put_money(r->hdf, arena_printf(r->a, "%s.invested", key), inv,
+		    cur);
+		put_money(r->hdf, arena_printf(r->a, "%s.income", key), income,
+		    cur);
+		income = DEC_ZERO;
+	}
+}
+
+int
+page_performance(struct req *r)
+{
+	struct portfolio pf;
+	struct perf_day *days;
+	struct perf_result res;
+	const char *period = web_param(r, "period");
+	char from[11], to[11], today[11], key[32];
+	size_t n, a = 0, b;
+	dec invested = DEC_ZERO, hundred = dec_from_int(100);
+	int rc, unpriced = 0;
+
+	if ((rc = web_portfolio(r, &pf)) != 0)
+		return rc;
+	view_set(r->hdf, "Page.Title", arena_printf(r->a, "%s: performance",
+	    pf.name));
+	if (series_update(r->db, r->a, &pf, time(NULL), NULL) != 0 ||
+	    series_read(r->db, r->a, pf.id, "", "", &days, &n) != 0)
+		return web_db_error(r);
+	if (*period == '\0')
+		period = "1Y";
+	for (int i = 0; periods[i]; i++) {
+		snprintf(key, sizeof(key), "Periods.%d", i);
+		view_set(r->hdf, key, periods[i]);
+	}
+	if (n == 0)
+		return web_render(r, "performance");
+	perf_ymd(time(NULL) / 86400, today);
+	if (strcmp(days[n - 1].day, today) > 0)
+		snprintf(today, sizeof(today), "%s", days[n - 1].day);
+	if (perf_range(period, days[0].day, today, from, to) != 0) {
+		period = "1Y";
+		perf_range(period, days[0].day, today, from, to);
+	}
+	view_set(r->hdf, "Perf.period", period);
+	while (a < n && strcmp(days[a].day, from) < 0)
+		invested = dec_add(invested, days[a++].flow);
+	for (b = a; b < n && strcmp(days[b].day, to) <= 0; b++)
+		unpriced |= days[b].unpriced > 0;
+	perf_period(days + a, b - a, &res);
+	view_set(r->hdf, "Perf.from", days[a].day);
+	view_set(r->hdf, "Perf.to", days[b - 1].day);
+	view_set_int(r->hdf, "Perf.days", res.days);
+	view_set_int(r->hdf, "Perf.unpriced", unpriced);
+	if (res.has_twr)
+		put_pct(r->hdf, "Perf.twr", dec_mul(res.twr, hundred));
+	if (res.has_twr_annual)
+		put_pct(r->hdf, "Perf.twr_annual", dec_mul(res.twr_annual,
+		    hundred));
+	if (res.has_irr)
+		put_pct(r->hdf, "Perf.irr", dec_mul(res.irr, hundred));
+	put_money(r->hdf, "Perf.start_value", res.start_value, pf.currency);
+	put_money(r->hdf, "Perf.end_value", res.end_value, pf.currency);
+	put_signed(r->hdf, "Perf.net_flows", res.net_flows, pf.currency);
+	put_signed(r->hdf, "Perf.gain", res.gain, pf.currency);
+	put_money(r->hdf, "Perf.income", res.income, pf.currency);
+	put_money(r->hdf, "Perf.fees", res.fees, pf.currency);
+	value_chart(r, days + a, b - a, invested);
+	put_pct(r->hdf, "Perf.drawdown", drawdown_chart(r, days + a, b - a));
+	income_chart(r, days + a, b - a, pf.currency);
+	month_table(r, days + a, b - a, invested, pf.currency);
+	return web_render(r, "performance");
+}

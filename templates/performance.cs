@@ -1,0 +1,67 @@
+<?cs def:content() ?>
+<div class="heading">
+<h1><?cs var:P.name ?>: performance</h1>
+<nav class="actions" aria-label="Portfolio"><a href="/portfolios/<?cs var:P.id ?>">Holdings</a> <a href="/portfolios/<?cs var:P.id ?>/transactions">Transactions</a></nav>
+</div>
+<?cs if:!Perf.period ?>
+<p>No transactions yet: performance starts with the first one.</p>
+<?cs else ?>
+<nav class="periods" aria-label="Period"><?cs each:p = Periods ?><a href="?period=<?cs var:p ?>"<?cs if:p == Perf.period ?> aria-current="page"<?cs /if ?>><?cs var:p ?></a> <?cs /each ?></nav>
+<p class="muted">From the close of <?cs var:Perf.from ?> to the close of <?cs var:Perf.to ?>, in <?cs var:P.currency ?>.</p>
+<section class="summary" aria-label="Returns">
+<div class="figure"><span class="label">Time-weighted</span><span class="big <?cs var:Perf.twr.sign ?>"><?cs if:Perf.twr ?><?cs var:Perf.twr ?><?cs else ?>no answer<?cs /if ?></span><?cs if:Perf.twr_annual ?> <span class="muted">(<?cs var:Perf.twr_annual ?> a year)</span><?cs /if ?></div>
+<div class="figure"><span class="label">Money-weighted (a year)</span><span class="big <?cs var:Perf.irr.sign ?>"><?cs if:Perf.irr ?><?cs var:Perf.irr ?><?cs else ?>no answer<?cs /if ?></span></div>
+<div class="figure"><span class="label">Gain</span><span class="<?cs var:Perf.gain.sign ?>"><?cs var:Perf.gain ?></span></div>
+<div class="figure"><span class="label">Deepest drawdown</span><span class="<?cs var:Perf.drawdown.sign ?>"><?cs var:Perf.drawdown ?></span></div>
+</section>
+<dl class="facts">
+<dt>Value at the start</dt><dd><?cs var:Perf.start_value ?></dd>
+<dt>Value at the end</dt><dd><?cs var:Perf.end_value ?></dd>
+<dt>Money in, net</dt><dd><?cs var:Perf.net_flows ?></dd>
+<dt>Income</dt><dd><?cs var:Perf.income ?></dd>
+<dt>Fees and taxes</dt><dd><?cs var:Perf.fees ?></dd>
+</dl>
+<?cs if:Perf.unpriced ?><p class="notice">Some days hold an instrument without any price or a currency without a rate: it is left out of those days' values.</p><?cs /if ?>
+<figure class="chart">
+<svg viewBox="0 0 640 220" role="img" aria-labelledby="vc-title vc-desc">
+<title id="vc-title">Value and net invested</title>
+<desc id="vc-desc">The portfolio's value at each day's close (solid line) and the money put in less the money taken out (dashed line), from <?cs var:Perf.from ?> to <?cs var:Perf.to ?>: from <?cs var:Perf.start_value ?> to <?cs var:Perf.end_value ?> <?cs var:P.currency ?>. The table below gives the values at each month's end.</desc>
+<?cs each:g = Chart.grid ?><line x1="56" x2="630" y1="<?cs var:g.y ?>" y2="<?cs var:g.y ?>" class="grid"></line><text x="52" y="<?cs var:g.y ?>" class="axis" text-anchor="end" dominant-baseline="middle"><?cs var:g.label ?></text><?cs /each ?>
+<polyline points="<?cs var:Chart.invested ?>" class="invested"></polyline>
+<polyline points="<?cs var:Chart.value ?>" class="value"></polyline>
+<text x="56" y="214" class="axis"><?cs var:Perf.from ?></text><text x="630" y="214" class="axis" text-anchor="end"><?cs var:Perf.to ?></text>
+</svg>
+<figcaption><span class="key value">Value</span> <span class="key invested">Net invested</span></figcaption>
+</figure>
+<figure class="chart">
+<svg viewBox="0 0 640 120" role="img" aria-labelledby="dd-title dd-desc">
+<title id="dd-title">Drawdown</title>
+<desc id="dd-desc">How far the time-weighted growth stood below its highest point so far, each day; the deepest was <?cs var:Perf.drawdown ?>.</desc>
+<line x1="56" x2="630" y1="<?cs var:Chart.dd_zero ?>" y2="<?cs var:Chart.dd_zero ?>" class="grid"></line>
+<text x="52" y="<?cs var:Chart.dd_zero ?>" class="axis" text-anchor="end" dominant-baseline="middle">0%</text>
+<text x="52" y="<?cs var:Chart.dd_low ?>" class="axis" text-anchor="end" dominant-baseline="middle"><?cs var:Perf.drawdown ?></text>
+<polyline points="<?cs var:Chart.drawdown ?>" class="drawdown"></polyline>
+</svg>
+</figure>
+<figure class="chart">
+<svg viewBox="0 0 640 120" role="img" aria-labelledby="in-title in-desc">
+<title id="in-title">Dividends and interest per month</title>
+<desc id="in-desc">Income received in each of the last months of the period, up to <?cs var:Income.max ?> <?cs var:P.currency ?> in one month; the table below gives each year.</desc>
+<?cs each:m = Income.months ?><rect x="<?cs var:m.x ?>" y="<?cs var:m.y ?>" width="<?cs var:m.w ?>" height="<?cs var:m.h ?>" class="bar"><title><?cs var:m.month ?>: <?cs var:m.amount ?></title></rect><?cs /each ?>
+<text x="52" y="24" class="axis" text-anchor="end"><?cs var:Income.max ?></text>
+</svg>
+</figure>
+<div class="table-wrap"><table class="data narrow-table"><caption>Income per year</caption><thead><tr><th scope="col">Year</th><th scope="col" class="num">Dividends and interest</th></tr></thead><tbody>
+<?cs each:y = Income.years ?><tr><td><?cs var:y.year ?></td><td class="num"><?cs var:y.amount ?></td></tr><?cs /each ?>
+</tbody></table></div>
+<details><summary>The values at each month's end</summary>
+<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Day</th><th scope="col" class="num">Value</th><th scope="col" class="num">Net invested</th><th scope="col" class="num">Income in the month</th></tr></thead><tbody>
+<?cs each:x = Perf.rows ?><tr><td><?cs var:x.day ?></td><td class="num"><?cs var:x.value ?></td><td class="num"><?cs var:x.invested ?></td><td class="num"><?cs var:x.income ?></td></tr><?cs /each ?>
+</tbody></table></div>
+</details>
+<details class="method"><summary>How this is computed</summary>
+<p>Each day's value is the portfolio at that day's close: every holding at its last close on or before the day (or the price of its last trade when no close is known), converted at that day's exchange rate<?cs if:P.track_cash ?>, with the cash<?cs /if ?>. Money in and out is <?cs if:P.track_cash ?>deposits less withdrawals and transfers in less out<?cs else ?>every buy less every sell (this portfolio does not track cash), income paid out and fees paid in<?cs /if ?>, taken at the end of its day.</p>
+<p>The time-weighted return links the days: each day grows by (value − money in that day) ÷ the day before's value; it measures the investments, whatever was put in or taken out and when. The money-weighted return is the yearly rate (XIRR, actual/365) at which the value at the start, each day's money in and the value at the end balance: what your money earned, timing included. "No answer" means there is none: no capital, or no rate balances the flows.</p>
+</details>
+<?cs /if ?>
+<?cs /def ?><?cs include:"layout.cs" ?>
