@@ -376,6 +376,13 @@ int
 db_exec_texts(struct db *d, const char *sql, size_t n,
     const char *const *params)
 {
+	return db_query_texts(d, NULL, NULL, sql, n, params);
+}
+
+int
+db_query_texts(struct db *d, struct arena *a, struct dbres *res,
+    const char *sql, size_t n, const char *const *params)
+{
 	MYSQL_BIND *bind;
 	unsigned long *lens;
 	struct db_stmt *s;
@@ -415,7 +422,11 @@ db_exec_texts(struct db *d, const char *sql, size_t n,
 	}
 	d->affected = mysql_stmt_affected_rows(s->st);
 	d->insert_id = mysql_stmt_insert_id(s->st);
-	mysql_stmt_free_result(s->st);
+	if (res != NULL) {
+		if (fetch_rows(d, s->st, a, res) != 0)
+			goto out;
+	} else
+		mysql_stmt_free_result(s->st);
 	d->err = 0;
 	rc = 0;
 out:

@@ -75,6 +75,10 @@ int db_exec(struct db *d, struct arena *a, struct dbres *res,
 int db_exec_texts(struct db *d, const char *sql, size_t n,
     const char *const *params);
 
+/* The same for a query: its rows into *res (memory from a). */
+int db_query_texts(struct db *d, struct arena *a, struct dbres *res,
+    const char *sql, size_t n, const char *const *params);
+
 /* Closes the statement prepared for sql, if any: call it before the
  * text of a statement built at run time is freed, since another text may
  * later be given the same address. */

@@ -3,6 +3,7 @@
  */
 #include "history.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,12 @@ series_mark_instrument(struct db *d, long long iid, const char *day)
 	    "ON x.portfolio_id = p.id SET p.series_from = "
 	    "LEAST(COALESCE(p.series_from, '9999-12-31'), ?), "
 	    "p.series_gen = p.series_gen + 1 WHERE x.instrument_id = ?";
+	static const char gen[] = "UPDATE instruments SET history_gen = "
+	    "history_gen + 1 WHERE id = ?";
 
-	return db_exec(d, NULL, NULL, q, "si", day, iid);
+	if (db_exec(d, NULL, NULL, q, "si", day, iid) != 0)
+		return -1;
+	return db_exec(d, NULL, NULL, gen, "i", iid);
 }
 
 static dec
@@ -73,55 +78,299 @@ held_ids(struct arena *a, const struct tx *txs, size_t n, struct buf *json)
 	buf_puts(json, "]");
 }
 
-/* Loads the instruments, with their closes from day from on (and the
- * last one before it), into in. */
+/*
+ * The closes of days past, per instrument, kept by the process between
+ * reads: a series of twenty years reads a million of them, which costs
+ * the database far more to send than the series to compute.  Days from
+ * RECENT days ago on are always read afresh (a fetch may still write
+ * them); an older close changed bumps the instrument's history_gen,
+ * which sends its copy to be read again.  At most CACHE_POINTS in all.
+ */
+#define RECENT 7
+#define CACHE_POINTS (4u << 20)
+
+struct cached {
+	long long id;
+	long long gen;
+	long upto;		/* closes of the days before it are here */
+	struct series_point *v;
+	size_t n;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	struct cached *v;
+	size_t n, cap, points;
+} cache = { PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0 };
+
+static struct cached *
+cache_find(long long id)
+{
+	for (size_t i = 0; i < cache.n; i++)
+		if (cache.v[i].id == id)
+			return &cache.v[i];
+	return NULL;
+}
+
+static void
+cache_clear(void)
+{
+	for (size_t i = 0; i < cache.n; i++)
+		free(cache.v[i].v);
+	cache.n = cache.points = 0;
+}
+
+/* Appends "day close;..." (day: perf_daynum) to the n points at *v
+ * (room *cap), keeping days in [lo, hi); 0, or -1. */
+static int
+parse_closes(const char *s, long lo, long hi, struct series_point **v,
+    size_t *n, size_t *cap)
+{
+	while (*s) {
+		char *end;
+		const char *sp, *semi;
+		long day = strtol(s, &end, 10);
+
+		if (end == s || *end != ' ')
+			return -1;
+		sp = end + 1;
+		semi = strchr(sp, ';');
+		if (semi == NULL)
+			semi = sp + strlen(sp);
+		if (day >= lo && day < hi) {
+			if (*n == *cap) {
+				size_t c = *cap ? *cap * 2 : 256;
+				struct series_point *x = realloc(*v,
+				    c * sizeof(*x));
+
+				if (x == NULL)
+					return -1;
+				*v = x, *cap = c;
+			}
+			(*v)[*n].day = day;
+			if (dec_parsen(sp, (size_t)(semi - sp), &(*v)[*n].v))
+				return -1;
+			(*n)++;
+		}
+		s = *semi ? semi + 1 : semi;
+	}
+	return 0;
+}
+
+static int
+cmp_point(const void *x, const void *y)
+{
+	const struct series_point *a = x, *b = y;
+
+	return a->day < b->day ? -1 : a->day > b->day;
+}
+
+/* Sorts v[0..n) by day unless it already is. */
+static void
+by_day(struct series_point *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (v[i].day < v[i - 1].day) {
+			qsort(v, n, sizeof(*v), cmp_point);
+			return;
+		}
+}
+
+/*
+ * Reads the closes of the n instruments ids from day lo (perf_daynum)
+ * up to hi (exclusive; 0 for no end), one text per instrument (a
+ * million rows would cost far more to carry one by one).  The ids are
+ * listed (IN (?, ...)): a join would read every day of each.  0 or -1.
+ */
+static int
+read_closes(struct db *d, struct arena *a, const long long *ids, size_t n,
+    long lo, long hi, struct dbres *out)
+{
+	static const char len[] = "SET SESSION group_concat_max_len = "
+	    "1073741824";
+	const char **p = arena_alloc(a, (n + 2) * sizeof(*p));
+	struct buf q;
+	char from[11], to[11];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return 0;
+	if (db_exec(d, NULL, NULL, len, "") != 0)
+		return -1;
+	perf_ymd(lo, from);
+	perf_ymd(hi ? hi : perf_daynum("9999-12-31"), to);
+	buf_init(&q);
+	buf_puts(&q, "SELECT instrument_id, GROUP_CONCAT(TO_DAYS(day) - "
+	    "719528, ' ', close SEPARATOR ';') FROM price_history "
+	    "WHERE day >= ? AND day < ? AND instrument_id IN (");
+	p[0] = from, p[1] = to;
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(&q, i ? ", ?" : "?");
+		p[i + 2] = arena_printf(a, "%lld", ids[i]);
+	}
+	buf_puts(&q, ") GROUP BY instrument_id ORDER BY instrument_id");
+	rc = db_query_texts(d, a, out, q.data, n + 2, p);
+	db_forget(d, q.data);
+	buf_free(&q);
+	return rc;
+}
+
+/* The text of instrument id's closes in r (sorted by id), or "". */
+static const char *
+closes_of(const struct dbres *r, long long id)
+{
+	size_t lo = 0, hi = r->nrows;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (db_int(r, mid, 0) < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nrows && db_int(r, lo, 0) == id && db_val(r, lo, 1) ?
+	    db_val(r, lo, 1) : "";
+}
+
+/*
+ * Loads the instruments of txs, with their closes from the last one
+ * before day from on, into in; the closes are malloc'd in *pts.
+ */
 static int
 load_instruments(struct db *d, struct arena *a, const struct tx *txs,
-    size_t ntx, const char *from, struct series_input *in)
+    size_t ntx, long from, long today, struct series_input *in,
+    struct series_point **pts)
 {
-	static const char iq[] = "SELECT i.id, i.currency, i.kind FROM " IDS
-	    "JOIN instruments i ON i.id = j.id ORDER BY i.id";
-	static const char cq[] = "SELECT h.instrument_id, "
-	    "DATE_FORMAT(h.day, '%Y-%m-%d'), h.close FROM " IDS
-	    "JOIN price_history h ON h.instrument_id = j.id "
-	    "WHERE h.day >= COALESCE((SELECT MAX(b.day) FROM price_history b "
-	    "WHERE b.instrument_id = j.id AND b.day < ?), ?) "
-	    "ORDER BY h.instrument_id, h.day";
+	static const char iq[] = "SELECT i.id, i.currency, i.kind, "
+	    "i.history_gen FROM " IDS "JOIN instruments i ON i.id = j.id "
+	    "ORDER BY i.id";
+	long cut = today - RECENT;
 	struct series_inst *inst;
-	struct series_point *pts;
-	struct dbres r, c;
+	struct dbres r, old, recent;
 	struct buf json;
-	size_t k = 0;
-	int rc = -1;
+	long long *ids, *stale;
+	size_t np = 0, cap = 0, *first, nstale = 0;
+	long lo = cut;
+	int rc = -1, locked = 0;
 
 	buf_init(&json);
+	*pts = NULL;
 	held_ids(a, txs, ntx, &json);
-	if (db_exec(d, a, &r, iq, "s", json.data) != 0 ||
-	    db_exec(d, a, &c, cq, "sss", json.data, from, from) != 0)
+	if (db_exec(d, a, &r, iq, "s", json.data) != 0)
+		goto out;
+	ids = arena_alloc(a, (r.nrows + 1) * sizeof(*ids));
+	for (size_t i = 0; i < r.nrows; i++)
+		ids[i] = db_int(&r, i, 0);
+	if (read_closes(d, a, ids, r.nrows, cut, 0, &recent) != 0)
+		goto out;
+	pthread_mutex_lock(&cache.mu);
+	locked = 1;
+	/* Those whose copy is missing, out of date, or short of the cut. */
+	stale = arena_alloc(a, (r.nrows + 1) * sizeof(*stale));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct cached *c = cache_find(db_int(&r, i, 0));
+
+		if (c != NULL && c->gen == db_int(&r, i, 3) && c->upto >= cut)
+			continue;
+		if (c != NULL && c->gen == db_int(&r, i, 3) && c->upto < lo)
+			lo = c->upto;
+		else if (c == NULL || c->gen != db_int(&r, i, 3))
+			lo = -25568;		/* 1899-12-31 */
+		stale[nstale++] = db_int(&r, i, 0);
+	}
+	if (nstale > 0) {
+		if (read_closes(d, a, stale, nstale, lo, cut, &old) != 0)
+			goto out;
+		for (size_t i = 0; i < r.nrows; i++) {
+			long long id = db_int(&r, i, 0), gen = db_int(&r, i, 3);
+			struct cached *c = cache_find(id);
+			size_t ccap;
+
+			if (c != NULL && c->gen == gen && c->upto >= cut)
+				continue;
+			if (c == NULL || c->gen != gen) {
+				if (c == NULL) {
+					if (cache.n == cache.cap) {
+						size_t nc = cache.cap ?
+						    cache.cap * 2 : 64;
+						struct cached *x = realloc(
+						    cache.v, nc * sizeof(*x));
+
+						if (x == NULL)
+							goto out;
+						cache.v = x, cache.cap = nc;
+					}
+					c = &cache.v[cache.n++];
+					c->v = NULL;
+				}
+				cache.points -= c->v ? c->n : 0;
+				free(c->v);
+				c->id = id, c->gen = gen, c->v = NULL;
+				c->n = 0, c->upto = -25568;
+			}
+			ccap = c->n;
+			if (parse_closes(closes_of(&old, id), c->upto, cut,
+			    &c->v, &c->n, &ccap) != 0)
+				goto out;
+			by_day(c->v, c->n);
+			cache.points += c->n;
+			c->upto = cut;
+		}
+	}
+	/* Each instrument's: the copy from the last close before from on,
+	 * then the recent days. */
+	cap = recent.nrows * (RECENT + 1) + 16;
+	for (size_t i = 0; i < cache.n; i++)
+		cap += cache.v[i].n;
+	if ((*pts = malloc(cap * sizeof(**pts))) == NULL)
 		goto out;
 	inst = arena_alloc(a, (r.nrows + 1) * sizeof(*inst));
-	pts = arena_alloc(a, (c.nrows + 1) * sizeof(*pts));
+	first = arena_alloc(a, (r.nrows + 1) * sizeof(*first));
 	for (size_t i = 0; i < r.nrows; i++) {
 		struct series_inst *x = &inst[i];
+		struct cached *c = cache_find(db_int(&r, i, 0));
+		size_t k = 0, before = np;
 
 		x->id = db_int(&r, i, 0);
 		snprintf(x->currency, sizeof(x->currency), "%s",
 		    db_val(&r, i, 1));
 		x->liability = value_is_liability(db_val(&r, i, 2));
-		x->closes = pts + k;
-		for (; k < c.nrows && db_int(&c, k, 0) < x->id; k++)
-			;
-		x->closes = pts + k;
-		for (; k < c.nrows && db_int(&c, k, 0) == x->id; k++) {
-			pts[k].day = perf_daynum(db_val(&c, k, 1));
-			pts[k].v = col(db_val(&c, k, 2));
-			x->nclose++;
+		first[i] = np;
+		if (c != NULL) {
+			/* The last close before from, and all after it. */
+			while (k + 1 < c->n && c->v[k + 1].day < from)
+				k++;
+			for (; k < c->n; k++) {
+				if (np == cap) {
+					size_t nc = cap ? cap * 2 : 4096;
+					struct series_point *v = realloc(*pts,
+					    nc * sizeof(*v));
+
+					if (v == NULL)
+						goto out;
+					*pts = v, cap = nc;
+				}
+				(*pts)[np++] = c->v[k];
+			}
 		}
+		if (parse_closes(closes_of(&recent, x->id), cut, 1L << 40,
+		    pts, &np, &cap) != 0)
+			goto out;
+		by_day(*pts + before, np - before);
+		x->nclose = np - before;
 	}
+	for (size_t i = 0; i < r.nrows; i++)
+		inst[i].closes = inst[i].nclose ? *pts + first[i] : NULL;
 	in->inst = inst;
 	in->ninst = r.nrows;
 	rc = 0;
 out:
+	if (cache.points > CACHE_POINTS && locked)
+		cache_clear();
+	if (locked)
+		pthread_mutex_unlock(&cache.mu);
 	buf_free(&json);
 	return rc;
 }
@@ -244,23 +493,25 @@ int
 series_update(struct db *d, struct arena *a, const struct portfolio *pf,
     time_t now, long *rebuilt)
 {
-	static const char st[] = "SELECT DATE_FORMAT(series_from, "
-	    "'%Y-%m-%d'), DATE_FORMAT(series_to, '%Y-%m-%d'), series_gen "
-	    "FROM portfolios WHERE id = ?";
+	static const char st[] = "SELECT DATE_FORMAT(p.series_from, "
+	    "'%Y-%m-%d'), DATE_FORMAT(p.series_to, '%Y-%m-%d'), p.series_gen, "
+	    "p.series_run, l.run_id FROM portfolios p LEFT JOIN "
+	    "portfolio_latest l ON l.portfolio_id = p.id WHERE p.id = ?";
 	static const char before[] = "DELETE FROM portfolio_series "
 	    "WHERE portfolio_id = ? AND day < ?";
 	static const char all[] = "DELETE FROM portfolio_series "
 	    "WHERE portfolio_id = ?";
 	static const char done[] = "UPDATE portfolios SET series_from = NULL, "
-	    "series_to = ? WHERE id = ? AND series_gen = ?";
+	    "series_to = ?, series_run = ? WHERE id = ? AND series_gen = ?";
 	struct series_input in;
 	struct perf_day *days;
 	struct dbres r;
 	struct tx *txs;
 	size_t ntx;
 	long from, to = (long)(now / 86400), first;
-	const char *mark, *last;
-	char fromday[11];
+	const char *mark, *last, *run;
+	struct series_point *pts = NULL;
+	char fromday[11], today[11];
 	long long gen;
 
 	if (rebuilt)
@@ -269,12 +520,21 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 		return -1;
 	mark = db_val(&r, 0, 0), last = db_val(&r, 0, 1);
 	gen = db_int(&r, 0, 2);
+	run = db_val(&r, 0, 4);
+	perf_ymd(to, today);
+	/* Nothing marked, today stored, and no valuation run since: up to
+	 * date without reading anything else. */
+	if (mark == NULL && last != NULL && strcmp(last, today) >= 0 &&
+	    (db_val(&r, 0, 3) == NULL) == (run == NULL) && (run == NULL ||
+	    strcmp(db_val(&r, 0, 3), run) == 0))
+		return 0;
 	if (pf_tx_all(d, a, pf, &txs, &ntx) != 0)
 		return -1;
 	if (ntx == 0) {
 		if (db_exec(d, NULL, NULL, all, "i", pf->id) != 0)
 			return -1;
-		return db_exec(d, NULL, NULL, done, "sii", NULL, pf->id, gen);
+		return db_exec(d, NULL, NULL, done, "ssii", NULL, run, pf->id,
+		    gen);
 	}
 	first = perf_daynum(txs[0].date);
 	if (first > to)
@@ -297,22 +557,25 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	in.method = pf->method;
 	in.txs = txs;
 	in.ntx = ntx;
-	if (load_instruments(d, a, txs, ntx, fromday, &in) != 0 ||
-	    load_pairs(d, a, &in) != 0)
-		return -1;
-	days = malloc((size_t)(to - from + 1) * sizeof(*days));
-	if (days == NULL)
-		return -1;
-	if (series_build(&in, from, to, days) != 0) {
-		free(days);
+	if (load_instruments(d, a, txs, ntx, from, (long)(now / 86400), &in,
+	    &pts) != 0 ||
+	    load_pairs(d, a, &in) != 0) {
+		free(pts);
 		return -1;
 	}
+	days = malloc((size_t)(to - from + 1) * sizeof(*days));
+	if (days == NULL || series_build(&in, from, to, days) != 0) {
+		free(days);
+		free(pts);
+		return -1;
+	}
+	free(pts);
 	perf_ymd(first, fromday);
 	if (db_begin(d) != 0 ||
 	    db_exec(d, NULL, NULL, before, "is", pf->id, fromday) != 0 ||
 	    store_days(d, a, pf->id, days, (size_t)(to - from + 1)) != 0 ||
-	    db_exec(d, NULL, NULL, done, "sii", days[to - from].day, pf->id,
-	    gen) != 0 || db_commit(d) != 0) {
+	    db_exec(d, NULL, NULL, done, "ssii", days[to - from].day, run,
+	    pf->id, gen) != 0 || db_commit(d) != 0) {
 		db_rollback(d);
 		free(days);
 		return -1;
@@ -327,8 +590,8 @@ int
 series_read(struct db *d, struct arena *a, long long pid, const char *from,
     const char *to, struct perf_day **out, size_t *n)
 {
-	static const char q[] = "SELECT DATE_FORMAT(day, '%Y-%m-%d'), value, "
-	    "cost, cash, flow, income, fees, unpriced FROM portfolio_series "
+	static const char q[] = "SELECT TO_DAYS(day) - 719528, value, "
+	    "flow, income, fees, unpriced FROM portfolio_series "
 	    "WHERE portfolio_id = ? AND (? = '' OR day >= ?) "
 	    "AND (? = '' OR day <= ?) ORDER BY day";
 	struct dbres r;
@@ -339,14 +602,12 @@ series_read(struct db *d, struct arena *a, long long pid, const char *from,
 	for (size_t i = 0; i < r.nrows; i++) {
 		struct perf_day *x = &(*out)[i];
 
-		snprintf(x->day, sizeof(x->day), "%s", db_val(&r, i, 0));
+		perf_ymd(strtol(db_val(&r, i, 0), NULL, 10), x->day);
 		x->value = col(db_val(&r, i, 1));
-		x->cost = col(db_val(&r, i, 2));
-		x->cash = col(db_val(&r, i, 3));
-		x->flow = col(db_val(&r, i, 4));
-		x->income = col(db_val(&r, i, 5));
-		x->fees = col(db_val(&r, i, 6));
-		x->unpriced = (int)db_int(&r, i, 7);
+		x->flow = col(db_val(&r, i, 2));
+		x->income = col(db_val(&r, i, 3));
+		x->fees = col(db_val(&r, i, 4));
+		x->unpriced = (int)db_int(&r, i, 5);
 	}
 	*n = r.nrows;
 	return 0;

@@ -25,7 +25,8 @@
  */
 int series_mark(struct db *d, long long pid, const char *day);
 
-/* Marks every portfolio holding instrument iid from day on; 0 or -1. */
+/* Marks every portfolio holding instrument iid from day on, and its
+ * closes of days past as changed; 0 or -1. */
 int series_mark_instrument(struct db *d, long long iid, const char *day);
 
 /*
@@ -37,8 +38,9 @@ int series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 
 /*
  * The stored days of portfolio pid from through to (YYYY-MM-DD, either
- * "" for the first or the last) into *out (arena), oldest first; *first
- * (may be NULL) gets the portfolio's first day ("" when none).  0 or -1.
+ * "" for the first or the last) into *out (arena), oldest first: their
+ * value, flow, income, fees and unpriced count (cost and cash are left
+ * at zero).  0 or -1.
  */
 int series_read(struct db *d, struct arena *a, long long pid,
     const char *from, const char *to, struct perf_day **out, size_t *n);

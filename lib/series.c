@@ -11,6 +11,8 @@
 /* What is known of one instrument while the days go by. */
 struct held {
 	struct ledger_state st;
+	char major[4];		/* its quote currency's */
+	dec factor;
 	size_t next;		/* closes[next] is the first after today */
 	int has_trade;		/* the last trade's price, as a fallback */
 	dec trade_price;
@@ -21,6 +23,36 @@ struct balance {
 	char cur[4];
 	dec v;
 };
+
+/* The day's ways from each currency met to the portfolio's. */
+struct paths {
+	char cur[16][4];
+	struct fx_path p[16];
+	size_t n;
+};
+
+/* v in major currency cur converted to base the day's way; 0, or -1
+ * without a rate. */
+static int
+convert(struct paths *ps, const struct fx_table *fx, const char *base,
+    const char *cur, dec v, dec *out)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n && strcmp(ps->cur[i], cur) != 0; i++)
+		;
+	if (i == ps->n) {
+		if (ps->n == 16)
+			return fx_convert(fx, v, cur, base, out);
+		memcpy(ps->cur[i], cur, 4);
+		fx_path_find(fx, cur, base, &ps->p[i]);
+		ps->n++;
+	}
+	if (!ps->p[i].known)
+		return -1;
+	*out = fx_path_apply(&ps->p[i], v);
+	return 0;
+}
 
 static int
 cmp_inst(const void *key, const void *elem)
@@ -95,6 +127,10 @@ series_build(const struct series_input *in, long from, long to,
 	if (h == NULL || cash == NULL || rates == NULL || rnext == NULL ||
 	    txday == NULL)
 		goto out;
+	for (size_t i = 0; i < in->ninst; i++)
+		if (currency_major(in->inst[i].currency, h[i].major,
+		    &h[i].factor) != 0)
+			h[i].major[0] = '\0';
 	for (size_t i = 0; i < in->ntx; i++) {
 		txday[i] = perf_daynum(in->txs[i].date);
 		if (txday[i] < start)
@@ -103,6 +139,7 @@ series_build(const struct series_input *in, long from, long to,
 	for (long day = start; day <= to; day++) {
 		struct perf_day *o = day >= from ? &out[day - from] : NULL;
 		struct fx_table fx = { rates, 0 };
+		struct paths ps;
 		dec flow = DEC_ZERO, income = DEC_ZERO, fees = DEC_ZERO;
 
 		/* The day's transactions, in the ledger's order. */
@@ -151,6 +188,7 @@ series_build(const struct series_input *in, long from, long to,
 		if (o == NULL)
 			continue;
 		memset(o, 0, sizeof(*o));
+		ps.n = 0;
 		perf_ymd(day, o->day);
 		o->flow = flow, o->income = income, o->fees = fees;
 		/* The rates of the day: the last on or before it. */
@@ -172,9 +210,9 @@ series_build(const struct series_input *in, long from, long to,
 		for (size_t i = 0; i < in->ninst; i++) {
 			const struct series_inst *si = &in->inst[i];
 			struct held *x = &h[i];
-			const char *cur = si->currency;
-			char major[4];
-			dec price, factor, v, cost = x->st.p.cost;
+			const char *major = x->major;
+			char tmajor[4];
+			dec price, factor = x->factor, v, cost = x->st.p.cost;
 
 			while (x->next < si->nclose &&
 			    si->closes[x->next].day <= day)
@@ -186,16 +224,17 @@ series_build(const struct series_input *in, long from, long to,
 				continue;
 			if (x->next > 0)
 				price = si->closes[x->next - 1].v;
-			else if (x->has_trade) {
+			else if (x->has_trade &&
+			    currency_major(x->trade_cur, tmajor, &factor) == 0) {
 				price = x->trade_price;
-				cur = x->trade_cur;
+				major = tmajor;
 			} else {
 				o->unpriced++;
 				continue;
 			}
-			if (currency_major(cur, major, &factor) != 0 ||
-			    fx_convert(&fx, dec_mul(dec_mul(x->st.p.quantity,
-			    price), factor), major, in->base, &v) != 0) {
+			if (*major == '\0' || convert(&ps, &fx, in->base, major,
+			    dec_mul(dec_mul(x->st.p.quantity, price), factor),
+			    &v) != 0) {
 				o->unpriced++;
 				continue;
 			}
@@ -207,7 +246,7 @@ series_build(const struct series_input *in, long from, long to,
 
 			if (dec_is_zero(cash[c].v))
 				continue;
-			if (fx_convert(&fx, cash[c].v, cash[c].cur, in->base,
+			if (convert(&ps, &fx, in->base, cash[c].cur, cash[c].v,
 			    &v) != 0) {
 				o->unpriced++;
 				continue;

@@ -20,7 +20,16 @@ CREATE TABLE portfolio_series (
 -- stored day that may be wrong since (a back-dated transaction, a price
 -- of a day long past). series_gen counts the marks, so that a rebuild
 -- clears only what it saw.
+-- series_run: the valuation run (portfolio_latest.run_id) the last day
+-- was computed after; a later run means today's prices moved.
 ALTER TABLE portfolios
 	ADD COLUMN series_from DATE NULL,
 	ADD COLUMN series_to DATE NULL,
-	ADD COLUMN series_gen INT UNSIGNED NOT NULL DEFAULT 0;
+	ADD COLUMN series_gen INT UNSIGNED NOT NULL DEFAULT 0,
+	ADD COLUMN series_run BIGINT UNSIGNED NULL;
+
+-- Counts the changes to an instrument's closes of days past (a price of
+-- a day long past, a backfill), so that a process's copy of them knows
+-- when to read them again.
+ALTER TABLE instruments
+	ADD COLUMN history_gen INT UNSIGNED NOT NULL DEFAULT 0;

@@ -10,8 +10,22 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/printbuf.h>
+
+#include "buf.h"
 #include "history.h"
 #include "web.h"
+
+/* Writes a value built as text beforehand (the series: thousands of
+ * days, faster written at once than as objects). */
+static int
+raw_text(json_object *o, struct printbuf *pb, int level, int flags)
+{
+	const char *text = json_object_get_userdata(o);
+
+	(void)level, (void)flags;
+	return printbuf_memappend(pb, text, (int)strlen(text));
+}
 
 /* A fraction as a decimal string (8 places), or null. */
 static json_object *
@@ -33,7 +47,8 @@ page_api_performance(struct req *r)
 	char from[11], to[11], today[11];
 	size_t n, a = 0, b;
 	dec invested = DEC_ZERO;
-	int rc;
+	struct buf text;
+	int rc, places;
 
 	if ((rc = web_portfolio(r, &pf)) != 0)
 		return rc;
@@ -70,6 +85,7 @@ page_api_performance(struct req *r)
 	for (b = a; b < n && strcmp(days[b].day, to) <= 0; b++)
 		;
 	perf_period(days + a, b - a, &res);
+	places = currency_places(pf.currency);
 	o = json_object_new_object();
 	json_object_object_add(o, "portfolio_id", json_object_new_int64(pf.id));
 	json_object_object_add(o, "currency",
@@ -92,19 +108,23 @@ page_api_performance(struct req *r)
 	json_object_object_add(o, "income", json_money(res.income,
 	    pf.currency));
 	json_object_object_add(o, "fees", json_money(res.fees, pf.currency));
-	s = json_object_new_array();
+	/* Dates and decimals only: nothing to escape. */
+	buf_init(&text);
+	buf_putc(&text, '[');
 	for (size_t i = a; i < b; i++) {
-		json_object *x = json_object_new_object();
+		char v[DEC_BUFSZ], inv[DEC_BUFSZ];
 
 		invested = dec_add(invested, days[i].flow);
-		json_object_object_add(x, "date",
-		    json_object_new_string(days[i].day));
-		json_object_object_add(x, "value",
-		    json_money(days[i].value, pf.currency));
-		json_object_object_add(x, "net_invested",
-		    json_money(invested, pf.currency));
-		json_object_array_add(s, x);
+		buf_printf(&text, "%s{\"date\":\"%s\",\"value\":\"%s\","
+		    "\"net_invested\":\"%s\"}", i > a ? "," : "", days[i].day,
+		    dec_format(days[i].value, places, v),
+		    dec_format(invested, places, inv));
 	}
+	buf_putc(&text, ']');
+	s = json_object_new_object();
+	json_object_set_serializer(s, raw_text, arena_strdup(r->a,
+	    text.data), NULL);
+	buf_free(&text);
 	json_object_object_add(o, "series", s);
 	return web_json(r, 200, o);
 }

@@ -1,9 +1,10 @@
 #!/bin/sh
 # make bench: starts private stacks and prints nestegg's speed figures:
 # the pages (bench.py), the price pipeline (pipeline.py), the live
-# panel (live.py) and imports (imports.py).  Each exits non-zero when a
-# target is missed.
-# BENCH=pages, BENCH=pipeline, BENCH=live or BENCH=import runs one;
+# panel (live.py), imports (imports.py) and performance over time
+# (performance.py).  Each exits non-zero when a target is missed.
+# BENCH=pages, BENCH=pipeline, BENCH=live, BENCH=import or
+# BENCH=performance runs one;
 # PIPELINE_ARGS=--no-million skips the million portfolios.
 dir=$(dirname "$0")
 rc=0
@@ -22,5 +23,8 @@ if want live; then
 fi
 if want import; then
 	python3 "$dir/imports.py" || rc=1
+fi
+if want performance; then
+	python3 "$dir/performance.py" || rc=1
 fi
 exit $rc
