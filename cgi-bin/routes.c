@@ -73,6 +73,7 @@ const struct route routes[] = {
 	{ "/api/v1/portfolios/#/performance", M_GET, R_LOGIN | R_API,
 							page_api_performance },
 	{ "/api/v1/instruments", M_POST,	R_LOGIN | R_API, page_api_instruments },
+	{ "/api/v1/performance", M_GET,		R_LOGIN | R_API, page_api_performance },
 };
 
 const size_t routes_len = sizeof(routes) / sizeof(routes[0]);

@@ -612,3 +612,75 @@ series_read(struct db *d, struct arena *a, long long pid, const char *from,
 	*n = r.nrows;
 	return 0;
 }
+
+int
+series_combined(struct db *d, struct arena *a, long long uid,
+    const char *cur, time_t now, struct perf_day **out, size_t *n)
+{
+	struct series_input pairs;
+	struct portfolio *pfs;
+	struct perf_day **days, *sum;
+	struct fx_rate *rates;
+	size_t npf, *nd, *at, *cursor;
+	long first = -1, to = (long)(now / 86400);
+
+	*out = NULL, *n = 0;
+	memset(&pairs, 0, sizeof(pairs));
+	if (pf_list(d, a, uid, &pfs, &npf) != 0 || load_pairs(d, a, &pairs))
+		return -1;
+	days = arena_alloc(a, (npf + 1) * sizeof(*days));
+	nd = arena_alloc(a, (npf + 1) * sizeof(*nd));
+	at = arena_alloc(a, (npf + 1) * sizeof(*at));
+	for (size_t i = 0; i < npf; i++) {
+		if (series_update(d, a, &pfs[i], now, NULL) != 0 ||
+		    series_read(d, a, pfs[i].id, "", "", &days[i], &nd[i]))
+			return -1;
+		if (nd[i] > 0 && (first < 0 ||
+		    perf_daynum(days[i][0].day) < first))
+			first = perf_daynum(days[i][0].day);
+		if (nd[i] > 0 && perf_daynum(days[i][nd[i] - 1].day) > to)
+			to = perf_daynum(days[i][nd[i] - 1].day);
+	}
+	if (first < 0)
+		return 0;
+	sum = calloc((size_t)(to - first + 1), sizeof(*sum));
+	rates = arena_alloc(a, (pairs.npairs + 1) * sizeof(*rates));
+	cursor = arena_alloc(a, (pairs.npairs + 1) * sizeof(*cursor));
+	if (sum == NULL)
+		return -1;
+	for (long day = first; day <= to; day++) {
+		struct perf_day *o = &sum[day - first];
+		struct fx_table fx = { rates, 0 };
+
+		perf_ymd(day, o->day);
+		fx.n = series_rates_at(pairs.pairs, pairs.npairs, cursor, day,
+		    rates);
+		for (size_t i = 0; i < npf; i++) {
+			const struct perf_day *x;
+			struct fx_path p;
+			const dec *src[4];
+			dec *dst[4];
+
+			if (at[i] >= nd[i] || strcmp(days[i][at[i]].day,
+			    o->day) != 0)
+				continue;
+			x = &days[i][at[i]++];
+			fx_path_find(&fx, pfs[i].currency, cur, &p);
+			if (!p.known) {
+				o->unpriced++;
+				continue;
+			}
+			src[0] = &x->value, src[1] = &x->flow;
+			src[2] = &x->income, src[3] = &x->fees;
+			dst[0] = &o->value, dst[1] = &o->flow;
+			dst[2] = &o->income, dst[3] = &o->fees;
+			for (int k = 0; k < 4; k++)
+				*dst[k] = dec_add(*dst[k], fx_path_apply(&p,
+				    *src[k]));
+			o->unpriced += x->unpriced;
+		}
+	}
+	*out = sum;
+	*n = (size_t)(to - first + 1);
+	return 0;
+}

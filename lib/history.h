@@ -45,4 +45,14 @@ int series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 int series_read(struct db *d, struct arena *a, long long pid,
     const char *from, const char *to, struct perf_day **out, size_t *n);
 
+/*
+ * Every portfolio of user uid together, in currency cur: each brought
+ * up to date, each day's value, flow, income and fees converted at
+ * that day's rate and added up, from the first portfolio's first day
+ * to today, into *out (malloc'd; the caller frees it).  A day a
+ * portfolio cannot be converted counts as unpriced.  0 or -1.
+ */
+int series_combined(struct db *d, struct arena *a, long long uid,
+    const char *cur, time_t now, struct perf_day **out, size_t *n);
+
 #endif

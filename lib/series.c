@@ -110,6 +110,29 @@ flow_of(const struct tx *t, int track_cash)
 	    t->fx_rate));
 }
 
+size_t
+series_rates_at(const struct series_pair *pairs, size_t npairs,
+    size_t *cursor, long day, struct fx_rate *rates)
+{
+	size_t n = 0;
+
+	for (size_t p = 0; p < npairs; p++) {
+		const struct series_pair *sp = &pairs[p];
+
+		while (cursor[p] < sp->nrate && sp->rates[cursor[p]].day <= day)
+			cursor[p]++;
+		if (cursor[p] == 0 && !sp->has_latest)
+			continue;
+		memcpy(rates[n].from, sp->from, 4);
+		memcpy(rates[n].to, sp->to, 4);
+		rates[n].rate = cursor[p] > 0 ? sp->rates[cursor[p] - 1].v :
+		    sp->latest;
+		rates[n].as_of = 0;
+		n++;
+	}
+	return n;
+}
+
 int
 series_build(const struct series_input *in, long from, long to,
     struct perf_day *out)
@@ -191,22 +214,8 @@ series_build(const struct series_input *in, long from, long to,
 		ps.n = 0;
 		perf_ymd(day, o->day);
 		o->flow = flow, o->income = income, o->fees = fees;
-		/* The rates of the day: the last on or before it. */
-		for (size_t p = 0; p < in->npairs; p++) {
-			const struct series_pair *sp = &in->pairs[p];
-
-			while (rnext[p] < sp->nrate &&
-			    sp->rates[rnext[p]].day <= day)
-				rnext[p]++;
-			if (rnext[p] == 0 && !sp->has_latest)
-				continue;
-			memcpy(rates[fx.n].from, sp->from, 4);
-			memcpy(rates[fx.n].to, sp->to, 4);
-			rates[fx.n].rate = rnext[p] > 0 ?
-			    sp->rates[rnext[p] - 1].v : sp->latest;
-			rates[fx.n].as_of = 0;
-			fx.n++;
-		}
+		fx.n = series_rates_at(in->pairs, in->npairs, rnext, day,
+		    rates);
 		for (size_t i = 0; i < in->ninst; i++) {
 			const struct series_inst *si = &in->inst[i];
 			struct held *x = &h[i];

@@ -24,6 +24,7 @@
 
 #include "ledger.h"
 #include "perf.h"
+#include "value.h"
 
 struct series_point {
 	long day;		/* perf_daynum() */
@@ -58,6 +59,15 @@ struct series_input {
 	const struct series_pair *pairs;
 	size_t npairs;
 };
+
+/*
+ * The rates of day (perf_daynum) into rates (npairs room): for each
+ * pair the last on or before it, else its latest; cursor (npairs, all 0
+ * at first) remembers where each pair stands, so days must come in
+ * order.  Returns how many.
+ */
+size_t series_rates_at(const struct series_pair *pairs, size_t npairs,
+    size_t *cursor, long day, struct fx_rate *rates);
 
 /*
  * Fills out[0..to-from] with the days from through to (perf_daynum

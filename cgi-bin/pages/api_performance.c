@@ -6,7 +6,10 @@
  * as decimal strings, "0.1" is 10%; irr annualised; null where there is
  * no answer), start and end value, net flows, gain, income, and the
  * daily series (date, value, net_invested).
+ * GET /api/v1/performance - the same for all of the user's portfolios
+ * together, in the user's currency, each day at that day's rates.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -36,28 +39,23 @@ frac(int has, dec v)
 	return has ? json_object_new_string(dec_format(v, 8, buf)) : NULL;
 }
 
-int
-page_api_performance(struct req *r)
+/* The answer for days[0..n) in currency cur (pid 0: all portfolios). */
+static int
+answer(struct req *r, long long pid, const char *cur,
+    const struct perf_day *days, size_t n)
 {
-	struct portfolio pf;
-	struct perf_day *days;
 	struct perf_result res;
 	json_object *o, *s;
 	const char *period = web_param(r, "period");
 	char from[11], to[11], today[11];
-	size_t n, a = 0, b;
+	size_t a = 0, b;
 	dec invested = DEC_ZERO;
 	struct buf text;
-	int rc, places;
+	int places;
 
-	if ((rc = web_portfolio(r, &pf)) != 0)
-		return rc;
-	if (series_update(r->db, r->a, &pf, time(NULL), NULL) != 0 ||
-	    series_read(r->db, r->a, pf.id, "", "", &days, &n) != 0)
-		return web_db_error(r);
 	if (n == 0)
-		return web_json_error(r, 404, "This portfolio has no "
-		    "transactions yet: there is no performance to show.", NULL);
+		return web_json_error(r, 404, "No transactions yet: there is no "
+		    "performance to show.", NULL);
 	perf_ymd(time(NULL) / 86400, today);
 	if (strcmp(days[n - 1].day, today) > 0)
 		snprintf(today, sizeof(today), "%s", days[n - 1].day);
@@ -85,11 +83,12 @@ page_api_performance(struct req *r)
 	for (b = a; b < n && strcmp(days[b].day, to) <= 0; b++)
 		;
 	perf_period(days + a, b - a, &res);
-	places = currency_places(pf.currency);
+	places = currency_places(cur);
 	o = json_object_new_object();
-	json_object_object_add(o, "portfolio_id", json_object_new_int64(pf.id));
-	json_object_object_add(o, "currency",
-	    json_object_new_string(pf.currency));
+	if (pid != 0)
+		json_object_object_add(o, "portfolio_id",
+		    json_object_new_int64(pid));
+	json_object_object_add(o, "currency", json_object_new_string(cur));
 	json_object_object_add(o, "from", json_object_new_string(
 	    b > a ? days[a].day : from));
 	json_object_object_add(o, "to", json_object_new_string(
@@ -99,15 +98,15 @@ page_api_performance(struct req *r)
 	    frac(res.has_twr_annual, res.twr_annual));
 	json_object_object_add(o, "irr", frac(res.has_irr, res.irr));
 	json_object_object_add(o, "start_value",
-	    json_money(res.start_value, pf.currency));
+	    json_money(res.start_value, cur));
 	json_object_object_add(o, "end_value",
-	    json_money(res.end_value, pf.currency));
+	    json_money(res.end_value, cur));
 	json_object_object_add(o, "net_flows",
-	    json_money(res.net_flows, pf.currency));
-	json_object_object_add(o, "gain", json_money(res.gain, pf.currency));
+	    json_money(res.net_flows, cur));
+	json_object_object_add(o, "gain", json_money(res.gain, cur));
 	json_object_object_add(o, "income", json_money(res.income,
-	    pf.currency));
-	json_object_object_add(o, "fees", json_money(res.fees, pf.currency));
+	    cur));
+	json_object_object_add(o, "fees", json_money(res.fees, cur));
 	/* Dates and decimals only: nothing to escape. */
 	buf_init(&text);
 	buf_putc(&text, '[');
@@ -127,4 +126,29 @@ page_api_performance(struct req *r)
 	buf_free(&text);
 	json_object_object_add(o, "series", s);
 	return web_json(r, 200, o);
+}
+
+int
+page_api_performance(struct req *r)
+{
+	struct portfolio pf;
+	struct perf_day *days;
+	size_t n;
+	int rc;
+
+	if (r->ids[0] == 0) {
+		/* Every portfolio of the user's, in the user's currency. */
+		if (series_combined(r->db, r->a, r->user.id, r->user.currency,
+		    time(NULL), &days, &n) != 0)
+			return web_db_error(r);
+		rc = answer(r, 0, r->user.currency, days, n);
+		free(days);
+		return rc;
+	}
+	if ((rc = web_portfolio(r, &pf)) != 0)
+		return rc;
+	if (series_update(r->db, r->a, &pf, time(NULL), NULL) != 0 ||
+	    series_read(r->db, r->a, pf.id, "", "", &days, &n) != 0)
+		return web_db_error(r);
+	return answer(r, pf.id, pf.currency, days, n);
 }

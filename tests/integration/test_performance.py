@@ -77,6 +77,25 @@ class Performance(unittest.TestCase):
         self.assertEqual(p["twr"], "0.20000000")
         self.assertEqual(p["gain"], "200.00")
 
+    def test_all_portfolios_together_in_the_users_currency(self):
+        r = self.stack.cli("fx", "set", "NOK", "USD", "0.1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        nok = self.u.portfolio("Krone", "NOK")
+        self.assertEqual(self.u.import_csv(self.pid, "date,type,amount\n"
+                                                     "2024-05-01,deposit,500\n").status, 200)
+        self.assertEqual(self.u.import_csv(nok, "date,type,amount\n"
+                                                "2024-05-02,deposit,10000\n").status, 200)
+        r = self.u.api("GET", "/api/v1/performance?from=2024-05-01&to=2024-05-03")
+        self.assertEqual(r.status, 200, r.body)
+        p = r.json
+        self.assertEqual(p["currency"], "USD")
+        self.assertNotIn("portfolio_id", p)
+        # 500 USD, then 10,000 NOK at 0.1 more: flows, not gains.
+        self.assertEqual([d["value"] for d in p["series"]], ["500.00", "1500.00", "1500.00"])
+        self.assertEqual(p["net_flows"], "1000.00")
+        self.assertEqual(p["gain"], "0.00")
+        self.assertEqual(p["twr"], "0.00000000")
+
     def test_others_cannot_see_it(self):
         other = User(self.stack, "perf-other")
         r = other.api("GET", "/api/v1/portfolios/%d/performance" % self.pid)
