@@ -489,6 +489,47 @@ store_days(struct db *d, struct arena *a, long long pid,
 	return 0;
 }
 
+/* Stores the time-weighted return since the first stored day. */
+static int
+store_twr(struct db *d, struct arena *a, long long pid)
+{
+	static const char q[] = "SELECT value, flow FROM portfolio_series "
+	    "WHERE portfolio_id = ? ORDER BY day";
+	static const char up[] = "UPDATE portfolios SET series_twr = ? "
+	    "WHERE id = ?";
+	struct perf_result res;
+	struct perf_day *days;
+	struct dbres r;
+	char buf[DEC_BUFSZ];
+
+	if (db_exec(d, a, &r, q, "i", pid) != 0)
+		return -1;
+	days = arena_alloc(a, (r.nrows + 1) * sizeof(*days));
+	for (size_t i = 0; i < r.nrows; i++) {
+		days[i].value = col(db_val(&r, i, 0));
+		days[i].flow = col(db_val(&r, i, 1));
+		snprintf(days[i].day, sizeof(days[i].day), "1970-01-01");
+	}
+	perf_period(days, r.nrows, &res);
+	return db_exec(d, NULL, NULL, up, "si", res.has_twr ?
+	    dec_format(res.twr, -1, buf) : NULL, pid);
+}
+
+int
+series_return(struct db *d, struct arena *a, long long pid, dec *twr)
+{
+	static const char q[] = "SELECT series_twr FROM portfolios "
+	    "WHERE id = ?";
+	struct dbres r;
+
+	if (db_exec(d, a, &r, q, "i", pid) != 0)
+		return -1;
+	if (r.nrows == 0 || db_val(&r, 0, 0) == NULL)
+		return 0;
+	*twr = col(db_val(&r, 0, 0));
+	return 1;
+}
+
 int
 series_update(struct db *d, struct arena *a, const struct portfolio *pf,
     time_t now, long *rebuilt)
@@ -524,6 +565,9 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	perf_ymd(to, today);
 	/* Nothing marked, today stored, and no valuation run since: up to
 	 * date without reading anything else. */
+	/* Never marked: no transaction was ever recorded. */
+	if (mark == NULL && last == NULL)
+		return 0;
 	if (mark == NULL && last != NULL && strcmp(last, today) >= 0 &&
 	    (db_val(&r, 0, 3) == NULL) == (run == NULL) && (run == NULL ||
 	    strcmp(db_val(&r, 0, 3), run) == 0))
@@ -574,6 +618,7 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	if (db_begin(d) != 0 ||
 	    db_exec(d, NULL, NULL, before, "is", pf->id, fromday) != 0 ||
 	    store_days(d, a, pf->id, days, (size_t)(to - from + 1)) != 0 ||
+	    store_twr(d, a, pf->id) != 0 ||
 	    db_exec(d, NULL, NULL, done, "ssii", days[to - from].day, run,
 	    pf->id, gen) != 0 || db_commit(d) != 0) {
 		db_rollback(d);

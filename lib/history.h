@@ -36,6 +36,10 @@ int series_mark_instrument(struct db *d, long long iid, const char *day);
 int series_update(struct db *d, struct arena *a, const struct portfolio *pf,
     time_t now, long *rebuilt);
 
+/* The time-weighted return of portfolio pid since its first day, as of
+ * its series' last update: 1 and *twr, 0 when there is none, -1. */
+int series_return(struct db *d, struct arena *a, long long pid, dec *twr);
+
 /*
  * The stored days of portfolio pid from through to (YYYY-MM-DD, either
  * "" for the first or the last) into *out (arena), oldest first: their

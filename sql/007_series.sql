@@ -22,11 +22,16 @@ CREATE TABLE portfolio_series (
 -- clears only what it saw.
 -- series_run: the valuation run (portfolio_latest.run_id) the last day
 -- was computed after; a later run means today's prices moved.
+-- series_twr: the time-weighted return since the first day, as of the
+-- last day stored (NULL: none yet, or no capital ever).
 ALTER TABLE portfolios
 	ADD COLUMN series_from DATE NULL,
 	ADD COLUMN series_to DATE NULL,
 	ADD COLUMN series_gen INT UNSIGNED NOT NULL DEFAULT 0,
-	ADD COLUMN series_run BIGINT UNSIGNED NULL;
+	ADD COLUMN series_run BIGINT UNSIGNED NULL,
+	ADD COLUMN series_twr DECIMAL(30,12) NULL;
+-- Every portfolio there is has its series to compute.
+UPDATE portfolios SET series_from = '1000-01-01';
 
 -- Counts the changes to an instrument's closes of days past (a price of
 -- a day long past, a backfill), so that a process's copy of them knows

@@ -19,7 +19,7 @@
 <?cs if:Total.unpriced > 0 ?><p class="warn"><?cs var:Total.unpriced ?> holding(s) have no price yet and are left out of the values.</p><?cs /if ?>
 <div class="table-wrap">
 <table class="data">
-<thead><tr><th scope="col">Portfolio</th><th scope="col" class="num">Value</th><th scope="col" class="num">Today</th><th scope="col" class="num">Total gain</th></tr></thead>
+<thead><tr><th scope="col">Portfolio</th><th scope="col" class="num">Value</th><th scope="col" class="num">Today</th><th scope="col" class="num">Total gain</th><th scope="col" class="num"><abbr title="Time-weighted return since the first transaction">Return</abbr></th></tr></thead>
 <tbody>
 <?cs each:p = Portfolios ?>
 <tr data-pf="<?cs var:p.id ?>" data-user-value="<?cs var:p.user_value ?>" data-user-day="<?cs var:p.user_day ?>" data-user-gain="<?cs var:p.user_gain ?>">
@@ -27,6 +27,7 @@
 <td class="num"><span data-live="value"><?cs var:p.value ?></span> <?cs var:p.currency ?></td>
 <td class="num <?cs var:p.day.sign ?>" data-live="day"><?cs var:p.day ?></td>
 <td class="num <?cs var:p.gain.sign ?>" data-live="gain"><?cs var:p.gain ?></td>
+<td class="num <?cs var:p.twr.sign ?>"><a href="/portfolios/<?cs var:p.id ?>/performance?period=MAX"><?cs if:p.twr ?><?cs var:p.twr ?><?cs else ?>–<?cs /if ?></a></td>
 </tr>
 <?cs /each ?>
 </tbody>

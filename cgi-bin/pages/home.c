@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cache.h"
+#include "history.h"
 #include "view.h"
 #include "web.h"
 
@@ -30,9 +31,12 @@ figures(struct req *r, HDF *d)
 	totals_init(&all);
 	for (size_t i = 0; i < n; i++) {
 		struct pf_view v;
-		dec value, day, gain;
+		dec value, day, gain, twr;
+		int has_twr;
 
-		if (web_value(r, &pfs[i], &fx, now, &v) != 0)
+		if (web_value(r, &pfs[i], &fx, now, &v) != 0 ||
+		    series_update(r->db, r->a, &pfs[i], now, NULL) != 0 ||
+		    (has_twr = series_return(r->db, r->a, pfs[i].id, &twr)) < 0)
 			return -1;
 #define KEY(f) (snprintf(key, sizeof(key), "Portfolios.%zu." f, i), key)
 		view_setf(d, KEY("id"), "%lld", pfs[i].id);
@@ -41,6 +45,8 @@ figures(struct req *r, HDF *d)
 		put_money(d, KEY("value"), v.t.value, pfs[i].currency);
 		put_signed(d, KEY("day"), v.t.day_change, pfs[i].currency);
 		put_signed(d, KEY("gain"), v.t.total_gain, pfs[i].currency);
+		if (has_twr)
+			put_pct(d, KEY("twr"), dec_mul(twr, dec_from_int(100)));
 		view_set_int(d, KEY("open"), (long long)v.nopen);
 		view_set_int(d, KEY("unpriced"), v.t.unpriced);
 #undef KEY
