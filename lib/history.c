@@ -729,3 +729,52 @@ series_combined(struct db *d, struct arena *a, long long uid,
 	*n = (size_t)(to - first + 1);
 	return 0;
 }
+
+int
+series_prices(struct db *d, struct arena *a, long long uid,
+    const char *symbol, const char *cur, const struct perf_day *days,
+    size_t n, dec *price)
+{
+	struct series_input pairs;
+	struct instrument inst;
+	struct series_point *v = NULL;
+	struct fx_rate *rates;
+	struct dbres c;
+	size_t nv = 0, cap = 0, k = 0, *cursor;
+	char major[4];
+	dec factor;
+	int rc;
+
+	memset(price, 0, n * sizeof(*price));
+	if ((rc = inst_find(d, a, uid, symbol, &inst)) != 1)
+		return rc;
+	if (n == 0)
+		return 1;
+	memset(&pairs, 0, sizeof(pairs));
+	if (read_closes(d, a, &inst.id, 1, -25568, 0, &c) != 0 ||
+	    load_pairs(d, a, &pairs) != 0 ||
+	    currency_major(inst.currency, major, &factor) != 0)
+		return -1;
+	if (c.nrows > 0 && parse_closes(db_val(&c, 0, 1) ? db_val(&c, 0, 1) :
+	    "", -25568, 1L << 40, &v, &nv, &cap) != 0) {
+		free(v);
+		return -1;
+	}
+	by_day(v, nv);
+	rates = arena_alloc(a, (pairs.npairs + 1) * sizeof(*rates));
+	cursor = arena_alloc(a, (pairs.npairs + 1) * sizeof(*cursor));
+	for (size_t i = 0; i < n; i++) {
+		long day = perf_daynum(days[i].day);
+		struct fx_table fx = { rates, 0 };
+
+		fx.n = series_rates_at(pairs.pairs, pairs.npairs, cursor, day,
+		    rates);
+		while (k < nv && v[k].day <= day)
+			k++;
+		if (k == 0 || fx_convert(&fx, dec_mul(v[k - 1].v, factor),
+		    major, cur, &price[i]) != 0)
+			price[i] = DEC_ZERO;
+	}
+	free(v);
+	return 1;
+}

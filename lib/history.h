@@ -59,4 +59,13 @@ int series_read(struct db *d, struct arena *a, long long pid,
 int series_combined(struct db *d, struct arena *a, long long uid,
     const char *cur, time_t now, struct perf_day **out, size_t *n);
 
+/*
+ * The closes of the instrument user uid calls symbol on each of days
+ * (0 until its first), converted into currency cur at each day's rate,
+ * into price[0..n).  1, 0 when the symbol is unknown, -1.
+ */
+int series_prices(struct db *d, struct arena *a, long long uid,
+    const char *symbol, const char *cur, const struct perf_day *days,
+    size_t n, dec *price);
+
 #endif

@@ -270,3 +270,27 @@ perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 	}
 	free(f);
 }
+
+int
+perf_benchmark(const struct perf_day *days, const dec *price, size_t n,
+    dec *twr, dec *values)
+{
+	dec units, p = DEC_ZERO;
+
+	if (n == 0 || dec_sign(price[0]) <= 0)
+		return -1;
+	units = dec_div(days[0].value, price[0]);
+	values[0] = days[0].value;
+	for (size_t i = 1; i < n; i++) {
+		if (dec_sign(price[i]) > 0)
+			p = price[i];
+		else if (dec_is_zero(p))
+			p = price[0];
+		units = dec_add(units, dec_div(days[i].flow, p));
+		values[i] = dec_mul(units, p);
+	}
+	*twr = dec_sub(dec_div(p, price[0]), DEC_ONE);
+	if (n == 1)
+		*twr = DEC_ZERO;
+	return 0;
+}

@@ -55,6 +55,18 @@ struct perf_result {
 void perf_period(const struct perf_day *days, size_t n,
     struct perf_result *out);
 
+/*
+ * A benchmark over the same days: price[i] its close on days[i] in the
+ * portfolio's currency (0 where none is known yet).  Its time-weighted
+ * return is its price's change from the start to the end; and the
+ * portfolio's own money, invested in it instead (the value at the start
+ * and each day's flow bought or sold at that day's price), would be
+ * worth values[i] on each day.  Returns 0, or -1 when the benchmark has
+ * no price at the start.
+ */
+int perf_benchmark(const struct perf_day *days, const dec *price, size_t n,
+    dec *twr, dec *values);
+
 /* One dated flow for XIRR: amount (investor's view: money paid in is
  * negative) on day. */
 struct xirr_flow {

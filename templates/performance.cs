@@ -8,10 +8,18 @@
 <?cs else ?>
 <nav class="periods" aria-label="Period"><?cs each:p = Periods ?><a href="?period=<?cs var:p ?>"<?cs if:p == Perf.period ?> aria-current="page"<?cs /if ?>><?cs var:p ?></a> <?cs /each ?></nav>
 <p class="muted">From the close of <?cs var:Perf.from ?> to the close of <?cs var:Perf.to ?>, in <?cs var:P.currency ?>.</p>
+<form method="get" class="inline" action="/portfolios/<?cs var:P.id ?>/performance">
+<input type="hidden" name="period" value="<?cs var:Perf.period ?>">
+<label for="benchmark">Compare with</label>
+<input id="benchmark" name="benchmark" type="text" value="<?cs var:Form.benchmark ?>" placeholder="a symbol, like VWCE.DE"<?cs if:Errors.benchmark ?> aria-invalid="true" aria-describedby="benchmark-error"<?cs /if ?>>
+<button type="submit">Compare</button>
+<?cs if:Errors.benchmark ?><p class="error" id="benchmark-error"><?cs var:Errors.benchmark ?></p><?cs /if ?>
+</form>
 <section class="summary" aria-label="Returns">
 <div class="figure"><span class="label">Time-weighted</span><span class="big <?cs var:Perf.twr.sign ?>"><?cs if:Perf.twr ?><?cs var:Perf.twr ?><?cs else ?>no answer<?cs /if ?></span><?cs if:Perf.twr_annual ?> <span class="muted">(<?cs var:Perf.twr_annual ?> a year)</span><?cs /if ?></div>
 <div class="figure"><span class="label">Money-weighted (a year)</span><span class="big <?cs var:Perf.irr.sign ?>"><?cs if:Perf.irr ?><?cs var:Perf.irr ?><?cs else ?>no answer<?cs /if ?></span></div>
 <div class="figure"><span class="label">Gain</span><span class="<?cs var:Perf.gain.sign ?>"><?cs var:Perf.gain ?></span></div>
+<?cs if:Bench.symbol ?><div class="figure"><span class="label"><?cs var:Bench.symbol ?> over the period</span><span class="big <?cs var:Bench.twr.sign ?>"><?cs var:Bench.twr ?></span> <span class="muted">your money in it: <?cs var:Bench.value ?></span></div><?cs /if ?>
 <div class="figure"><span class="label">Deepest drawdown</span><span class="<?cs var:Perf.drawdown.sign ?>"><?cs var:Perf.drawdown ?></span></div>
 </section>
 <dl class="facts">
@@ -23,20 +31,21 @@
 </dl>
 <?cs if:Perf.unpriced ?><p class="notice">Some days hold an instrument without any price or a currency without a rate: it is left out of those days' values.</p><?cs /if ?>
 <figure class="chart">
-<svg viewBox="0 0 640 220" role="img" aria-labelledby="vc-title vc-desc">
-<title id="vc-title">Value and net invested</title>
-<desc id="vc-desc">The portfolio's value at each day's close (solid line) and the money put in less the money taken out (dashed line), from <?cs var:Perf.from ?> to <?cs var:Perf.to ?>: from <?cs var:Perf.start_value ?> to <?cs var:Perf.end_value ?> <?cs var:P.currency ?>. The table below gives the values at each month's end.</desc>
+<h2 class="chart-title" id="vc-title">Value and net invested</h2>
+<p class="visually-hidden" id="vc-desc">The portfolio's value at each day's close (solid line) and the money put in less the money taken out (dashed line), from <?cs var:Perf.from ?> to <?cs var:Perf.to ?>: from <?cs var:Perf.start_value ?> to <?cs var:Perf.end_value ?> <?cs var:P.currency ?><?cs if:Chart.benchmark ?>; the dotted line is what the same money, put in and taken out on the same days, would be worth in <?cs var:Bench.symbol ?>: <?cs var:Bench.value ?><?cs /if ?>. The table below gives the values at each month's end.</p>
+<svg viewBox="0 0 640 220" role="img" aria-labelledby="vc-title" aria-describedby="vc-desc">
 <?cs each:g = Chart.grid ?><line x1="56" x2="630" y1="<?cs var:g.y ?>" y2="<?cs var:g.y ?>" class="grid"></line><text x="52" y="<?cs var:g.y ?>" class="axis" text-anchor="end" dominant-baseline="middle"><?cs var:g.label ?></text><?cs /each ?>
 <polyline points="<?cs var:Chart.invested ?>" class="invested"></polyline>
+<?cs if:Chart.benchmark ?><polyline points="<?cs var:Chart.benchmark ?>" class="benchmark"></polyline><?cs /if ?>
 <polyline points="<?cs var:Chart.value ?>" class="value"></polyline>
 <text x="56" y="214" class="axis"><?cs var:Perf.from ?></text><text x="630" y="214" class="axis" text-anchor="end"><?cs var:Perf.to ?></text>
 </svg>
-<figcaption><span class="key value">Value</span> <span class="key invested">Net invested</span></figcaption>
+<figcaption><span class="key value">Value</span> <span class="key invested">Net invested</span><?cs if:Chart.benchmark ?> <span class="key benchmark">The same money in <?cs var:Bench.symbol ?></span><?cs /if ?></figcaption>
 </figure>
 <figure class="chart">
-<svg viewBox="0 0 640 120" role="img" aria-labelledby="dd-title dd-desc">
-<title id="dd-title">Drawdown</title>
-<desc id="dd-desc">How far the time-weighted growth stood below its highest point so far, each day; the deepest was <?cs var:Perf.drawdown ?>.</desc>
+<h2 class="chart-title" id="dd-title">Drawdown</h2>
+<p class="visually-hidden" id="dd-desc">How far the time-weighted growth stood below its highest point so far, each day; the deepest was <?cs var:Perf.drawdown ?>.</p>
+<svg viewBox="0 0 640 120" role="img" aria-labelledby="dd-title" aria-describedby="dd-desc">
 <line x1="56" x2="630" y1="<?cs var:Chart.dd_zero ?>" y2="<?cs var:Chart.dd_zero ?>" class="grid"></line>
 <text x="52" y="<?cs var:Chart.dd_zero ?>" class="axis" text-anchor="end" dominant-baseline="middle">0%</text>
 <text x="52" y="<?cs var:Chart.dd_low ?>" class="axis" text-anchor="end" dominant-baseline="middle"><?cs var:Perf.drawdown ?></text>
@@ -44,9 +53,9 @@
 </svg>
 </figure>
 <figure class="chart">
-<svg viewBox="0 0 640 120" role="img" aria-labelledby="in-title in-desc">
-<title id="in-title">Dividends and interest per month</title>
-<desc id="in-desc">Income received in each of the last months of the period, up to <?cs var:Income.max ?> <?cs var:P.currency ?> in one month; the table below gives each year.</desc>
+<h2 class="chart-title" id="in-title">Dividends and interest per month</h2>
+<p class="visually-hidden" id="in-desc">Income received in each of the last months of the period, up to <?cs var:Income.max ?> <?cs var:P.currency ?> in one month; the table below gives each year.</p>
+<svg viewBox="0 0 640 120" role="img" aria-labelledby="in-title" aria-describedby="in-desc">
 <?cs each:m = Income.months ?><rect x="<?cs var:m.x ?>" y="<?cs var:m.y ?>" width="<?cs var:m.w ?>" height="<?cs var:m.h ?>" class="bar"><title><?cs var:m.month ?>: <?cs var:m.amount ?></title></rect><?cs /each ?>
 <text x="52" y="24" class="axis" text-anchor="end"><?cs var:Income.max ?></text>
 </svg>

@@ -5,7 +5,9 @@
  * series (brought up to date first): twr, twr_annualized, irr (fractions
  * as decimal strings, "0.1" is 10%; irr annualised; null where there is
  * no answer), start and end value, net flows, gain, income, and the
- * daily series (date, value, net_invested).
+ * daily series (date, value, net_invested).  &benchmark=SYMBOL adds the
+ * instrument's return over the same days and what the portfolio's own
+ * money would be worth invested in it (benchmark_value each day).
  * GET /api/v1/performance - the same for all of the user's portfolios
  * together, in the user's currency, each day at that day's rates.
  */
@@ -51,7 +53,8 @@ answer(struct req *r, long long pid, const char *cur,
 	size_t a = 0, b;
 	dec invested = DEC_ZERO;
 	struct buf text;
-	int places;
+	dec *bp, *bv = NULL, btwr = DEC_ZERO;
+	int places, brc;
 
 	if (n == 0)
 		return web_json_error(r, 404, "No transactions yet: there is no "
@@ -84,6 +87,20 @@ answer(struct req *r, long long pid, const char *cur,
 		;
 	perf_period(days + a, b - a, &res);
 	places = currency_places(cur);
+	if (*web_param(r, "benchmark")) {
+		bp = arena_alloc(r->a, (b - a + 1) * sizeof(*bp));
+		bv = arena_alloc(r->a, (b - a + 1) * sizeof(*bv));
+		brc = series_prices(r->db, r->a, r->user.id,
+		    web_param(r, "benchmark"), cur, days + a, b - a, bp);
+		if (brc < 0)
+			return web_db_error(r);
+		if (brc == 0)
+			return web_json_error(r, 422, "Unknown benchmark symbol.",
+			    "benchmark");
+		if (perf_benchmark(days + a, bp, b - a, &btwr, bv) != 0)
+			return web_json_error(r, 422, "The benchmark has no "
+			    "price at the start of the period.", "benchmark");
+	}
 	o = json_object_new_object();
 	if (pid != 0)
 		json_object_object_add(o, "portfolio_id",
@@ -107,6 +124,16 @@ answer(struct req *r, long long pid, const char *cur,
 	json_object_object_add(o, "income", json_money(res.income,
 	    cur));
 	json_object_object_add(o, "fees", json_money(res.fees, cur));
+	if (bv != NULL) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "symbol", json_object_new_string(
+		    web_param(r, "benchmark")));
+		json_object_object_add(x, "twr", frac(1, btwr));
+		json_object_object_add(x, "value_of_flows",
+		    json_money(bv[b - a - 1], cur));
+		json_object_object_add(o, "benchmark", x);
+	}
 	/* Dates and decimals only: nothing to escape. */
 	buf_init(&text);
 	buf_putc(&text, '[');
@@ -115,9 +142,13 @@ answer(struct req *r, long long pid, const char *cur,
 
 		invested = dec_add(invested, days[i].flow);
 		buf_printf(&text, "%s{\"date\":\"%s\",\"value\":\"%s\","
-		    "\"net_invested\":\"%s\"}", i > a ? "," : "", days[i].day,
+		    "\"net_invested\":\"%s\"", i > a ? "," : "", days[i].day,
 		    dec_format(days[i].value, places, v),
 		    dec_format(invested, places, inv));
+		if (bv != NULL)
+			buf_printf(&text, ",\"benchmark_value\":\"%s\"",
+			    dec_format(bv[i - a], places, v));
+		buf_putc(&text, '}');
 	}
 	buf_putc(&text, ']');
 	s = json_object_new_object();

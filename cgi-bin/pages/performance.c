@@ -1,9 +1,11 @@
 /*
- * GET /portfolios/#/performance?period=1M|3M|YTD|1Y|3Y|5Y|MAX - how the
- * portfolio did: time- and money-weighted returns, gain, income and
- * fees over the period, and server-side SVG charts (value and net
- * invested, drawdown, income per month), each with a title, a
- * description and a table, from the stored daily series.
+ * GET /portfolios/#/performance?period=1M|3M|YTD|1Y|3Y|5Y|MAX
+ *     [&benchmark=SYMBOL] - how the portfolio did: time- and
+ * money-weighted returns, gain, income and fees over the period, and
+ * server-side SVG charts (value and net invested, and what the same
+ * money would be worth in the benchmark; drawdown; income per month),
+ * each with a title, a description and a table, from the stored daily
+ * series.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,14 +24,15 @@
 static const char *const periods[] = { "1M", "3M", "YTD", "1Y", "3Y", "5Y",
     "MAX", NULL };
 
-/* The value and net invested chart, with its grid. */
+/* The value and net invested chart (and the benchmark's, bv, when not
+ * NULL), with its grid. */
 static void
 value_chart(struct req *r, const struct perf_day *d, size_t n,
-    dec invested0)
+    dec invested0, const dec *bv)
 {
 	dec *v = arena_alloc(r->a, (n + 1) * sizeof(*v));
 	dec *inv = arena_alloc(r->a, (n + 1) * sizeof(*inv));
-	const dec *both[2] = { v, inv };
+	const dec *both[3] = { v, inv, bv };
 	struct chart_box b;
 	double step, g;
 	int k = 0;
@@ -39,8 +42,11 @@ value_chart(struct req *r, const struct perf_day *d, size_t n,
 		v[i] = d[i].value;
 		inv[i] = invested0;
 	}
-	chart_fit(&b, 56, 10, W - 66, H - 40, both, 2, n, 1);
+	chart_fit(&b, 56, 10, W - 66, H - 40, both, bv ? 3 : 2, n, 1);
 	view_set(r->hdf, "Chart.value", chart_line(r->a, &b, v, n, POINTS));
+	if (bv != NULL)
+		view_set(r->hdf, "Chart.benchmark", chart_line(r->a, &b, bv, n,
+		    POINTS));
 	view_set(r->hdf, "Chart.invested", chart_line(r->a, &b, inv, n,
 	    POINTS));
 	step = chart_step(b.lo, b.hi, 4);
@@ -186,7 +192,9 @@ page_performance(struct req *r)
 	struct perf_day *days;
 	struct perf_result res;
 	const char *period = web_param(r, "period");
+	const char *bench = web_param(r, "benchmark");
 	char from[11], to[11], today[11], key[32];
+	dec *bv = NULL;
 	size_t n, a = 0, b;
 	dec invested = DEC_ZERO, hundred = dec_from_int(100);
 	int rc, unpriced = 0;
@@ -236,7 +244,31 @@ page_performance(struct req *r)
 	put_signed(r->hdf, "Perf.gain", res.gain, pf.currency);
 	put_money(r->hdf, "Perf.income", res.income, pf.currency);
 	put_money(r->hdf, "Perf.fees", res.fees, pf.currency);
-	value_chart(r, days + a, b - a, invested);
+	if (*bench) {
+		dec *bp = arena_alloc(r->a, (b - a + 1) * sizeof(*bp)), btwr;
+		int brc;
+
+		bv = arena_alloc(r->a, (b - a + 1) * sizeof(*bv));
+		view_set(r->hdf, "Form.benchmark", bench);
+		if ((brc = series_prices(r->db, r->a, r->user.id, bench,
+		    pf.currency, days + a, b - a, bp)) < 0)
+			return web_db_error(r);
+		if (brc == 0) {
+			web_field_error(r, "benchmark", "You have no instrument "
+			    "with this symbol.");
+			bv = NULL;
+		} else if (perf_benchmark(days + a, bp, b - a, &btwr, bv)) {
+			web_field_error(r, "benchmark", "It has no price at the "
+			    "start of the period.");
+			bv = NULL;
+		} else {
+			put_pct(r->hdf, "Bench.twr", dec_mul(btwr, hundred));
+			put_money(r->hdf, "Bench.value", bv[b - a - 1],
+			    pf.currency);
+			view_set(r->hdf, "Bench.symbol", bench);
+		}
+	}
+	value_chart(r, days + a, b - a, invested, bv);
 	put_pct(r->hdf, "Perf.drawdown", drawdown_chart(r, days + a, b - a));
 	income_chart(r, days + a, b - a, pf.currency);
 	month_table(r, days + a, b - a, invested, pf.currency);

@@ -62,6 +62,33 @@ class Performance(unittest.TestCase):
         r = self.u.api("GET", "/api/v1/portfolios/%d/performance?period=2Q" % self.pid)
         self.assertEqual(r.status, 422)
 
+    def test_benchmark_takes_the_same_money(self):
+        bench = instrument(self.u, source="manual")
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,amount\n"
+                                        "2024-03-01,deposit,,,,1000\n"
+                                        "2024-03-01,buy,%s,10,100,\n"
+                                        "2024-03-02,deposit,,,,100\n" % self.sym)
+        self.assertEqual(r.status, 200, r.body)
+        for value, day in (("50", "2024-03-01"), ("40", "2024-03-02"), ("55", "2024-03-03")):
+            r = self.stack.cli("price", "set", bench, value, "--at", day + "T16:00:00Z")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        p = self.perf("?from=2024-03-01&to=2024-03-03&benchmark=" + bench)
+        b = p["benchmark"]
+        self.assertEqual(b["symbol"], bench)
+        self.assertEqual(b["twr"], "0.10000000")
+        # 1000 buys 20 at 50; 100 more buys 2.5 at 40; 22.5 at 55.
+        self.assertEqual(b["value_of_flows"], "1237.50")
+        self.assertEqual([d["benchmark_value"] for d in p["series"]],
+                         ["1000.00", "900.00", "1237.50"])
+        r = self.u.api("GET", "/api/v1/portfolios/%d/performance?benchmark=NOPE" % self.pid)
+        self.assertEqual(r.status, 422)
+        # The page draws it, with its figures.
+        r = self.u.c.get("/portfolios/%d/performance?period=MAX&benchmark=%s" % (self.pid, bench))
+        self.assertEqual(r.status, 200)
+        self.assertEqual(harness.validate_html(r.text), "")
+        self.assertIn('class="benchmark"', r.text)
+        self.assertIn("your money in it", harness.page_text(r.text))
+
     def test_without_cash_trades_are_flows(self):
         r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,fee\n"
                                         "2024-02-01,buy,%s,10,100,0\n"

@@ -200,6 +200,28 @@ annualised_over_a_year(void **state)
 	assert_string_equal(fmt(r.irr, 4), "0.0999");
 }
 
+static void
+benchmark_takes_the_same_money(void **state)
+{
+	/* 1000 at the start buys 100 at 10; 100 more a day later buys 10
+	 * at 10; then 110 are worth 11 each. */
+	struct perf_day d[] = {
+		DAY("2024-01-01", "1000", "0"),
+		DAY("2024-01-02", "1100", "100"),
+		DAY("2024-01-03", "1200", "0"),
+	};
+	dec price[3], values[3], twr;
+
+	(void)state;
+	price[0] = D("10"), price[1] = D("10"), price[2] = D("11");
+	assert_int_equal(perf_benchmark(d, price, 3, &twr, values), 0);
+	assert_string_equal(fmt(twr, -1), "0.1");
+	assert_string_equal(fmt(values[1], -1), "1100");
+	assert_string_equal(fmt(values[2], -1), "1210");
+	price[0] = DEC_ZERO;
+	assert_int_equal(perf_benchmark(d, price, 3, &twr, values), -1);
+}
+
 /* A transaction for a series, checked as the ledger checks it. */
 static struct tx
 TX(const char *date, const char *type, long long inst, const char *qty,
@@ -316,6 +338,7 @@ main(void)
 		cmocka_unit_test(twr_total_loss_and_no_capital),
 		cmocka_unit_test(flows_on_the_first_and_last_day),
 		cmocka_unit_test(annualised_over_a_year),
+		cmocka_unit_test(benchmark_takes_the_same_money),
 		cmocka_unit_test(series_with_fx_history_and_cash),
 		cmocka_unit_test(series_split_and_no_cash),
 	};
