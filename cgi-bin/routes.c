@@ -19,6 +19,7 @@ PAGE(api_portfolio);
 PAGE(api_portfolios);
 PAGE(export_csv);
 PAGE(export_json);
+PAGE(gains);
 PAGE(home);
 PAGE(import);
 PAGE(import_draft);
@@ -53,6 +54,8 @@ const struct route routes[] = {
 	{ "/portfolios/#/edit", M_GET | M_POST,	R_LOGIN,	page_portfolio_edit },
 	{ "/portfolios/#/delete", M_GET | M_POST, R_LOGIN,	page_portfolio_delete },
 	{ "/portfolios/#/performance", M_GET,	R_LOGIN,	page_performance },
+	{ "/portfolios/#/gains", M_GET,		R_LOGIN,	page_gains },
+	{ "/portfolios/#/gains.csv", M_GET,	R_LOGIN,	page_gains },
 	{ "/portfolios/#/transactions", M_GET,	R_LOGIN,	page_transactions },
 	{ "/portfolios/#/transactions/new", M_GET | M_POST, R_LOGIN, page_tx_form },
 	{ "/portfolios/#/transactions/#/edit", M_GET | M_POST, R_LOGIN,

@@ -1,7 +1,7 @@
 <?cs def:content() ?>
 <div class="heading">
 <h1><?cs var:P.name ?>: performance</h1>
-<nav class="actions" aria-label="Portfolio"><a href="/portfolios/<?cs var:P.id ?>">Holdings</a> <a href="/portfolios/<?cs var:P.id ?>/transactions">Transactions</a></nav>
+<nav class="actions" aria-label="Portfolio"><a href="/portfolios/<?cs var:P.id ?>">Holdings</a> <a href="/portfolios/<?cs var:P.id ?>/transactions">Transactions</a> <a href="/portfolios/<?cs var:P.id ?>/gains">Realized gains</a></nav>
 </div>
 <?cs if:!Perf.period ?>
 <p>No transactions yet: performance starts with the first one.</p>

@@ -123,6 +123,34 @@ class Performance(unittest.TestCase):
         self.assertEqual(p["gain"], "0.00")
         self.assertEqual(p["twr"], "0.00000000")
 
+    def test_realized_gains_of_a_year_with_their_lots(self):
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,fee\n"
+                                        "2023-01-10,buy,%s,10,100,1\n"
+                                        "2023-06-01,buy,%s,10,120,1\n"
+                                        "2024-03-01,sell,%s,15,130,5\n" % ((self.sym,) * 3))
+        self.assertEqual(r.status, 200, r.body)
+        r = self.u.c.get("/portfolios/%d/gains?year=2024" % self.pid)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(harness.validate_html(r.text), "")
+        text = harness.page_text(r.text)
+        # 1945 of proceeds: 10 from the first lot (1001), 5 from the
+        # second (600.50); 343.50 gained.
+        self.assertIn("1,945.00", text)
+        self.assertIn("1,601.50", text)
+        self.assertIn("+343.50", text)
+        r = self.u.c.get("/portfolios/%d/gains.csv?year=2024" % self.pid)
+        self.assertEqual(r.status, 200)
+        self.assertIn("text/csv", r.header("content-type"))
+        lines = r.body.decode().splitlines()
+        self.assertEqual(lines[0], "sold,symbol,quantity,acquired,days_held,proceeds,cost,"
+                                   "gain,currency")
+        self.assertEqual(lines[1], "2024-03-01,%s,10,2023-01-10,416,1296.67,1001.00,295.67,USD"
+                         % self.sym)
+        self.assertEqual(lines[2], "2024-03-01,%s,5,2023-06-01,274,648.33,600.50,47.83,USD"
+                         % self.sym)
+        other = User(self.stack, "perf-gains")
+        self.assertEqual(other.c.get("/portfolios/%d/gains" % self.pid).status, 404)
+
     def test_others_cannot_see_it(self):
         other = User(self.stack, "perf-other")
         r = other.api("GET", "/api/v1/portfolios/%d/performance" % self.pid)

@@ -9,12 +9,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "perf.h"
 #include "series.h"
+#include "gains.h"
 
 static const char *
 fmt(dec d, int places)
@@ -328,6 +330,52 @@ series_split_and_no_cash(void **state)
 	assert_string_equal(fmt(r.twr, -1), "0.099");
 }
 
+static void
+gains_matched_to_lots(void **state)
+{
+	/* Two lots, a split, and a sell of 25 of the 40 shares. */
+	struct tx txs[] = {
+		TX("2023-01-10", "buy", 1, "10", "100", "1", NULL, "USD", NULL),
+		TX("2023-06-01", "buy", 1, "10", "120", "1", NULL, "USD", NULL),
+		TX("2024-01-02", "split", 1, "2", NULL, NULL, NULL, "USD",
+		    NULL),
+		TX("2024-03-01", "sell", 1, "25", "70", "5", NULL, "USD", NULL),
+	};
+	struct gain_line *g = NULL;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(gains_report(txs, 4, COST_FIFO, "2024-01-01",
+	    "2024-12-31", &g, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(g[0].acquired, "2023-01-10");
+	assert_string_equal(fmt(g[0].quantity, -1), "20");
+	assert_string_equal(fmt(g[0].cost, -1), "1001");
+	assert_string_equal(fmt(g[0].proceeds, -1), "1396");
+	assert_string_equal(fmt(g[0].gain, -1), "395");
+	assert_int_equal(g[0].days, 416);
+	assert_string_equal(g[1].acquired, "2023-06-01");
+	assert_string_equal(fmt(g[1].cost, -1), "300.25");
+	assert_string_equal(fmt(g[1].proceeds, -1), "349");
+	assert_string_equal(fmt(g[1].gain, -1), "48.75");
+	free(g);
+	g = NULL, n = 0;
+	/* Average cost: one line from the pool. */
+	assert_int_equal(gains_report(txs, 4, COST_AVERAGE, "2024-01-01",
+	    "2024-12-31", &g, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(g[0].pooled);
+	assert_string_equal(fmt(g[0].cost, -1), "1376.25");
+	assert_string_equal(fmt(g[0].gain, -1), "368.75");
+	free(g);
+	g = NULL, n = 0;
+	/* Another year: nothing sold. */
+	assert_int_equal(gains_report(txs, 4, COST_FIFO, "2023-01-01",
+	    "2023-12-31", &g, &n), 0);
+	assert_int_equal(n, 0);
+	free(g);
+}
+
 int
 main(void)
 {
@@ -339,6 +387,7 @@ main(void)
 		cmocka_unit_test(flows_on_the_first_and_last_day),
 		cmocka_unit_test(annualised_over_a_year),
 		cmocka_unit_test(benchmark_takes_the_same_money),
+		cmocka_unit_test(gains_matched_to_lots),
 		cmocka_unit_test(series_with_fx_history_and_cash),
 		cmocka_unit_test(series_split_and_no_cash),
 	};
