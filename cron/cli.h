@@ -56,6 +56,7 @@ CMD(instrument_add);
 CMD(instrument_list);
 CMD(instrument_set);
 CMD(fetch);
+CMD(backfill);
 CMD(revalue);
 CMD(status);
 CMD(schedule);

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "history.h"
 #include "epoch.h"
 #include "fetch.h"
 
@@ -43,6 +44,9 @@ struct run {
 	long stored, unchanged, rejected, missing, rates, requests;
 	long long run_id;
 	double started;
+	int backfill;		/* nestegg backfill: every close since */
+	const char *only;	/* backfill: this symbol, or "" for all */
+	long backfilled;	/* closes of days past stored */
 };
 
 static double
@@ -128,20 +132,41 @@ ask_for(struct run *r, struct askmap *m, const char *source,
 static int
 load_targets(struct run *r, struct dbres *res)
 {
-	static const char q[] = "SELECT i.id, i.source, i.source_symbol, "
-	    "COALESCE(i.fallback_source, ''), i.fallback_symbol, "
-	    "i.url_template, i.url_field, i.currency, i.kind, p.price, "
-	    "UNIX_TIMESTAMP(p.as_of), h.pending_price, "
-	    "COALESCE(h.pending_count, 0) FROM instruments i "
-	    "LEFT JOIN prices p ON p.instrument_id = i.id "
-	    "LEFT JOIN instrument_health h ON h.instrument_id = i.id "
-	    "WHERE i.source <> 'manual' AND (i.created_at > NOW() - "
-	    "INTERVAL 1 DAY OR EXISTS (SELECT 1 FROM positions s WHERE "
-	    "s.instrument_id = i.id AND s.quantity <> 0)) ORDER BY i.id";
+	/* An instrument added in the last day whose closes do not reach
+	 * back to its first transaction has them fetched (history_from). */
+#define TARGET_COLS "SELECT i.id, i.source, i.source_symbol, " \
+	"COALESCE(i.fallback_source, ''), i.fallback_symbol, " \
+	"i.url_template, i.url_field, i.currency, i.kind, p.price, " \
+	"UNIX_TIMESTAMP(p.as_of), h.pending_price, " \
+	"COALESCE(h.pending_count, 0), "
+#define FIRST_TX "(SELECT UNIX_TIMESTAMP(MIN(t.date)) FROM transactions t " \
+	"WHERE t.instrument_id = i.id)"
+#define TARGET_FROM " FROM instruments i " \
+	"LEFT JOIN prices p ON p.instrument_id = i.id " \
+	"LEFT JOIN instrument_health h ON h.instrument_id = i.id " \
+	"WHERE i.source <> 'manual' "
+	static const char q[] = TARGET_COLS "IF(i.created_at > NOW() - "
+	    "INTERVAL 1 DAY AND COALESCE((SELECT MIN(c.day) FROM "
+	    "price_history c WHERE c.instrument_id = i.id), '9999-12-31') > "
+	    "(SELECT MIN(t.date) FROM transactions t WHERE t.instrument_id = "
+	    "i.id), " FIRST_TX ", NULL)" TARGET_FROM "AND (i.created_at > "
+	    "NOW() - INTERVAL 1 DAY OR EXISTS (SELECT 1 FROM positions s "
+	    "WHERE s.instrument_id = i.id AND s.quantity <> 0)) ORDER BY i.id";
+	/* nestegg backfill [SYMBOL]: those held once, or the one named. */
+	static const char bq[] = TARGET_COLS FIRST_TX TARGET_FROM
+	    "AND EXISTS (SELECT 1 FROM transactions t WHERE t.instrument_id = "
+	    "i.id) AND (? = '' OR i.symbol = ? OR i.source_symbol = ? OR "
+	    "EXISTS (SELECT 1 FROM user_symbols us WHERE us.instrument_id = "
+	    "i.id AND us.symbol = ?)) ORDER BY i.id";
+#undef TARGET_COLS
+#undef FIRST_TX
+#undef TARGET_FROM
 	struct askmap m;
 	size_t *prim, *fb;
 
-	if (db_exec(&r->c->db, &r->c->a, res, q, "") != 0)
+	if ((r->backfill ? db_exec(&r->c->db, &r->c->a, res, bq, "ssss",
+	    r->only, r->only, r->only, r->only) : db_exec(&r->c->db,
+	    &r->c->a, res, q, "")) != 0)
 		return -1;
 	r->nt = res->nrows;
 	r->t = calloc(r->nt + 1, sizeof(*r->t));
@@ -174,12 +199,19 @@ load_targets(struct run *r, struct dbres *res)
 		}
 		prim[i] = ask_for(r, &m, t->source, db_val(res, i, 2),
 		    t->currency, db_val(res, i, 5), db_val(res, i, 6)) + 1;
+		t->history_from = (time_t)db_int(res, i, 13);
 		if (*fsrc)
 			fb[i] = ask_for(r, &m, fsrc, db_val(res, i, 4),
 			    t->currency, "", "") + 1;
 	}
 	/* The asks have stopped moving: point the targets at them. */
 	for (size_t i = 0; i < r->nt; i++) {
+		struct ask *a = &r->f.asks[prim[i] - 1];
+
+		/* The earliest any of its instruments needs. */
+		if (r->t[i].history_from > 0 && (a->history_from == 0 ||
+		    r->t[i].history_from < a->history_from))
+			a->history_from = r->t[i].history_from;
 		r->t[i].primary = &r->f.asks[prim[i] - 1];
 		r->t[i].fallback = fb[i] ? &r->f.asks[fb[i] - 1] : NULL;
 		if (r->t[i].primary->last == NULL)
@@ -681,7 +713,37 @@ store(struct run *r)
 		int err = t->error[0] != '\0';
 
 		snprintf(b[0], DEC_BUFSZ, "%lld", t->id);
+		/* History asked for: every close the source gave of a day
+		 * before today, whatever becomes of the latest price, and
+		 * the series of those holding it from the first of them. */
+		if (t->history_from > 0 && t->judged && t->used != NULL &&
+		    !(t->verdict == QUOTE_STORE)) {
+			const char *first = NULL;
+
+			utc_day(r->f.now, day);
+			for (size_t k = 0; k < t->used->ncloses; k++) {
+				const struct feed_close *fc =
+				    &t->used->closes[k];
+				dec cp;
+
+				if (strcmp(fc->day, day) >= 0 ||
+				    close_price(t, fc, &cp) != 0)
+					continue;
+				v[0] = b[0], v[1] = fc->day;
+				v[2] = dec_format(cp, DEC_PLACES, b[1]);
+				v[3] = t->from;
+				rows_add(&hist, v);
+				r->backfilled++;
+				if (first == NULL)
+					first = fc->day;
+			}
+			if (first != NULL && series_mark_instrument(d, t->id,
+			    first) != 0)
+				goto fail;
+		}
 		if (t->judged && t->verdict == QUOTE_STORE) {
+			const char *first = NULL;
+
 			r->stored++;
 			snprintf(day, sizeof(day), "%s", t->used->day);
 			if (strlen(day) != 10)
@@ -699,7 +761,15 @@ store(struct run *r)
 				v[2] = dec_format(cp, DEC_PLACES, b[1]);
 				v[3] = t->from;
 				rows_add(&hist, v);
+				if (t->history_from > 0) {
+					r->backfilled++;
+					if (first == NULL)
+						first = fc->day;
+				}
 			}
+			if (first != NULL && series_mark_instrument(d, t->id,
+			    first) != 0)
+				goto fail;
 			v[0] = b[0], v[1] = day;
 			v[2] = dec_format(t->price, DEC_PLACES, b[1]);
 			v[3] = t->from;
@@ -835,8 +905,12 @@ link_run(struct run *r)
 	db_exec(&r->c->db, NULL, NULL, q, "i", r->run_id);
 }
 
-int
-cmd_fetch(struct cli *c, int argc, char **argv)
+/* One run: the latest prices (and closes of days past where asked), or
+ * with backfill every close since each instrument's first transaction,
+ * of the instrument named only ("" for all). */
+static int
+run_fetch(struct cli *c, int quiet, int force, int backfill,
+    const char *only)
 {
 	static const char lock[] = "SELECT GET_LOCK(CONCAT('nestegg.fetch.', "
 	    "DATABASE()), 0)";
@@ -847,19 +921,13 @@ cmd_fetch(struct cli *c, int argc, char **argv)
 	struct http_stats st;
 	struct dbres res, targets;
 	struct http_req **all;
-	int quiet = 0, force = 0, rc = 0, nfailed = 0;
+	int rc = 0, nfailed = 0;
 	long deadline;
 
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--quiet") == 0)
-			quiet = 1;
-		else if (strcmp(argv[i], "--force") == 0)
-			force = 1;
-		else
-			return 2;
-	}
 	memset(&r, 0, sizeof(r));
 	r.c = c;
+	r.backfill = backfill;
+	r.only = only;
 	r.f.cfg = &c->cfg;
 	r.started = now_s();
 	r.f.now = (time_t)r.started;
@@ -875,7 +943,7 @@ cmd_fetch(struct cli *c, int argc, char **argv)
 	}
 	if (db_exec(&c->db, &c->a, &res, last, "") != 0)
 		return cli_db_fail(c);
-	if (!force && db_val(&res, 0, 0) != NULL &&
+	if (!force && !backfill && db_val(&res, 0, 0) != NULL &&
 	    db_int(&res, 0, 0) * 2 < c->cfg.fetch_interval) {
 		printf("fetch: the last fetch started %lld s ago, under half "
 		    "of fetch_interval (%ld s); nothing to do (--force "
@@ -938,11 +1006,17 @@ cmd_fetch(struct cli *c, int argc, char **argv)
 		}
 	printf("fetch run %lld: %zu instruments, %ld requests in %.1f s: %ld "
 	    "stored, %ld unchanged, %ld refused, %ld without a price; %ld "
-	    "rates%s%s\n", r.run_id, r.nt, r.requests, now_s() - r.started,
-	    r.stored, r.unchanged, r.rejected, r.missing, r.rates,
-	    nfailed ? "; failed: " : "", nfailed ? "see above" : "");
+	    "rates; %ld closes of days past%s%s\n", r.run_id, r.nt,
+	    r.requests, now_s() - r.started, r.stored, r.unchanged, r.rejected,
+	    r.missing, r.rates, r.backfilled, nfailed ? "; failed: " : "",
+	    nfailed ? "see above" : "");
 	fflush(stdout);
-	if (r.stored > 0 || r.rates > 0) {
+	if (backfill && *only && r.nt == 0) {
+		fprintf(stderr, "nestegg: backfill: no instrument %s priced from "
+		    "a source and held\n", only);
+		rc = 1;
+	}
+	if (r.stored > 0 || r.rates > 0 || r.backfilled > 0) {
 		if (cli_revalue(c, 0) != 0)
 			rc = 1;
 		else
@@ -958,4 +1032,37 @@ out:
 	free(r.fx);
 	free(r.fxlast);
 	return rc;
+}
+
+int
+cmd_fetch(struct cli *c, int argc, char **argv)
+{
+	int quiet = 0, force = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--quiet") == 0)
+			quiet = 1;
+		else if (strcmp(argv[i], "--force") == 0)
+			force = 1;
+		else
+			return 2;
+	}
+	return run_fetch(c, quiet, force, 0, "");
+}
+
+int
+cmd_backfill(struct cli *c, int argc, char **argv)
+{
+	const char *only = "";
+	int quiet = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--quiet") == 0)
+			quiet = 1;
+		else if (argv[i][0] == '-' || *only)
+			return 2;
+		else
+			only = argv[i];
+	}
+	return run_fetch(c, quiet, 1, 1, only);
 }

@@ -42,6 +42,8 @@ struct ask {
 	char error[256];	/* why there is no quote, or "" */
 	int not_found;		/* the source does not know it */
 	struct http_req *req;	/* the request carrying it, if any */
+	time_t history_from;	/* ask for the daily closes since then
+				   (Yahoo, Stooq); 0: the last days */
 };
 
 /* One instrument to price. */
@@ -63,6 +65,8 @@ struct target {
 	int crosschecked;	/* both sources gave a usable price */
 	dec pending;
 	int pending_count;
+	time_t history_from;	/* its first transaction, when its closes
+				   are to be fetched back to it; else 0 */
 };
 
 /* How one source did in this run. */

@@ -48,6 +48,10 @@ static const struct command commands[] = {
 	    "held instrument and the exchange rates in use, then revalue what "
 	    "changed (--force: even soon after the last fetch); exits 1 when a "
 	    "source failed", cmd_fetch },
+	{ "backfill", "[SYMBOL] [--quiet]", "fetch the daily closes of every "
+	    "held instrument (or SYMBOL) back to its first transaction, where "
+	    "its source has them (Yahoo, Stooq), and recompute the daily "
+	    "series from then on", cmd_backfill },
 	{ "revalue", "[--all]", "value the portfolios whose prices, rates or "
 	    "transactions changed (--all: every portfolio) and record the "
 	    "run", cmd_revalue },

@@ -206,13 +206,11 @@ sources_plan(struct fetch *f)
 	struct ask *amfi[1];
 	struct tm tm;
 	time_t from = f->now - 14 * 86400;
-	char d1[16], d2[16];
+	char d2[16];
 	size_t n = 0, namfi = 0, amfi_first = 0;
 
 	if (v == NULL)
 		abort();
-	gmtime_r(&from, &tm);
-	strftime(d1, sizeof(d1), "%Y%m%d", &tm);
 	gmtime_r(&f->now, &tm);
 	strftime(d2, sizeof(d2), "%Y%m%d", &tm);
 	for (size_t i = 0; i < f->nasks; i++)
@@ -255,13 +253,28 @@ sources_plan(struct fetch *f)
 			    c->yahoo_url);
 			bad |= http_url_escape(r->url, sizeof(r->url),
 			    a->symbol) != 0;
-			bad |= url_cat(r, "?range=5d&interval=1d") != 0;
+			if (a->history_from > 0) {
+				/* Every day's close since then. */
+				char range[80];
+
+				snprintf(range, sizeof(range), "?period1=%lld&"
+				    "period2=%lld&interval=1d",
+				    (long long)a->history_from,
+				    (long long)f->now);
+				bad |= url_cat(r, range) != 0;
+			} else
+				bad |= url_cat(r, "?range=5d&interval=1d") != 0;
 		} else if (strcmp(a->source, "stooq") == 0) {
+			char from1[16];
+
+			gmtime_r(a->history_from > 0 ? &a->history_from :
+			    &from, &tm);
+			strftime(from1, sizeof(from1), "%Y%m%d", &tm);
 			snprintf(r->url, sizeof(r->url), "%s/q/d/l/?s=",
 			    c->stooq_url);
 			bad |= http_url_escape(r->url, sizeof(r->url),
 			    a->symbol) != 0;
-			bad |= url_cat(r, "&i=d&d1=") || url_cat(r, d1) ||
+			bad |= url_cat(r, "&i=d&d1=") || url_cat(r, from1) ||
 			    url_cat(r, "&d2=") || url_cat(r, d2) ||
 			    url_cat(r, "&apikey=");
 			bad |= http_url_escape(r->url, sizeof(r->url),

@@ -24,7 +24,8 @@ MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 class Market:
     def __init__(self):
         self.lock = threading.Lock()
-        self.yahoo = {}      # symbol -> dict(price, currency, time, prev, type, hint)
+        self.yahoo = {}      # symbol -> dict(price, currency, time, prev, type, hint,
+        #                                   history: [(unix time, close)] for period1=)
         self.stooq = {}      # symbol -> [(date, close)], oldest first
         self.amfi = {}       # code -> (nav text, date, name)
         self.gecko = {}      # id -> {currency: price text}
@@ -56,11 +57,16 @@ class Market:
             self.seen.append((time.time(), source, key))
 
 
-def yahoo_body(sym, q):
+def yahoo_body(sym, q, period=None):
     t = int(q.get("time", time.time()))
     prev = q.get("prev")
     closes = [prev, q["price"]] if prev is not None else [q["price"]]
     stamps = [t - 86400, t] if prev is not None else [t]
+    if period is not None and q.get("history"):
+        # period1..period2: the daily closes of those days, then today.
+        old = [(s, c) for s, c in q["history"] if period[0] <= s < t - 86400]
+        stamps = [s for s, _ in old] + stamps
+        closes = [c for _, c in old] + closes
     meta = {"currency": q.get("currency", "USD"), "symbol": sym, "exchangeName": "NMS",
             "instrumentType": q.get("type", "EQUITY"), "regularMarketTime": t,
             "gmtoffset": q.get("gmtoffset", 0), "timezone": "UTC",
@@ -152,7 +158,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                            '"description":"No data found, symbol may be delisted"}}}',
                            "application/json")
                 else:
-                    out = (200, yahoo_body(sym, quote), "application/json")
+                    period = None
+                    if "period1" in q:
+                        period = (int(q["period1"][0]), int(q.get("period2", ["0"])[0]))
+                    out = (200, yahoo_body(sym, quote, period), "application/json")
                 return out if capture else self.send(*out)
             return self.misbehave("yahoo:" + sym, good)
         if path == "/q/d/l/":

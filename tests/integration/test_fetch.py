@@ -448,6 +448,48 @@ class Pipeline(unittest.TestCase):
             self.assertIn("run: NESTEGG_VAR=%s " % self.stack.dir, log.read())
 
 
+
+    def test_backfill_brings_closes_back_to_the_first_transaction(self):
+        day0 = int(time.time()) // DAY * DAY
+        history = [(day0 - k * DAY, "%d.5" % (100 + k)) for k in range(40, 1, -1)]
+        self.market.yahoo["HIST"] = {"price": 150, "time": day0 + 3600, "prev": 149,
+                                     "history": history}
+        iid = self.add("HIST", "yahoo")
+        first = time.strftime("%Y-%m-%d", time.gmtime(day0 - 30 * DAY))
+        pid = self.u.portfolio("History", "USD")
+        self.hold(pid, "%s,buy,HIST,10,125,USD," % first)
+        # Added today, with a transaction 30 days back: the next fetch
+        # asks for the closes since then.
+        r = self.fetch()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        n = int(self.stack.sql("SELECT COUNT(*) FROM price_history WHERE instrument_id = %d "
+                               "AND day >= '%s'" % (iid, first))[0][0])
+        self.assertGreaterEqual(n, 29)
+        # Its 30-day-old close, as the source gave it.
+        self.assertEqual(self.stack.sql("SELECT close FROM price_history WHERE "
+                                        "instrument_id = %d AND day = '%s'" % (iid, first)),
+                         [["130.500000000000"]])
+        # The series values that day at that close (10 x 130.50), not at
+        # the trade's price.
+        p = self.u.api("GET", "/api/v1/portfolios/%d/performance?from=%s&to=%s"
+                       % (pid, first, first)).json
+        self.assertEqual(p["series"][0]["value"], "1305.00")
+        # nestegg backfill: on demand, for one symbol; an unknown one fails.
+        self.stack.sql("DELETE FROM price_history WHERE instrument_id = %d AND day < "
+                       "CURDATE() - INTERVAL 2 DAY" % iid)
+        cmd = [os.path.join(harness.BUILD, "nestegg"), "backfill", "HIST", "--quiet"]
+        r = subprocess.run(cmd, env=self.stack.env, capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"[1-9][0-9]* closes of days past")
+        n = int(self.stack.sql("SELECT COUNT(*) FROM price_history WHERE instrument_id = %d "
+                               "AND day >= '%s'" % (iid, first))[0][0])
+        self.assertGreaterEqual(n, 29)
+        r = subprocess.run(cmd[:2] + ["NOSUCH"], env=self.stack.env, capture_output=True,
+                           text=True, timeout=120)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no instrument NOSUCH", r.stderr)
+
 class Identity(unittest.TestCase):
     """Who defines an instrument: nobody can change what another user's
     symbols mean."""
