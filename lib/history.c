@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "csv.h"
 #include "series.h"
 #include "value.h"
 
@@ -777,4 +778,109 @@ series_prices(struct db *d, struct arena *a, long long uid,
 	}
 	free(v);
 	return 1;
+}
+
+long
+history_import(struct db *d, struct arena *a, long long iid,
+    const char *text, size_t len, const char **why, size_t *line)
+{
+	static const char *const dates[] = { "date", "day", "datum", NULL };
+	static const char *const closes[] = { "close", "price", "nav",
+	    "value", "schluss", "kurs", NULL };
+	static const char head[] = "INSERT INTO price_history (instrument_id, "
+	    "day, close, source) VALUES ";
+	struct csv csv;
+	const char **p;
+	struct buf q;
+	char today[11], first[11] = "9999-12-31", id[24];
+	int cd = -1, cc = -1, rc;
+	size_t n = 0;
+	time_t now = time(NULL);
+
+	*line = 0;
+	if ((*why = csv_parse(a, text, len, &csv, line)) != NULL)
+		return -1;
+	if (csv.n < 2) {
+		*why = "The file holds no closes: a first line date,close, then "
+		    "one line a day.";
+		return -1;
+	}
+	for (size_t i = 0; i < csv.rec[0].n; i++) {
+		const char *h = csv.rec[0].fields[i];
+
+		for (int k = 0; dates[k] && cd < 0; k++)
+			if (strcasecmp(h, dates[k]) == 0)
+				cd = (int)i;
+		for (int k = 0; closes[k] && cc < 0; k++)
+			if (strncasecmp(h, closes[k], strlen(closes[k])) == 0)
+				cc = (int)i;
+	}
+	if (cd < 0 || cc < 0) {
+		*why = "The first line must name the columns date and close.";
+		*line = 1;
+		return -1;
+	}
+	if (csv.n - 1 > 100000) {
+		*why = "Too many lines: at most 100000 days at a time.";
+		return -1;
+	}
+	perf_ymd((long)(now / 86400), today);
+	p = arena_alloc(a, (csv.n + 1) * 4 * sizeof(*p));
+	snprintf(id, sizeof(id), "%lld", iid);
+	for (size_t r = 1; r < csv.n; r++) {
+		const struct csv_record *rec = &csv.rec[r];
+		char *day = arena_alloc(a, 11), buf[DEC_BUFSZ];
+		dec v;
+
+		*line = rec->line;
+		if ((size_t)cd >= rec->n || (size_t)cc >= rec->n ||
+		    ledger_date(rec->fields[cd], day) != NULL) {
+			*why = "date: Enter the date as YYYY-MM-DD.";
+			return -1;
+		}
+		if (strcmp(day, today) > 0) {
+			*why = "date: That day has not come yet.";
+			return -1;
+		}
+		if ((*why = num_parse(rec->fields[cc], NUM_PLAIN, &v,
+		    NULL)) != NULL && num_parse(rec->fields[cc], NUM_COMMA, &v,
+		    NULL) != NULL) {
+			*why = arena_printf(a, "close: %s", *why);
+			return -1;
+		}
+		*why = NULL;
+		if (dec_sign(v) <= 0) {
+			*why = "close: A close must be above 0.";
+			return -1;
+		}
+		if (strcmp(day, first) < 0)
+			memcpy(first, day, 11);
+		p[4 * n] = id;
+		p[4 * n + 1] = day;
+		p[4 * n + 2] = arena_strdup(a, dec_format(v, -1, buf));
+		p[4 * n + 3] = "upload";
+		n++;
+	}
+	*line = 0;
+	/* A thousand days an INSERT: a statement takes 65535 values. */
+	rc = db_begin(d) != 0;
+	for (size_t i = 0; !rc && i < n; i += 1000) {
+		size_t k = n - i < 1000 ? n - i : 1000;
+
+		buf_init(&q);
+		buf_puts(&q, head);
+		for (size_t j = 0; j < k; j++)
+			buf_puts(&q, j ? ",(?,?,?,?)" : "(?,?,?,?)");
+		buf_puts(&q, " ON DUPLICATE KEY UPDATE close = VALUES(close), "
+		    "source = VALUES(source)");
+		rc = db_exec_texts(d, q.data, 4 * k, p + 4 * i) != 0;
+		db_forget(d, q.data);
+		buf_free(&q);
+	}
+	if (rc || series_mark_instrument(d, iid, first) != 0 ||
+	    db_commit(d) != 0) {
+		db_rollback(d);
+		return -2;
+	}
+	return (long)n;
 }

@@ -68,4 +68,15 @@ int series_prices(struct db *d, struct arena *a, long long uid,
     const char *symbol, const char *cur, const struct perf_day *days,
     size_t n, dec *price);
 
+/*
+ * Stores the daily closes of a CSV file (columns date and close, found
+ * by name: date/day, close/price/nav; dates in any form ledger_date
+ * reads; numbers as files write them) as instrument iid's history, all
+ * of them or none.  Returns how many, or -1 with *why (and *line, the
+ * line at fault, 0 for the whole file) when the file is refused; -2 on
+ * a database error.
+ */
+long history_import(struct db *d, struct arena *a, long long iid,
+    const char *text, size_t len, const char **why, size_t *line);
+
 #endif

@@ -31,6 +31,46 @@
 </form>
 </section>
 <?cs /if ?>
+<?cs if:Chart.line ?>
+<figure class="chart">
+<h2 class="chart-title" id="pc-title">Price</h2>
+<p class="visually-hidden" id="pc-desc">Its daily close from <?cs var:Chart.from ?> to <?cs var:Chart.to ?>, between <?cs var:Chart.low ?> and <?cs var:Chart.high ?> <?cs var:I.currency ?>; the table of recent closes follows.</p>
+<svg viewBox="0 0 640 200" role="img" aria-labelledby="pc-title" aria-describedby="pc-desc">
+<line x1="56" x2="630" y1="<?cs var:Chart.high_y ?>" y2="<?cs var:Chart.high_y ?>" class="grid"></line>
+<line x1="56" x2="630" y1="<?cs var:Chart.low_y ?>" y2="<?cs var:Chart.low_y ?>" class="grid"></line>
+<text x="52" y="<?cs var:Chart.high_y ?>" class="axis" text-anchor="end" dominant-baseline="middle"><?cs var:Chart.high ?></text>
+<text x="52" y="<?cs var:Chart.low_y ?>" class="axis" text-anchor="end" dominant-baseline="middle"><?cs var:Chart.low ?></text>
+<polyline points="<?cs var:Chart.line ?>" class="value"></polyline>
+<text x="56" y="196" class="axis"><?cs var:Chart.from ?></text><text x="630" y="196" class="axis" text-anchor="end"><?cs var:Chart.to ?></text>
+</svg>
+</figure>
+<?cs /if ?>
+<?cs if:subcount(Mine) > 0 ?>
+<h2>Yours</h2>
+<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Portfolio</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Cost</th><th scope="col" class="num">Income it paid</th></tr></thead><tbody>
+<?cs each:m = Mine ?><tr><td><a href="/portfolios/<?cs var:m.pid ?>"><?cs var:m.name ?></a></td><td class="num"><?cs var:m.quantity ?></td><td class="num"><?cs var:m.cost ?> <?cs var:m.currency ?></td><td class="num"><?cs var:m.income ?> <?cs var:m.currency ?></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
+<?cs if:subcount(Txs) > 0 ?>
+<div class="table-wrap"><table class="data"><caption>Your transactions in it</caption><thead><tr><th scope="col">Date</th><th scope="col">Portfolio</th><th scope="col">Type</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th><th scope="col" class="num">Amount</th></tr></thead><tbody>
+<?cs each:t = Txs ?><tr><td><?cs var:t.date ?></td><td><a href="/portfolios/<?cs var:t.pid ?>"><?cs var:t.name ?></a></td><td><?cs var:t.type ?></td><td class="num"><?cs var:t.quantity ?></td><td class="num"><?cs var:t.price ?></td><td class="num"><?cs if:t.amount ?><?cs var:t.amount ?> <?cs var:t.currency ?><?cs /if ?></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
+<?cs if:Stored ?><p class="notice" role="status">Stored <?cs var:Stored ?> close(s).</p><?cs /if ?>
+<?cs if:I.own || I.admin ?>
+<section class="card narrow">
+<h2>Upload its history</h2>
+<form method="post" action="/instruments/<?cs var:I.id ?>" enctype="multipart/form-data" novalidate>
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<div class="field">
+<label for="history">A CSV file of daily closes (date,close)</label>
+<input id="history" name="history" type="file" accept=".csv,text/csv"<?cs if:Errors.history ?> aria-invalid="true" aria-describedby="history-error"<?cs /if ?>>
+<?cs if:Errors.history ?><p class="error" id="history-error"><?cs var:Errors.history ?></p><?cs /if ?>
+</div>
+<button type="submit">Store the closes</button>
+</form>
+</section>
+<?cs /if ?>
 <?cs if:subcount(History) > 0 ?>
 <h2>Recent closes</h2>
 <div class="table-wrap">

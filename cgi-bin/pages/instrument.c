@@ -1,15 +1,117 @@
 /*
  * GET /instruments/# - an instrument, who defines it, its latest price
- * with where and when it came from, its fetch trouble, recent closes.
+ * with where and when it came from, its fetch trouble, its price chart
+ * and recent closes, and the user's own: their position in each
+ * portfolio, the income it paid them and their transactions in it.
  * POST /instruments/# - sets the price of the user's own (manual)
- * instrument: price, and optionally the date it is for.
+ * instrument: price, and optionally the date it is for; or, with a
+ * history file (date,close), stores those closes (the user's own
+ * instruments, or an admin's for a shared one).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "chart.h"
+#include "history.h"
 #include "view.h"
 #include "web.h"
+
+/* The price chart of every close, and the user's own in it. */
+static int
+mine(struct req *r, const struct instrument *in)
+{
+	static const char all[] = "SELECT close FROM price_history "
+	    "WHERE instrument_id = ? ORDER BY day";
+	static const char span[] = "SELECT DATE_FORMAT(MIN(day), '%Y-%m-%d'), "
+	    "DATE_FORMAT(MAX(day), '%Y-%m-%d') FROM price_history "
+	    "WHERE instrument_id = ?";
+	static const char pos[] = "SELECT p.id, p.name, p.currency, "
+	    "x.quantity, x.cost, x.income FROM positions x JOIN portfolios p "
+	    "ON p.id = x.portfolio_id WHERE p.user_id = ? "
+	    "AND x.instrument_id = ? ORDER BY p.name";
+	static const char txs[] = "SELECT p.id, p.name, "
+	    "DATE_FORMAT(t.date, '%Y-%m-%d'), t.type, t.quantity, t.price, "
+	    "t.amount, t.currency FROM transactions t JOIN portfolios p "
+	    "ON p.id = t.portfolio_id WHERE p.user_id = ? "
+	    "AND t.instrument_id = ? ORDER BY t.date DESC, t.id DESC LIMIT 25";
+	struct dbres res;
+	char key[64];
+
+	if (db_exec(r->db, r->a, &res, all, "i", in->id) != 0)
+		return -1;
+	if (res.nrows > 1) {
+		dec *v = arena_alloc(r->a, res.nrows * sizeof(*v));
+		const dec *one[1] = { v };
+		struct chart_box b;
+
+		for (size_t i = 0; i < res.nrows; i++)
+			dec_parse(db_val(&res, i, 0), &v[i]);
+		chart_fit(&b, 56, 10, 574, 170, one, 1, res.nrows, 0);
+		view_set(r->hdf, "Chart.line", chart_line(r->a, &b, v,
+		    res.nrows, 320));
+		if (db_exec(r->db, r->a, &res, span, "i", in->id) != 0)
+			return -1;
+		view_set(r->hdf, "Chart.from", db_val(&res, 0, 0));
+		view_set(r->hdf, "Chart.to", db_val(&res, 0, 1));
+		{
+			dec lo = v[0], hi = v[0];
+
+			for (size_t i = 1; i < res.nrows; i++) {
+				if (dec_cmp(v[i], lo) < 0)
+					lo = v[i];
+				if (dec_cmp(v[i], hi) > 0)
+					hi = v[i];
+			}
+			put_dec(r->hdf, "Chart.low", lo);
+			put_dec(r->hdf, "Chart.high", hi);
+			view_setf(r->hdf, "Chart.low_y", "%.1f", chart_y(&b, lo));
+			view_setf(r->hdf, "Chart.high_y", "%.1f",
+			    chart_y(&b, hi));
+		}
+	}
+	if (db_exec(r->db, r->a, &res, pos, "ii", r->user.id, in->id) != 0)
+		return -1;
+	for (size_t i = 0; i < res.nrows; i++) {
+		dec q, c, inc;
+
+		snprintf(key, sizeof(key), "Mine.%zu", i);
+		dec_parse(db_val(&res, i, 3), &q);
+		dec_parse(db_val(&res, i, 4), &c);
+		dec_parse(db_val(&res, i, 5), &inc);
+		view_set(r->hdf, arena_printf(r->a, "%s.pid", key),
+		    db_val(&res, i, 0));
+		view_set(r->hdf, arena_printf(r->a, "%s.name", key),
+		    db_val(&res, i, 1));
+		put_dec(r->hdf, arena_printf(r->a, "%s.quantity", key), q);
+		put_money(r->hdf, arena_printf(r->a, "%s.cost", key), c,
+		    db_val(&res, i, 2));
+		put_money(r->hdf, arena_printf(r->a, "%s.income", key), inc,
+		    db_val(&res, i, 2));
+		view_set(r->hdf, arena_printf(r->a, "%s.currency", key),
+		    db_val(&res, i, 2));
+	}
+	if (db_exec(r->db, r->a, &res, txs, "ii", r->user.id, in->id) != 0)
+		return -1;
+	for (size_t i = 0; i < res.nrows; i++) {
+		static const char *const f[] = { "pid", "name", "date", "type",
+		    "quantity", "price", "amount", "currency" };
+
+		for (size_t k = 0; k < 8; k++) {
+			const char *v = db_val(&res, i, k);
+			char buf[DEC_BUFSZ];
+			dec x;
+
+			if (k >= 4 && k <= 6 && v != NULL &&
+			    dec_parse(v, &x) == 0)
+				v = dec_format_grouped(x, -1, buf);
+			snprintf(key, sizeof(key), "Txs.%zu.%s", i, f[k]);
+			view_set(r->hdf, key, v ? v : "");
+		}
+	}
+	return 0;
+}
 
 int
 page_instrument(struct req *r)
@@ -51,7 +153,29 @@ page_instrument(struct req *r)
 	view_set_int(r->hdf, "I.own", own);
 	view_set_int(r->hdf, "I.manual", strcmp(in.source, "manual") == 0);
 	view_set_int(r->hdf, "I.listed", in.listed);
-	if (r->method == M_POST) {
+	if (r->method == M_POST && (*web_param(r, "history") ||
+	    *web_param(r, "history_text"))) {
+		const char *text = *web_param(r, "history") ?
+		    web_param(r, "history") : web_param(r, "history_text");
+		const char *why;
+		size_t line;
+		long n;
+
+		if (!own && !r->user.admin)
+			return web_error(r, 403, "The closes of a shared "
+			    "instrument come from its source, or from an "
+			    "admin.");
+		n = history_import(r->db, r->a, in.id, text, strlen(text),
+		    &why, &line);
+		if (n == -2)
+			return web_db_error(r);
+		if (n < 0)
+			web_field_error(r, "history", line ? arena_printf(r->a,
+			    "Line %zu: %s", line, why) : why);
+		else
+			return web_redirect(r, arena_printf(r->a,
+			    "/instruments/%lld?closes=%ld", in.id, n));
+	} else if (r->method == M_POST) {
 		const char *price = web_param(r, "price");
 		const char *date = web_param(r, "date");
 		time_t now = time(NULL);
@@ -115,6 +239,11 @@ page_instrument(struct req *r)
 		if (dec_parse(db_val(&res, i, 1), &p) == 0)
 			view_set(r->hdf, key, dec_format_grouped(p, -1, buf));
 	}
+	if (mine(r, &in) != 0)
+		return web_db_error(r);
+	if (*web_param(r, "closes"))
+		view_set_int(r->hdf, "Stored", atoll(web_param(r, "closes")));
+	view_set_int(r->hdf, "I.admin", r->user.admin);
 	return web_render_status(r, r->method == M_POST ? 422 : 200,
 	    "instrument");
 }

@@ -151,6 +151,43 @@ class Performance(unittest.TestCase):
         other = User(self.stack, "perf-gains")
         self.assertEqual(other.c.get("/portfolios/%d/gains" % self.pid).status, 404)
 
+    def test_history_upload_and_the_instrument_page(self):
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,amount\n"
+                                        "2024-04-01,buy,%s,4,10,\n"
+                                        "2024-04-02,dividend,%s,,,3\n" % (self.sym, self.sym))
+        self.assertEqual(r.status, 200, r.body)
+        iid = int(self.stack.sql("SELECT instrument_id FROM user_symbols WHERE symbol = '%s'"
+                                 % self.sym)[0][0])
+        page = "/instruments/%d" % iid
+        self.u.c.get(page)
+        r = self.u.c.post(page, {"history_text": "Date;Close\n01.04.2024;11,5\n"
+                                                 "2024-04-02;12\n2024-04-03;12.25\n"})
+        self.assertEqual(r.status, 303, r.text[-400:])
+        # Each day at its uploaded close (holdings only: no deposits, so
+        # cash is not tracked and the dividend is paid out).
+        p = self.perf("?from=2024-04-01&to=2024-04-03")
+        self.assertEqual([d["value"] for d in p["series"]], ["46.00", "48.00", "49.00"])
+        r = self.u.c.get(page)
+        self.assertEqual(harness.validate_html(r.text), "")
+        text = harness.page_text(r.text)
+        self.assertIn("Yours", text)
+        self.assertIn("Your transactions in it", text)
+        self.assertIn("3.00", text)                       # the income it paid
+        self.assertIn('class="value"', r.text)            # the price chart
+        # A bad line refuses the whole file, saying which and why.
+        self.u.c.get(page)
+        r = self.u.c.post(page, {"history_text": "date,close\n2024-04-04,13\n2024-04-05,-1\n"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Line 3: close: A close must be above 0.", harness.page_text(r.text))
+        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM price_history WHERE "
+                                        "instrument_id = %d AND day >= '2024-04-04'" % iid),
+                         [["0"]])
+        # Someone else's instrument: not theirs to change.
+        other = User(self.stack, "perf-hist")
+        other.c.get("/")
+        r = other.c.post(page, {"history_text": "date,close\n2024-04-04,13\n"})
+        self.assertIn(r.status, (403, 404))
+
     def test_others_cannot_see_it(self):
         other = User(self.stack, "perf-other")
         r = other.api("GET", "/api/v1/portfolios/%d/performance" % self.pid)
