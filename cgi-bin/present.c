@@ -294,6 +294,15 @@ put_view(struct req *r, const struct pf_view *v, const char *sort,
 			put_pct(h, KEY("gain_pct"), x->v.unrealized_pct);
 		if (x->v.has_day)
 			put_signed(h, KEY("day"), x->v.day_change, cur);
+		/* Income it paid, and its whole return on what it cost:
+		 * the gain held, realized and received, less its charges
+		 * and taxes. */
+		put_money(h, KEY("income"), x->pos.income, cur);
+		if (dec_sign(x->pos.cost) > 0)
+			put_pct(h, KEY("return"), value_pct(dec_sub(dec_sub(
+			    dec_add(dec_add(x->v.unrealized, x->pos.realized),
+			    x->pos.income), x->pos.taxes), x->pos.charges),
+			    x->pos.cost));
 		if (dec_sign(t->holdings_value) > 0)
 			put_pct(h, KEY("weight"), value_pct(x->v.value,
 			    t->holdings_value));
