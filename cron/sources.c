@@ -258,7 +258,7 @@ sources_plan(struct fetch *f)
 				char range[80];
 
 				snprintf(range, sizeof(range), "?period1=%lld&"
-				    "period2=%lld&interval=1d",
+				    "period2=%lld&interval=1d&events=split",
 				    (long long)a->history_from,
 				    (long long)f->now);
 				bad |= url_cat(r, range) != 0;

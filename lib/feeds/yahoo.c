@@ -78,6 +78,41 @@ set_kind(struct feed_result *r, struct json_object *meta)
 }
 
 /*
+ * Yahoo's closes are adjusted for the splits that came after them (a
+ * close before a two-for-one split is halved).  With the split events
+ * (events=split), each close of a day before a split is taken back to
+ * what it was that day (times numerator / denominator): the ledger's
+ * own split transactions then count the shares, and the history and
+ * the quotes fetched day by day agree.
+ */
+static void
+unsplit(struct feed_result *r, struct chart *c)
+{
+	struct json_object *splits = feed_jget(feed_jget(c->res, "events"),
+	    "splits");
+
+	if (!json_object_is_type(splits, json_type_object))
+		return;
+	json_object_object_foreach(splits, key, ev) {
+		long long t, num, den;
+		char day[11];
+
+		(void)key;
+		if (feed_jint(feed_jget(ev, "date"), FEED_TIME_MIN,
+		    FEED_TIME_MAX, &t) != 0 ||
+		    feed_jint(feed_jget(ev, "numerator"), 1, 1000000, &num) ||
+		    feed_jint(feed_jget(ev, "denominator"), 1, 1000000, &den) ||
+		    feed_day(t, c->offset, day) != 0 || num == den)
+			continue;
+		for (size_t i = c->first; i < r->ncloses; i++)
+			if (strcmp(r->closes[i].day, day) < 0)
+				r->closes[i].close = dec_div(dec_mul(
+				    r->closes[i].close, dec_from_int(num)),
+				    dec_from_int(den));
+	}
+}
+
+/*
  * Adds a close for each timestamp whose close is a number, days in the
  * exchange's zone, oldest first: a close of the same day as the one
  * before replaces it, one of an earlier day is dropped.
@@ -203,6 +238,7 @@ chart(struct feed_result *r, struct json_object *top)
 		return feed_fail(r, FEED_BAD, "Yahoo: bad meta.gmtoffset");
 	c.first = r->ncloses;
 	add_closes(r, &c);
+	unsplit(r, &c);
 	if (add_quote(r, &c) != 0) {
 		feed_drop(r, r->nquotes, c.first);
 		return -1;

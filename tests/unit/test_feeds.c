@@ -1463,6 +1463,33 @@ sim_edges(void **state)
 	    feed_sim_anchor("")), 0);
 }
 
+/* A history over a two-for-one split: Yahoo halves the closes before
+ * it; they are taken back to what they were. */
+static void
+yahoo_history_unsplit(void **state)
+{
+	static const char body[] = "{\"chart\":{\"result\":[{\"meta\":{"
+	    "\"currency\":\"USD\",\"symbol\":\"SPL\",\"regularMarketTime\":"
+	    "1704297600,\"gmtoffset\":0,\"regularMarketPrice\":51,"
+	    "\"priceHint\":2},\"timestamp\":[1704124800,1704211200,"
+	    "1704297600],\"events\":{\"splits\":{\"1704211200\":{\"date\":"
+	    "1704211200,\"numerator\":2,\"denominator\":1,"
+	    "\"splitRatio\":\"2:1\"}}},\"indicators\":{\"quote\":[{"
+	    "\"close\":[49.5,50.25,51]}]}}],\"error\":null}}";
+	struct feed_result r;
+
+	(void)state;
+	feed_result_init(&r);
+	assert_int_equal(feed_yahoo_parse(body, sizeof(body) - 1, &r), 0);
+	assert_int_equal(r.ncloses, 3);
+	/* 2024-01-01, before the split: 99 that day. */
+	assert_string_equal(r.closes[0].day, "2024-01-01");
+	assert_string_equal(F(r.closes[0].close), "99");
+	assert_string_equal(F(r.closes[1].close), "50.25");
+	assert_string_equal(F(r.closes[2].close), "51");
+	feed_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -1472,6 +1499,7 @@ main(void)
 		cmocka_unit_test(helpers_dates),
 		cmocka_unit_test(helpers_text),
 		cmocka_unit_test(yahoo_fixture),
+		cmocka_unit_test(yahoo_history_unsplit),
 		cmocka_unit_test(yahoo_gbp_and_nulls),
 		cmocka_unit_test(yahoo_fx_days_by_offset),
 		cmocka_unit_test(yahoo_errors),
