@@ -654,6 +654,9 @@ store(struct run *r)
 	static const char fxh[] = "INSERT INTO fx_history (base, quote, day, "
 	    "rate, source) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
 	    "rate = VALUES(rate), source = VALUES(source)";
+	static const char remark[] = "UPDATE portfolios SET series_from = "
+	    "LEAST(COALESCE(series_from, '9999-12-31'), ?), "
+	    "series_gen = series_gen + 1 WHERE series_to IS NOT NULL";
 	static const char fxp[] = "INSERT INTO revalue_pending (currency) "
 	    "VALUES (?), (?)";
 	static const char fxc[] = "UPDATE fx_rates SET checked_at = NOW() "
@@ -857,6 +860,35 @@ store(struct run *r)
 			goto fail;
 		r->rates++;
 	}
+	/* A backfill's rates of days past: every day of the currencies in
+	 * use, checked like a rate, and the series from the first of them. */
+	if (r->backfill && r->ecb_ok) {
+		char first[11] = "9999-12-31", today[11];
+
+		utc_day(r->f.now, today);
+		for (size_t i = 0; i < r->ecbres.ncloses; i++) {
+			const struct feed_close *fc = &r->ecbres.closes[i];
+			int k;
+
+			for (k = 0; k < r->ncur; k++)
+				if (strcmp(r->cur[k], fc->symbol) == 0)
+					break;
+			if (k == r->ncur || dec_sign(fc->close) <= 0 ||
+			    !dec_storable(fc->close) ||
+			    strcmp(fc->day, today) >= 0)
+				continue;
+			if (db_exec(d, NULL, NULL, fxh, "sssss", FX_BASE,
+			    fc->symbol, fc->day, dec_format(fc->close,
+			    DEC_PLACES, b[0]), "ecb") != 0)
+				goto fail;
+			r->backfilled++;
+			if (strcmp(fc->day, first) < 0)
+				memcpy(first, fc->day, 11);
+		}
+		if (strcmp(first, "9999-12-31") != 0 &&
+		    db_exec(d, NULL, NULL, remark, "s", first) != 0)
+			goto fail;
+	}
 	for (int i = 0; i < r->f.nhealth; i++) {
 		const struct source_health *h = &r->f.health[i];
 
@@ -967,8 +999,10 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 	if (r.f.nreqs > 0)
 		memcpy(all, r.f.reqs, r.f.nreqs * sizeof(*all));
 	if (r.ncur > 0) {
-		snprintf(r.ecb.url, sizeof(r.ecb.url),
-		    "%s/stats/eurofxref/eurofxref-daily.xml", c->cfg.ecb_url);
+		/* A backfill takes every day's rates since 1999. */
+		snprintf(r.ecb.url, sizeof(r.ecb.url), "%s/stats/eurofxref/"
+		    "eurofxref-%s.xml", c->cfg.ecb_url, backfill ? "hist" :
+		    "daily");
 		all[r.f.nreqs] = &r.ecb;
 		fetch_health(&r.f, "ecb")->used = 1;
 	}

@@ -33,6 +33,7 @@ class Market:
         self.custom = {}     # symbol -> price text
         self.ecb = {}        # currency -> rate text
         self.ecb_day = datetime.date.today().isoformat()
+        self.ecb_hist = {}   # day -> {currency: rate text}, for eurofxref-hist.xml
         self.troubles = collections.defaultdict(list)   # key -> [mode, ...]
         self.hits = collections.Counter()                # source -> requests
         self.keys = collections.Counter()                # key -> requests
@@ -237,19 +238,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 out = (200, json.dumps(body), "application/json")
                 return out if capture else self.send(*out)
             return self.misbehave("alphavantage:" + sym, good)
-        if path == "/stats/eurofxref/eurofxref-daily.xml":
+        if path in ("/stats/eurofxref/eurofxref-daily.xml",
+                    "/stats/eurofxref/eurofxref-hist.xml"):
             m.count("ecb", "ecb")
+            hist = path.endswith("hist.xml")
 
             def good(capture=False):
                 with m.lock:
-                    cubes = "".join("\t\t\t<Cube currency='%s' rate='%s'/>\n" % kv
-                                    for kv in sorted(m.ecb.items()))
-                    day = m.ecb_day
+                    days = {m.ecb_day: dict(m.ecb)}
+                    if hist:
+                        days.update(m.ecb_hist)
+                cubes = "".join(
+                    "\t\t<Cube time='%s'>\n%s\t\t</Cube>\n" % (
+                        day, "".join("\t\t\t<Cube currency='%s' rate='%s'/>\n" % kv
+                                     for kv in sorted(rates.items())))
+                    for day, rates in sorted(days.items(), reverse=True))
                 body = ('<?xml version="1.0" encoding="UTF-8"?>\n<gesmes:Envelope xmlns:gesmes='
                         '"http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/'
                         'vocabulary/2002-08-01/eurofxref">\n\t<gesmes:subject>Reference rates'
-                        '</gesmes:subject>\n\t<Cube>\n\t\t<Cube time=\'%s\'>\n%s\t\t</Cube>\n'
-                        '\t</Cube>\n</gesmes:Envelope>' % (day, cubes))
+                        '</gesmes:subject>\n\t<Cube>\n%s\t</Cube>\n</gesmes:Envelope>' % cubes)
                 out = (200, body, "text/xml")
                 return out if capture else self.send(*out)
             return self.misbehave("ecb", good)

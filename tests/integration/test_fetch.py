@@ -474,7 +474,10 @@ class Pipeline(unittest.TestCase):
         p = self.u.api("GET", "/api/v1/portfolios/%d/performance?from=%s&to=%s"
                        % (pid, first, first)).json
         self.assertEqual(p["series"][0]["value"], "1305.00")
-        # nestegg backfill: on demand, for one symbol; an unknown one fails.
+        # nestegg backfill: on demand, for one symbol, with the ECB's rates
+        # of days past for the currencies in use; an unknown one fails.
+        self.u.portfolio("Euro side", "EUR")
+        self.market.ecb_hist = {first: {"USD": "1.0800", "GBP": "0.8600"}}
         self.stack.sql("DELETE FROM price_history WHERE instrument_id = %d AND day < "
                        "CURDATE() - INTERVAL 2 DAY" % iid)
         cmd = [os.path.join(harness.BUILD, "nestegg"), "backfill", "HIST", "--quiet"]
@@ -485,6 +488,9 @@ class Pipeline(unittest.TestCase):
         n = int(self.stack.sql("SELECT COUNT(*) FROM price_history WHERE instrument_id = %d "
                                "AND day >= '%s'" % (iid, first))[0][0])
         self.assertGreaterEqual(n, 29)
+        self.assertEqual(self.stack.sql("SELECT rate FROM fx_history WHERE base = 'EUR' AND "
+                                        "quote = 'USD' AND day = '%s'" % first),
+                         [["1.080000000000"]])
         r = subprocess.run(cmd[:2] + ["NOSUCH"], env=self.stack.env, capture_output=True,
                            text=True, timeout=120)
         self.assertEqual(r.returncode, 1)
