@@ -31,6 +31,7 @@ struct carry {
 	const char *source;
 	struct ask **asks;
 	size_t n;
+	int chart;		/* CoinGecko's market chart: one coin's days */
 };
 
 struct source_health *
@@ -153,11 +154,46 @@ ask_cmp(const void *x, const void *y)
 	return c ? c : strcmp(a->currency, b->currency);
 }
 
-/* CoinGecko: up to GECKO_BATCH ids a request, every currency wanted. */
+/* CoinGecko: up to GECKO_BATCH ids a request, every currency wanted;
+ * a coin whose days past are asked for, its market chart since then. */
 static void
 plan_coingecko(struct fetch *f, struct ask **v, size_t n)
 {
 	const struct config *c = f->cfg;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct http_req *r;
+		char tail[120], low[4];
+		int bad;
+
+		if (v[i]->history_from == 0) {
+			v[kept++] = v[i];
+			continue;
+		}
+		r = new_req(f, "coingecko", v + i, 1);
+		((struct carry *)r->user)->chart = 1;
+		for (int x = 0; x < 4; x++)
+			low[x] = (char)tolower((unsigned char)v[i]->currency[x]);
+		snprintf(r->url, sizeof(r->url), "%s/api/v3/coins/",
+		    c->coingecko_url);
+		snprintf(tail, sizeof(tail), "/market_chart/range?vs_currency="
+		    "%s&from=%lld&to=%lld", low, (long long)v[i]->history_from,
+		    (long long)f->now);
+		bad = http_url_escape(r->url, sizeof(r->url), v[i]->symbol) ||
+		    url_cat(r, tail);
+		if (bad)
+			snprintf(r->error, sizeof(r->error), "address too "
+			    "long");
+		if (*c->coingecko_key) {
+			static char header[200];
+
+			snprintf(header, sizeof(header),
+			    "x-cg-demo-api-key: %s", c->coingecko_key);
+			r->header = header;
+		}
+	}
+	n = kept;
 
 	for (size_t i = 0; i < n; i += GECKO_BATCH) {
 		size_t k = n - i < GECKO_BATCH ? n - i : GECKO_BATCH;
@@ -348,6 +384,9 @@ parse(const struct carry *c, const struct http_req *r, time_t now,
 		return feed_stooq_parse(r->body, r->len, a0->symbol, fr);
 	if (strcmp(s, "amfi") == 0)
 		return feed_amfi_parse(r->body, r->len, fr);
+	if (strcmp(s, "coingecko") == 0 && c->chart)
+		return feed_coingecko_chart_parse(r->body, r->len, a0->symbol,
+		    a0->currency, fr);
 	if (strcmp(s, "coingecko") == 0)
 		return feed_coingecko_parse(r->body, r->len, now, fr);
 	if (strcmp(s, "alphavantage") == 0)
@@ -364,7 +403,7 @@ distribute(struct fetch *f, const struct carry *c, struct feed_result *fr)
 {
 	struct source_health *h = fetch_health(f, c->source);
 
-	if (c->n == 1 && strcmp(c->source, "coingecko") != 0 &&
+	if (c->n == 1 && (strcmp(c->source, "coingecko") != 0 || c->chart) &&
 	    strcmp(c->source, "amfi") != 0) {
 		/* One symbol asked: the answer is about it. */
 		if (fr->nquotes == 0) {

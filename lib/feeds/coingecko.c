@@ -114,3 +114,75 @@ feed_coingecko_parse(const char *body, size_t len, time_t now,
 	json_object_put(top);
 	return 0;
 }
+
+int
+feed_coingecko_chart_parse(const char *body, size_t len, const char *id,
+    const char *currency, struct feed_result *r)
+{
+	struct json_object *top, *prices;
+	struct feed_quote q;
+	const char *why;
+	size_t n;
+
+	if ((top = feed_json(body, len, &why)) == NULL)
+		return feed_fail(r, FEED_BAD, "CoinGecko: not JSON: %s", why);
+	if (!json_object_is_type(top, json_type_object)) {
+		json_object_put(top);
+		return feed_fail(r, FEED_BAD, "CoinGecko: not an object");
+	}
+	if (error_body(r, top) != 0) {
+		json_object_put(top);
+		return -1;
+	}
+	prices = feed_jget(top, "prices");
+	if (!json_object_is_type(prices, json_type_array)) {
+		json_object_put(top);
+		return feed_fail(r, FEED_BAD, "CoinGecko: no prices");
+	}
+	memset(&q, 0, sizeof(q));
+	if (feed_symbol(q.symbol, id, strlen(id)) != 0 ||
+	    !feed_code3(currency, strlen(currency))) {
+		json_object_put(top);
+		return feed_fail(r, FEED_BAD, "CoinGecko: bad id or currency");
+	}
+	for (size_t i = 0; i < 3; i++)
+		q.currency[i] = currency[i] >= 'a' && currency[i] <= 'z' ?
+		    (char)(currency[i] - 'a' + 'A') : currency[i];
+	n = json_object_array_length(prices);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *p = json_object_array_get_idx(prices, i);
+		struct feed_close fc;
+		long long ms;
+		dec v;
+
+		if (!json_object_is_type(p, json_type_array) ||
+		    json_object_array_length(p) < 2 ||
+		    feed_jint(json_object_array_get_idx(p, 0),
+		    (long long)FEED_TIME_MIN * 1000,
+		    (long long)FEED_TIME_MAX * 1000, &ms) != 0 ||
+		    feed_jdec(json_object_array_get_idx(p, 1), DEC_PLACES, &v,
+		    &r->rounded) != 0)
+			continue;
+		memset(&fc, 0, sizeof(fc));
+		memcpy(fc.symbol, q.symbol, sizeof(fc.symbol));
+		if (feed_day((time_t)(ms / 1000), 0, fc.day) != 0)
+			continue;
+		fc.close = v;
+		/* A day's last point is its close; points come in order. */
+		if (r->ncloses > 0 && strcmp(r->closes[r->ncloses - 1].day,
+		    fc.day) == 0)
+			r->closes[r->ncloses - 1] = fc;
+		else if (r->ncloses == 0 ||
+		    strcmp(r->closes[r->ncloses - 1].day, fc.day) < 0)
+			feed_add_close(r, &fc);
+		q.price = v;
+		q.as_of = (time_t)(ms / 1000);
+		memcpy(q.day, fc.day, sizeof(q.day));
+	}
+	json_object_put(top);
+	if (r->ncloses == 0)
+		return feed_fail(r, FEED_NOT_FOUND, "CoinGecko: no prices for "
+		    "%s", id);
+	feed_add_quote(r, &q);
+	return 0;
+}

@@ -137,6 +137,15 @@ int feed_amfi_parse(const char *body, size_t len, struct feed_result *r);
  * simply absent ({}).  Errors inside a 200 body ({"status":{"error_code":
  * 429,...}}, {"error":"..."}) are FEED_RATE_LIMITED or FEED_REFUSED.
  */
+/*
+ * CoinGecko's market chart (/api/v3/coins/{id}/market_chart/range):
+ * {"prices":[[ms, price], ...]} in currency: each UTC day's last point
+ * is its close, the last point the quote (symbol id).  The error bodies
+ * are read as for simple/price.
+ */
+int feed_coingecko_chart_parse(const char *body, size_t len, const char *id,
+    const char *currency, struct feed_result *r);
+
 int feed_coingecko_parse(const char *body, size_t len, time_t now,
     struct feed_result *r);
 

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the CoinGecko simple/price parser
+ * libFuzzer target: the CoinGecko simple/price and market chart parsers
  * (lib/feeds/coingecko.c) on arbitrary bytes.  Whatever they are, it
  * must answer 0 with FEED_OK or -1 with a printable error and nothing
  * kept, and give quotes and closes of the right shape.
@@ -21,6 +21,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(rc, &r);
 	for (size_t i = 0; i < r.nquotes; i++)
 		if (strlen(r.quotes[i].currency) != 3)
+			abort();
+	feed_result_free(&r);
+	feed_result_init(&r);
+	rc = feed_coingecko_chart_parse((const char *)data, size, "bitcoin",
+	    "usd", &r);
+	check(rc, &r);
+	for (size_t i = 1; i < r.ncloses; i++)
+		if (strcmp(r.closes[i - 1].day, r.closes[i].day) >= 0)
 			abort();
 	feed_result_free(&r);
 	return 0;

@@ -2,8 +2,8 @@
 
 It answers in each source's own format (the shapes of
 tests/fixtures/feeds): Yahoo's chart JSON, Stooq's CSV, AMFI's NAVAll.txt,
-CoinGecko's simple/price, Alpha Vantage's GLOBAL_QUOTE, the ECB's daily
-XML, and an instrument's own JSON or CSV address.  Tests set what the
+CoinGecko's simple/price and market chart, Alpha Vantage's GLOBAL_QUOTE,
+the ECB's daily and history XML, and an instrument's own JSON or CSV address.  Tests set what the
 market says (Market) and how a source misbehaves next (Market.trouble):
 slow, 500, 429 with Retry-After, garbage, truncated, an HTML page with
 200, an error or rate limit inside a 200.  It counts every request.
@@ -29,6 +29,7 @@ class Market:
         self.stooq = {}      # symbol -> [(date, close)], oldest first
         self.amfi = {}       # code -> (nav text, date, name)
         self.gecko = {}      # id -> {currency: price text}
+        self.gecko_hist = {} # id -> [(unix time, price text)], market_chart/range
         self.alpha = {}      # symbol -> (price, day, prev)
         self.custom = {}     # symbol -> price text
         self.ecb = {}        # currency -> rate text
@@ -200,6 +201,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 out = (200, "\r\n".join(lines) + "\r\n", "text/plain")
                 return out if capture else self.send(*out)
             return self.misbehave("amfi", good)
+        if path.startswith("/api/v3/coins/") and path.endswith("/market_chart/range"):
+            cid = path[len("/api/v3/coins/"):-len("/market_chart/range")]
+            m.count("coingecko", "coingecko:" + cid)
+
+            def good(capture=False):
+                with m.lock:
+                    points = list(m.gecko_hist.get(cid, []))
+                lo = int(q.get("from", ["0"])[0])
+                hi = int(q.get("to", ["0"])[0])
+                body = '{"prices":[%s],"market_caps":[],"total_volumes":[]}' % ",".join(
+                    "[%d,%s]" % (t * 1000, p) for t, p in points if lo <= t <= hi)
+                out = (200, body, "application/json")
+                return out if capture else self.send(*out)
+            return self.misbehave("coingecko:" + cid, good)
         if path == "/api/v3/simple/price":
             ids = q.get("ids", [""])[0].split(",")
             curs = q.get("vs_currencies", [""])[0].split(",")

@@ -491,6 +491,19 @@ class Pipeline(unittest.TestCase):
         self.assertEqual(self.stack.sql("SELECT rate FROM fx_history WHERE base = 'EUR' AND "
                                         "quote = 'USD' AND day = '%s'" % first),
                          [["1.080000000000"]])
+        # A coin: CoinGecko's market chart since its first transaction.
+        self.market.gecko_hist["histcoin"] = [(day0 - k * DAY + 3600, "%d.25" % (200 + k))
+                                              for k in range(20, 0, -1)]
+        self.market.gecko["histcoin"] = {"usd": "201.25"}
+        cid = self.add("HISTCOIN", "coingecko", kind="crypto", source_symbol="histcoin")
+        coinday = time.strftime("%Y-%m-%d", time.gmtime(day0 - 10 * DAY))
+        self.hold(pid, "%s,buy,HISTCOIN,1,200,USD," % coinday)
+        r = subprocess.run(cmd[:2] + ["HISTCOIN"], env=self.stack.env, capture_output=True,
+                           text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.stack.sql("SELECT close FROM price_history WHERE "
+                                        "instrument_id = %d AND day = '%s'" % (cid, coinday)),
+                         [["210.250000000000"]])
         r = subprocess.run(cmd[:2] + ["NOSUCH"], env=self.stack.env, capture_output=True,
                            text=True, timeout=120)
         self.assertEqual(r.returncode, 1)

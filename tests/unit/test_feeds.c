@@ -1490,6 +1490,39 @@ yahoo_history_unsplit(void **state)
 	feed_result_free(&r);
 }
 
+/* CoinGecko's market chart: each UTC day's last point is its close. */
+static void
+coingecko_chart_days(void **state)
+{
+	static const char body[] = "{\"prices\":[[1704067200000,42280.5],"
+	    "[1704110400000,42500.25],[1704153600000,44100.125],"
+	    "[1704196800000,44950.3333333333333]],\"market_caps\":[],"
+	    "\"total_volumes\":[]}";
+	static const char limited[] = "{\"status\":{\"error_code\":429,"
+	    "\"error_message\":\"slow down\"}}";
+	struct feed_result r;
+
+	(void)state;
+	feed_result_init(&r);
+	assert_int_equal(feed_coingecko_chart_parse(body, sizeof(body) - 1,
+	    "bitcoin", "usd", &r), 0);
+	assert_int_equal(r.ncloses, 2);
+	assert_string_equal(r.closes[0].day, "2024-01-01");
+	assert_string_equal(F(r.closes[0].close), "42500.25");
+	assert_string_equal(r.closes[1].day, "2024-01-02");
+	assert_string_equal(F(r.closes[1].close), "44950.333333333333");
+	assert_true(r.rounded);
+	assert_int_equal(r.nquotes, 1);
+	assert_string_equal(r.quotes[0].currency, "USD");
+	assert_string_equal(r.quotes[0].symbol, "bitcoin");
+	feed_result_free(&r);
+	feed_result_init(&r);
+	assert_int_equal(feed_coingecko_chart_parse(limited,
+	    sizeof(limited) - 1, "bitcoin", "usd", &r), -1);
+	assert_int_equal(r.status, FEED_RATE_LIMITED);
+	feed_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -1500,6 +1533,7 @@ main(void)
 		cmocka_unit_test(helpers_text),
 		cmocka_unit_test(yahoo_fixture),
 		cmocka_unit_test(yahoo_history_unsplit),
+		cmocka_unit_test(coingecko_chart_days),
 		cmocka_unit_test(yahoo_gbp_and_nulls),
 		cmocka_unit_test(yahoo_fx_days_by_offset),
 		cmocka_unit_test(yahoo_errors),
