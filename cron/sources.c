@@ -155,22 +155,20 @@ ask_cmp(const void *x, const void *y)
 }
 
 /* CoinGecko: up to GECKO_BATCH ids a request, every currency wanted;
- * a coin whose days past are asked for, its market chart since then. */
+ * a coin whose days past are asked for, its market chart since then
+ * too (first: the price request is the ask's own). */
 static void
 plan_coingecko(struct fetch *f, struct ask **v, size_t n)
 {
 	const struct config *c = f->cfg;
-	size_t kept = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct http_req *r;
 		char tail[120], low[4];
 		int bad;
 
-		if (v[i]->history_from == 0) {
-			v[kept++] = v[i];
+		if (v[i]->history_from == 0)
 			continue;
-		}
 		r = new_req(f, "coingecko", v + i, 1);
 		((struct carry *)r->user)->chart = 1;
 		for (int x = 0; x < 4; x++)
@@ -193,7 +191,6 @@ plan_coingecko(struct fetch *f, struct ask **v, size_t n)
 			r->header = header;
 		}
 	}
-	n = kept;
 
 	for (size_t i = 0; i < n; i += GECKO_BATCH) {
 		size_t k = n - i < GECKO_BATCH ? n - i : GECKO_BATCH;
@@ -403,7 +400,7 @@ distribute(struct fetch *f, const struct carry *c, struct feed_result *fr)
 {
 	struct source_health *h = fetch_health(f, c->source);
 
-	if (c->n == 1 && (strcmp(c->source, "coingecko") != 0 || c->chart) &&
+	if (c->n == 1 && strcmp(c->source, "coingecko") != 0 &&
 	    strcmp(c->source, "amfi") != 0) {
 		/* One symbol asked: the answer is about it. */
 		if (fr->nquotes == 0) {
@@ -451,6 +448,24 @@ sources_read(struct fetch *f)
 		char why[256];
 		int rc;
 
+		if (c->chart) {
+			/* Days past only: the price comes with the others,
+			 * and a chart that fails takes nothing from it. */
+			struct candidate *g = &c->asks[0]->got;
+
+			if (r->status < 200 || r->status > 299)
+				continue;
+			feed_result_init(&fr);
+			if (parse(c, r, f->now, &fr) == 0 && fr.ncloses > 0 &&
+			    g->closes == NULL && (g->closes = malloc(
+			    fr.ncloses * sizeof(*fr.closes))) != NULL) {
+				memcpy(g->closes, fr.closes, fr.ncloses *
+				    sizeof(*fr.closes));
+				g->ncloses = fr.ncloses;
+			}
+			feed_result_free(&fr);
+			continue;
+		}
 		if (r->status == 0 || (r->status != 404 &&
 		    (r->status < 200 || r->status > 299))) {
 			snprintf(why, sizeof(why), "%.200s", r->error[0] ?

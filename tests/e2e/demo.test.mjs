@@ -77,5 +77,15 @@ test("the demo portfolio's value moves on screen without a reload", { timeout: 2
   assert.equal(navigations, 0, "the page was not reloaded");
   assert.match(await page.textContent("#live-status"), /^Live/);
   await page.screenshot({ path: join(OUT, "demo-live.png"), fullPage: true });
+  // Its performance since the first transaction: returns beside the
+  // gain on the dashboard, and the charts on its own page.
+  assert.match(await page.textContent("main table"), /Return/);
+  const pf = await page.getAttribute("[data-pf] th a", "href");
+  await page.goto(url + pf + "/performance?period=MAX");
+  const main = await page.textContent("main");
+  assert.match(main, /Time-weighted/);
+  assert.match(main, /Money-weighted/);
+  assert.equal(await page.locator("figure.chart svg polyline.value").count(), 1);
+  await page.screenshot({ path: join(OUT, "demo-performance.png"), fullPage: true });
   await context.close();
 });

@@ -118,6 +118,7 @@ class Pipeline(unittest.TestCase):
                   "2024-01-02,buy,IBMT,3,150,,", "2024-01-02,buy,CUSTJ,4,10,,",
                   "2024-01-02,buy,CUSTC,5,50,,", "2024-01-02,buy,SIMT,6,100,,")
         before = dict(m.hits)
+        before_keys = dict(m.keys)
         r = self.fetch()
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("valuation run", r.stdout)
@@ -136,7 +137,10 @@ class Pipeline(unittest.TestCase):
         self.assertEqual(Decimal(self.price(ids["MSFTS"])[3]), Decimal("410.1"))
         # Batched where the source allows it: one CoinGecko request for
         # both coins and currencies, one AMFI file for every scheme.
-        self.assertEqual(m.hits["coingecko"] - before.get("coingecko", 0), 1)
+        # Both coins in one price request; being new with older
+        # transactions, each also has its market chart asked for.
+        self.assertEqual(m.keys["coingecko"] - before_keys.get("coingecko", 0), 1)
+        self.assertEqual(m.hits["coingecko"] - before.get("coingecko", 0), 3)
         self.assertEqual(m.hits["amfi"] - before.get("amfi", 0), 1)
         # The API traces each value to its source and time.
         view = self.u.view(pid)
@@ -494,7 +498,7 @@ class Pipeline(unittest.TestCase):
         # A coin: CoinGecko's market chart since its first transaction.
         self.market.gecko_hist["histcoin"] = [(day0 - k * DAY + 3600, "%d.25" % (200 + k))
                                               for k in range(20, 0, -1)]
-        self.market.gecko["histcoin"] = {"usd": "201.25"}
+        self.market.gecko["histcoin"] = {"USD": "201.25"}
         cid = self.add("HISTCOIN", "coingecko", kind="crypto", source_symbol="histcoin")
         coinday = time.strftime("%Y-%m-%d", time.gmtime(day0 - 10 * DAY))
         self.hold(pid, "%s,buy,HISTCOIN,1,200,USD," % coinday)
