@@ -884,3 +884,77 @@ history_import(struct db *d, struct arena *a, long long iid,
 	}
 	return (long)n;
 }
+
+int
+series_holdings(struct db *d, struct arena *a, const struct portfolio *pf,
+    const char *from, const char *to, time_t now,
+    struct holding_return **out, size_t *n)
+{
+	static const char sq[] = "SELECT i.id, COALESCE(us.symbol, i.symbol) "
+	    "FROM instruments i LEFT JOIN user_symbols us ON us.user_id = ? "
+	    "AND us.instrument_id = i.id WHERE i.id = ?";
+	struct series_input in, one;
+	struct series_point *pts = NULL;
+	struct perf_day *days;
+	struct tx *txs, *mine;
+	size_t ntx;
+	long f = perf_daynum(from), t = perf_daynum(to);
+	int rc = -1;
+
+	*out = NULL, *n = 0;
+	if (t < f || pf_tx_all(d, a, pf, &txs, &ntx) != 0)
+		return t < f ? 0 : -1;
+	memset(&in, 0, sizeof(in));
+	in.base = pf->currency;
+	in.method = pf->method;
+	if (load_instruments(d, a, txs, ntx, f, (long)(now / 86400), &in,
+	    &pts) != 0 || load_pairs(d, a, &in) != 0)
+		goto out;
+	*out = arena_alloc(a, (in.ninst + 1) * sizeof(**out));
+	mine = arena_alloc(a, (ntx + 1) * sizeof(*mine));
+	days = malloc((size_t)(t - f + 1) * sizeof(*days));
+	if (days == NULL)
+		goto out;
+	for (size_t i = 0; i < in.ninst; i++) {
+		struct holding_return *h = &(*out)[*n];
+		size_t k = 0, a0 = 0;
+		struct dbres r;
+		int held = 0;
+
+		for (size_t j = 0; j < ntx; j++)
+			if (txs[j].instrument == in.inst[i].id)
+				mine[k++] = txs[j];
+		if (k == 0 || perf_daynum(mine[0].date) > t)
+			continue;
+		/* The holding alone, as if no cash were tracked. */
+		one = in;
+		one.track_cash = 0;
+		one.txs = mine;
+		one.ntx = k;
+		one.inst = &in.inst[i];
+		one.ninst = 1;
+		if (series_build(&one, f, t, days) != 0)
+			goto out_days;
+		for (long day = f; day <= t; day++)
+			held |= !dec_is_zero(days[day - f].value) ||
+			    !dec_is_zero(days[day - f].flow);
+		if (!held)
+			continue;
+		/* From its first day in the period with a value or flow. */
+		while (a0 + 1 < (size_t)(t - f + 1) &&
+		    dec_is_zero(days[a0].value) && dec_is_zero(days[a0 + 1].flow))
+			a0++;
+		perf_period(days + a0, (size_t)(t - f + 1) - a0, &h->r);
+		h->instrument = in.inst[i].id;
+		if (db_exec(d, a, &r, sq, "ii", pf->user_id, h->instrument) != 0)
+			goto out_days;
+		h->symbol = r.nrows ? db_val(&r, 0, 1) : "";
+		(*n)++;
+	}
+	rc = 0;
+out_days:
+	free(days);
+out:
+	free(pts);
+	return rc;
+}

@@ -79,4 +79,22 @@ int series_prices(struct db *d, struct arena *a, long long uid,
 long history_import(struct db *d, struct arena *a, long long iid,
     const char *text, size_t len, const char **why, size_t *line);
 
+/* One holding's returns over a period. */
+struct holding_return {
+	long long instrument;
+	const char *symbol;	/* the user's */
+	struct perf_result r;	/* the holding alone: its buys and sells
+				   are its money in and out, its income
+				   money out */
+};
+
+/*
+ * The returns of each instrument pf held during from..to (YYYY-MM-DD)
+ * on its own, into *out (arena): its value each day at that day's close
+ * and rate, its trades as its flows.  0 or -1.
+ */
+int series_holdings(struct db *d, struct arena *a, const struct portfolio *pf,
+    const char *from, const char *to, time_t now,
+    struct holding_return **out, size_t *n);
+
 #endif

@@ -60,6 +60,12 @@
 <text x="52" y="24" class="axis" text-anchor="end"><?cs var:Income.max ?></text>
 </svg>
 </figure>
+<?cs if:subcount(Holdings) > 0 ?>
+<div class="table-wrap"><table class="data"><caption>Each holding over the period, on its own</caption>
+<thead><tr><th scope="col">Symbol</th><th scope="col" class="num">Time-weighted</th><th scope="col" class="num">Money-weighted (a year)</th><th scope="col" class="num">Gain</th><th scope="col" class="num">Income</th></tr></thead><tbody>
+<?cs each:h = Holdings ?><tr><td><a href="/instruments/<?cs var:h.id ?>"><?cs var:h.symbol ?></a></td><td class="num <?cs var:h.twr.sign ?>"><?cs if:h.twr ?><?cs var:h.twr ?><?cs else ?>–<?cs /if ?></td><td class="num <?cs var:h.irr.sign ?>"><?cs if:h.irr ?><?cs var:h.irr ?><?cs else ?>–<?cs /if ?></td><td class="num <?cs var:h.gain.sign ?>"><?cs var:h.gain ?></td><td class="num"><?cs var:h.income ?></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
 <div class="table-wrap"><table class="data narrow-table"><caption>Income per year</caption><thead><tr><th scope="col">Year</th><th scope="col" class="num">Dividends and interest</th></tr></thead><tbody>
 <?cs each:y = Income.years ?><tr><td><?cs var:y.year ?></td><td class="num"><?cs var:y.amount ?></td></tr><?cs /each ?>
 </tbody></table></div>

@@ -66,6 +66,37 @@ value_chart(struct req *r, const struct perf_day *d, size_t n,
 	}
 }
 
+/* Each holding on its own over the period. */
+static int
+holdings(struct req *r, const struct portfolio *pf, const char *from,
+    const char *to)
+{
+	struct holding_return *h;
+	size_t n;
+	char key[64];
+
+	if (series_holdings(r->db, r->a, pf, from, to, time(NULL), &h, &n))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "Holdings.%zu", i);
+		view_set(r->hdf, arena_printf(r->a, "%s.symbol", key),
+		    h[i].symbol);
+		view_setf(r->hdf, arena_printf(r->a, "%s.id", key), "%lld",
+		    h[i].instrument);
+		if (h[i].r.has_twr)
+			put_pct(r->hdf, arena_printf(r->a, "%s.twr", key),
+			    dec_mul(h[i].r.twr, dec_from_int(100)));
+		if (h[i].r.has_irr)
+			put_pct(r->hdf, arena_printf(r->a, "%s.irr", key),
+			    dec_mul(h[i].r.irr, dec_from_int(100)));
+		put_signed(r->hdf, arena_printf(r->a, "%s.gain", key),
+		    h[i].r.gain, pf->currency);
+		put_money(r->hdf, arena_printf(r->a, "%s.income", key),
+		    h[i].r.income, pf->currency);
+	}
+	return 0;
+}
+
 /* The drawdown of the time-weighted index; returns the deepest. */
 static dec
 drawdown_chart(struct req *r, const struct perf_day *d, size_t n)
@@ -269,6 +300,8 @@ page_performance(struct req *r)
 		}
 	}
 	value_chart(r, days + a, b - a, invested, bv);
+	if (holdings(r, &pf, days[a].day, days[b - 1].day) != 0)
+		return web_db_error(r);
 	put_pct(r->hdf, "Perf.drawdown", drawdown_chart(r, days + a, b - a));
 	income_chart(r, days + a, b - a, pf.currency);
 	month_table(r, days + a, b - a, invested, pf.currency);

@@ -188,6 +188,26 @@ class Performance(unittest.TestCase):
         r = other.c.post(page, {"history_text": "date,close\n2024-04-04,13\n"})
         self.assertIn(r.status, (403, 404))
 
+    def test_each_holding_on_its_own(self):
+        other = instrument(self.u, source="manual")
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,amount\n"
+                                        "2024-06-03,buy,%s,10,100,\n"
+                                        "2024-06-03,buy,%s,5,20,\n"
+                                        "2024-06-04,dividend,%s,,,4\n" % (self.sym, other, other))
+        self.assertEqual(r.status, 200, r.body)
+        self.price("110", "2024-06-04")
+        r = self.stack.cli("price", "set", other, "18", "--at", "2024-06-04T16:00:00Z")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.u.c.get("/portfolios/%d/performance?period=MAX" % self.pid)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(harness.validate_html(r.text), "")
+        text = harness.page_text(r.text)
+        self.assertIn("Each holding over the period, on its own", text)
+        # The first +10%; the second lost 10% of its price and paid 4
+        # of income on 100: -6%.
+        self.assertRegex(text, r"%s\s+\+10\.00%%" % self.sym)
+        self.assertRegex(text, r"%s\s+-6\.00%%" % other)
+
     def test_others_cannot_see_it(self):
         other = User(self.stack, "perf-other")
         r = other.api("GET", "/api/v1/portfolios/%d/performance" % self.pid)
