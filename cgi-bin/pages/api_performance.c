@@ -7,7 +7,9 @@
  * no answer), start and end value, net flows, gain, income, and the
  * daily series (date, value, net_invested).  &benchmark=SYMBOL adds the
  * instrument's return over the same days and what the portfolio's own
- * money would be worth invested in it (benchmark_value each day).
+ * money would be worth invested in it (benchmark_value each day);
+ * &holdings=1 adds each holding over the period on its own (symbol,
+ * twr, irr, gain, income).
  * GET /api/v1/performance - the same for all of the user's portfolios
  * together, in the user's currency, each day at that day's rates.
  */
@@ -41,11 +43,12 @@ frac(int has, dec v)
 	return has ? json_object_new_string(dec_format(v, 8, buf)) : NULL;
 }
 
-/* The answer for days[0..n) in currency cur (pid 0: all portfolios). */
+/* The answer for days[0..n) in currency cur (pf NULL: all portfolios). */
 static int
-answer(struct req *r, long long pid, const char *cur,
+answer(struct req *r, const struct portfolio *pf, const char *cur,
     const struct perf_day *days, size_t n)
 {
+	long long pid = pf ? pf->id : 0;
 	struct perf_result res;
 	json_object *o, *s;
 	const char *period = web_param(r, "period");
@@ -124,6 +127,34 @@ answer(struct req *r, long long pid, const char *cur,
 	json_object_object_add(o, "income", json_money(res.income,
 	    cur));
 	json_object_object_add(o, "fees", json_money(res.fees, cur));
+	if (pf != NULL && strcmp(web_param(r, "holdings"), "1") == 0 &&
+	    b > a) {
+		struct holding_return *h;
+		json_object *arr = json_object_new_array();
+		size_t nh;
+
+		if (series_holdings(r->db, r->a, pf, days[a].day,
+		    days[b - 1].day, time(NULL), &h, &nh) != 0) {
+			json_object_put(o);
+			return web_db_error(r);
+		}
+		for (size_t i = 0; i < nh; i++) {
+			json_object *x = json_object_new_object();
+
+			json_object_object_add(x, "symbol",
+			    json_object_new_string(h[i].symbol));
+			json_object_object_add(x, "twr", frac(h[i].r.has_twr,
+			    h[i].r.twr));
+			json_object_object_add(x, "irr", frac(h[i].r.has_irr,
+			    h[i].r.irr));
+			json_object_object_add(x, "gain", json_money(h[i].r.gain,
+			    cur));
+			json_object_object_add(x, "income", json_money(
+			    h[i].r.income, cur));
+			json_object_array_add(arr, x);
+		}
+		json_object_object_add(o, "holdings", arr);
+	}
 	if (bv != NULL) {
 		json_object *x = json_object_new_object();
 
@@ -172,7 +203,7 @@ page_api_performance(struct req *r)
 		if (series_combined(r->db, r->a, r->user.id, r->user.currency,
 		    time(NULL), &days, &n) != 0)
 			return web_db_error(r);
-		rc = answer(r, 0, r->user.currency, days, n);
+		rc = answer(r, NULL, r->user.currency, days, n);
 		free(days);
 		return rc;
 	}
@@ -181,5 +212,5 @@ page_api_performance(struct req *r)
 	if (series_update(r->db, r->a, &pf, time(NULL), NULL) != 0 ||
 	    series_read(r->db, r->a, pf.id, "", "", &days, &n) != 0)
 		return web_db_error(r);
-	return answer(r, pf.id, pf.currency, days, n);
+	return answer(r, &pf, pf.currency, days, n);
 }

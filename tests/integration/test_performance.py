@@ -207,6 +207,12 @@ class Performance(unittest.TestCase):
         # of income on 100: -6%.
         self.assertRegex(text, r"%s\s+\+10\.00%%" % self.sym)
         self.assertRegex(text, r"%s\s+-6\.00%%" % other)
+        # The API gives the same with holdings=1.
+        h = {x["symbol"]: x for x in self.perf("?period=MAX&holdings=1")["holdings"]}
+        self.assertEqual(h[self.sym]["twr"], "0.10000000")
+        self.assertEqual(h[other]["twr"], "-0.06000000")
+        self.assertEqual(h[other]["income"], "4.00")
+        self.assertNotIn("holdings", self.perf("?period=MAX"))
 
     def test_others_cannot_see_it(self):
         other = User(self.stack, "perf-other")
