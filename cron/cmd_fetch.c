@@ -625,6 +625,40 @@ close_price(const struct target *t, const struct feed_close *fc, dec *out)
 }
 
 /* Stores what the run found, in one transaction.  0 or -1. */
+/*
+ * Adds the closes t's source gave of the days before day to hist.  When
+ * its history was asked for, they are counted, and the series of those
+ * holding it are marked from the first of them.  0 or -1.
+ */
+static int
+store_closes(struct run *r, const struct target *t, const char *day,
+    struct rows *hist)
+{
+	const char *first = NULL, *v[4];
+	char id[24], b[DEC_BUFSZ];
+
+	snprintf(id, sizeof(id), "%lld", t->id);
+	for (size_t k = 0; k < t->used->ncloses; k++) {
+		const struct feed_close *fc = &t->used->closes[k];
+		dec cp;
+
+		if (strcmp(fc->day, day) >= 0 || close_price(t, fc, &cp) != 0)
+			continue;
+		v[0] = id, v[1] = fc->day;
+		v[2] = dec_format(cp, DEC_PLACES, b);
+		v[3] = t->from;
+		rows_add(hist, v);
+		if (t->history_from > 0) {
+			r->backfilled++;
+			if (first == NULL)
+				first = fc->day;
+		}
+	}
+	if (first != NULL && series_mark_instrument(&r->c->db, t->id, first))
+		return -1;
+	return 0;
+}
+
 static int
 store(struct run *r)
 {
@@ -720,58 +754,17 @@ store(struct run *r)
 		 * before today, whatever becomes of the latest price, and
 		 * the series of those holding it from the first of them. */
 		if (t->history_from > 0 && t->judged && t->used != NULL &&
-		    !(t->verdict == QUOTE_STORE)) {
-			const char *first = NULL;
-
+		    t->verdict != QUOTE_STORE) {
 			utc_day(r->f.now, day);
-			for (size_t k = 0; k < t->used->ncloses; k++) {
-				const struct feed_close *fc =
-				    &t->used->closes[k];
-				dec cp;
-
-				if (strcmp(fc->day, day) >= 0 ||
-				    close_price(t, fc, &cp) != 0)
-					continue;
-				v[0] = b[0], v[1] = fc->day;
-				v[2] = dec_format(cp, DEC_PLACES, b[1]);
-				v[3] = t->from;
-				rows_add(&hist, v);
-				r->backfilled++;
-				if (first == NULL)
-					first = fc->day;
-			}
-			if (first != NULL && series_mark_instrument(d, t->id,
-			    first) != 0)
+			if (store_closes(r, t, day, &hist) != 0)
 				goto fail;
 		}
 		if (t->judged && t->verdict == QUOTE_STORE) {
-			const char *first = NULL;
-
 			r->stored++;
 			snprintf(day, sizeof(day), "%s", t->used->day);
 			if (strlen(day) != 10)
 				utc_day(t->as_of, day);
-			/* The source's closes of the days before. */
-			for (size_t k = 0; k < t->used->ncloses; k++) {
-				const struct feed_close *fc =
-				    &t->used->closes[k];
-				dec cp;
-
-				if (strcmp(fc->day, day) >= 0 ||
-				    close_price(t, fc, &cp) != 0)
-					continue;
-				v[0] = b[0], v[1] = fc->day;
-				v[2] = dec_format(cp, DEC_PLACES, b[1]);
-				v[3] = t->from;
-				rows_add(&hist, v);
-				if (t->history_from > 0) {
-					r->backfilled++;
-					if (first == NULL)
-						first = fc->day;
-				}
-			}
-			if (first != NULL && series_mark_instrument(d, t->id,
-			    first) != 0)
+			if (store_closes(r, t, day, &hist) != 0)
 				goto fail;
 			v[0] = b[0], v[1] = day;
 			v[2] = dec_format(t->price, DEC_PLACES, b[1]);

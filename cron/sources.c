@@ -154,6 +154,20 @@ ask_cmp(const void *x, const void *y)
 	return c ? c : strcmp(a->currency, b->currency);
 }
 
+/* CoinGecko's demo key, when set, in its header. */
+static void
+gecko_key(struct http_req *r, const struct config *c)
+{
+	static char header[200];
+
+	if (*c->coingecko_key == '\0')
+		return;
+	if (*header == '\0')
+		snprintf(header, sizeof(header), "x-cg-demo-api-key: %s",
+		    c->coingecko_key);
+	r->header = header;
+}
+
 /* CoinGecko: up to GECKO_BATCH ids a request, every currency wanted;
  * a coin whose days past are asked for, its market chart since then
  * too (first: the price request is the ask's own). */
@@ -183,13 +197,7 @@ plan_coingecko(struct fetch *f, struct ask **v, size_t n)
 		if (bad)
 			snprintf(r->error, sizeof(r->error), "address too "
 			    "long");
-		if (*c->coingecko_key) {
-			static char header[200];
-
-			snprintf(header, sizeof(header),
-			    "x-cg-demo-api-key: %s", c->coingecko_key);
-			r->header = header;
-		}
+		gecko_key(r, c);
 	}
 
 	for (size_t i = 0; i < n; i += GECKO_BATCH) {
@@ -221,13 +229,7 @@ plan_coingecko(struct fetch *f, struct ask **v, size_t n)
 		if (bad)
 			snprintf(r->error, sizeof(r->error), "address too "
 			    "long");
-		if (*c->coingecko_key) {
-			static char header[200];
-
-			snprintf(header, sizeof(header),
-			    "x-cg-demo-api-key: %s", c->coingecko_key);
-			r->header = header;
-		}
+		gecko_key(r, c);
 	}
 }
 

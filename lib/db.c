@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,6 +434,65 @@ out:
 	free(bind);
 	free(lens);
 	return rc;
+}
+
+/* The statement of k rows of spec (malloc'd), or NULL. */
+static char *
+rows_sql(const struct db_rows *spec, size_t k)
+{
+	size_t hl = strlen(spec->head), rl = strlen(spec->row);
+	char *s = malloc(hl + k * (rl + 1) + strlen(spec->tail) + 1), *p;
+
+	if (s == NULL)
+		return NULL;
+	memcpy(s, spec->head, hl);
+	p = s + hl;
+	for (size_t i = 0; i < k; i++) {
+		if (i > 0)
+			*p++ = ',';
+		memcpy(p, spec->row, rl);
+		p += rl;
+	}
+	strcpy(p, spec->tail);
+	return s;
+}
+
+int
+db_exec_rows(struct db *d, struct db_rows *spec, size_t n,
+    const char *const *params)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+	pthread_mutex_lock(&mu);
+	if (spec->full == NULL)
+		spec->full = rows_sql(spec, spec->batch);
+	pthread_mutex_unlock(&mu);
+	if (spec->full == NULL) {
+		set_err(d, CR_OUT_OF_MEMORY, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i += spec->batch) {
+		size_t k = n - i < spec->batch ? n - i : spec->batch;
+		const char *const *v = params + i * spec->width;
+		char *sql;
+		int rc;
+
+		if (k == spec->batch) {
+			if (db_exec_texts(d, spec->full, k * spec->width, v))
+				return -1;
+			continue;
+		}
+		if ((sql = rows_sql(spec, k)) == NULL) {
+			set_err(d, CR_OUT_OF_MEMORY, "out of memory");
+			return -1;
+		}
+		rc = db_exec_texts(d, sql, k * spec->width, v);
+		db_forget(d, sql);
+		free(sql);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
 }
 
 void

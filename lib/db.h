@@ -75,6 +75,26 @@ int db_exec(struct db *d, struct arena *a, struct dbres *res,
 int db_exec_texts(struct db *d, const char *sql, size_t n,
     const char *const *params);
 
+/*
+ * Many rows in one statement: head, then batch copies of row separated
+ * by commas, then tail ("" for none), each row taking width text
+ * parameters.  db_exec_rows() writes params[0 .. n * width) for n rows
+ * of any number, batch to a statement (at most 65535 / width); the
+ * statement of a whole batch is built once for the process and stays
+ * prepared, a shorter last one is prepared, run and forgotten.  Declare
+ * a spec once: static struct db_rows x = DB_ROWS(head, row, tail, w, b).
+ * 0 or -1.
+ */
+struct db_rows {
+	const char *head, *row, *tail;
+	size_t width, batch;
+	char *full;		/* the statement of batch rows, once built */
+};
+#define DB_ROWS(head, row, tail, width, batch) \
+	{ (head), (row), (tail), (width), (batch), NULL }
+int db_exec_rows(struct db *d, struct db_rows *spec, size_t n,
+    const char *const *params);
+
 /* The same for a query: its rows into *res (memory from a). */
 int db_query_texts(struct db *d, struct arena *a, struct dbres *res,
     const char *sql, size_t n, const char *const *params);

@@ -425,69 +425,34 @@ load_pairs(struct db *d, struct arena *a, struct series_input *in)
 	return 0;
 }
 
-/* The REPLACE of k days (ROWS of them kept for the process). */
-static char *
-replace_sql(size_t k)
-{
-	static const char head[] = "REPLACE INTO portfolio_series "
-	    "(portfolio_id, day, value, cost, cash, flow, income, fees, "
-	    "unpriced) VALUES ";
-	static const char row[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	char *s = malloc(sizeof(head) + k * sizeof(row) + 1), *p;
-
-	if (s == NULL)
-		return NULL;
-	p = s + sprintf(s, "%s", head);
-	for (size_t i = 0; i < k; i++)
-		p += sprintf(p, "%s%s", i ? "," : "", row);
-	return s;
-}
-
 static int
 store_days(struct db *d, struct arena *a, long long pid,
     const struct perf_day *days, size_t n)
 {
-	static char *full;
-	const char **p = arena_alloc(a, ROWS * DAY_PARAMS * sizeof(*p));
+	static struct db_rows rep = DB_ROWS("REPLACE INTO portfolio_series "
+	    "(portfolio_id, day, value, cost, cash, flow, income, fees, "
+	    "unpriced) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?)", "", DAY_PARAMS,
+	    ROWS);
+	const char **p = arena_alloc(a, (n + 1) * DAY_PARAMS * sizeof(*p));
 	char *id = arena_printf(a, "%lld", pid);
 
-	if (full == NULL && (full = replace_sql(ROWS)) == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i += ROWS) {
-		size_t k = n - i < ROWS ? n - i : ROWS;
-		char *sql;
-		int rc;
+	for (size_t i = 0; i < n; i++) {
+		const struct perf_day *x = &days[i];
+		const char **v = p + i * DAY_PARAMS;
+		char b[DEC_BUFSZ];
 
-		for (size_t j = 0; j < k; j++) {
-			const struct perf_day *x = &days[i + j];
-			const char **v = p + j * DAY_PARAMS;
-			char b[DEC_BUFSZ];
-
-			v[0] = id;
-			v[1] = x->day;
-			v[2] = arena_strdup(a, dec_format(x->value, -1, b));
-			v[3] = arena_strdup(a, dec_format(x->cost, -1, b));
-			v[4] = arena_strdup(a, dec_format(x->cash, -1, b));
-			v[5] = arena_strdup(a, dec_format(x->flow, -1, b));
-			v[6] = arena_strdup(a, dec_format(x->income, -1, b));
-			v[7] = arena_strdup(a, dec_format(x->fees, -1, b));
-			v[8] = arena_printf(a, "%d", x->unpriced > 65535 ?
-			    65535 : x->unpriced);
-		}
-		if (k == ROWS) {
-			if (db_exec_texts(d, full, k * DAY_PARAMS, p) != 0)
-				return -1;
-			continue;
-		}
-		if ((sql = replace_sql(k)) == NULL)
-			return -1;
-		rc = db_exec_texts(d, sql, k * DAY_PARAMS, p);
-		db_forget(d, sql);
-		free(sql);
-		if (rc != 0)
-			return -1;
+		v[0] = id;
+		v[1] = x->day;
+		v[2] = arena_strdup(a, dec_format(x->value, -1, b));
+		v[3] = arena_strdup(a, dec_format(x->cost, -1, b));
+		v[4] = arena_strdup(a, dec_format(x->cash, -1, b));
+		v[5] = arena_strdup(a, dec_format(x->flow, -1, b));
+		v[6] = arena_strdup(a, dec_format(x->income, -1, b));
+		v[7] = arena_strdup(a, dec_format(x->fees, -1, b));
+		v[8] = arena_printf(a, "%d", x->unpriced > 65535 ? 65535 :
+		    x->unpriced);
 	}
-	return 0;
+	return db_exec_rows(d, &rep, n, p);
 }
 
 /* Stores the time-weighted return since the first stored day. */
@@ -787,13 +752,15 @@ history_import(struct db *d, struct arena *a, long long iid,
 	static const char *const dates[] = { "date", "day", "datum", NULL };
 	static const char *const closes[] = { "close", "price", "nav",
 	    "value", "schluss", "kurs", NULL };
-	static const char head[] = "INSERT INTO price_history (instrument_id, "
-	    "day, close, source) VALUES ";
+	/* A thousand days an INSERT: a statement takes 65535 values. */
+	static struct db_rows ins = DB_ROWS("INSERT INTO price_history "
+	    "(instrument_id, day, close, source) VALUES ", "(?,?,?,?)",
+	    " ON DUPLICATE KEY UPDATE close = VALUES(close), "
+	    "source = VALUES(source)", 4, 1000);
 	struct csv csv;
 	const char **p;
-	struct buf q;
 	char today[11], first[11] = "9999-12-31", id[24];
-	int cd = -1, cc = -1, rc;
+	int cd = -1, cc = -1;
 	size_t n = 0;
 	time_t now = time(NULL);
 
@@ -862,22 +829,10 @@ history_import(struct db *d, struct arena *a, long long iid,
 		n++;
 	}
 	*line = 0;
-	/* A thousand days an INSERT: a statement takes 65535 values. */
-	rc = db_begin(d) != 0;
-	for (size_t i = 0; !rc && i < n; i += 1000) {
-		size_t k = n - i < 1000 ? n - i : 1000;
-
-		buf_init(&q);
-		buf_puts(&q, head);
-		for (size_t j = 0; j < k; j++)
-			buf_puts(&q, j ? ",(?,?,?,?)" : "(?,?,?,?)");
-		buf_puts(&q, " ON DUPLICATE KEY UPDATE close = VALUES(close), "
-		    "source = VALUES(source)");
-		rc = db_exec_texts(d, q.data, 4 * k, p + 4 * i) != 0;
-		db_forget(d, q.data);
-		buf_free(&q);
-	}
-	if (rc || series_mark_instrument(d, iid, first) != 0 ||
+	if (db_begin(d) != 0)
+		return -2;
+	if (db_exec_rows(d, &ins, n, p) != 0 ||
+	    series_mark_instrument(d, iid, first) != 0 ||
 	    db_commit(d) != 0) {
 		db_rollback(d);
 		return -2;

@@ -336,11 +336,9 @@ cash_after(struct db *d, struct arena *a, const struct portfolio *pf,
 	    "balance = balance + VALUES(balance)";
 	struct dbres r;
 	dec *delta;
-	size_t nold;
 
 	if (db_exec(d, a, &r, q, "i", pf->id) != 0)
 		return -1;
-	nold = r.nrows;
 	res->cash = arena_alloc(a, (r.nrows + 2 * n + 1) * sizeof(*res->cash));
 	delta = arena_alloc(a, (r.nrows + 2 * n + 1) * sizeof(*delta));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -376,7 +374,6 @@ cash_after(struct db *d, struct arena *a, const struct portfolio *pf,
 			delta[c] = dec_add(delta[c], v[k]);
 		}
 	}
-	(void)nold;
 	for (size_t c = 0; write && c < res->ncash; c++) {
 		char buf[DEC_BUFSZ];
 
@@ -416,87 +413,49 @@ add_flows(struct db *d, const struct portfolio *pf, const struct item *it,
 	    dec_format(ext, -1, b[3]), pf->id);
 }
 
-/* The INSERT of k rows (BATCH of them is kept for the process). */
-static char *
-insert_sql(size_t k)
-{
-	static const char head[] = "INSERT INTO transactions (portfolio_id, "
-	    "instrument_id, date, time, type, quantity, price, fee, amount, "
-	    "currency, counter_currency, fx_rate, note, import_id, "
-	    "created_at) VALUES ";
-	static const char row[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "NOW())";
-	char *s = malloc(sizeof(head) + k * sizeof(row) + 1), *p;
-
-	if (s == NULL)
-		return NULL;
-	p = s + sprintf(s, "%s", head);
-	for (size_t i = 0; i < k; i++)
-		p += sprintf(p, "%s%s", i ? "," : "", row);
-	return s;
-}
-
 /* Writes the new rows, BATCH per INSERT, in file order; 0 or -1. */
 static int
 insert_rows(struct db *d, struct arena *a, const struct portfolio *pf,
     const struct item *it, size_t n, long long import_id)
 {
-	static char *full;
-	const char **p = arena_alloc(a, BATCH * TX_PARAMS * sizeof(*p));
+	static struct db_rows ins = DB_ROWS("INSERT INTO transactions "
+	    "(portfolio_id, instrument_id, date, time, type, quantity, price, "
+	    "fee, amount, currency, counter_currency, fx_rate, note, import_id, "
+	    "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "NOW())", "", TX_PARAMS, BATCH);
+	const char **p = arena_alloc(a, (n + 1) * TX_PARAMS * sizeof(*p));
 	char *pid = arena_printf(a, "%lld", pf->id);
 	char *imp = arena_printf(a, "%lld", import_id);
-	size_t i = 0;
+	size_t k = 0;
 
-	if (full == NULL && (full = insert_sql(BATCH)) == NULL)
-		return -1;
-	while (i < n) {
-		size_t k = 0;
-		char *sql;
-		int rc;
+	for (size_t i = 0; i < n; i++) {
+		const struct tx *t = &it[i].tx;
+		const char **v = p + k * TX_PARAMS;
+		char b[DEC_BUFSZ];
 
-		for (; i < n && k < BATCH; i++) {
-			const struct tx *t = &it[i].tx;
-			const char **v = p + k * TX_PARAMS;
-			char b[DEC_BUFSZ];
-
-			if (it[i].skip)
-				continue;
-			v[0] = pid;
-			v[1] = t->instrument ? arena_printf(a, "%lld",
-			    t->instrument) : NULL;
-			v[2] = t->date;
-			v[3] = *t->time ? t->time : NULL;
-			v[4] = tx_type_names[t->type];
+		if (it[i].skip)
+			continue;
+		v[0] = pid;
+		v[1] = t->instrument ? arena_printf(a, "%lld", t->instrument) :
+		    NULL;
+		v[2] = t->date;
+		v[3] = *t->time ? t->time : NULL;
+		v[4] = tx_type_names[t->type];
 #define OPT(bit, x) ((t->has & (bit)) ? \
 	arena_strdup(a, dec_format((x), -1, b)) : NULL)
-			v[5] = OPT(TXF_QUANTITY, t->quantity);
-			v[6] = OPT(TXF_PRICE, t->price);
-			v[7] = OPT(TXF_FEE, t->fee);
-			v[8] = OPT(TXF_AMOUNT, t->amount);
-			v[9] = t->currency;
-			v[10] = *t->counter ? t->counter : NULL;
-			v[11] = OPT(TXF_FX, t->fx_rate);
+		v[5] = OPT(TXF_QUANTITY, t->quantity);
+		v[6] = OPT(TXF_PRICE, t->price);
+		v[7] = OPT(TXF_FEE, t->fee);
+		v[8] = OPT(TXF_AMOUNT, t->amount);
+		v[9] = t->currency;
+		v[10] = *t->counter ? t->counter : NULL;
+		v[11] = OPT(TXF_FX, t->fx_rate);
 #undef OPT
-			v[12] = it[i].note ? it[i].note : "";
-			v[13] = imp;
-			k++;
-		}
-		if (k == 0)
-			break;
-		if (k == BATCH) {
-			if (db_exec_texts(d, full, k * TX_PARAMS, p) != 0)
-				return -1;
-			continue;
-		}
-		if ((sql = insert_sql(k)) == NULL)
-			return -1;
-		rc = db_exec_texts(d, sql, k * TX_PARAMS, p);
-		db_forget(d, sql);
-		free(sql);
-		if (rc != 0)
-			return -1;
+		v[12] = it[i].note ? it[i].note : "";
+		v[13] = imp;
+		k++;
 	}
-	return 0;
+	return db_exec_rows(d, &ins, k, p);
 }
 
 /* The signature of a header: SHA-256 of its cells, lower case. */

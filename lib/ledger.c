@@ -487,9 +487,12 @@ ledger_order_key(const struct tx *t, char out[LEDGER_KEYSZ])
 int
 ledger_order_cmp(const struct tx *a, const struct tx *b)
 {
-	char ka[LEDGER_KEYSZ], kb[LEDGER_KEYSZ];
+	/* The key's parts, without writing it (imports sort with this). */
+	int c = strcmp(a->date, b->date);
 
-	return strcmp(ledger_order_key(a, ka), ledger_order_key(b, kb));
+	if (c == 0)
+		c = (a->type != TX_SPLIT) - (b->type != TX_SPLIT);
+	return c != 0 ? c : strcmp(a->time, b->time);
 }
 
 static int

@@ -46,6 +46,16 @@ error_body(struct feed_result *r, struct json_object *top)
 	return 0;
 }
 
+/* A three-letter code (CoinGecko writes "usd") as ISO writes it. */
+static void
+upper3(char out[4], const char *code)
+{
+	for (size_t i = 0; i < 3; i++)
+		out[i] = code[i] >= 'a' && code[i] <= 'z' ?
+		    (char)(code[i] - 'a' + 'A') : code[i];
+	out[3] = '\0';
+}
+
 /*
  * Adds a quote for each vs-currency price of coin id (prices of three
  * letter keys; _24h_change and the like are not).
@@ -77,10 +87,7 @@ coin(struct feed_result *r, const char *id, struct json_object *prices,
 		    feed_jdec(json_object_iter_peek_value(&it), DEC_PLACES,
 		    &q.price, &r->rounded) != 0)
 			continue;
-		for (size_t i = 0; i < 3; i++)
-			q.currency[i] = key[i] >= 'a' && key[i] <= 'z' ?
-			    (char)(key[i] - 'a' + 'A') : key[i];
-		q.currency[3] = '\0';
+		upper3(q.currency, key);
 		feed_add_quote(r, &q);
 	}
 }
@@ -145,9 +152,7 @@ feed_coingecko_chart_parse(const char *body, size_t len, const char *id,
 		json_object_put(top);
 		return feed_fail(r, FEED_BAD, "CoinGecko: bad id or currency");
 	}
-	for (size_t i = 0; i < 3; i++)
-		q.currency[i] = currency[i] >= 'a' && currency[i] <= 'z' ?
-		    (char)(currency[i] - 'a' + 'A') : currency[i];
+	upper3(q.currency, currency);
 	n = json_object_array_length(prices);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *p = json_object_array_get_idx(prices, i);
