@@ -650,7 +650,7 @@ store_closes(struct run *r, const struct target *t, const char *day,
 		rows_add(hist, v);
 		if (t->history_from > 0) {
 			r->backfilled++;
-			if (first == NULL)
+			if (first == NULL || strcmp(fc->day, first) < 0)
 				first = fc->day;
 		}
 	}

@@ -106,25 +106,48 @@ cmd_price_set(struct cli *c, int argc, char **argv)
 int
 cmd_fx_set(struct cli *c, int argc, char **argv)
 {
-	char text[DEC_BUFSZ];
-	const char *why;
+	char text[DEC_BUFSZ], when[64], today[11];
+	const char *arg[3], *at = NULL, *why;
+	int n = 0;
+	time_t now = time(NULL);
+	struct tm tm;
 	dec rate;
 
-	if (argc != 3)
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--at") == 0 && i + 1 < argc)
+			at = argv[++i];
+		else if ((argv[i][0] == '-' && argv[i][1] == '-') || n == 3)
+			return 2;
+		else
+			arg[n++] = argv[i];
+	}
+	if (n != 3)
 		return 2;
-	if (!currency_valid(argv[0]) || !currency_valid(argv[1]) ||
-	    strcmp(argv[0], argv[1]) == 0)
+	if (!currency_valid(arg[0]) || !currency_valid(arg[1]) ||
+	    strcmp(arg[0], arg[1]) == 0)
 		return cli_fail("%s", "FROM and TO are two different ISO 4217 "
 		    "codes, like EUR USD");
-	if ((why = num_parse(argv[2], NUM_PLAIN, &rate, NULL)) != NULL)
+	if ((why = num_parse(arg[2], NUM_PLAIN, &rate, NULL)) != NULL)
 		return cli_fail("%s", arena_printf(&c->a, "rate %s: %s",
-		    argv[2], why));
+		    arg[2], why));
 	if (dec_sign(rate) <= 0)
-		return cli_fail("rate %s: a rate must be above 0", argv[2]);
+		return cli_fail("rate %s: a rate must be above 0", arg[2]);
 	dec_format(rate, -1, text);
-	if (fx_set(&c->db, argv[0], argv[1], text, "manual") != 0)
+	strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
+	if (at != NULL && parse_at(at, when) != 0)
+		return cli_fail("--at takes a day like 2024-06-03, not %s", at);
+	if (at != NULL && strncmp(when, today, 10) > 0)
+		return cli_fail("--at %s is in the future", at);
+	if (at != NULL && strncmp(when, today, 10) < 0) {
+		/* A rate of a day past: that day's, and the series from it. */
+		when[10] = '\0';
+		if (fx_set_day(&c->db, arg[0], arg[1], when, text, "manual"))
+			return cli_db_fail(c);
+		printf("1 %s = %s %s on %s\n", arg[0], text, arg[1], when);
+		return 0;
+	}
+	if (fx_set(&c->db, arg[0], arg[1], text, "manual") != 0)
 		return cli_db_fail(c);
-	printf("1 %s = %s %s\n", argv[0], text, argv[1]);
+	printf("1 %s = %s %s\n", arg[0], text, arg[1]);
 	return 0;
 }
-

@@ -30,7 +30,8 @@ static const struct command commands[] = {
 	{ "price set", "SYMBOL PRICE [--currency CUR] [--at TIME]", "record "
 	    "a price (default now; TIME in UTC, like 2026-11-27T16:00:00Z)",
 	    cmd_price_set },
-	{ "fx set", "FROM TO RATE", "record that one FROM is RATE TO",
+	{ "fx set", "FROM TO RATE [--at DAY]", "record that one FROM is RATE TO "
+	    "(now, or that day's rate for a day past)",
 	    cmd_fx_set },
 	{ "instrument add", "SYMBOL --name NAME --kind KIND --currency CUR "
 	    "--source SOURCE [--source-symbol S] [--fallback SOURCE[:S]] "

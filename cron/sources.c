@@ -4,7 +4,10 @@
  *   sim           no request: a deterministic walk (feeds/sim.c)
  *   yahoo         {yahoo_url}/v8/finance/chart/{symbol}?range=5d&interval=1d
  *   stooq         {stooq_url}/q/d/l/?s={symbol}&i=d&d1=..&d2=..&apikey={key}
- *   amfi          {amfi_url}/spages/NAVAll.txt, once for every scheme
+ *   amfi          {amfi_url}/spages/NAVAll.txt, once for every scheme;
+ *                 days past: {amfi_url}/DownloadNAVHistoryReport_Po.aspx
+ *                 ?frmdt=..&todt=.., every scheme's, AMFI_WINDOW days a
+ *                 request (the report cannot name a scheme)
  *   coingecko     {coingecko_url}/api/v3/simple/price?ids=a,b&vs_currencies=..
  *                 (up to 100 ids a request; the key as x-cg-demo-api-key)
  *   alphavantage  {alphavantage_url}/query?function=GLOBAL_QUOTE&symbol=..
@@ -25,6 +28,7 @@
 #include "fetch.h"
 
 #define GECKO_BATCH 100
+#define AMFI_WINDOW 14		/* days of every scheme's NAVs, ~2 MB a day */
 
 /* What a request carries: its source and the asks it answers. */
 struct carry {
@@ -32,6 +36,7 @@ struct carry {
 	struct ask **asks;
 	size_t n;
 	int chart;		/* CoinGecko's market chart: one coin's days */
+	int history;		/* AMFI's NAV history: days past only */
 };
 
 struct source_health *
@@ -233,6 +238,46 @@ plan_coingecko(struct fetch *f, struct ask **v, size_t n)
 	}
 }
 
+/*
+ * AMFI's NAV history for the schemes in v[0..n) whose days past are
+ * asked for: from the first of them to today, AMFI_WINDOW days a
+ * request.  The asks stay carried by their NAVAll.txt request.
+ */
+static void
+plan_amfi_history(struct fetch *f, struct ask **v, size_t n)
+{
+	struct ask **h = calloc(n + 1, sizeof(*h));
+	struct http_req *own = n > 0 ? v[0]->req : NULL;
+	time_t first = 0;
+	size_t k = 0;
+
+	if (h == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->history_from > 0) {
+			h[k++] = v[i];
+			if (first == 0 || v[i]->history_from < first)
+				first = v[i]->history_from;
+		}
+	for (time_t t = first; k > 0 && t <= f->now;
+	    t += AMFI_WINDOW * 86400L) {
+		time_t end = t + (AMFI_WINDOW - 1) * 86400L;
+		struct http_req *r = new_req(f, "amfi", h, k);
+		char d1[16], d2[16];
+		struct tm tm;
+
+		((struct carry *)r->user)->history = 1;
+		strftime(d1, sizeof(d1), "%d-%b-%Y", gmtime_r(&t, &tm));
+		strftime(d2, sizeof(d2), "%d-%b-%Y", gmtime_r(end > f->now ?
+		    &f->now : &end, &tm));
+		snprintf(r->url, sizeof(r->url), "%s/DownloadNAVHistoryReport_"
+		    "Po.aspx?frmdt=%s&todt=%s", f->cfg->amfi_url, d1, d2);
+	}
+	for (size_t i = 0; i < k; i++)
+		h[i]->req = own;
+	free(h);
+}
+
 void
 sources_plan(struct fetch *f)
 {
@@ -346,6 +391,7 @@ sources_plan(struct fetch *f)
 			v[amfi_first + i]->req = r;
 		snprintf(r->url, sizeof(r->url), "%s/spages/NAVAll.txt",
 		    c->amfi_url);
+		plan_amfi_history(f, v + amfi_first, namfi);
 	}
 	free(v);
 }
@@ -381,6 +427,18 @@ parse(const struct carry *c, const struct http_req *r, time_t now,
 		return feed_yahoo_parse(r->body, r->len, fr);
 	if (strcmp(s, "stooq") == 0)
 		return feed_stooq_parse(r->body, r->len, a0->symbol, fr);
+	if (strcmp(s, "amfi") == 0 && c->history) {
+		const char **codes = calloc(c->n + 1, sizeof(*codes));
+		int rc;
+
+		if (codes == NULL)
+			abort();
+		for (size_t i = 0; i < c->n; i++)
+			codes[i] = c->asks[i]->symbol;
+		rc = feed_amfi_history_parse(r->body, r->len, codes, c->n, fr);
+		free(codes);
+		return rc;
+	}
 	if (strcmp(s, "amfi") == 0)
 		return feed_amfi_parse(r->body, r->len, fr);
 	if (strcmp(s, "coingecko") == 0 && c->chart)
@@ -440,6 +498,24 @@ distribute(struct fetch *f, const struct carry *c, struct feed_result *fr)
 	}
 }
 
+/* Appends the closes of symbol in fr to g's. */
+static void
+add_closes(struct candidate *g, const struct feed_result *fr,
+    const char *symbol)
+{
+	for (size_t i = 0; i < fr->ncloses; i++) {
+		struct feed_close *c;
+
+		if (strcasecmp(fr->closes[i].symbol, symbol) != 0)
+			continue;
+		c = realloc(g->closes, (g->ncloses + 1) * sizeof(*c));
+		if (c == NULL)
+			abort();
+		g->closes = c;
+		g->closes[g->ncloses++] = fr->closes[i];
+	}
+}
+
 void
 sources_read(struct fetch *f)
 {
@@ -450,21 +526,16 @@ sources_read(struct fetch *f)
 		char why[256];
 		int rc;
 
-		if (c->chart) {
+		if (c->chart || c->history) {
 			/* Days past only: the price comes with the others,
 			 * and a chart that fails takes nothing from it. */
-			struct candidate *g = &c->asks[0]->got;
-
 			if (r->status < 200 || r->status > 299)
 				continue;
 			feed_result_init(&fr);
-			if (parse(c, r, f->now, &fr) == 0 && fr.ncloses > 0 &&
-			    g->closes == NULL && (g->closes = malloc(
-			    fr.ncloses * sizeof(*fr.closes))) != NULL) {
-				memcpy(g->closes, fr.closes, fr.ncloses *
-				    sizeof(*fr.closes));
-				g->ncloses = fr.ncloses;
-			}
+			if (parse(c, r, f->now, &fr) == 0)
+				for (size_t k = 0; k < c->n; k++)
+					add_closes(&c->asks[k]->got, &fr,
+					    c->asks[k]->symbol);
 			feed_result_free(&fr);
 			continue;
 		}

@@ -99,7 +99,7 @@ defaults(struct config *c)
 	    "https://query1.finance.yahoo.com");
 	snprintf(c->stooq_url, sizeof(c->stooq_url), "https://stooq.com");
 	snprintf(c->amfi_url, sizeof(c->amfi_url),
-	    "https://www.amfiindia.com");
+	    "https://portal.amfiindia.com");
 	snprintf(c->coingecko_url, sizeof(c->coingecko_url),
 	    "https://api.coingecko.com");
 	snprintf(c->alphavantage_url, sizeof(c->alphavantage_url),

@@ -14,7 +14,7 @@
 #include "value.h"
 
 #define ROWS 500		/* days per REPLACE */
-#define DAY_PARAMS 9
+#define DAY_PARAMS 10
 #define IDS "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j "
 
 int
@@ -430,8 +430,8 @@ store_days(struct db *d, struct arena *a, long long pid,
     const struct perf_day *days, size_t n)
 {
 	static struct db_rows rep = DB_ROWS("REPLACE INTO portfolio_series "
-	    "(portfolio_id, day, value, cost, cash, flow, income, fees, "
-	    "unpriced) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?)", "", DAY_PARAMS,
+	    "(portfolio_id, day, value, cost, cash, flow, income, fees, fx, "
+	    "unpriced) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", DAY_PARAMS,
 	    ROWS);
 	const char **p = arena_alloc(a, (n + 1) * DAY_PARAMS * sizeof(*p));
 	char *id = arena_printf(a, "%lld", pid);
@@ -449,7 +449,8 @@ store_days(struct db *d, struct arena *a, long long pid,
 		v[5] = arena_strdup(a, dec_format(x->flow, -1, b));
 		v[6] = arena_strdup(a, dec_format(x->income, -1, b));
 		v[7] = arena_strdup(a, dec_format(x->fees, -1, b));
-		v[8] = arena_printf(a, "%d", x->unpriced > 65535 ? 65535 :
+		v[8] = arena_strdup(a, dec_format(x->fx, -1, b));
+		v[9] = arena_printf(a, "%d", x->unpriced > 65535 ? 65535 :
 		    x->unpriced);
 	}
 	return db_exec_rows(d, &rep, n, p);
@@ -602,7 +603,7 @@ series_read(struct db *d, struct arena *a, long long pid, const char *from,
     const char *to, struct perf_day **out, size_t *n)
 {
 	static const char q[] = "SELECT TO_DAYS(day) - 719528, value, "
-	    "flow, income, fees, unpriced FROM portfolio_series "
+	    "flow, income, fees, unpriced, fx FROM portfolio_series "
 	    "WHERE portfolio_id = ? AND (? = '' OR day >= ?) "
 	    "AND (? = '' OR day <= ?) ORDER BY day";
 	struct dbres r;
@@ -619,6 +620,7 @@ series_read(struct db *d, struct arena *a, long long pid, const char *from,
 		x->income = col(db_val(&r, i, 3));
 		x->fees = col(db_val(&r, i, 4));
 		x->unpriced = (int)db_int(&r, i, 5);
+		x->fx = col(db_val(&r, i, 6));
 	}
 	*n = r.nrows;
 	return 0;
@@ -632,6 +634,10 @@ series_combined(struct db *d, struct arena *a, long long uid,
 	struct portfolio *pfs;
 	struct perf_day **days, *sum;
 	struct fx_rate *rates;
+	struct {
+		dec amount, rate;	/* value and rate at the last close */
+		char cur[2];		/* "": none known */
+	} *eve;
 	size_t npf, *nd, *at, *cursor;
 	long first = -1, to = (long)(now / 86400);
 
@@ -657,6 +663,7 @@ series_combined(struct db *d, struct arena *a, long long uid,
 	sum = calloc((size_t)(to - first + 1), sizeof(*sum));
 	rates = arena_alloc(a, (pairs.npairs + 1) * sizeof(*rates));
 	cursor = arena_alloc(a, (pairs.npairs + 1) * sizeof(*cursor));
+	eve = arena_alloc(a, (npf + 1) * sizeof(*eve));
 	if (sum == NULL)
 		return -1;
 	for (long day = first; day <= to; day++) {
@@ -669,8 +676,8 @@ series_combined(struct db *d, struct arena *a, long long uid,
 		for (size_t i = 0; i < npf; i++) {
 			const struct perf_day *x;
 			struct fx_path p;
-			const dec *src[4];
-			dec *dst[4];
+			const dec *src[5];
+			dec *dst[5], rate;
 
 			if (at[i] >= nd[i] || strcmp(days[i][at[i]].day,
 			    o->day) != 0)
@@ -679,16 +686,26 @@ series_combined(struct db *d, struct arena *a, long long uid,
 			fx_path_find(&fx, pfs[i].currency, cur, &p);
 			if (!p.known) {
 				o->unpriced++;
+				eve[i].cur[0] = '\0';
 				continue;
 			}
 			src[0] = &x->value, src[1] = &x->flow;
-			src[2] = &x->income, src[3] = &x->fees;
+			src[2] = &x->income, src[3] = &x->fees, src[4] = &x->fx;
 			dst[0] = &o->value, dst[1] = &o->flow;
-			dst[2] = &o->income, dst[3] = &o->fees;
-			for (int k = 0; k < 4; k++)
+			dst[2] = &o->income, dst[3] = &o->fees, dst[4] = &o->fx;
+			for (int k = 0; k < 5; k++)
 				*dst[k] = dec_add(*dst[k], fx_path_apply(&p,
 				    *src[k]));
 			o->unpriced += x->unpriced;
+			/* The portfolio's own currency moved too: what it
+			 * held overnight, at the change of its rate. */
+			rate = fx_path_apply(&p, DEC_ONE);
+			if (*eve[i].cur != '\0')
+				o->fx = dec_add(o->fx, dec_mul(eve[i].amount,
+				    dec_sub(rate, eve[i].rate)));
+			eve[i].amount = x->value;
+			eve[i].rate = rate;
+			strcpy(eve[i].cur, "+");
 		}
 	}
 	*out = sum;

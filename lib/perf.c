@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ledger.h"
+
 /* Days from civil: the proleptic Gregorian calendar, day 0 1970-01-01. */
 long
 perf_daynum(const char *ymd)
@@ -231,6 +233,7 @@ perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 		out->net_flows = dec_add(out->net_flows, d->flow);
 		out->income = dec_add(out->income, d->income);
 		out->fees = dec_add(out->fees, d->fees);
+		out->fx = dec_add(out->fx, d->fx);
 		if (dec_sign(p->value) <= 0)
 			continue;		/* no capital: nothing earned */
 		capital = 1;
@@ -239,6 +242,8 @@ perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 	}
 	out->gain = dec_sub(dec_sub(out->end_value, out->start_value),
 	    out->net_flows);
+	out->price_gain = dec_sub(dec_add(dec_sub(out->gain, out->income),
+	    out->fees), out->fx);
 	out->has_twr = capital && !dec_bad(growth);
 	if (out->has_twr) {
 		out->twr = dec_sub(growth, DEC_ONE);
@@ -293,4 +298,31 @@ perf_benchmark(const struct perf_day *days, const dec *price, size_t n,
 	if (n == 1)
 		*twr = DEC_ZERO;
 	return 0;
+}
+
+const char *
+perf_choose(const char *period, const char *dflt, const char *given_from,
+    const char *given_to, const char *first, const char *last,
+    const char *today, char from[11], char to[11], const char **field)
+{
+	if (*given_from == '\0' && *given_to == '\0') {
+		*field = "period";
+		if (perf_range(*period ? period : dflt, first, today, from,
+		    to) != 0)
+			return "Choose a period: 1D, 1W, 1M, 3M, YTD, 1Y, 3Y, "
+			    "5Y or MAX.";
+		return NULL;
+	}
+	snprintf(from, 11, "%s", first);
+	snprintf(to, 11, "%s", last);
+	*field = "from";
+	if (*given_from && ledger_date(given_from, from) != NULL)
+		return "Give from as YYYY-MM-DD.";
+	*field = "to";
+	if (*given_to && ledger_date(given_to, to) != NULL)
+		return "Give to as YYYY-MM-DD.";
+	*field = "from";
+	if (strcmp(from, to) > 0)
+		return "from is after to.";
+	return NULL;
 }

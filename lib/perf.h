@@ -12,6 +12,10 @@
  *     invested at the start, each flow on its day, and the ending value
  *     taken out at the end.
  *
+ * The gain (end value - start value - net flows) is income, less fees
+ * and taxes, plus the currency effect, plus the price gain that is the
+ * rest.
+ *
  * Money and the linked growth are exact decimals; only the XIRR solver
  * and the annualising power use binary floating point, for the rate
  * alone.
@@ -32,6 +36,9 @@ struct perf_day {
 	dec flow;		/* net external flow in, taken at day's end */
 	dec income;		/* dividends and interest */
 	dec fees;		/* fees and taxes paid */
+	dec fx;			/* currency effect: what the rates' change
+				   since the last close made of what was
+				   held overnight in other currencies */
 	int unpriced;		/* holdings without a price that day */
 };
 
@@ -43,6 +50,8 @@ struct perf_result {
 	int has_irr;		/* 0: no answer (no flows, or no root) */
 	dec irr;		/* annualised, as a fraction */
 	dec start_value, end_value, net_flows, gain, income, fees;
+	dec fx;			/* currency effect */
+	dec price_gain;		/* the rest: gain - income + fees - fx */
 	int days;		/* calendar days from start to end */
 };
 
@@ -91,6 +100,18 @@ int perf_xirr(const struct xirr_flow *f, size_t n, double *rate);
  */
 int perf_range(const char *period, const char *first, const char *today,
     char from[11], char to[11]);
+
+/*
+ * The days of a period asked for by dates (given_from, given_to: each
+ * YYYY-MM-DD, or "" for the first or last day) or else by name (as
+ * perf_range; "" is dflt), over a series from first to last, today
+ * being today.  Returns NULL with from and to set, or a message saying
+ * what to change, with *field naming the parameter.
+ */
+const char *perf_choose(const char *period, const char *dflt,
+    const char *given_from, const char *given_to, const char *first,
+    const char *last, const char *today, char from[11], char to[11],
+    const char **field);
 
 /* Days since 1970-01-01 of a YYYY-MM-DD date, and back. */
 long perf_daynum(const char *ymd);

@@ -1020,6 +1020,30 @@ fx_set(struct db *d, const char *from, const char *to, const char *rate,
 	return 0;
 }
 
+int
+fx_set_day(struct db *d, const char *from, const char *to, const char *day,
+    const char *rate, const char *source)
+{
+	static const char hist[] = "INSERT INTO fx_history (base, quote, day, "
+	    "rate, source) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY "
+	    "UPDATE rate = VALUES(rate), source = VALUES(source)";
+	static const char mark[] = "UPDATE portfolios SET series_from = "
+	    "LEAST(COALESCE(series_from, '9999-12-31'), ?), "
+	    "series_gen = series_gen + 1 WHERE series_to IS NOT NULL";
+
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, NULL, NULL, hist, "sssss", from, to, day, rate,
+	    source) != 0 || db_exec(d, NULL, NULL, mark, "s", day) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	if (db_commit(d) != 0)
+		return -1;
+	epoch_bump(EPOCH_DATA);
+	return 0;
+}
+
 long
 pf_derive_missing(struct db *d)
 {

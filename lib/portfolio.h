@@ -260,4 +260,10 @@ int price_set(struct db *d, long long iid, const char *price,
 int fx_set(struct db *d, const char *from, const char *to, const char *rate,
     const char *source);
 
+/* Sets the rate of one unit of from in to on day (YYYY-MM-DD, a day
+ * past) in the history, from source, and marks every stored series for
+ * recomputing from that day; 0 or -1. */
+int fx_set_day(struct db *d, const char *from, const char *to,
+    const char *day, const char *rate, const char *source);
+
 #endif

@@ -8,6 +8,17 @@
 
 #include "value.h"
 
+/*
+ * What a holding or a cash balance carried from the last close to the
+ * next: how much of it there was, and the rate of its currency then, so
+ * that the next close can tell the rate's change from the price's.
+ */
+struct carry {
+	dec amount;		/* quantity, or cash */
+	dec rate;		/* one unit of cur in the portfolio's */
+	char cur[4];		/* "": no rate known at the last close */
+};
+
 /* What is known of one instrument while the days go by. */
 struct held {
 	struct ledger_state st;
@@ -17,11 +28,13 @@ struct held {
 	int has_trade;		/* the last trade's price, as a fallback */
 	dec trade_price;
 	char trade_cur[4];
+	struct carry fx;	/* for the currency effect */
 };
 
 struct balance {
 	char cur[4];
 	dec v;
+	struct carry fx;
 };
 
 /* The day's ways from each currency met to the portfolio's. */
@@ -52,6 +65,30 @@ convert(struct paths *ps, const struct fx_table *fx, const char *base,
 		return -1;
 	*out = fx_path_apply(&ps->p[i], v);
 	return 0;
+}
+
+/*
+ * The currency effect on what c carried overnight (worth local, one
+ * unit's worth now in cur's terms: price times factor, or 1 for cash)
+ * now that cur is worth rate; then c carries amount at rate into the
+ * next night.  rate_ok 0: no rate today (the effect is unknown: 0).
+ */
+static dec
+carry_over(struct carry *c, dec unit, const char *cur, int rate_ok,
+    dec rate, dec amount)
+{
+	dec e = DEC_ZERO;
+
+	if (rate_ok && *c->cur != '\0' && strcmp(c->cur, cur) == 0 &&
+	    !dec_is_zero(c->amount))
+		e = dec_mul(dec_mul(c->amount, unit), dec_sub(rate, c->rate));
+	c->amount = amount;
+	c->rate = rate;
+	if (rate_ok)
+		memcpy(c->cur, cur, 4);
+	else
+		c->cur[0] = '\0';
+	return e;
 }
 
 static int
@@ -144,6 +181,7 @@ series_build(const struct series_input *in, long from, long to,
 	long *txday = calloc(in->ntx + 1, sizeof(*txday));
 	size_t ncash = 0, k = 0;
 	long start = from;
+	struct perf_day eve;
 	int rc = -1;
 	char msg[200];
 
@@ -208,6 +246,8 @@ series_build(const struct series_input *in, long from, long to,
 			if (t->has & TXF_FEE)
 				fees = dec_add(fees, to_base(t, t->fee));
 		}
+		if (o == NULL && day == from - 1)
+			o = &eve;	/* the eve of from: its rates and holdings */
 		if (o == NULL)
 			continue;
 		memset(o, 0, sizeof(*o));
@@ -221,7 +261,9 @@ series_build(const struct series_input *in, long from, long to,
 			struct held *x = &h[i];
 			const char *major = x->major;
 			char tmajor[4];
-			dec price, factor = x->factor, v, cost = x->st.p.cost;
+			dec price, factor = x->factor, v, rate, e;
+			dec cost = x->st.p.cost, q = x->st.p.quantity;
+			int ok;
 
 			while (x->next < si->nclose &&
 			    si->closes[x->next].day <= day)
@@ -229,7 +271,7 @@ series_build(const struct series_input *in, long from, long to,
 			if (si->liability)
 				cost = dec_neg(cost);
 			o->cost = dec_add(o->cost, cost);
-			if (dec_is_zero(x->st.p.quantity))
+			if (dec_is_zero(q) && dec_is_zero(x->fx.amount))
 				continue;
 			if (x->next > 0)
 				price = si->closes[x->next - 1].v;
@@ -238,25 +280,40 @@ series_build(const struct series_input *in, long from, long to,
 				price = x->trade_price;
 				major = tmajor;
 			} else {
-				o->unpriced++;
+				o->unpriced += !dec_is_zero(q);
+				x->fx.cur[0] = '\0';
+				x->fx.amount = q;
 				continue;
 			}
-			if (*major == '\0' || convert(&ps, &fx, in->base, major,
-			    dec_mul(dec_mul(x->st.p.quantity, price), factor),
-			    &v) != 0) {
+			ok = *major != '\0' && convert(&ps, &fx, in->base, major,
+			    DEC_ONE, &rate) == 0;
+			e = carry_over(&x->fx, dec_mul(price, factor), major,
+			    ok && strcmp(major, in->base) != 0, rate, q);
+			if (dec_is_zero(q))
+				;
+			else if (!ok || convert(&ps, &fx, in->base, major,
+			    dec_mul(dec_mul(q, price), factor), &v) != 0)
 				o->unpriced++;
-				continue;
-			}
-			o->value = dec_add(o->value, si->liability ?
-			    dec_neg(v) : v);
+			else
+				o->value = dec_add(o->value, si->liability ?
+				    dec_neg(v) : v);
+			o->fx = dec_add(o->fx, si->liability ? dec_neg(e) : e);
 		}
 		for (size_t c = 0; in->track_cash && c < ncash; c++) {
-			dec v;
+			struct balance *b = &cash[c];
+			dec v, rate;
+			int ok;
 
-			if (dec_is_zero(cash[c].v))
+			if (dec_is_zero(b->v) && dec_is_zero(b->fx.amount))
 				continue;
-			if (convert(&ps, &fx, in->base, cash[c].cur, cash[c].v,
-			    &v) != 0) {
+			ok = convert(&ps, &fx, in->base, b->cur, DEC_ONE,
+			    &rate) == 0;
+			o->fx = dec_add(o->fx, carry_over(&b->fx, DEC_ONE,
+			    b->cur, ok && strcmp(b->cur, in->base) != 0, rate,
+			    b->v));
+			if (dec_is_zero(b->v))
+				continue;
+			if (convert(&ps, &fx, in->base, b->cur, b->v, &v) != 0) {
 				o->unpriced++;
 				continue;
 			}

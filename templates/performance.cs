@@ -9,11 +9,21 @@
 <nav class="periods" aria-label="Period"><?cs each:p = Periods ?><a href="?period=<?cs var:p ?>"<?cs if:p == Perf.period ?> aria-current="page"<?cs /if ?>><?cs var:p ?></a> <?cs /each ?></nav>
 <p class="muted">From the close of <?cs var:Perf.from ?> to the close of <?cs var:Perf.to ?>, in <?cs var:P.currency ?>.</p>
 <form method="get" class="inline" action="/portfolios/<?cs var:P.id ?>/performance">
-<input type="hidden" name="period" value="<?cs var:Perf.period ?>">
+<?cs if:Perf.period == "dates" ?><input type="hidden" name="from" value="<?cs var:Form.from ?>"><input type="hidden" name="to" value="<?cs var:Form.to ?>"><?cs else ?><input type="hidden" name="period" value="<?cs var:Perf.period ?>"><?cs /if ?>
 <label for="benchmark">Compare with</label>
 <input id="benchmark" name="benchmark" type="text" value="<?cs var:Form.benchmark ?>" placeholder="a symbol, like VWCE.DE"<?cs if:Errors.benchmark ?> aria-invalid="true" aria-describedby="benchmark-error"<?cs /if ?>>
 <button type="submit">Compare</button>
 <?cs if:Errors.benchmark ?><p class="error" id="benchmark-error"><?cs var:Errors.benchmark ?></p><?cs /if ?>
+</form>
+<form method="get" class="inline" action="/portfolios/<?cs var:P.id ?>/performance">
+<label for="from">From</label>
+<input id="from" name="from" type="date" value="<?cs var:Form.from ?>"<?cs if:Errors.from ?> aria-invalid="true" aria-describedby="from-error"<?cs /if ?>>
+<label for="to">to</label>
+<input id="to" name="to" type="date" value="<?cs var:Form.to ?>"<?cs if:Errors.to ?> aria-invalid="true" aria-describedby="to-error"<?cs /if ?>>
+<?cs if:Form.benchmark ?><input type="hidden" name="benchmark" value="<?cs var:Form.benchmark ?>"><?cs /if ?>
+<button type="submit">Show</button>
+<?cs if:Errors.from ?><p class="error" id="from-error"><?cs var:Errors.from ?></p><?cs /if ?>
+<?cs if:Errors.to ?><p class="error" id="to-error"><?cs var:Errors.to ?></p><?cs /if ?>
 </form>
 <section class="summary" aria-label="Returns">
 <div class="figure"><span class="label">Time-weighted</span><span class="big <?cs var:Perf.twr.sign ?>"><?cs if:Perf.twr ?><?cs var:Perf.twr ?><?cs else ?>no answer<?cs /if ?></span><?cs if:Perf.twr_annual ?> <span class="muted">(<?cs var:Perf.twr_annual ?> a year)</span><?cs /if ?></div>
@@ -26,8 +36,14 @@
 <dt>Value at the start</dt><dd><?cs var:Perf.start_value ?></dd>
 <dt>Value at the end</dt><dd><?cs var:Perf.end_value ?></dd>
 <dt>Money in, net</dt><dd><?cs var:Perf.net_flows ?></dd>
-<dt>Income</dt><dd><?cs var:Perf.income ?></dd>
-<dt>Fees and taxes</dt><dd><?cs var:Perf.fees ?></dd>
+</dl>
+<h2>Where the gain came from</h2>
+<dl class="facts">
+<dt>Price gain</dt><dd class="<?cs var:Perf.price_gain.sign ?>"><?cs var:Perf.price_gain ?></dd>
+<dt>Income</dt><dd class="<?cs var:Perf.income.sign ?>"><?cs var:Perf.income ?></dd>
+<dt>Fees and taxes</dt><dd class="<?cs var:Perf.fees_out.sign ?>"><?cs var:Perf.fees_out ?></dd>
+<dt>Currency effect</dt><dd class="<?cs var:Perf.fx.sign ?>"><?cs var:Perf.fx ?></dd>
+<dt>Gain</dt><dd class="<?cs var:Perf.gain.sign ?>"><?cs var:Perf.gain ?></dd>
 </dl>
 <?cs if:Perf.unpriced ?><p class="notice">Some days hold an instrument without any price or a currency without a rate: it is left out of those days' values.</p><?cs /if ?>
 <figure class="chart">
@@ -76,6 +92,7 @@
 </details>
 <details class="method"><summary>How this is computed</summary>
 <p>Each day's value is the portfolio at that day's close: every holding at its last close on or before the day (or the price of its last trade when no close is known), converted at that day's exchange rate<?cs if:P.track_cash ?>, with the cash<?cs /if ?>. Money in and out is <?cs if:P.track_cash ?>deposits less withdrawals and transfers in less out<?cs else ?>every buy less every sell (this portfolio does not track cash), income paid out and fees paid in<?cs /if ?>, taken at the end of its day.</p>
+<p>The gain is the value at the end less the value at the start less the money put in, net. Its currency effect is, day by day, what each holding and cash balance in another currency held overnight gained or lost from the change of its exchange rate alone (at the day's price); income is dividends and interest; fees and taxes are those paid; the price gain is the rest.</p>
 <p>The time-weighted return links the days: each day grows by (value − money in that day) ÷ the day before's value; it measures the investments, whatever was put in or taken out and when. The money-weighted return is the yearly rate (XIRR, actual/365) at which the value at the start, each day's money in and the value at the end balance: what your money earned, timing included. "No answer" means there is none: no capital, or no rate balances the flows.</p>
 </details>
 <?cs /if ?>

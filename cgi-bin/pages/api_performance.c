@@ -53,6 +53,7 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 	json_object *o, *s;
 	const char *period = web_param(r, "period");
 	char from[11], to[11], today[11];
+	const char *why, *field;
 	size_t a = 0, b;
 	dec invested = DEC_ZERO;
 	struct buf text;
@@ -65,24 +66,10 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 	perf_ymd(time(NULL) / 86400, today);
 	if (strcmp(days[n - 1].day, today) > 0)
 		snprintf(today, sizeof(today), "%s", days[n - 1].day);
-	if (*web_param(r, "from") || *web_param(r, "to")) {
-		snprintf(from, sizeof(from), "%s", days[0].day);
-		snprintf(to, sizeof(to), "%s", days[n - 1].day);
-		if (*web_param(r, "from") &&
-		    ledger_date(web_param(r, "from"), from) != NULL)
-			return web_json_error(r, 422, "Give from as YYYY-MM-DD.",
-			    "from");
-		if (*web_param(r, "to") &&
-		    ledger_date(web_param(r, "to"), to) != NULL)
-			return web_json_error(r, 422, "Give to as YYYY-MM-DD.",
-			    "to");
-		if (strcmp(from, to) > 0)
-			return web_json_error(r, 422, "from is after to.",
-			    "from");
-	} else if (perf_range(*period ? period : "MAX", days[0].day, today,
-	    from, to) != 0)
-		return web_json_error(r, 422, "Choose a period: 1D, 1W, 1M, 3M, "
-		    "YTD, 1Y, 3Y, 5Y or MAX.", "period");
+	if ((why = perf_choose(period, "MAX", web_param(r, "from"),
+	    web_param(r, "to"), days[0].day, days[n - 1].day, today, from, to,
+	    &field)) != NULL)
+		return web_json_error(r, 422, why, field);
 	/* The days of the period, and what came in before it. */
 	while (a < n && strcmp(days[a].day, from) < 0)
 		invested = dec_add(invested, days[a++].flow);
@@ -127,6 +114,10 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 	json_object_object_add(o, "income", json_money(res.income,
 	    cur));
 	json_object_object_add(o, "fees", json_money(res.fees, cur));
+	json_object_object_add(o, "price_gain",
+	    json_money(res.price_gain, cur));
+	json_object_object_add(o, "currency_effect",
+	    json_money(res.fx, cur));
 	if (pf != NULL && strcmp(web_param(r, "holdings"), "1") == 0 &&
 	    b > a) {
 		struct holding_return *h;

@@ -225,6 +225,7 @@ page_performance(struct req *r)
 	const char *period = web_param(r, "period");
 	const char *bench = web_param(r, "benchmark");
 	char from[11], to[11], today[11], key[32];
+	const char *why, *field;
 	dec *bv = NULL;
 	size_t n, a = 0, b;
 	dec invested = DEC_ZERO, hundred = dec_from_int(100);
@@ -248,9 +249,16 @@ page_performance(struct req *r)
 	perf_ymd(time(NULL) / 86400, today);
 	if (strcmp(days[n - 1].day, today) > 0)
 		snprintf(today, sizeof(today), "%s", days[n - 1].day);
-	if (perf_range(period, days[0].day, today, from, to) != 0) {
+	if ((why = perf_choose(period, "1Y", web_param(r, "from"),
+	    web_param(r, "to"), days[0].day, days[n - 1].day, today, from, to,
+	    &field)) != NULL) {
+		web_field_error(r, field, why);
 		period = "1Y";
 		perf_range(period, days[0].day, today, from, to);
+	} else if (*web_param(r, "from") || *web_param(r, "to")) {
+		period = "dates";
+		view_set(r->hdf, "Form.from", web_param(r, "from"));
+		view_set(r->hdf, "Form.to", web_param(r, "to"));
 	}
 	view_set(r->hdf, "Perf.period", period);
 	while (a < n && strcmp(days[a].day, from) < 0)
@@ -275,6 +283,9 @@ page_performance(struct req *r)
 	put_signed(r->hdf, "Perf.gain", res.gain, pf.currency);
 	put_money(r->hdf, "Perf.income", res.income, pf.currency);
 	put_money(r->hdf, "Perf.fees", res.fees, pf.currency);
+	put_signed(r->hdf, "Perf.price_gain", res.price_gain, pf.currency);
+	put_signed(r->hdf, "Perf.fx", res.fx, pf.currency);
+	put_signed(r->hdf, "Perf.fees_out", dec_neg(res.fees), pf.currency);
 	if (*bench) {
 		dec *bp = arena_alloc(r->a, (b - a + 1) * sizeof(*bp)), btwr;
 		int brc;

@@ -1,5 +1,6 @@
 /*
- * amfi.c - AMFI India NAVAll.txt into one quote per scheme (see feed.h).
+ * amfi.c - AMFI India NAVAll.txt into one quote per scheme, and its NAV
+ * history report into closes (see feed.h).
  *
  *   Scheme Code;ISIN Div Payout/ ISIN Growth;ISIN Div Reinvestment;
  *       Scheme Name;Net Asset Value;Date
@@ -95,8 +96,10 @@ scheme(const char *line, size_t n, const struct cols *c,
 	return 0;
 }
 
-int
-feed_amfi_parse(const char *body, size_t len, struct feed_result *r)
+/* Reads every scheme line; with codes, only theirs, as closes. */
+static int
+amfi_read(const char *body, size_t len, const char *const *codes,
+    size_t ncodes, struct feed_result *r)
 {
 	struct cols c;
 	const char *line;
@@ -109,6 +112,8 @@ feed_amfi_parse(const char *body, size_t len, struct feed_result *r)
 	memset(&c, 0, sizeof(c));
 	while (feed_line(body, len, &pos, &line, &n)) {
 		struct feed_quote q;
+		struct feed_close fc;
+		size_t k;
 
 		feed_trim(&line, &n);
 		if (n == 0)
@@ -121,11 +126,40 @@ feed_amfi_parse(const char *body, size_t len, struct feed_result *r)
 		if (!c.ok || memchr(line, ';', n) == NULL)
 			continue;	/* before a header, or a heading */
 		memset(&q, 0, sizeof(q));
-		if (scheme(line, n, &c, &q, &r->rounded) == 0)
+		if (scheme(line, n, &c, &q, &r->rounded) != 0)
+			continue;
+		if (codes == NULL) {
 			feed_add_quote(r, &q);
+			continue;
+		}
+		for (k = 0; k < ncodes && strcmp(codes[k], q.symbol) != 0; k++)
+			;
+		if (k == ncodes)
+			continue;
+		memset(&fc, 0, sizeof(fc));
+		memcpy(fc.symbol, q.symbol, sizeof(fc.symbol));
+		memcpy(fc.day, q.day, sizeof(fc.day));
+		fc.close = q.price;
+		feed_add_close(r, &fc);
 	}
 	if (headers == 0)
 		return feed_fail(r, FEED_BAD, "AMFI: no header line with "
 		    "Scheme Code, Net Asset Value and Date");
 	return 0;
+}
+
+int
+feed_amfi_parse(const char *body, size_t len, struct feed_result *r)
+{
+	return amfi_read(body, len, NULL, 0, r);
+}
+
+int
+feed_amfi_history_parse(const char *body, size_t len,
+    const char *const *codes, size_t ncodes, struct feed_result *r)
+{
+	static const char *const none[1] = { "" };
+
+	return amfi_read(body, len, codes != NULL ? codes : none,
+	    codes != NULL ? ncodes : 0, r);
 }

@@ -130,6 +130,17 @@ int feed_stooq_parse(const char *body, size_t len, const char *symbol,
 int feed_amfi_parse(const char *body, size_t len, struct feed_result *r);
 
 /*
+ * AMFI India's NAV history report (DownloadNAVHistoryReport_Po.aspx:
+ * "Scheme Code;Scheme Name;ISIN Div Payout/ISIN Growth;ISIN Div
+ * Reinvestment;Net Asset Value;Repurchase Price;Sale Price;Date", then
+ * one line per scheme and day under fund-house headings): one close for
+ * each line of the schemes in codes[0..ncodes), read as NAVAll.txt is;
+ * the others are skipped without being kept.
+ */
+int feed_amfi_history_parse(const char *body, size_t len,
+    const char *const *codes, size_t ncodes, struct feed_result *r);
+
+/*
  * CoinGecko /api/v3/simple/price: one quote per coin id and currency
  * ({"bitcoin":{"usd":83749,"last_updated_at":...}}: symbol "bitcoin",
  * currency "USD"); as_of from last_updated_at, else now.  Keys ending in

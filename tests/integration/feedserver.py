@@ -28,6 +28,7 @@ class Market:
         #                                   history: [(unix time, close)] for period1=)
         self.stooq = {}      # symbol -> [(date, close)], oldest first
         self.amfi = {}       # code -> (nav text, date, name)
+        self.amfi_hist = {}  # code -> [(date, nav text)], the NAV history report
         self.gecko = {}      # id -> {currency: price text}
         self.gecko_hist = {} # id -> [(unix time, price text)], market_chart/range
         self.alpha = {}      # symbol -> (price, day, prev)
@@ -201,6 +202,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 out = (200, "\r\n".join(lines) + "\r\n", "text/plain")
                 return out if capture else self.send(*out)
             return self.misbehave("amfi", good)
+        if path == "/DownloadNAVHistoryReport_Po.aspx":
+            m.count("amfi", "amfi:history")
+
+            def dmy(text):
+                d, mon, y = text.split("-")
+                return datetime.date(int(y), MONTHS.index(mon) + 1, int(d))
+
+            def good(capture=False):
+                lo = dmy(q.get("frmdt", ["01-Jan-1990"])[0])
+                hi = dmy(q.get("todt", q.get("frmdt", ["01-Jan-1990"]))[0])
+                lines = ["Scheme Code;Scheme Name;ISIN Div Payout/ISIN Growth;ISIN Div "
+                         "Reinvestment;Net Asset Value;Repurchase Price;Sale Price;Date", "",
+                         "Open Ended Schemes ( Equity Scheme - Large Cap Fund )", "",
+                         "Test Mutual Fund", ""]
+                with m.lock:
+                    for code, rows in sorted(m.amfi_hist.items()):
+                        for day, nav in rows:
+                            d = datetime.date.fromisoformat(day)
+                            if lo <= d <= hi:
+                                lines.append("%s;Test Fund - Growth;INF000000000;;%s;;;"
+                                             "%02d-%s-%d" % (code, nav, d.day,
+                                                             MONTHS[d.month - 1], d.year))
+                out = (200, "\r\n".join(lines) + "\r\n", "text/plain")
+                return out if capture else self.send(*out)
+            return self.misbehave("amfi:history", good)
         if path.startswith("/api/v3/coins/") and path.endswith("/market_chart/range"):
             cid = path[len("/api/v3/coins/"):-len("/market_chart/range")]
             m.count("coingecko", "coingecko:" + cid)

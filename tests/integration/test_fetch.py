@@ -1,6 +1,7 @@
 """The price pipeline against a local stand-in for every source:
 fetch -> prices stored -> revalue -> the API's values, and everything a
 source can do wrong."""
+import calendar
 import datetime
 import json
 import os
@@ -143,7 +144,12 @@ class Pipeline(unittest.TestCase):
         for coin in ("bitcoin", "ethereum"):
             key = "coingecko:" + coin
             self.assertEqual(m.keys[key] - before_keys.get(key, 0), 1)
-        self.assertEqual(m.hits["amfi"] - before.get("amfi", 0), 1)
+        self.assertEqual(m.keys["amfi"] - before_keys.get("amfi", 0), 1)
+        # The fund's days past: AMFI's NAV history report, 14 days a
+        # request, from its first transaction on.
+        days = (now - calendar.timegm((2024, 1, 2, 0, 0, 0))) // 86400 + 1
+        self.assertEqual(m.keys["amfi:history"] - before_keys.get("amfi:history", 0),
+                         (days + 13) // 14)
         # The API traces each value to its source and time.
         view = self.u.view(pid)
         by = {h["symbol"]: h for h in view["holdings"]}
@@ -510,6 +516,31 @@ class Pipeline(unittest.TestCase):
         self.assertEqual(self.stack.sql("SELECT close FROM price_history WHERE "
                                         "instrument_id = %d AND day = '%s'" % (cid, coinday)),
                          [["210.250000000000"]])
+        # A fund: AMFI's NAV history report, every scheme's, in windows
+        # of days; only the scheme held is kept.
+        fundday = day0 - 40 * DAY
+        self.market.amfi["149999"] = ("31.0000", time.strftime("%Y-%m-%d", time.gmtime(day0)),
+                                      "Test Fund")
+        self.market.amfi_hist = {
+            code: [(time.strftime("%Y-%m-%d", time.gmtime(day0 - k * DAY)),
+                    "%d.%04d" % (base + k, k)) for k in range(45, 0, -1)]
+            for code, base in (("149999", 30), ("150000", 90))}
+        fid = self.add("FUND149", "amfi", kind="fund", source_symbol="149999", currency="INR")
+        self.hold(self.u.portfolio("Rupee", "INR"),
+                  "%s,buy,FUND149,100,70,INR," % time.strftime("%Y-%m-%d", time.gmtime(fundday)))
+        before = self.market.keys["amfi:history"]
+        r = subprocess.run(cmd[:2] + ["FUND149"], env=self.stack.env, capture_output=True,
+                           text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreaterEqual(self.market.keys["amfi:history"] - before, 3)
+        rows = self.stack.sql("SELECT DATE_FORMAT(MIN(day), '%%Y-%%m-%%d'), COUNT(*) FROM "
+                              "price_history WHERE instrument_id = %d AND day < CURDATE()" % fid)
+        self.assertEqual(rows[0][0], time.strftime("%Y-%m-%d", time.gmtime(fundday)))
+        self.assertEqual(int(rows[0][1]), 40)
+        self.assertEqual(self.stack.sql("SELECT close FROM price_history WHERE instrument_id = "
+                                        "%d AND day = '%s'" % (fid, time.strftime(
+                                            "%Y-%m-%d", time.gmtime(fundday)))),
+                         [["70.004000000000"]])
         r = subprocess.run(cmd[:2] + ["NOSUCH"], env=self.stack.env, capture_output=True,
                            text=True, timeout=120)
         self.assertEqual(r.returncode, 1)

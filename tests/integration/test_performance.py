@@ -104,6 +104,39 @@ class Performance(unittest.TestCase):
         self.assertEqual(p["twr"], "0.20000000")
         self.assertEqual(p["gain"], "200.00")
 
+    def test_gain_split_into_price_income_fees_and_currency(self):
+        # A euro portfolio holding a dollar stock while the dollar goes
+        # from 0.8 to 1 euro; the stock from 100 to 110.
+        usd = instrument(self.u, source="manual")
+        eur = self.u.portfolio("Euro", "EUR")
+        for args in (("EUR", "USD", "1"), ("EUR", "USD", "1.25", "--at", "2024-06-03"),
+                     ("EUR", "USD", "1", "--at", "2024-06-04")):
+            r = self.stack.cli("fx", "set", *args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.stack.cli("fx", "set", "EUR", "USD", "1", "--at", "2999-01-01")
+        self.assertNotEqual(r.returncode, 0)
+        r = self.u.import_csv(eur, "date,type,symbol,quantity,price,fee,amount,currency\n"
+                                   "2024-06-03,buy,%s,10,100,0,,USD\n"
+                                   "2024-06-05,dividend,%s,,,,5,USD\n"
+                                   "2024-06-05,fee,,,,,2,EUR\n" % (usd, usd))
+        self.assertEqual(r.status, 200, r.body)
+        for value, day in (("100", "2024-06-03"), ("110", "2024-06-05")):
+            r = self.stack.cli("price", "set", usd, value, "--at", day + "T16:00:00Z")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.u.api("GET", "/api/v1/portfolios/%d/performance?from=2024-06-03&to=2024-06-05" % eur)
+        self.assertEqual(r.status, 200, r.body)
+        p = r.json
+        self.assertEqual([d["value"] for d in p["series"]], ["800.00", "1000.00", "1100.00"])
+        # 10 x 100 dollars held while a dollar gained 0.2 euro: 200; the
+        # price's 10 dollars at 1: 100; income 5, fees 2.
+        self.assertEqual((p["gain"], p["currency_effect"], p["price_gain"], p["income"], p["fees"]),
+                         ("303.00", "200.00", "100.00", "5.00", "2.00"))
+        r = self.u.c.get("/portfolios/%d/performance?from=2024-06-03&to=2024-06-05" % eur)
+        self.assertEqual(r.status, 200)
+        text = harness.page_text(r.text)
+        self.assertIn("Currency effect +200.00", text)
+        self.assertIn("Price gain +100.00", text)
+
     def test_all_portfolios_together_in_the_users_currency(self):
         r = self.stack.cli("fx", "set", "NOK", "USD", "0.1")
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -44,6 +44,14 @@ p_amfi(const char *b, size_t n, struct feed_result *r)
 }
 
 static int
+p_amfi_history(const char *b, size_t n, struct feed_result *r)
+{
+	static const char *const codes[] = { "119551", "100033" };
+
+	return feed_amfi_history_parse(b, n, codes, 2, r);
+}
+
+static int
 p_coingecko(const char *b, size_t n, struct feed_result *r)
 {
 	return feed_coingecko_parse(b, n, NOW, r);
@@ -830,6 +838,37 @@ amfi_fixture(void **state)
 }
 
 static void
+amfi_history_report(void **state)
+{
+	struct feed_result r;
+
+	(void)state;
+	/* The report's layout: only the schemes asked for, as closes, in
+	 * the order given; N.A. skipped. */
+	assert_int_equal(runs(p_amfi_history, "Scheme Code;Scheme Name;ISIN "
+	    "Div Payout/ISIN Growth;ISIN Div Reinvestment;Net Asset Value;"
+	    "Repurchase Price;Sale Price;Date\r\n\r\n"
+	    "Open Ended Schemes ( Debt Scheme - Banking and PSU Fund )\r\n"
+	    "\r\nAditya Birla Sun Life Mutual Fund\r\n\r\n"
+	    "119551;Aditya Birla Sun Life Banking & PSU Debt Fund - Direct - "
+	    "IDCW;INF209KA12Z1;INF209KA13Z9;107.0688;;;02-Jan-2024\r\n"
+	    "119552;Another;INF209KA14Z7;;55.1;;;02-Jan-2024\r\n"
+	    "119551;Aditya Birla Sun Life Banking & PSU Debt Fund - Direct - "
+	    "IDCW;INF209KA12Z1;INF209KA13Z9;N.A.;;;03-Jan-2024\r\n"
+	    "119551;Aditya Birla Sun Life Banking & PSU Debt Fund - Direct - "
+	    "IDCW;INF209KA12Z1;INF209KA13Z9;107.1;;;04-Jan-2024\r\n", &r), 0);
+	assert_int_equal(r.nquotes, 0);
+	assert_int_equal(r.ncloses, 2);
+	assert_string_equal(r.closes[0].symbol, "119551");
+	assert_string_equal(r.closes[0].day, "2024-01-02");
+	assert_string_equal(F(r.closes[0].close), "107.0688");
+	assert_string_equal(r.closes[1].day, "2024-01-04");
+	feed_result_free(&r);
+	assert_fails(p_amfi_history, "<html><body>No data</body></html>",
+	    FEED_BAD, "no header");
+}
+
+static void
 amfi_layouts(void **state)
 {
 	struct feed_result r;
@@ -1545,6 +1584,7 @@ main(void)
 		cmocka_unit_test(stooq_not_csv),
 		cmocka_unit_test(amfi_fixture),
 		cmocka_unit_test(amfi_layouts),
+		cmocka_unit_test(amfi_history_report),
 		cmocka_unit_test(coingecko_fixture),
 		cmocka_unit_test(coingecko_quirks),
 		cmocka_unit_test(coingecko_errors),

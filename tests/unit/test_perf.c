@@ -294,6 +294,57 @@ series_with_fx_history_and_cash(void **state)
 }
 
 static void
+series_currency_effect(void **state)
+{
+	/* A euro portfolio, no cash tracked, holding 10 at 100 dollars
+	 * while the dollar goes from 0.8 to 1 euro, then at 110. */
+	struct tx txs[] = {
+		TX("2024-01-01", "buy", 1, "10", "100", NULL, NULL, "USD",
+		    "0.8"),
+		TX("2024-01-01", "deposit", 0, NULL, NULL, NULL, "1500", "USD",
+		    "0.8"),
+	};
+	struct series_point closes[] = { P("2024-01-01", "100"),
+	    P("2024-01-03", "110") };
+	struct series_point eurusd[] = { P("2024-01-01", "1.25"),
+	    P("2024-01-02", "1") };
+	struct series_inst inst[] = { { 1, "USD", 0, closes, 2 } };
+	struct series_pair pairs[] = { { "EUR", "USD", eurusd, 2, 0, { 0 } } };
+	struct series_input in = { "EUR", 0, COST_FIFO, txs, 1, inst, 1,
+	    pairs, 1 };
+	struct perf_day d[3], late[2];
+	struct perf_result r;
+
+	(void)state;
+	assert_int_equal(series_build(&in, perf_daynum("2024-01-01"),
+	    perf_daynum("2024-01-03"), d), 0);
+	assert_string_equal(fmt(d[0].value, -1), "800");
+	assert_string_equal(fmt(d[0].fx, -1), "0");	/* bought that day */
+	assert_string_equal(fmt(d[1].fx, -1), "200");	/* 1000 x 0.2 */
+	assert_string_equal(fmt(d[2].fx, -1), "0");
+	perf_period(d, 3, &r);
+	assert_string_equal(fmt(r.gain, -1), "300");
+	assert_string_equal(fmt(r.fx, -1), "200");
+	assert_string_equal(fmt(r.price_gain, -1), "100");
+	/* From a later day, as a back-dated change rebuilds: the same. */
+	assert_int_equal(series_build(&in, perf_daynum("2024-01-02"),
+	    perf_daynum("2024-01-03"), late), 0);
+	assert_string_equal(fmt(late[0].fx, -1), "200");
+	assert_string_equal(fmt(late[0].value, -1), "1000");
+	/* Cash tracked: the 500 dollars left move with the rate too,
+	 * and a holding in the portfolio's currency does not. */
+	in.track_cash = 1;
+	in.ntx = 2;
+	assert_int_equal(series_build(&in, perf_daynum("2024-01-01"),
+	    perf_daynum("2024-01-03"), d), 0);
+	assert_string_equal(fmt(d[1].fx, -1), "300");	/* 1500 x 0.2 */
+	in.base = "USD";
+	assert_int_equal(series_build(&in, perf_daynum("2024-01-01"),
+	    perf_daynum("2024-01-03"), d), 0);
+	assert_string_equal(fmt(d[1].fx, -1), "0");
+}
+
+static void
 series_split_and_no_cash(void **state)
 {
 	/* Holdings only: a buy is money in, a sell money out.  The split
@@ -390,6 +441,7 @@ main(void)
 		cmocka_unit_test(gains_matched_to_lots),
 		cmocka_unit_test(series_with_fx_history_and_cash),
 		cmocka_unit_test(series_split_and_no_cash),
+		cmocka_unit_test(series_currency_effect),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
