@@ -634,10 +634,12 @@ static int
 store_closes(struct run *r, const struct target *t, const char *day,
     struct rows *hist)
 {
-	const char *first = NULL, *v[4];
-	char id[24], b[DEC_BUFSZ];
+	const char *first = NULL, *v[5];
+	char id[24], b[DEC_BUFSZ], today[11];
 
 	snprintf(id, sizeof(id), "%lld", t->id);
+	/* Stooq's days past are split-adjusted as of today. */
+	utc_day(r->f.now, today);
 	for (size_t k = 0; k < t->used->ncloses; k++) {
 		const struct feed_close *fc = &t->used->closes[k];
 		dec cp;
@@ -647,6 +649,7 @@ store_closes(struct run *r, const struct target *t, const char *day,
 		v[0] = id, v[1] = fc->day;
 		v[2] = dec_format(cp, DEC_PLACES, b);
 		v[3] = t->from;
+		v[4] = strcmp(t->from, "stooq") == 0 ? today : NULL;
 		rows_add(hist, v);
 		if (t->history_from > 0) {
 			r->backfilled++;
@@ -722,8 +725,9 @@ store(struct run *r)
 	buf_putc(&samej, '[');
 	buf_putc(&queuej, '[');
 	rows_init(&hist, d, "INSERT INTO price_history (instrument_id, day, "
-	    "close, source) VALUES ", "(?,?,?,?)", 4, " ON DUPLICATE KEY "
-	    "UPDATE close = VALUES(close), source = VALUES(source)");
+	    "close, source, adjusted_to) VALUES ", "(?,?,?,?,?)", 5,
+	    " ON DUPLICATE KEY UPDATE close = VALUES(close), "
+	    "source = VALUES(source), adjusted_to = VALUES(adjusted_to)");
 	rows_init(&price, d, "INSERT INTO prices (instrument_id, price, "
 	    "as_of, source, updated_at, checked_at) VALUES ",
 	    "(?,?,FROM_UNIXTIME(?),?,NOW(),NOW())", 4, " ON DUPLICATE KEY "
@@ -769,6 +773,7 @@ store(struct run *r)
 			v[0] = b[0], v[1] = day;
 			v[2] = dec_format(t->price, DEC_PLACES, b[1]);
 			v[3] = t->from;
+			v[4] = NULL;
 			rows_add(&hist, v);
 			snprintf(b[2], DEC_BUFSZ, "%lld", (long long)t->as_of);
 			v[0] = b[0], v[1] = b[1], v[2] = b[2], v[3] = t->from;

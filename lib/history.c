@@ -240,7 +240,7 @@ closes_of(const struct dbres *r, long long id)
  * before day from on, into in; the closes are malloc'd in *pts.
  */
 static int
-load_instruments(struct db *d, struct arena *a, const struct tx *txs,
+load_raw(struct db *d, struct arena *a, const struct tx *txs,
     size_t ntx, long from, long today, struct series_input *in,
     struct series_point **pts)
 {
@@ -374,6 +374,70 @@ out:
 		pthread_mutex_unlock(&cache.mu);
 	buf_free(&json);
 	return rc;
+}
+
+static int
+cmp_inst_id(const void *key, const void *elem)
+{
+	long long id = *(const long long *)key;
+	const struct series_inst *x = elem;
+
+	return id < x->id ? -1 : id > x->id;
+}
+
+/*
+ * Takes the splits txs record back out of the closes in in that a
+ * source gave split-adjusted (adjusted_to on or after the split, the
+ * close's day before it): a close of before a two-for-one split is
+ * then the price it traded at, for the shares held then.  0 or -1.
+ */
+static int
+unadjust(struct db *d, struct arena *a, const struct tx *txs, size_t ntx,
+    struct series_input *in)
+{
+	static const char q[] = "SELECT TO_DAYS(day) - 719528 FROM "
+	    "price_history WHERE instrument_id = ? AND day >= ? AND day < ? "
+	    "AND adjusted_to >= ? ORDER BY day";
+
+	for (size_t i = 0; i < ntx; i++) {
+		const struct tx *t = &txs[i];
+		const struct series_inst *x;
+		struct series_point *v;
+		struct dbres r;
+		char lo[11];
+
+		if (t->type != TX_SPLIT || (x = bsearch(&t->instrument,
+		    in->inst, in->ninst, sizeof(*in->inst),
+		    cmp_inst_id)) == NULL || x->nclose == 0)
+			continue;
+		perf_ymd(x->closes[0].day, lo);
+		if (db_exec(d, a, &r, q, "isss", t->instrument, lo, t->date,
+		    t->date) != 0)
+			return -1;
+		v = (struct series_point *)x->closes;
+		for (size_t k = 0, j = 0; k < r.nrows; k++) {
+			long day = (long)db_int(&r, k, 0);
+
+			while (j < x->nclose && v[j].day < day)
+				j++;
+			if (j == x->nclose || v[j].day != day)
+				continue;
+			v[j].v = dec_mul(v[j].v, t->quantity);
+			if (t->has & TXF_PRICE)
+				v[j].v = dec_div(v[j].v, t->price);
+		}
+	}
+	return 0;
+}
+
+static int
+load_instruments(struct db *d, struct arena *a, const struct tx *txs,
+    size_t ntx, long from, long today, struct series_input *in,
+    struct series_point **pts)
+{
+	if (load_raw(d, a, txs, ntx, from, today, in, pts) != 0)
+		return -1;
+	return unadjust(d, a, txs, ntx, in);
 }
 
 /* Loads every pair of rates with its daily history and latest rate. */
@@ -773,7 +837,7 @@ history_import(struct db *d, struct arena *a, long long iid,
 	static struct db_rows ins = DB_ROWS("INSERT INTO price_history "
 	    "(instrument_id, day, close, source) VALUES ", "(?,?,?,?)",
 	    " ON DUPLICATE KEY UPDATE close = VALUES(close), "
-	    "source = VALUES(source)", 4, 1000);
+	    "source = VALUES(source), adjusted_to = NULL", 4, 1000);
 	struct csv csv;
 	const char **p;
 	char today[11], first[11] = "9999-12-31", id[24];

@@ -664,10 +664,15 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 	    (long long)res->written) != 0)
 		goto fail;
 	res->import_id = (long long)d->insert_id;
+	/* The series from the first day written; a split from the start,
+	 * for a source's split-adjusted closes before it (history.c). */
 	for (size_t i = 0; i < n; i++)
 		if (!it[i].skip && (since == NULL ||
 		    strcmp(it[i].tx.date, since) < 0))
 			since = it[i].tx.date;
+	for (size_t i = 0; i < n; i++)
+		if (!it[i].skip && it[i].tx.type == TX_SPLIT)
+			since = "1000-01-01";
 	if (insert_rows(d, a, pf, it, n, res->import_id) != 0 ||
 	    add_flows(d, pf, it, n) != 0 ||
 	    (res->cash_off && db_exec(d, NULL, NULL, cash_off, "i",

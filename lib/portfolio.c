@@ -722,6 +722,11 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 	since = neu != NULL ? neu->date : old->date;
 	if (old != NULL && strcmp(old->date, since) < 0)
 		since = old->date;
+	/* A split from the start: a source's split-adjusted closes of the
+	 * days before it are read through it (history.c). */
+	if ((neu != NULL && neu->type == TX_SPLIT) ||
+	    (old != NULL && old->type == TX_SPLIT))
+		since = "1000-01-01";
 	if (old != NULL && apply_flows(d, a, pf, old, -1) != 0)
 		goto fail;
 	if (old != NULL && neu == NULL &&
@@ -953,7 +958,8 @@ price_set(struct db *d, long long iid, const char *price, const char *at,
 {
 	static const char hist[] = "INSERT INTO price_history (instrument_id, "
 	    "day, close, source) VALUES (?, DATE(?), ?, ?) ON DUPLICATE KEY "
-	    "UPDATE close = VALUES(close), source = VALUES(source)";
+	    "UPDATE close = VALUES(close), source = VALUES(source), "
+	    "adjusted_to = NULL";
 	static const char latest[] = "INSERT INTO prices (instrument_id, "
 	    "price, as_of, source, updated_at, checked_at) "
 	    "VALUES (?, ?, ?, ?, NOW(), NOW()) ON DUPLICATE KEY UPDATE "

@@ -546,6 +546,39 @@ class Pipeline(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("no instrument NOSUCH", r.stderr)
 
+    def test_split_adjusted_history_is_not_split_twice(self):
+        # Stooq's days past come adjusted for splits: 100 before a
+        # two-for-one split as after it, where the shares traded at 200.
+        # The series takes the split back out: the holding is worth
+        # 2,000 every day, not 1,000 before the split.
+        day0 = int(time.time()) // DAY * DAY
+        ymd = lambda k: time.strftime("%Y-%m-%d", time.gmtime(day0 - k * DAY))
+        self.market.stooq["splt.us"] = [(ymd(k), "100") for k in range(12, -1, -1)]
+        iid = self.add("SPLT", "stooq", source_symbol="splt.us")
+        pid = self.u.portfolio("Split", "USD")
+        self.hold(pid, "%s,buy,SPLT,10,200,," % ymd(10))
+        r = self.u.add_tx(pid, date=ymd(5), type="split", symbol="SPLT", quantity="2")
+        self.assertEqual(r.status, 303, r.body)
+        r = self.fetch()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(count(self.stack, "SELECT COUNT(*) FROM price_history WHERE "
+                                           "instrument_id = %d AND adjusted_to IS NOT NULL"
+                                           % iid), 12)
+        p = self.u.api("GET", "/api/v1/portfolios/%d/performance?from=%s&to=%s"
+                       % (pid, ymd(10), ymd(1))).json
+        self.assertEqual({d["value"] for d in p["series"]}, {"2000.00"})
+        # A close uploaded by hand is as it traded: no longer adjusted.
+        for k, price in ((8, "100"), (7, "190")):
+            r = self.stack.cli("price", "set", "SPLT", price, "--at", ymd(k) + "T16:00:00Z")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(count(self.stack, "SELECT COUNT(*) FROM price_history WHERE "
+                                           "instrument_id = %d AND adjusted_to IS NOT NULL"
+                                           % iid), 10)
+        p = self.u.api("GET", "/api/v1/portfolios/%d/performance?from=%s&to=%s"
+                       % (pid, ymd(8), ymd(6))).json
+        self.assertEqual([d["value"] for d in p["series"]], ["1000.00", "1900.00", "2000.00"])
+
+
 class Identity(unittest.TestCase):
     """Who defines an instrument: nobody can change what another user's
     symbols mean."""
