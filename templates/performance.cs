@@ -59,6 +59,17 @@
 <figcaption><span class="key value">Value</span> <span class="key invested">Net invested</span><?cs if:Chart.benchmark ?> <span class="key benchmark">The same money in <?cs var:Bench.symbol ?></span><?cs /if ?></figcaption>
 </figure>
 <figure class="chart">
+<h2 class="chart-title" id="tw-title">Time-weighted return<?cs if:Chart.twr_bench ?> against <?cs var:Bench.symbol ?><?cs /if ?></h2>
+<p class="visually-hidden" id="tw-desc">The time-weighted return since <?cs var:Perf.from ?>, each day (solid line)<?cs if:Chart.twr_bench ?>, and the change of <?cs var:Bench.symbol ?>'s price over the same days (dotted line): <?cs var:Bench.twr ?> to <?cs var:Perf.to ?><?cs /if ?>; <?cs if:Perf.twr ?><?cs var:Perf.twr ?><?cs else ?>no answer<?cs /if ?> over the period. The table below gives it at each month's end.</p>
+<svg viewBox="0 0 640 220" role="img" aria-labelledby="tw-title" aria-describedby="tw-desc">
+<?cs each:g = Chart.twr_grid ?><line x1="56" x2="630" y1="<?cs var:g.y ?>" y2="<?cs var:g.y ?>" class="grid"></line><text x="52" y="<?cs var:g.y ?>" class="axis" text-anchor="end" dominant-baseline="middle"><?cs var:g.label ?></text><?cs /each ?>
+<?cs if:Chart.twr_bench ?><polyline points="<?cs var:Chart.twr_bench ?>" class="benchmark"></polyline><?cs /if ?>
+<polyline points="<?cs var:Chart.twr ?>" class="twr"></polyline>
+<text x="56" y="214" class="axis"><?cs var:Perf.from ?></text><text x="630" y="214" class="axis" text-anchor="end"><?cs var:Perf.to ?></text>
+</svg>
+<figcaption><span class="key twr">This portfolio</span><?cs if:Chart.twr_bench ?> <span class="key benchmark"><?cs var:Bench.symbol ?></span><?cs /if ?></figcaption>
+</figure>
+<figure class="chart">
 <h2 class="chart-title" id="dd-title">Drawdown</h2>
 <p class="visually-hidden" id="dd-desc">How far the time-weighted growth stood below its highest point so far, each day; the deepest was <?cs var:Perf.drawdown ?>.</p>
 <svg viewBox="0 0 640 120" role="img" aria-labelledby="dd-title" aria-describedby="dd-desc">
@@ -85,9 +96,9 @@
 <div class="table-wrap"><table class="data narrow-table"><caption>Income per year</caption><thead><tr><th scope="col">Year</th><th scope="col" class="num">Dividends and interest</th></tr></thead><tbody>
 <?cs each:y = Income.years ?><tr><td><?cs var:y.year ?></td><td class="num"><?cs var:y.amount ?></td></tr><?cs /each ?>
 </tbody></table></div>
-<details><summary>The values at each month's end</summary>
-<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Day</th><th scope="col" class="num">Value</th><th scope="col" class="num">Net invested</th><th scope="col" class="num">Income in the month</th></tr></thead><tbody>
-<?cs each:x = Perf.rows ?><tr><td><?cs var:x.day ?></td><td class="num"><?cs var:x.value ?></td><td class="num"><?cs var:x.invested ?></td><td class="num"><?cs var:x.income ?></td></tr><?cs /each ?>
+<details><summary>The values and returns at each month's end</summary>
+<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Day</th><th scope="col" class="num">Value</th><th scope="col" class="num">Net invested</th><th scope="col" class="num">Income in the month</th><th scope="col" class="num">Time-weighted since the start</th><?cs if:Chart.twr_bench ?><th scope="col" class="num"><?cs var:Bench.symbol ?> since the start</th><?cs /if ?></tr></thead><tbody>
+<?cs each:x = Perf.rows ?><tr><td><?cs var:x.day ?></td><td class="num"><?cs var:x.value ?></td><td class="num"><?cs var:x.invested ?></td><td class="num"><?cs var:x.income ?></td><td class="num"><?cs var:x.twr ?></td><?cs if:Chart.twr_bench ?><td class="num"><?cs var:x.bench ?></td><?cs /if ?></tr><?cs /each ?>
 </tbody></table></div>
 </details>
 <details class="method"><summary>How this is computed</summary>

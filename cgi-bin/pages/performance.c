@@ -97,24 +97,83 @@ holdings(struct req *r, const struct portfolio *pf, const char *from,
 	return 0;
 }
 
-/* The drawdown of the time-weighted index; returns the deepest. */
-static dec
-drawdown_chart(struct req *r, const struct perf_day *d, size_t n)
+/* The time-weighted growth of each day since the first, as a percentage
+ * into pct[0..n). */
+static void
+twr_index(const struct perf_day *d, size_t n, dec *pct)
 {
-	dec *dd = arena_alloc(r->a, (n + 1) * sizeof(*dd));
-	const dec *one[1] = { dd };
-	dec index = DEC_ONE, peak = DEC_ONE, worst = DEC_ZERO;
-	struct chart_box b;
+	dec index = DEC_ONE, hundred = dec_from_int(100);
 
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && dec_sign(d[i - 1].value) > 0)
 			index = dec_div(dec_mul(index, dec_sub(d[i].value,
 			    d[i].flow)), d[i - 1].value);
+		pct[i] = dec_mul(dec_sub(index, DEC_ONE), hundred);
+	}
+}
+
+/* Percentages on a chart's axis: its grid lines, labelled, under key. */
+static void
+pct_grid(struct req *r, const struct chart_box *b, const char *key)
+{
+	double step = chart_step(b->lo, b->hi, 4), g;
+	int k = 0;
+
+	for (g = step * ((long long)(b->lo / step)); g <= b->hi; g += step) {
+		char name[64], label[32];
+		dec gv;
+
+		if (g < b->lo)
+			continue;
+		snprintf(label, sizeof(label), "%.0f", g);
+		if (dec_parse(label, &gv) != 0)
+			continue;
+		snprintf(name, sizeof(name), "%s.%d.y", key, k);
+		view_setf(r->hdf, name, "%.1f", chart_y(b, gv));
+		snprintf(name, sizeof(name), "%s.%d.label", key, k++);
+		view_setf(r->hdf, name, "%s%%", label);
+	}
+}
+
+/* The time-weighted return since the start, each day, against the
+ * benchmark's change (bp its prices, or NULL), into twr and bench. */
+static void
+twr_chart(struct req *r, const struct perf_day *d, size_t n, const dec *bp,
+    dec *twr, dec *bench)
+{
+	const dec *both[2] = { twr, bench };
+	struct chart_box b;
+
+	twr_index(d, n, twr);
+	for (size_t i = 0; bp != NULL && i < n; i++)
+		bench[i] = dec_sign(bp[0]) > 0 && dec_sign(bp[i]) > 0 ?
+		    dec_mul(dec_sub(dec_div(bp[i], bp[0]), DEC_ONE),
+		    dec_from_int(100)) : (i ? bench[i - 1] : DEC_ZERO);
+	chart_fit(&b, 56, 10, W - 66, H - 40, both, bp ? 2 : 1, n, 1);
+	view_set(r->hdf, "Chart.twr", chart_line(r->a, &b, twr, n, POINTS));
+	if (bp != NULL)
+		view_set(r->hdf, "Chart.twr_bench", chart_line(r->a, &b, bench,
+		    n, POINTS));
+	pct_grid(r, &b, "Chart.twr_grid");
+}
+
+/* The drawdown of the time-weighted index (pct, from twr_index);
+ * returns the deepest. */
+static dec
+drawdown_chart(struct req *r, const dec *pct, size_t n)
+{
+	dec *dd = arena_alloc(r->a, (n + 1) * sizeof(*dd));
+	const dec *one[1] = { dd };
+	dec hundred = dec_from_int(100), peak = hundred, worst = DEC_ZERO;
+	struct chart_box b;
+
+	for (size_t i = 0; i < n; i++) {
+		dec index = dec_add(pct[i], hundred);
+
 		if (dec_cmp(index, peak) > 0)
 			peak = index;
 		dd[i] = dec_is_zero(peak) ? DEC_ZERO :
-		    dec_mul(dec_sub(dec_div(index, peak), DEC_ONE),
-		    dec_from_int(100));
+		    dec_mul(dec_sub(dec_div(index, peak), DEC_ONE), hundred);
 		if (dec_cmp(dd[i], worst) < 0)
 			worst = dd[i];
 	}
@@ -192,7 +251,7 @@ income_chart(struct req *r, const struct perf_day *d, size_t n,
 /* Month ends of the period, for the table that stands for the charts. */
 static void
 month_table(struct req *r, const struct perf_day *d, size_t n, dec inv,
-    const char *cur)
+    const char *cur, const dec *twr, const dec *bench)
 {
 	dec income = DEC_ZERO;
 	int k = 0;
@@ -212,6 +271,10 @@ month_table(struct req *r, const struct perf_day *d, size_t n, dec inv,
 		    cur);
 		put_money(r->hdf, arena_printf(r->a, "%s.income", key), income,
 		    cur);
+		put_pct(r->hdf, arena_printf(r->a, "%s.twr", key), twr[i]);
+		if (bench != NULL)
+			put_pct(r->hdf, arena_printf(r->a, "%s.bench", key),
+			    bench[i]);
 		income = DEC_ZERO;
 	}
 }
@@ -226,7 +289,7 @@ page_performance(struct req *r)
 	const char *bench = web_param(r, "benchmark");
 	char from[11], to[11], today[11], key[32];
 	const char *why, *field;
-	dec *bv = NULL;
+	dec *bv = NULL, *bp = NULL, *twr, *btw;
 	size_t n, a = 0, b;
 	dec invested = DEC_ZERO, hundred = dec_from_int(100);
 	int rc, unpriced = 0;
@@ -287,9 +350,10 @@ page_performance(struct req *r)
 	put_signed(r->hdf, "Perf.fx", res.fx, pf.currency);
 	put_signed(r->hdf, "Perf.fees_out", dec_neg(res.fees), pf.currency);
 	if (*bench) {
-		dec *bp = arena_alloc(r->a, (b - a + 1) * sizeof(*bp)), btwr;
+		dec btwr;
 		int brc;
 
+		bp = arena_alloc(r->a, (b - a + 1) * sizeof(*bp));
 		bv = arena_alloc(r->a, (b - a + 1) * sizeof(*bv));
 		view_set(r->hdf, "Form.benchmark", bench);
 		if ((brc = series_prices(r->db, r->a, r->user.id, bench,
@@ -313,8 +377,12 @@ page_performance(struct req *r)
 	value_chart(r, days + a, b - a, invested, bv);
 	if (holdings(r, &pf, days[a].day, days[b - 1].day) != 0)
 		return web_db_error(r);
-	put_pct(r->hdf, "Perf.drawdown", drawdown_chart(r, days + a, b - a));
+	twr = arena_alloc(r->a, (b - a + 1) * sizeof(*twr));
+	btw = arena_alloc(r->a, (b - a + 1) * sizeof(*btw));
+	twr_chart(r, days + a, b - a, bv ? bp : NULL, twr, btw);
+	put_pct(r->hdf, "Perf.drawdown", drawdown_chart(r, twr, b - a));
 	income_chart(r, days + a, b - a, pf.currency);
-	month_table(r, days + a, b - a, invested, pf.currency);
+	month_table(r, days + a, b - a, invested, pf.currency, twr,
+	    bv ? btw : NULL);
 	return web_render(r, "performance");
 }

@@ -87,7 +87,14 @@ class Performance(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertEqual(harness.validate_html(r.text), "")
         self.assertIn('class="benchmark"', r.text)
-        self.assertIn("your money in it", harness.page_text(r.text))
+        text = harness.page_text(r.text)
+        self.assertIn("your money in it", text)
+        # The time-weighted return against it, drawn and in the table:
+        # flat for the portfolio, +10% for the benchmark by the end.
+        self.assertIn("Time-weighted return against %s" % bench, text)
+        self.assertEqual(r.text.count('class="benchmark"'), 2)
+        self.assertEqual(r.text.count('class="twr"'), 1)
+        self.assertIn("2024-03-31 1,100.00 1,100.00 0.00 0.00% +10.00%", text)
 
     def test_without_cash_trades_are_flows(self):
         r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,fee\n"
