@@ -465,40 +465,73 @@ web_json_error(struct req *r, int status, const char *msg, const char *field)
 	return web_json(r, status, o);
 }
 
+/* The body as one JSON object, strictly: nothing after it, no depth
+ * past 32; NULL otherwise. */
+static json_object *
+json_body(const struct req *r)
+{
+	struct json_tokener *tok;
+	json_object *o;
+	size_t end;
+
+	if (r->body == NULL || !utf8_valid(r->body, r->body_len) ||
+	    strlen(r->body) != r->body_len || r->body_len > INT32_MAX ||
+	    (tok = json_tokener_new_ex(32)) == NULL)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
+	end = json_tokener_get_parse_end(tok);
+	if (json_tokener_get_error(tok) != json_tokener_success)
+		o = (json_object_put(o), NULL);
+	json_tokener_free(tok);
+	while (o != NULL && end < r->body_len &&
+	    strchr(" \t\r\n", r->body[end]) != NULL)
+		end++;
+	if (o != NULL && (end != r->body_len ||
+	    !json_object_is_type(o, json_type_object)))
+		o = (json_object_put(o), NULL);
+	return o;
+}
+
 const char *
 web_input(struct req *r, const char *name)
 {
 	json_object *o, *v;
-	const char *s;
+	const char *s = "";
 
 	if (strcmp(r->media_type, "application/json") != 0)
 		return web_param(r, name);
-	if (r->body == NULL || !utf8_valid(r->body, r->body_len) ||
-	    strlen(r->body) != r->body_len)
+	if ((o = json_body(r)) == NULL)
 		return NULL;
-	o = json_tokener_parse(r->body);
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		return NULL;
-	}
-	if (!json_object_object_get_ex(o, name, &v) || v == NULL) {
-		json_object_put(o);
-		return "";
-	}
-	if (json_object_is_type(v, json_type_string)) {
+	if (!json_object_object_get_ex(o, name, &v) || v == NULL)
+		;
+	else if (json_object_is_type(v, json_type_string)) {
 		s = json_object_get_string(v);
 		/* \u0000 inside, or a lone surrogate turned into U+FFFD,
 		 * is not text nestegg stores. */
 		if ((size_t)json_object_get_string_len(v) != strlen(s) ||
-		    strstr(s, "\xef\xbf\xbd") != NULL) {
-			json_object_put(o);
-			return NULL;
-		}
+		    strstr(s, "\xef\xbf\xbd") != NULL)
+			s = NULL;
+	} else if (json_object_is_type(v, json_type_object) ||
+	    json_object_is_type(v, json_type_array)) {
+		r->bad_input = arena_strdup(r->a, name);
+		s = NULL;
 	} else
 		s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
-	s = arena_strdup(r->a, s);
+	if (s != NULL)
+		s = arena_strdup(r->a, s);
 	json_object_put(o);
 	return s;
+}
+
+int
+web_input_error(struct req *r)
+{
+	if (r->bad_input != NULL)
+		return web_json_error(r, 422, arena_printf(r->a, "Give %s as "
+		    "text.", r->bad_input), r->bad_input);
+	return web_json_error(r, 400, "The body must be one JSON object of "
+	    "UTF-8 text.", NULL);
 }
 
 int

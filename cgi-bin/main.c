@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,8 @@
 #include "password.h"
 #include "view.h"
 #include "web.h"
+
+#define BIG_REQUEST (4u << 20)	/* bytes of a request worth returning */
 
 struct worker {
 	pthread_t tid;
@@ -223,6 +226,14 @@ serve(struct worker *w, const struct io *io)
 		db_rollback(&w->db);
 	}
 	hdf_destroy(&hdf);
+	/* A large request (an import, a long export) gives its memory back
+	 * to the system at once: a worker stays the size of its usual
+	 * requests, not of its largest. */
+	if (w->arena.used > BIG_REQUEST || w->out.cap > BIG_REQUEST) {
+		arena_reset(&w->arena);
+		buf_free(&w->out);
+		malloc_trim(0);
+	}
 }
 
 static void *
@@ -379,6 +390,9 @@ main(int argc, char **argv)
 	}
 	if (nthreads == 0)
 		nthreads = cfg.threads;
+	/* Blocks above 256 KiB are mapped on their own and unmapped when
+	 * freed (no growing threshold keeps them in the heap). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	view_global_init();
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		log_error("cannot initialise the MariaDB client library");

@@ -97,6 +97,8 @@ struct req {
 	struct buf out;			/* body */
 	int rendered;			/* out holds a complete body */
 	const char *error_msg;		/* for the error page */
+	const char *bad_input;		/* web_input: the field that was not
+					   text, a number or true/false */
 };
 
 /* Form or query value by name, or "" when absent. */
@@ -146,11 +148,17 @@ int web_json_error(struct req *r, int status, const char *msg,
 /*
  * The request's fields for an API call: the JSON object of an
  * application/json body, else the form.  Returns the value of name as
- * text ("" when absent; numbers as written), or NULL when the body is
- * not a JSON object of UTF-8 text (or a string holds \u0000 or a lone
- * surrogate).
+ * text ("" when absent or null; numbers and true/false as written), or
+ * NULL when the body is not exactly one JSON object of UTF-8 text
+ * (strictly: nothing but white space after it), a string holds \u0000
+ * or a lone surrogate, or the value is an object or an array (then
+ * r->bad_input names it).
  */
 const char *web_input(struct req *r, const char *name);
+
+/* The answer for web_input's NULL: 422 naming the field that is not a
+ * plain value, else 400 for a body that is not a JSON object. */
+int web_input_error(struct req *r);
 
 /* Loads portfolio r->ids[0] of the signed-in user into pf; returns 0, or
  * the status to answer (404 for anyone else's, 500/503). */

@@ -28,7 +28,7 @@ static const struct setting {
 	S(home), S(db_socket), S(db_host), I(db_port), S(db_name),
 	S(db_user), S(db_password), S(admin_user), S(admin_password),
 	L(session_idle), L(session_max), L(body_max), L(import_max),
-	I(login_free_failures),
+	I(login_free_failures), I(db_timeout),
 	I(threads),
 	S(yahoo_url), S(stooq_url), S(amfi_url), S(coingecko_url),
 	S(alphavantage_url), S(ecb_url), S(stooq_key), S(coingecko_key),
@@ -86,6 +86,7 @@ defaults(struct config *c)
 	    c->var);
 	snprintf(c->db_host, sizeof(c->db_host), "localhost");
 	c->db_port = 3306;
+	c->db_timeout = 5;
 	snprintf(c->db_name, sizeof(c->db_name), "nestegg");
 	snprintf(c->db_user, sizeof(c->db_user), "nestegg_web");
 	snprintf(c->admin_user, sizeof(c->admin_user), "root");

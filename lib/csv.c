@@ -130,3 +130,27 @@ csv_parse(struct arena *a, const char *s, size_t len, struct csv *out,
 	buf_free(&field);
 	return NULL;
 }
+
+void
+csv_cell(struct buf *out, const char *s, int text, int last)
+{
+	int formula, quote;
+
+	if (s == NULL)
+		s = "";
+	formula = text && *s && strchr("=+-@\t\r", *s) != NULL;
+	quote = formula || strpbrk(s, ",;\"\r\n") != NULL ||
+	    (*s && (strchr(" \t", *s) || strchr(" \t", s[strlen(s) - 1])));
+	if (quote)
+		buf_putc(out, '"');
+	if (formula)
+		buf_putc(out, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_putc(out, '"');
+		buf_putc(out, *s);
+	}
+	if (quote)
+		buf_putc(out, '"');
+	buf_puts(out, last ? "\r\n" : ",");
+}

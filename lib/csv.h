@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "buf.h"
 
 struct csv_record {
 	char **fields;		/* NUL-terminated, in the arena */
@@ -28,5 +29,15 @@ struct csv {
  */
 const char *csv_parse(struct arena *a, const char *text, size_t len,
     struct csv *out, size_t *line);
+
+/*
+ * Appends s (NULL: empty) to out as one CSV field, quoted when it must
+ * be, then a comma, or CRLF when last.  A text field (text 1: a name, a
+ * symbol, a note, anything a person typed) that begins with =, +, -, @,
+ * a tab or a carriage return is written after a ' so that no
+ * spreadsheet reads it as a formula; numbers nestegg writes (text 0)
+ * are written as they are.
+ */
+void csv_cell(struct buf *out, const char *s, int text, int last);
 
 #endif

@@ -84,6 +84,14 @@ db_connect(struct db *d)
 	}
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	if (!d->admin && c->db_timeout > 0) {
+		/* A stalled server is a prompt 503, not a hung request;
+		 * jobs (the admin account) may run long statements. */
+		unsigned int io = (unsigned int)c->db_timeout;
+
+		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io);
+		mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io);
+	}
 	/* An import's file travels whole (up to 16 MiB and more). */
 	mysql_options(m, MYSQL_OPT_MAX_ALLOWED_PACKET, &packet);
 	mysql_options(m, MYSQL_INIT_COMMAND,
@@ -128,6 +136,13 @@ int
 db_duplicate(const struct db *d)
 {
 	return d->err == ER_DUP_ENTRY;
+}
+
+int
+db_out_of_range(const struct db *d)
+{
+	return d->err == ER_WARN_DATA_OUT_OF_RANGE ||
+	    d->err == ER_DATA_OUT_OF_RANGE;
 }
 
 /* Makes sure a live connection exists; pings one that sat idle. */

@@ -141,6 +141,10 @@ int db_retry(const struct db *d);
 /* 1 if the last failure was a duplicate key. */
 int db_duplicate(const struct db *d);
 
+/* 1 if the last failure was a number that does not fit its column (a
+ * sum grown past DECIMAL(30,12), say). */
+int db_out_of_range(const struct db *d);
+
 /* Value at row r, column c (NULL for SQL NULL or out of range). */
 const char *db_val(const struct dbres *res, size_t r, size_t c);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csv.h"
 #include "epoch.h"
 #include "text.h"
 #include "token.h"
@@ -684,27 +685,14 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 fail:
 	if (write)
 		db_rollback(d);
+	if (write && db_out_of_range(d)) {
+		/* A cash balance or a total grown past its column. */
+		add_error(a, res, NULL, "amount", "A cash balance or a total "
+		    "of this portfolio would be too large to store.");
+		res->written = 0, res->import_id = 0;
+		return 1;
+	}
 	return -1;
-}
-
-/* Appends a CSV field, quoted when it needs to be. */
-static void
-csv_field(struct buf *out, const char *s, int last)
-{
-	if (s == NULL)
-		s = "";
-	if (strpbrk(s, ",\"\r\n;") != NULL || (*s && (isspace((unsigned char)
-	    *s) || isspace((unsigned char)s[strlen(s) - 1])))) {
-		buf_putc(out, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				buf_putc(out, '"');
-			buf_putc(out, *s);
-		}
-		buf_putc(out, '"');
-	} else
-		buf_puts(out, s);
-	buf_puts(out, last ? "\r\n" : ",");
 }
 
 int
@@ -738,7 +726,8 @@ export_csv(struct db *d, struct arena *a, const struct portfolio *pf,
 			if (((c >= 4 && c <= 7) || c == 10) && v != NULL &&
 			    dec_parse(v, &x) == 0)
 				v = dec_format(x, -1, buf);
-			csv_field(out, v, c == 11);
+			/* Symbol and note are text anyone may have typed. */
+			csv_cell(out, v, c == 3 || c == 11, c == 11);
 		}
 	}
 	return 0;

@@ -188,10 +188,10 @@ inst_check(struct instrument *in, const char **field)
 	    isspace((unsigned char)s[strlen(s) - 1]))
 		return *field = "symbol", "Start and end the symbol with "
 		    "something other than a space.";
+	if (text_controls(s, NULL))
+		return *field = "symbol", "Use letters, digits, spaces and "
+		    "punctuation, without control characters.";
 	for (char *p = s; *p; p++) {
-		if ((unsigned char)*p < ' ' || *p == 0x7f)
-			return *field = "symbol", "Use letters, digits, spaces "
-			    "and punctuation.";
 		if (!isalnum((unsigned char)*p) && !strchr(".-_^=:/", *p))
 			ticker = 0;
 	}
@@ -205,6 +205,9 @@ inst_check(struct instrument *in, const char **field)
 		return *field = "name", "Enter the instrument's name.";
 	if (utf8_chars(in->name) > 200)
 		return *field = "name", "Use at most 200 characters.";
+	if (text_controls(in->name, NULL))
+		return *field = "name", "Use text without control characters "
+		    "or direction overrides.";
 	if (in->kind == NULL || !text_in_list(instrument_kinds, in->kind))
 		return *field = "kind", "Choose a kind.";
 	if (currency_major(in->currency, major, &f) != 0)

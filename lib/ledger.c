@@ -128,8 +128,10 @@ tx_check(struct tx *t, const char **field)
 			return *field = "quantity", "Enter a quantity above 0.";
 		if (!(t->has & TXF_PRICE) || dec_sign(t->price) < 0)
 			return *field = "price", "Enter the price per unit.";
-		if (dec_bad(ledger_gross(t)))
-			return *field = "quantity", "The amount is too large.";
+		if (!dec_storable(ledger_gross(t)) ||
+		    !dec_storable(dec_mul(ledger_gross(t), t->fx_rate)))
+			return *field = "quantity", "Quantity times price is "
+			    "too large to store.";
 		return NULL;
 	}
 	switch (t->type) {
@@ -176,8 +178,9 @@ tx_check(struct tx *t, const char **field)
 			t->amount = dec_mul(t->quantity, t->price);
 			t->has |= TXF_AMOUNT;
 		}
-		if (dec_bad(t->amount))
-			return *field = "amount", "The amount is too large.";
+		if (!dec_storable(t->amount))
+			return *field = "amount", "Quantity times dividend per "
+			    "share is too large to store.";
 		return NULL;
 	default:
 		if (!(t->has & TXF_AMOUNT))
@@ -341,10 +344,14 @@ ledger_apply(struct ledger_state *st, const struct tx *t, enum cost_method m,
 	default:
 		break;
 	}
-	if (dec_bad(p->quantity) || dec_bad(p->cost) || dec_bad(p->realized) ||
-	    dec_bad(p->income) || dec_bad(p->fees) || dec_bad(p->taxes) ||
-	    dec_bad(p->charges)) {
-		snprintf(msg, msglen, "The amounts are too large to add up.");
+	/* What is stored must fit its column (DECIMAL(30,12)). */
+	if (!dec_storable(p->quantity) || !dec_storable(p->cost) ||
+	    !dec_storable(p->realized) || !dec_storable(p->income) ||
+	    !dec_storable(p->fees) || !dec_storable(p->taxes) ||
+	    !dec_storable(p->charges)) {
+		snprintf(msg, msglen, "On %s the %s would be too large to "
+		    "store.", t->date, !dec_storable(p->quantity) ?
+		    "quantity held" : "holding's cost or totals");
 		return -1;
 	}
 	return 0;

@@ -100,6 +100,9 @@ pf_check(const char *name, const char *currency, const char *method,
 		return *field = "name", "Give the portfolio a name.";
 	if (utf8_chars(name) > PF_NAME_MAX)
 		return *field = "name", "Use at most 100 characters.";
+	if (text_controls(name, NULL))
+		return *field = "name", "Use text without control characters "
+		    "or direction overrides.";
 	if (currency != NULL && !currency_valid(currency))
 		return *field = "currency", "Enter a currency code like USD, "
 		    "EUR or GBP.";
@@ -318,6 +321,9 @@ tx_build(const struct portfolio *pf, const struct tx_text *in,
 			return *field = nums[i].name, why;
 	if (in->note && utf8_chars(in->note) > NOTE_MAX)
 		return *field = "note", "Use at most 500 characters.";
+	if (in->note && text_controls(in->note, "\t\n\r"))
+		return *field = "note", "Use text without control characters "
+		    "or direction overrides.";
 	copy_cur(t->currency, pf->currency);
 	if (inst != NULL) {
 		t->instrument = inst->id;
@@ -770,6 +776,13 @@ pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
 	return 0;
 fail:
 	db_rollback(d);
+	if (db_out_of_range(d)) {
+		/* A cash balance or a total grown past its column: refused,
+		 * and nothing of it kept. */
+		snprintf(msg, msglen, "A cash balance or a total of this "
+		    "portfolio would be too large to store.");
+		return 1;
+	}
 	return -1;
 }
 

@@ -53,6 +53,34 @@ utf8_chars(const char *s)
 }
 
 int
+text_controls(const char *str, const char *allow)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		unsigned cp = *s;
+		size_t n = cp < 0x80 ? 0 : cp < 0xe0 ? 1 : cp < 0xf0 ? 2 : 3;
+
+		if (n > 0)
+			cp &= 0x3f >> n;
+		for (size_t k = 1; k <= n && s[k]; k++)
+			cp = (cp << 6) | (s[k] & 0x3f);
+		if (cp < 0x20 && (allow == NULL || strchr(allow, (int)cp) ==
+		    NULL))
+			return 1;
+		if ((cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
+		    cp == 0x200e || cp == 0x200f ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069) ||
+		    cp == 0x2028 || cp == 0x2029)
+			return 1;
+		for (s++; n > 0 && *s; n--)
+			s++;
+	}
+	return 0;
+}
+
+int
 text_blank(const char *s)
 {
 	while (isspace((unsigned char)*s))

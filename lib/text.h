@@ -14,6 +14,14 @@ int utf8_valid(const char *s, size_t len);
 /* The number of characters (code points) of well-formed UTF-8 s. */
 size_t utf8_chars(const char *s);
 
+/*
+ * 1 if well-formed UTF-8 s holds a control character (C0 but those in
+ * allow, DEL, C1), a bidirectional control (U+061C, U+200E, U+200F,
+ * U+202A to U+202E, U+2066 to U+2069) or a line or paragraph separator
+ * (U+2028, U+2029): what may make a name read other than it is.
+ */
+int text_controls(const char *s, const char *allow);
+
 /* 1 if s is empty or holds only white space. */
 int text_blank(const char *s);
 

@@ -29,8 +29,7 @@ page_api_instruments(struct req *r)
 
 	for (size_t i = 0; fields[i]; i++) {
 		if ((v[i] = web_input(r, fields[i])) == NULL)
-			return web_json_error(r, 400, "The body must be a JSON "
-			    "object of UTF-8 text.", NULL);
+			return web_input_error(r);
 		v[i] = arena_strdup(r->a, v[i]);
 	}
 	memset(&in, 0, sizeof(in));

@@ -23,8 +23,7 @@ page_api_portfolios(struct req *r)
 		cur = web_input(r, "currency");
 		method = web_input(r, "cost_method");
 		if (name == NULL || cur == NULL || method == NULL)
-			return web_json_error(r, 400, "The body must be a JSON "
-			    "object of UTF-8 text.", NULL);
+			return web_input_error(r);
 		if ((why = pf_check(name, cur, method, &field)) != NULL)
 			return web_json_error(r, 422, why, field);
 		if ((id = pf_create(r->db, r->user.id, name, cur, method)) < 0)

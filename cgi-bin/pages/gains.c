@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "csv.h"
 #include "gains.h"
 #include "view.h"
 #include "web.h"
@@ -51,27 +52,6 @@ symbols(struct req *r, const struct portfolio *pf, struct sym **out,
 	return 0;
 }
 
-/* A CSV cell: quoted when it must be, and never read as a formula. */
-static void
-cell(struct buf *b, const char *s, int last)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL || strchr("=+-@\t", *s);
-
-	if (quote)
-		buf_putc(b, '"');
-	if (*s && strchr("=+-@\t", *s) && !(*s == '-' && s[1] >= '0' &&
-	    s[1] <= '9'))
-		buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	if (quote)
-		buf_putc(b, '"');
-	buf_puts(b, last ? "\r\n" : ",");
-}
-
 int
 page_gains(struct req *r)
 {
@@ -107,16 +87,19 @@ page_gains(struct req *r)
 		buf_puts(&r->out, "sold,symbol,quantity,acquired,days_held,"
 		    "proceeds,cost,gain,currency\r\n");
 		for (size_t i = 0; i < n; i++) {
-			cell(&r->out, g[i].sold, 0);
-			cell(&r->out, symbol(syms, nsym, g[i].instrument), 0);
-			cell(&r->out, dec_format(g[i].quantity, -1, buf), 0);
-			cell(&r->out, g[i].pooled ? "various" : g[i].acquired,
+			csv_cell(&r->out, g[i].sold, 0, 0);
+			csv_cell(&r->out, symbol(syms, nsym, g[i].instrument),
+			    1, 0);
+			csv_cell(&r->out, dec_format(g[i].quantity, -1, buf), 0,
 			    0);
+			csv_cell(&r->out, g[i].pooled ? "various" :
+			    g[i].acquired, 0, 0);
 			buf_printf(&r->out, "%ld,", g[i].days);
-			cell(&r->out, dec_format(g[i].proceeds, 2, buf), 0);
-			cell(&r->out, dec_format(g[i].cost, 2, buf), 0);
-			cell(&r->out, dec_format(g[i].gain, 2, buf), 0);
-			cell(&r->out, pf.currency, 1);
+			csv_cell(&r->out, dec_format(g[i].proceeds, 2, buf), 0,
+			    0);
+			csv_cell(&r->out, dec_format(g[i].cost, 2, buf), 0, 0);
+			csv_cell(&r->out, dec_format(g[i].gain, 2, buf), 0, 0);
+			csv_cell(&r->out, pf.currency, 0, 1);
 		}
 		free(g);
 		web_header(r, "Content-Disposition", arena_printf(r->a,

@@ -1,0 +1,238 @@
+"""What an attacker's probe and a fault drill found, each held now: numbers
+too large for their columns, strict JSON bodies, control and direction
+characters in names, spreadsheet formulas in CSV exports, a stalled
+database, and a worker's memory after a large request."""
+import csv
+import io
+import os
+import signal
+import time
+import unittest
+
+import harness
+from pf_helpers import User, count, instrument
+
+BIG = "1000000000000000000"          # 10^18: one digit more than a column holds
+NINES = "999999999999999999"         # fits, once
+
+
+class Columns(unittest.TestCase):
+    """A number that passes a form's checks must also fit its column: a
+    422 naming the field, everywhere, and nothing half written."""
+
+    def setUp(self):
+        self.stack = harness.shared
+        self.u = User(self.stack, "cols")
+        self.sym = instrument(self.u, source="manual")
+        self.pid = self.u.portfolio("Columns", "USD")
+
+    def txs(self):
+        return count(self.stack, "SELECT COUNT(*) FROM transactions WHERE portfolio_id = %d"
+                     % self.pid)
+
+    def test_the_form_refuses_and_the_portfolio_stays_usable(self):
+        r = self.u.add_tx(self.pid, date="2024-01-02", type="buy", symbol=self.sym,
+                          quantity="1", price=BIG)
+        self.assertEqual(r.status, 422)
+        self.assertIn("too large", harness.page_text(r.text))
+        # Quantity and price each fit; their product does not.
+        r = self.u.add_tx(self.pid, date="2024-01-02", type="buy", symbol=self.sym,
+                          quantity="1000000000000", price="1000000000000")
+        self.assertEqual(r.status, 422)
+        self.assertIn("Quantity times price is too large", harness.page_text(r.text))
+        # One buy of the most a quantity holds; a second would overflow
+        # the holding: refused, and the first stays.
+        r = self.u.add_tx(self.pid, date="2024-01-02", type="buy", symbol=self.sym,
+                          quantity=NINES, price="0.000001")
+        self.assertEqual(r.status, 303, r.text)
+        r = self.u.add_tx(self.pid, date="2024-01-03", type="buy", symbol=self.sym,
+                          quantity=NINES, price="0.000001")
+        self.assertEqual(r.status, 422)
+        self.assertIn("quantity held would be too large", harness.page_text(r.text))
+        # Cash: two deposits that each fit, whose sum does not.
+        for day, status in (("2024-01-04", 303), ("2024-01-05", 422)):
+            r = self.u.add_tx(self.pid, date=day, type="deposit", amount="900000000000000000")
+            self.assertEqual(r.status, status, r.text)
+        self.assertIn("too large to store", harness.page_text(r.text))
+        self.assertEqual(self.txs(), 2)
+        # Later changes work as ever.
+        r = self.u.add_tx(self.pid, date="2024-01-06", type="withdrawal", amount="5")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.u.view(self.pid)["cash"][0]["balance"], "899998999999999995.00")
+        r = self.u.api("GET", "/api/v1/portfolios/%d/performance" % self.pid)
+        self.assertEqual(r.status, 200, r.body)
+
+    def test_imports_and_the_cli_refuse_too(self):
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price\n"
+                                        "2024-01-02,buy,%s,1,%s\n" % (self.sym, BIG))
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(r.json["error"]["lines"][0]["line"], 2)
+        self.assertEqual(r.json["error"]["lines"][0]["field"], "price")
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price\n"
+                                        "2024-01-02,buy,%s,%s,0.000001\n"
+                                        "2024-01-03,buy,%s,%s,0.000001\n"
+                                        % (self.sym, NINES, self.sym, NINES))
+        self.assertEqual(r.status, 422, r.body)
+        self.assertIn("too large", r.body.decode())
+        r = self.u.import_csv(self.pid, "date,type,amount\n"
+                                        "2024-01-02,deposit,900000000000000000\n"
+                                        "2024-01-03,deposit,900000000000000000\n")
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(self.txs(), 0)
+        self.assertEqual(self.u.import_csv(self.pid, "date,type,amount\n"
+                                                     "2024-01-02,deposit,10\n").status, 200)
+        r = self.stack.cli("price", "set", self.sym, BIG)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("too large", r.stderr)
+        r = self.stack.cli("fx", "set", "EUR", "USD", BIG)
+        self.assertNotEqual(r.returncode, 0)
+        # A price history upload names the line.
+        iid = int(self.stack.sql("SELECT instrument_id FROM user_symbols WHERE symbol = '%s'"
+                                 % self.sym)[0][0])
+        self.u.c.get("/instruments/%d" % iid)
+        r = self.u.c.post("/instruments/%d" % iid,
+                          {"history_text": "date,close\n2024-01-02,%s\n" % BIG})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Line 2: close: That number is too large", harness.page_text(r.text))
+
+
+class Bodies(unittest.TestCase):
+    """The JSON API reads exactly one object of plain values."""
+
+    def setUp(self):
+        self.u = User(harness.shared, "json")
+
+    def post(self, raw):
+        return self.u.api("POST", "/api/v1/portfolios", raw)
+
+    def test_strict_json(self):
+        r = self.post('{"name": {"a": 1}, "currency": "USD"}')
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(r.json["error"]["field"], "name")
+        r = self.post('{"name": ["x"], "currency": "USD"}')
+        self.assertEqual(r.status, 422)
+        for bad in ('{"name": "A", "currency": "USD"} trailing', '{"name": "A"}{}',
+                    '[{"name": "A"}]', '{"name": "A",}', "{'name': 'A'}", '"A"', ""):
+            r = self.post(bad)
+            self.assertEqual(r.status, 400, (bad, r.body))
+            self.assertIn("application/json", r.header("Content-Type"))
+        r = self.post('  {"name": "Fine", "currency": "USD"}\r\n')
+        self.assertEqual(r.status, 201, r.body)
+
+
+class Names(unittest.TestCase):
+    """Names read as they are: no control or direction characters."""
+
+    def setUp(self):
+        self.u = User(harness.shared, "names")
+
+    def test_controls_and_overrides_are_refused(self):
+        for name in ("Evil\u202egnp.exe", "Bell\x07", "Tab\there", "A\u2066B\u2069",
+                     "Line\u2028break", "C1\u0085"):
+            r = self.u.api("POST", "/api/v1/portfolios", {"name": name, "currency": "USD"})
+            self.assertEqual(r.status, 422, (name, r.body))
+            self.assertEqual(r.json["error"]["field"], "name")
+            r = self.u.api("POST", "/api/v1/instruments",
+                           {"symbol": "OK1", "name": name, "kind": "stock",
+                            "currency": "USD", "source": "manual"})
+            self.assertEqual(r.status, 422, (name, r.body))
+        r = self.u.api("POST", "/api/v1/instruments",
+                       {"symbol": "X\u202eY", "name": "Fine", "kind": "stock",
+                        "currency": "USD", "source": "manual"})
+        self.assertEqual(r.status, 422)
+        self.assertEqual(r.json["error"]["field"], "symbol")
+        # Accents, scripts and emoji are names like any other.
+        r = self.u.api("POST", "/api/v1/portfolios",
+                       {"name": "Épargne 老後 \U0001F331", "currency": "EUR"})
+        self.assertEqual(r.status, 201, r.body)
+        pid = r.json["id"]
+        # A note may hold lines, not overrides.
+        r = self.u.add_tx(pid, date="2024-01-02", type="deposit", amount="5",
+                          note="a\u202eb")
+        self.assertEqual(r.status, 422)
+        r = self.u.add_tx(pid, date="2024-01-02", type="deposit", amount="5",
+                          note="first line\r\nsecond line")
+        self.assertEqual(r.status, 303)
+
+
+class Exports(unittest.TestCase):
+    """No cell a person typed is read as a formula by a spreadsheet."""
+
+    def test_formulas_are_neutralised(self):
+        u = User(harness.shared, "csvx")
+        pid = u.portfolio("Formulas", "USD")
+        notes = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab",
+                 "plain"]
+        for k, note in enumerate(notes):
+            r = u.add_tx(pid, date="2024-01-%02d" % (k + 2), type="withdrawal" if k else
+                         "deposit", amount="100" if k == 0 else "1", note=note)
+            self.assertEqual(r.status, 303, (note, r.text))
+        r = u.c.get("/portfolios/%d/export.csv" % pid)
+        self.assertEqual(r.status, 200)
+        rows = list(csv.reader(io.StringIO(r.text)))
+        self.assertEqual([row[-1] for row in rows[1:]],
+                         ["'=HYPERLINK(\"http://x\",\"y\")", "'+1+1", "'-2+3", "'@SUM(A1)",
+                          "'\tTab", "plain"])
+        # Numbers stay numbers: no quote before a negative amount.
+        self.assertNotIn("'-1", r.text.replace("'-2+3", ""))
+
+
+class Faults(unittest.TestCase):
+    """A stalled database is a prompt 503; a large request's memory goes
+    back to the system."""
+
+    def test_a_stalled_database_answers_503_within_seconds(self):
+        stack = harness.shared
+        u = User(stack, "stall")
+        pid = u.portfolio("Stall", "USD")
+        db = stack.pid("mariadb")
+        os.kill(db, signal.SIGSTOP)
+        try:
+            t0 = time.monotonic()
+            r = u.c.get("/portfolios/%d" % pid)
+            took = time.monotonic() - t0
+        finally:
+            os.kill(db, signal.SIGCONT)
+        self.assertEqual(r.status, 503)
+        self.assertLess(took, 12)
+        # And it serves again once the database is back.
+        for _ in range(20):
+            r = u.c.get("/portfolios/%d" % pid)
+            if r.status == 200:
+                break
+            time.sleep(0.5)
+        self.assertEqual(r.status, 200)
+
+    def test_a_large_bad_import_leaves_no_memory_behind(self):
+        stack = harness.shared
+        u = User(stack, "memory")
+        pid = u.portfolio("Memory", "USD")
+
+        def rss():
+            total = 0
+            for name, p in stack.pids().items():
+                if name.startswith("web-"):
+                    with open("/proc/%d/status" % p) as f:
+                        total += int(next(l for l in f if l.startswith("VmRSS:")).split()[1])
+            return total
+
+        # More lines than one import takes: refused at once.
+        r = u.import_csv(pid, "date,type,amount\n" + "x\n" * 500000)
+        self.assertEqual(r.status, 422)
+        self.assertIn("Too many lines", r.body.decode())
+        # Under the limit, all bad: the errors are capped with a count of
+        # the rest, and the workers are back to their size afterwards.
+        body = "date,type,amount\n" + "x,y,z\n" * 100000
+        u.import_csv(pid, "date,type,amount\n2024-01-02,deposit,1\n")
+        before = rss()
+        for _ in range(8):
+            r = u.import_csv(pid, body)
+            self.assertEqual(r.status, 422, r.body[:300])
+        self.assertEqual(len(r.json["error"]["lines"]), 200)
+        self.assertEqual(r.json["error"]["errors"], 100000)
+        after = rss()
+        self.assertLess(after - before, 40 * 1024, (before, after))
+
+
+if __name__ == "__main__":
+    unittest.main()
