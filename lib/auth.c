@@ -143,48 +143,56 @@ auth_sessions_end_all(struct db *d, long long user_id)
 }
 
 static long
-delay_for(long failures, long free)
+delay_for(long failures, long free, long max)
 {
 	long delay = AUTH_DELAY_BASE;
 
 	if (failures < free)
 		return 0;
-	for (long i = free; i < failures && delay < AUTH_DELAY_MAX; i++)
+	for (long i = free; i < failures && delay < max; i++)
 		delay *= 2;
-	return delay < AUTH_DELAY_MAX ? delay : AUTH_DELAY_MAX;
+	return delay < max ? delay : max;
 }
 
 static long
 attempt_once(struct db *d, struct arena *a, const char *email,
     const char *addr)
 {
-	/* Each row is made or locked exclusively at once, the account's
-	 * before the address's, so parallel attempts queue, never
-	 * deadlock on lock upgrades. */
+	/* Each row is made or locked exclusively at once, the account's,
+	 * then the pair's, then the address's, so parallel attempts queue,
+	 * never deadlock on lock upgrades. */
 	static const char make[] = "INSERT INTO login_failures (kind, "
 	    "subject, failures, last_failure_at) VALUES (?, ?, 0, NOW()) "
 	    "ON DUPLICATE KEY UPDATE failures = failures";
-	static const char q[] =
-	    "SELECT failures, TIMESTAMPDIFF(SECOND, last_failure_at, NOW()) "
+	static const char q[] = "SELECT kind, failures, "
+	    "TIMESTAMPDIFF(SECOND, last_failure_at, NOW()) "
 	    "FROM login_failures WHERE (kind = 'account' AND subject = ?) "
+	    "OR (kind = 'pair' AND subject = ?) "
 	    "OR (kind = 'address' AND subject = ?) FOR UPDATE";
 	static const char count[] = "UPDATE login_failures SET failures = "
 	    "IF(last_failure_at < NOW() - INTERVAL 1 DAY, 1, failures + 1), "
 	    "last_failure_at = NOW() WHERE (kind = 'account' AND subject = ?) "
+	    "OR (kind = 'pair' AND subject = ?) "
 	    "OR (kind = 'address' AND subject = ?)";
+	const char *pair = arena_printf(a, "%s %s", addr, email);
 	struct dbres res;
 	long wait = 0;
 
 	if (db_begin(d) != 0)
 		return -1;
 	if (db_exec(d, NULL, NULL, make, "ss", "account", email) != 0 ||
+	    db_exec(d, NULL, NULL, make, "ss", "pair", pair) != 0 ||
 	    db_exec(d, NULL, NULL, make, "ss", "address", addr) != 0 ||
-	    db_exec(d, a, &res, q, "ss", email, addr) != 0)
+	    db_exec(d, a, &res, q, "sss", email, pair, addr) != 0)
 		goto fail;
 	for (size_t i = 0; i < res.nrows; i++) {
-		long n = (long)db_int(&res, i, 0);
-		long ago = (long)db_int(&res, i, 1);
-		long w = delay_for(n, d->cfg->login_free_failures) - ago;
+		int account = strcmp(db_val(&res, i, 0), "account") == 0;
+		long n = (long)db_int(&res, i, 1);
+		long ago = (long)db_int(&res, i, 2);
+		long w = delay_for(n, account ?
+		    d->cfg->login_account_failures :
+		    d->cfg->login_free_failures, account ?
+		    AUTH_ACCOUNT_DELAY_MAX : AUTH_DELAY_MAX) - ago;
 
 		if (ago < 86400 && w > wait)
 			wait = w;
@@ -193,7 +201,7 @@ attempt_once(struct db *d, struct arena *a, const char *email,
 		db_rollback(d);
 		return wait;
 	}
-	if (db_exec(d, NULL, NULL, count, "ss", email, addr) != 0 ||
+	if (db_exec(d, NULL, NULL, count, "sss", email, pair, addr) != 0 ||
 	    db_commit(d) != 0)
 		goto fail;
 	return 0;
@@ -217,15 +225,18 @@ auth_attempt(struct db *d, struct arena *a, const char *email,
 }
 
 int
-auth_attempt_ok(struct db *d, const char *email, const char *addr)
+auth_attempt_ok(struct db *d, struct arena *a, const char *email,
+    const char *addr)
 {
 	static const char clear[] = "DELETE FROM login_failures "
-	    "WHERE kind = 'account' AND subject = ?";
+	    "WHERE (kind = 'account' AND subject = ?) "
+	    "OR (kind = 'pair' AND subject = ?)";
 	static const char back[] = "UPDATE login_failures SET failures = "
 	    "GREATEST(CAST(failures AS SIGNED) - 1, 0) "
 	    "WHERE kind = 'address' AND subject = ?";
 
-	if (db_exec(d, NULL, NULL, clear, "s", email) != 0)
+	if (db_exec(d, NULL, NULL, clear, "ss", email, arena_printf(a,
+	    "%s %s", addr, email)) != 0)
 		return -1;
 	return db_exec(d, NULL, NULL, back, "s", addr);
 }

@@ -6,10 +6,15 @@
  * after cfg->session_idle seconds without use or cfg->session_max
  * seconds after sign-in, whichever comes first.
  *
- * Failed sign-ins are counted per account (email) and per client
- * address.  Once either count reaches cfg->login_free_failures, each
- * further attempt must wait AUTH_DELAY_BASE * 2^(count - free) seconds
- * (at most AUTH_DELAY_MAX) after the last failure; a count a day old
+ * Failed sign-ins are counted per account and address pair, per client
+ * address, and per account.  Once a pair's or an address's count
+ * reaches cfg->login_free_failures, each further attempt must wait
+ * AUTH_DELAY_BASE * 2^(count - free) seconds (at most AUTH_DELAY_MAX)
+ * after the last failure: an attacker's guesses slow down, while the
+ * owner, from another address, signs in as ever.  An account's count
+ * from every address together is a ceiling far above that,
+ * cfg->login_account_failures, past which attempts wait at most
+ * AUTH_ACCOUNT_DELAY_MAX: slowed, never locked.  A count a day old
  * starts again from zero.
  */
 #ifndef NESTEGG_AUTH_H
@@ -22,6 +27,7 @@
 
 #define AUTH_DELAY_BASE	15
 #define AUTH_DELAY_MAX	900
+#define AUTH_ACCOUNT_DELAY_MAX 60
 #define EMAIL_MAX	254
 
 struct user {
@@ -66,9 +72,11 @@ int auth_sessions_end_all(struct db *d, long long user_id);
 long auth_attempt(struct db *d, struct arena *a, const char *email,
     const char *addr);
 
-/* After an attempt that succeeded: forgets the account's failures and
- * takes the attempt back from the address's count; 0 or -1. */
-int auth_attempt_ok(struct db *d, const char *email, const char *addr);
+/* After an attempt that succeeded: forgets the account's and the
+ * pair's failures and takes the attempt back from the address's count;
+ * 0 or -1. */
+int auth_attempt_ok(struct db *d, struct arena *a, const char *email,
+    const char *addr);
 
 /*
  * Creates an account: an admin when admin > 0, not when 0, and when < 0

@@ -28,7 +28,7 @@ static const struct setting {
 	S(home), S(db_socket), S(db_host), I(db_port), S(db_name),
 	S(db_user), S(db_password), S(admin_user), S(admin_password),
 	L(session_idle), L(session_max), L(body_max), L(import_max),
-	I(login_free_failures), I(db_timeout),
+	I(login_free_failures), I(login_account_failures), I(db_timeout),
 	I(threads),
 	S(yahoo_url), S(stooq_url), S(amfi_url), S(coingecko_url),
 	S(alphavantage_url), S(ecb_url), S(stooq_key), S(coingecko_key),
@@ -95,6 +95,7 @@ defaults(struct config *c)
 	c->body_max = 1024L * 1024;
 	c->import_max = 17L * 1024 * 1024;	/* a 16 MiB file and a form */
 	c->login_free_failures = 5;
+	c->login_account_failures = 100;
 	c->threads = 8;
 	snprintf(c->yahoo_url, sizeof(c->yahoo_url),
 	    "https://query1.finance.yahoo.com");

@@ -29,6 +29,8 @@ struct config {
 	long body_max;		/* largest accepted request body, bytes */
 	long import_max;	/* the same for an import (".../import") */
 	int login_free_failures; /* failures before logins are slowed */
+	int login_account_failures; /* an account's failures from every
+				   address before its sign-ins are slowed */
 	int db_timeout;		/* seconds a web request waits on one read or
 				   write of the database before answering 503 */
 	int threads;		/* FastCGI threads per worker process */

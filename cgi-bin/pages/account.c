@@ -89,7 +89,7 @@ page_account(struct req *r)
 	/* Again after the commit: a session read meanwhile from the
 	 * uncommitted state must not stay cached. */
 	epoch_bump(EPOCH_AUTH);
-	if (auth_attempt_ok(r->db, r->user.email, r->remote_addr) != 0)
+	if (auth_attempt_ok(r->db, r->a, r->user.email, r->remote_addr) != 0)
 		return web_db_error(r);
 	return web_redirect(r, "/account?changed=1");
 }

@@ -54,7 +54,7 @@ page_login(struct req *r)
 		    "match an account.");
 		return form(r, 422);
 	}
-	if (auth_attempt_ok(r->db, email, r->remote_addr) != 0 ||
+	if (auth_attempt_ok(r->db, r->a, email, r->remote_addr) != 0 ||
 	    web_sign_in(r, id) != 0)
 		return web_db_error(r);
 	return web_redirect(r, "/");

@@ -1,4 +1,5 @@
-"""Sign-in throttling per account and per address, and nginx's limit."""
+"""Sign-in throttling per account and address pair, per address and per
+account (a ceiling that slows, never locks), and nginx's limit."""
 import concurrent.futures
 import unittest
 
@@ -20,7 +21,7 @@ class Throttle(unittest.TestCase):
                                        "password": "wrong password"})
             self.assertEqual(r.status, 422)
 
-    def test_five_failures_then_account_waits(self):
+    def test_five_failures_then_that_address_waits(self):
         c = self.stack.client()
         self.fail_times(c, 5)
         r = c.post("/login", {"email": self.email, "password": GOOD_PW})
@@ -28,9 +29,34 @@ class Throttle(unittest.TestCase):
         self.assertIn("Try again in", harness.page_text(r.text))
         self.assertGreater(int(r.header("retry-after")), 0)
         self.assertNotIn("__Host-sid", c.cookies)
-        # Per account: another address is slowed too.
+        # The owner, from another address, is not locked out.
         other = self.stack.client()
-        self.assertEqual(other.login(self.email).status, 429)
+        self.assertEqual(other.login(self.email).status, 303)
+
+    def test_guesses_from_many_addresses_do_not_lock_the_owner_out(self):
+        # Five wrong passwords from each of five addresses: each of
+        # those addresses waits, the owner from a sixth does not.
+        clients = [self.stack.client() for _ in range(5)]
+        for c in clients:
+            self.fail_times(c, 5)
+            self.assertEqual(c.post("/login", {"email": self.email,
+                                               "password": GOOD_PW}).status, 429)
+        self.assertEqual(self.stack.client().login(self.email).status, 303)
+
+    def test_the_accounts_ceiling_slows_without_locking(self):
+        # Past the ceiling of failures from every address together, an
+        # attempt waits a minute at most, then goes ahead.
+        ceiling = int(self.stack.config("login_account_failures") or 100)
+        self.stack.sql("INSERT INTO login_failures (kind, subject, failures, "
+                       "last_failure_at) VALUES ('account', '%s', %d, NOW())"
+                       % (self.email, ceiling + 20))
+        c = self.stack.client()
+        r = c.login(self.email)
+        self.assertEqual(r.status, 429)
+        self.assertLessEqual(int(r.header("retry-after")), 60)
+        self.stack.sql("UPDATE login_failures SET last_failure_at = NOW() - INTERVAL 61 "
+                       "SECOND WHERE subject = '%s'" % self.email)
+        self.assertEqual(c.login(self.email).status, 303)
 
     def test_four_failures_still_allowed(self):
         c = self.stack.client()
@@ -55,8 +81,8 @@ class Throttle(unittest.TestCase):
                     .header("retry-after"))
         # Let the wait pass by ageing the failure, then fail once more.
         self.stack.sql("UPDATE login_failures SET last_failure_at = NOW() - "
-                       "INTERVAL 1 HOUR WHERE subject IN ('%s', '%s')"
-                       % (self.email, c.address))
+                       "INTERVAL 1 HOUR WHERE subject IN ('%s', '%s', '%s %s')"
+                       % (self.email, c.address, c.address, self.email))
         r = c.post("/login", {"email": self.email, "password": "wrong password"})
         self.assertEqual(r.status, 422)
         second = int(c.post("/login", {"email": self.email, "password": GOOD_PW})
@@ -73,8 +99,10 @@ class Throttle(unittest.TestCase):
         self.assertEqual(self.stack.client().login(self.email).status, 303)
 
     def test_parallel_guesses_are_counted_one_by_one(self):
+        address = self.stack.client().address
+
         def guess(_):
-            c = self.stack.client()             # a new address each
+            c = harness.Client(self.stack, address=address)
             c.get("/login")
             return c.post("/login", {"email": self.email,
                                      "password": "wrong password"}).status
