@@ -17,7 +17,8 @@
 # limit on /login and /register, NESTEGG_KEEPALIVE (idle FastCGI
 # connections nginx keeps per worker; 0, the default, opens one per
 # request), NESTEGG_LIVE_PER_ADDR (open /live streams per client address,
-# 64) and NESTEGG_LIVE_PER_SESSION (16), NESTEGG_BUILD (build).
+# 64) and NESTEGG_LIVE_PER_SESSION (16), NESTEGG_SERVER_NAME (the host
+# name the HTTP port redirects to, localhost), NESTEGG_BUILD (build).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,6 +38,7 @@ LOGIN_BURST=${NESTEGG_LOGIN_BURST:-20}
 KEEPALIVE=${NESTEGG_KEEPALIVE:-0}
 LIVE_PER_ADDR=${NESTEGG_LIVE_PER_ADDR:-64}
 LIVE_PER_SESSION=${NESTEGG_LIVE_PER_SESSION:-16}
+SERVER_NAME=${NESTEGG_SERVER_NAME:-localhost}
 ME=$(id -un)
 # Open streams need open files: as many as the hard limit allows.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -240,7 +242,8 @@ nginx_config() {
 	    -v hx="$hx" -v sx="$sx" -v ka="$ka" -v kc="$kc" \
 	    -v listen="$LISTEN" -v https="$HTTPS_PORT" -v http="$HTTP_PORT" \
 	    -v rate="$LOGIN_RATE" -v burst="$LOGIN_BURST" \
-	    -v peraddr="$LIVE_PER_ADDR" -v persession="$LIVE_PER_SESSION" '
+	    -v peraddr="$LIVE_PER_ADDR" -v persession="$LIVE_PER_SESSION" \
+	    -v name="$SERVER_NAME" '
 		/^@UPSTREAM@$/ { printf "%s", up; next }
 		/^@USER@$/ { print user; next }
 		/^@HTTP_EXTRA@$/ { print hx; next }
@@ -253,6 +256,7 @@ nginx_config() {
 			gsub(/@LOGIN_BURST@/, burst); gsub(/@KEEP_CONN@/, kc)
 			gsub(/@LIVE_PER_ADDR@/, peraddr)
 			gsub(/@LIVE_PER_SESSION@/, persession)
+			gsub(/@SERVER_NAME@/, name)
 			print
 		}' "$ROOT/nginx.conf" > "$ETC/nginx.conf"
 }

@@ -43,6 +43,7 @@ class Stack:
             "NESTEGG_BUILD": BUILD,
             "NESTEGG_WORKERS": "2",
             "NESTEGG_THREADS": "8",
+            "NESTEGG_SERVER_NAME": "127.0.0.1",
         })
         self.env.update(env)
 

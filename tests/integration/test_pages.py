@@ -1,5 +1,6 @@
 """Pages, routing, the error page, headers, HTML validity."""
 import http.client
+import json
 import os
 import socket
 import ssl
@@ -72,6 +73,48 @@ class Pages(unittest.TestCase):
         self.assertEqual(r.status, 301)
         self.assertEqual(r.getheader("location"),
                          "https://127.0.0.1:%d/login?x=1" % self.stack.https_port)
+        # The configured name, whatever Host the request claims.
+        conn = http.client.HTTPConnection("127.0.0.1", self.stack.http_port, timeout=10)
+        conn.request("GET", "/login", headers={"Host": "evil.example"})
+        r = conn.getresponse()
+        self.assertEqual(r.getheader("location"),
+                         "https://127.0.0.1:%d/login" % self.stack.https_port)
+
+    def test_tls_offers_aead_suites_only(self):
+        def handshake(ciphers, version=ssl.TLSVersion.TLSv1_2):
+            ctx = ssl.create_default_context(cafile=self.stack.path("etc", "tls", "cert.pem"))
+            ctx.maximum_version = version
+            ctx.set_ciphers(ciphers)
+            with socket.create_connection(("127.0.0.1", self.stack.https_port), 10) as s:
+                with ctx.wrap_socket(s, server_hostname="127.0.0.1") as t:
+                    return t.cipher()[0]
+        # Whatever the key (ECDSA or RSA): CBC, SHA-1 and static RSA
+        # suites are refused; GCM and ChaCha20-Poly1305 are offered.
+        for cbc in ("ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA",
+                    "ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384",
+                    "ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256",
+                    "AES128-SHA:AES256-SHA:DES-CBC3-SHA", "AES128-GCM-SHA256"):
+            with self.assertRaises(ssl.SSLError, msg=cbc):
+                handshake(cbc)
+        self.assertIn(handshake("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"),
+                      ("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256"))
+        self.assertIn(handshake("ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"),
+                      ("ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305"))
+        self.assertIn(handshake("DEFAULT", ssl.TLSVersion.TLSv1_3), (
+            "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"))
+
+    def test_nginx_errors_under_the_api_are_json(self):
+        # A body far beyond any limit: nginx's own 413, as JSON.
+        r = self.c.request("POST", "/api/v1/portfolios/1/import", body=b"x" * (19 << 20),
+                           headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 413)
+        self.assertIn("application/json", r.header("content-type"))
+        self.assertEqual(json.loads(r.body)["error"]["status"], 413)
+        # Elsewhere, the page.
+        r = self.c.request("POST", "/portfolios/1/import", body=b"x" * (19 << 20),
+                           headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 413)
+        self.assertIn("text/html", r.header("content-type"))
 
     def test_security_headers(self):
         r = self.c.get("/login")
