@@ -292,8 +292,9 @@ series_build(const struct series_input *in, long from, long to,
 			if (dec_is_zero(q))
 				;
 			else if (!ok || convert(&ps, &fx, in->base, major,
-			    dec_mul(dec_mul(q, price), factor), &v) != 0)
-				o->unpriced++;
+			    dec_mul(dec_mul(q, price), factor), &v) != 0 ||
+			    !dec_storable(dec_add(o->value, v)))
+				o->unpriced++;	/* no price, or past 10^18 */
 			else
 				o->value = dec_add(o->value, si->liability ?
 				    dec_neg(v) : v);
@@ -313,13 +314,18 @@ series_build(const struct series_input *in, long from, long to,
 			    b->v));
 			if (dec_is_zero(b->v))
 				continue;
-			if (convert(&ps, &fx, in->base, b->cur, b->v, &v) != 0) {
+			if (convert(&ps, &fx, in->base, b->cur, b->v, &v) != 0 ||
+			    !dec_storable(dec_add(o->cash, v))) {
 				o->unpriced++;
 				continue;
 			}
 			o->cash = dec_add(o->cash, v);
 		}
+		if (!dec_storable(dec_add(o->value, o->cash)))
+			o->unpriced++, o->cash = DEC_ZERO;
 		o->value = dec_add(o->value, o->cash);
+		if (!dec_storable(o->fx))
+			o->fx = DEC_ZERO;
 	}
 	rc = 0;
 out:

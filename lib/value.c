@@ -160,13 +160,20 @@ value_holding_path(const struct position *p, dec factor,
 	}
 	out->value = fx_path_apply(path, dec_mul(dec_mul(p->quantity,
 	    q->price), factor));
+	if (!dec_storable(out->value) ||
+	    !dec_storable(dec_sub(out->value, p->cost))) {
+		/* Beyond what a value may be: not a price to value it by. */
+		out->value = DEC_ZERO;
+		out->too_large = 1;
+		return;
+	}
 	out->priced = 1;
 	out->stale = stale_after > 0 && now - q->as_of > stale_after;
 	out->unrealized = dec_sub(out->value, p->cost);
 	if (q->has_prev && !out->stale) {
 		out->day_change = fx_path_apply(path, dec_mul(dec_mul(
 		    p->quantity, dec_sub(q->price, q->prev_close)), factor));
-		out->has_day = 1;
+		out->has_day = dec_storable(out->day_change);
 	}
 }
 
@@ -204,7 +211,12 @@ totals_add_holding(struct totals *t, const struct position *p,
 	if (dec_is_zero(p->quantity))
 		return;
 	t->cost = dec_add(t->cost, p->cost);
-	if (!v->priced) {
+	/* A sum past what a value may be counts the holding unpriced. */
+	if (!v->priced ||
+	    !dec_storable(dec_add(t->holdings_value, v->value)) ||
+	    !dec_storable(dec_add(dec_add(t->holdings_value, v->value),
+	    t->cash)) ||
+	    !dec_storable(dec_add(t->unrealized, v->unrealized))) {
 		t->unpriced++;
 		return;
 	}
@@ -224,7 +236,9 @@ totals_add_cash(struct totals *t, const char *cur, dec balance,
 {
 	dec v;
 
-	if (fx_convert(fx, balance, cur, base, &v) != 0) {
+	if (fx_convert(fx, balance, cur, base, &v) != 0 ||
+	    !dec_storable(dec_add(t->cash, v)) ||
+	    !dec_storable(dec_add(dec_add(t->cash, v), t->holdings_value))) {
 		if (!dec_is_zero(balance))
 			t->unconverted_cash++;
 		return;

@@ -79,6 +79,8 @@ struct holding_value {
 	int priced;		/* 1: price and rate known, fields below set */
 	int stale;		/* priced, but the price is older than the limit */
 	int no_rate;		/* a price, but no exchange rate to base */
+	int too_large;		/* priced at more than a value may hold
+				   (10^18): left unpriced */
 	dec price;		/* quote unit, as quoted */
 	dec value;		/* base */
 	dec unrealized;		/* base: value - cost */

@@ -62,6 +62,29 @@ class Columns(unittest.TestCase):
         r = self.u.api("GET", "/api/v1/portfolios/%d/performance" % self.pid)
         self.assertEqual(r.status, 200, r.body)
 
+    def test_a_value_past_any_column_leaves_the_holding_unpriced(self):
+        # The most a holding holds, then a price that makes it worth
+        # 10^27: the valuation run goes on for everyone, and the
+        # holding is shown without a value, never as NaN or a 500.
+        r = self.u.add_tx(self.pid, date="2024-01-02", type="buy", symbol=self.sym,
+                          quantity=NINES, price="0.000001")
+        self.assertEqual(r.status, 303)
+        other = self.u.portfolio("Beside it", "USD")
+        self.assertEqual(self.u.add_tx(other, date="2024-01-02", type="deposit",
+                                       amount="10").status, 303)
+        self.assertEqual(self.stack.cli("price", "set", self.sym, "999999999").returncode, 0)
+        r = self.stack.cli("revalue")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        view = self.u.view(self.pid)
+        self.assertEqual(view["totals"]["unpriced"], 1)
+        self.assertNotIn("NaN", str(view))
+        self.assertEqual(self.u.view(other)["totals"]["value"], "10.00")
+        for path in ("/", "/portfolios/%d" % self.pid, "/portfolios/%d/performance" % self.pid):
+            self.assertEqual(self.u.c.get(path).status, 200, path)
+        r = self.u.api("GET", "/api/v1/portfolios/%d/performance" % self.pid)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertNotIn(b"NaN", r.body)
+
     def test_imports_and_the_cli_refuse_too(self):
         r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price\n"
                                         "2024-01-02,buy,%s,1,%s\n" % (self.sym, BIG))
