@@ -46,7 +46,7 @@ CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS = $(BUILD)/nestegg-web $(BUILD)/nestegg-live $(BUILD)/nestegg \
-	$(BUILD)/bench-hello $(BUILD)/liveload
+	$(BUILD)/nestegg-supervise $(BUILD)/bench-hello $(BUILD)/liveload
 
 Q = @
 ifeq ($(V),1)
@@ -76,6 +76,10 @@ $(BUILD)/nestegg-live: $(LIVE_OBJ) $(BUILD)/lib.a
 $(BUILD)/nestegg: $(CLI_OBJ) $(BUILD)/lib.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcurl $(LIBS_FEED) $(LIBS_CS) $(LIBS_DB)
+
+$(BUILD)/nestegg-supervise: $(BUILD)/obj/cron/supervise/supervise.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/bench-hello: $(BUILD)/obj/tests/bench/hello.o
 	@echo "  LD      $@"

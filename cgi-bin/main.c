@@ -31,6 +31,7 @@
 #include "epoch.h"
 #include "log.h"
 #include "password.h"
+#include "sock.h"
 #include "view.h"
 #include "web.h"
 
@@ -298,14 +299,12 @@ run_fastcgi(const struct config *cfg, const char *sockpath, int nthreads)
 		return 1;
 	}
 	if (sockpath != NULL) {
-		fd = FCGX_OpenSocket(sockpath, 256);
-		if (fd < 0) {
+		/* A socket left by a worker that died goes; a live one's
+		 * stays.  The directory limits who connects. */
+		if ((fd = sock_listen_unix(sockpath, 256)) < 0) {
 			log_error("cannot listen on %s: %m", sockpath);
 			return 1;
 		}
-		/* The directory holding the socket limits who connects;
-		 * nginx's workers may run as another user. */
-		chmod(sockpath, 0666);
 	}
 	/* Signals are taken by sigwait() below, never by a worker. */
 	sigemptyset(&set);

@@ -51,12 +51,37 @@ MYCNF=$ETC/my.cnf
 say() { printf 'nestegg: %s\n' "$*"; }
 die() { printf 'nestegg: %s\n' "$*" >&2; exit 1; }
 
-# alive PIDFILE: true if the process named in PIDFILE is running.
+# alive PIDFILE: true if the process named in PIDFILE is running (a
+# zombie, dead but not yet reaped, is not).
 alive() {
-	local pid
+	local pid state
 	[ -s "$1" ] || return 1
 	pid=$(cat "$1")
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	state=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# listening SOCKET: true if a process accepts connections on the unix
+# socket (curl speaks HTTP to a FastCGI worker, which hangs up: any
+# answer but "cannot connect" means it listens).
+listening() {
+	local rc=0
+	curl -s -o /dev/null --max-time 2 --unix-socket "$1" http://worker/ \
+		2>/dev/null || rc=$?
+	[ -S "$1" ] && [ "$rc" -ne 7 ]
+}
+
+# supervised NAME LOG CMD...: runs CMD under nestegg-supervise, which
+# starts it again when it dies; $RUN/NAME.pid is the supervisor's,
+# $RUN/NAME.worker.pid the current process's.
+supervised() {
+	local name=$1 log=$2
+	shift 2
+	setsid "$BUILD/nestegg-supervise" --name "$name" \
+		--pidfile "$RUN/$name.worker.pid" -- "$@" \
+		< /dev/null >> "$log" 2>&1 &
+	echo $! > "$RUN/$name.pid"
 }
 
 # stop_pid PIDFILE NAME SECONDS: TERM, wait, then KILL.
@@ -169,38 +194,50 @@ make_certificate() {
 	say "made a self-signed certificate in $ETC/tls"
 }
 
+# Each worker runs supervised; a supervisor left from an earlier start
+# whose worker does not listen is stopped and started afresh.
 start_workers() {
-	local i
+	local i k
 	for ((i = 1; i <= WORKERS; i++)); do
-		alive "$RUN/web-$i.pid" && continue
-		setsid "$BUILD/nestegg-web" --socket "$RUN/web-$i.sock" \
-			--threads "$THREADS" < /dev/null >> "$LOG/web.log" 2>&1 &
-		echo $! > "$RUN/web-$i.pid"
+		if alive "$RUN/web-$i.pid"; then
+			listening "$RUN/web-$i.sock" && continue
+			stop_pid "$RUN/web-$i.pid" "page worker web-$i" 15
+		fi
+		supervised "web-$i" "$LOG/web.log" "$BUILD/nestegg-web" \
+			--socket "$RUN/web-$i.sock" --threads "$THREADS"
 	done
 	for ((i = 0; i < 100; i++)); do
-		local all=1 k
+		local all=1
 		for ((k = 1; k <= WORKERS; k++)); do
-			[ -S "$RUN/web-$k.sock" ] || all=0
+			listening "$RUN/web-$k.sock" || all=0
 		done
 		[ $all -eq 1 ] && break
 		sleep 0.05
 	done
-	say "$WORKERS page workers with $THREADS threads each"
+	for ((k = 1; k <= WORKERS; k++)); do
+		listening "$RUN/web-$k.sock" ||
+			die "page worker web-$k does not listen; see $LOG/web.log"
+	done
+	say "$WORKERS page workers with $THREADS threads each, supervised"
 	start_live
 }
 
 # The live worker: GET /live, every open stream in one process.
 start_live() {
 	local i
-	alive "$RUN/live.pid" && return 0
-	setsid "$BUILD/nestegg-live" --socket "$RUN/live.sock" \
-		< /dev/null >> "$LOG/live.log" 2>&1 &
-	echo $! > "$RUN/live.pid"
+	if alive "$RUN/live.pid"; then
+		listening "$RUN/live.sock" && return 0
+		stop_pid "$RUN/live.pid" "live worker" 10
+	fi
+	supervised live "$LOG/live.log" "$BUILD/nestegg-live" \
+		--socket "$RUN/live.sock"
 	for ((i = 0; i < 100; i++)); do
-		[ -S "$RUN/live.sock" ] && break
+		listening "$RUN/live.sock" && break
 		sleep 0.05
 	done
-	say "the live worker serves /live"
+	listening "$RUN/live.sock" ||
+		die "the live worker does not listen; see $LOG/live.log"
+	say "the live worker serves /live, supervised"
 }
 
 nginx_config() {

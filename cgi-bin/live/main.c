@@ -33,6 +33,7 @@
 #include "live/worker.h"
 #include "log.h"
 #include "portfolio.h"
+#include "sock.h"
 #include "sse.h"
 #include "token.h"
 
@@ -226,11 +227,10 @@ run_fastcgi(const struct config *cfg, const struct live_opts *o,
 		return 1;
 	}
 	if (sockpath != NULL) {
-		if ((fd = FCGX_OpenSocket(sockpath, 1024)) < 0) {
+		if ((fd = sock_listen_unix(sockpath, 1024)) < 0) {
 			log_error("cannot listen on %s: %m", sockpath);
 			return 1;
 		}
-		chmod(sockpath, 0666);
 	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

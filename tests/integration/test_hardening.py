@@ -226,6 +226,42 @@ class Faults(unittest.TestCase):
             time.sleep(0.5)
         self.assertEqual(r.status, 200)
 
+    def test_a_killed_worker_is_started_again(self):
+        stack = harness.shared
+        u = User(stack, "respawn")
+        for name in ("web-1", "live"):
+            old = stack.pid(name + ".worker")
+            os.kill(old, signal.SIGKILL)
+            new = None
+            for _ in range(100):
+                new = stack.pid(name + ".worker")
+                if new and new != old and os.path.exists("/proc/%d" % new):
+                    break
+                time.sleep(0.1)
+            self.assertNotEqual(new, old, name)
+            self.assertTrue(os.path.exists("/proc/%d" % new), name)
+        # Every request is answered meanwhile and after.
+        for _ in range(20):
+            self.assertEqual(u.c.get("/").status, 200)
+        with open(stack.path("log", "web.log")) as f:
+            self.assertIn("died of signal 9", f.read())
+
+    def test_start_after_a_crash_takes_no_dead_worker_for_live(self):
+        # The supervisor and its worker both killed: a start brings up
+        # a new pair, and the site answers from it.
+        stack = harness.shared
+        sup, worker = stack.pid("web-2"), stack.pid("web-2.worker")
+        os.kill(sup, signal.SIGKILL)
+        os.kill(worker, signal.SIGKILL)
+        time.sleep(0.3)
+        r = stack.start()
+        self.assertIn("page workers", r.stdout)
+        self.assertNotEqual(stack.pid("web-2"), sup)
+        self.assertNotEqual(stack.pid("web-2.worker"), worker)
+        u = User(stack, "restart")
+        for _ in range(10):
+            self.assertEqual(u.c.get("/").status, 200)
+
     def test_a_large_bad_import_leaves_no_memory_behind(self):
         stack = harness.shared
         u = User(stack, "memory")

@@ -137,7 +137,10 @@ class RunInTerminal(unittest.TestCase):
             # A new stack shows its demo account next to the address.
             self.assertRegex(out, rb"demo account: demo@nestegg\.example  password: [0-9a-f]{20}")
             pids = {k: v for k, v in mine.pids().items() if v}
-            self.assertEqual(len(pids), 5)          # mariadb, web-1, live, nginx, schedule
+            # mariadb, web-1 and live (each a supervisor and its
+            # worker), nginx, schedule
+            self.assertEqual(sorted(pids), ["live", "live.worker", "mariadb", "nginx",
+                                            "schedule", "web-1", "web-1.worker"])
             os.write(fd, b"\x03")                   # Ctrl-C at the terminal
             deadline = time.time() + 90
             while time.time() < deadline:

@@ -1,0 +1,16 @@
+/*
+ * sock.h - the listening socket of a worker.
+ */
+#ifndef NESTEGG_SOCK_H
+#define NESTEGG_SOCK_H
+
+/*
+ * Listens on the unix socket at path (mode 0666: the directory holding
+ * it limits who connects) with backlog.  A socket file left by a worker
+ * that died is removed first; one that a live process still accepts on
+ * is not: then -1 with errno EADDRINUSE.  Returns the descriptor, or -1
+ * with errno set.
+ */
+int sock_listen_unix(const char *path, int backlog);
+
+#endif
