@@ -53,7 +53,7 @@ ifeq ($(V),1)
 Q =
 endif
 
-.PHONY: all asan test unit run start stop bench fuzz lint deps clean
+.PHONY: all asan test unit run start stop bench fuzz lint deps clean install
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -121,6 +121,38 @@ start: deps
 
 stop:
 	$(Q)scripts/stack.sh stop
+
+# make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc/nestegg]
+# [LOCALSTATEDIR=/var/lib/nestegg] [UNITDIR=/etc/systemd/system]: the
+# programs, the templates, static files and migrations, nginx.conf and
+# the crontab as examples, and the systemd units with their paths
+# filled in.  The settings file is never overwritten.
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc/nestegg
+LOCALSTATEDIR ?= /var/lib/nestegg
+UNITDIR ?= /etc/systemd/system
+BINDIR = $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share/nestegg
+UNITS = $(wildcard scripts/systemd/*.service scripts/systemd/*.timer)
+install: all
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(UNITDIR)
+	$(Q)install -d -m 750 $(DESTDIR)$(SYSCONFDIR) \
+	    $(DESTDIR)$(LOCALSTATEDIR)
+	$(Q)install -m 755 $(BUILD)/nestegg $(BUILD)/nestegg-web \
+	    $(BUILD)/nestegg-live $(BUILD)/nestegg-supervise $(DESTDIR)$(BINDIR)
+	$(Q)rm -rf $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SHAREDIR)/htdocs \
+	    $(DESTDIR)$(SHAREDIR)/sql
+	$(Q)cp -R templates htdocs sql $(DESTDIR)$(SHAREDIR)/
+	$(Q)install -m 644 nginx.conf cron/nestegg.cron README.md \
+	    $(DESTDIR)$(SHAREDIR)/
+	$(Q)for u in $(UNITS); do \
+		sed -e 's|@BIN@|$(BINDIR)|g' -e 's|@SHARE@|$(SHAREDIR)|g' \
+		    -e 's|@ETC@|$(SYSCONFDIR)|g' -e 's|@VAR@|$(LOCALSTATEDIR)|g' \
+		    $$u > $(DESTDIR)$(UNITDIR)/$$(basename $$u) && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$u) || exit 1; \
+	done
+	$(Q)echo "installed nestegg under $(DESTDIR)$(PREFIX); units in $(DESTDIR)$(UNITDIR)"
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -361,6 +361,14 @@ csrf_ok(struct req *r)
 	return csrf_check(secret, given);
 }
 
+/* 1 for a loopback address (127.0.0.0/8, ::1): a client on this host. */
+static int
+loopback(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
+	    strncmp(addr, "::ffff:127.", 11) == 0;
+}
+
 static int
 route_and_run(struct req *r)
 {
@@ -410,6 +418,10 @@ route_and_run(struct req *r)
 	}
 	if ((found->flags & R_ADMIN) && !r->user.admin)
 		return web_error(r, 403, "Only an admin sees this page.");
+	if ((found->flags & R_LOCAL) && !r->user.admin &&
+	    !loopback(r->remote_addr))
+		return web_error(r, 403, "Only this host or an admin sees "
+		    "this page.");
 	return found->fn(r);
 }
 

@@ -30,6 +30,7 @@
 
 #include "epoch.h"
 #include "log.h"
+#include "metrics.h"
 #include "password.h"
 #include "sock.h"
 #include "view.h"
@@ -88,18 +89,30 @@ io_write(const struct io *io, const char *p, size_t n)
 		fwrite(p, 1, n, stdout);
 }
 
+static const struct {
+	const char *name;
+	enum method m;
+} methods[] = {
+	{ "GET", M_GET }, { "HEAD", M_HEAD }, { "POST", M_POST },
+	{ "PUT", M_PUT }, { "DELETE", M_DELETE }, { "PATCH", M_PATCH },
+};
+
 static enum method
 parse_method(const char *m)
 {
-	static const struct { const char *name; enum method m; } t[] = {
-		{ "GET", M_GET }, { "HEAD", M_HEAD }, { "POST", M_POST },
-		{ "PUT", M_PUT }, { "DELETE", M_DELETE }, { "PATCH", M_PATCH },
-	};
-
-	for (size_t i = 0; m && i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(m, t[i].name) == 0)
-			return t[i].m;
+	for (size_t i = 0; m && i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(m, methods[i].name) == 0)
+			return methods[i].m;
 	return M_OTHER;
+}
+
+static const char *
+method_name(enum method m)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (methods[i].m == m)
+			return methods[i].name;
+	return "OTHER";
 }
 
 /* Reads and parses the request into r; sets r->status on bad input. */
@@ -118,6 +131,10 @@ read_request(struct req *r, const struct io *io)
 	r->remote_addr = io_param(io, "REMOTE_ADDR");
 	if (r->remote_addr == NULL)
 		r->remote_addr = "";
+	/* nginx's id of the request, in its log and in ours. */
+	r->request_id = io_param(io, "REQUEST_ID");
+	if (r->request_id == NULL)
+		r->request_id = "-";
 	r->user_agent = io_param(io, "HTTP_USER_AGENT");
 	r->csrf_header = io_param(io, "HTTP_X_CSRF_TOKEN");
 	r->media_type = http_media_type(r->a, io_param(io, "CONTENT_TYPE"));
@@ -198,6 +215,8 @@ serve(struct worker *w, const struct io *io)
 	struct req r;
 	HDF *hdf = NULL;
 	NEOERR *nerr;
+	struct timespec t0, t1;
+	unsigned long micros;
 
 	memset(&r, 0, sizeof(r));
 	arena_reset(&w->arena);
@@ -213,12 +232,22 @@ serve(struct worker *w, const struct io *io)
 	r.hdf = hdf;
 	r.headers = w->headers;
 	r.out = w->out;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	metrics_gauge(GAUGE_REQUESTS, 1);
 	read_request(&r, io);
 	dispatch(&r);
-	if (r.status >= 400 && r.status < 500)
-		log_info("%d %s from %s%s%s", r.status, r.path, r.remote_addr,
-		    r.error_msg ? ": " : "", r.error_msg ? r.error_msg : "");
 	write_response(&r, io);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	micros = (unsigned long)((t1.tv_sec - t0.tv_sec) * 1000000L +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000);
+	metrics_gauge(GAUGE_REQUESTS, -1);
+	metrics_request(r.route ? (int)(r.route - routes) : -1, r.status,
+	    micros);
+	/* One line a request: its id, who, what, how it ended, how long. */
+	log_info("req %s %s %s %s %d %lu.%03lu ms%s%s", r.request_id,
+	    r.remote_addr, method_name(r.method), r.path ? r.path : "-",
+	    r.status, micros / 1000, micros % 1000,
+	    r.error_msg ? " " : "", r.error_msg ? r.error_msg : "");
 	/* Keep the buffers' memory for the next request. */
 	w->headers = r.headers;
 	w->out = r.out;
@@ -398,6 +427,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	password_dummy_hash();
+	if (metrics_open(cfg.var) != 0)
+		log_warn("cannot map %s/run/metrics: no request counts",
+		    cfg.var);
 	if (epoch_open(cfg.var) == 0)
 		web_caches_init();
 	else

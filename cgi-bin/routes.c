@@ -20,6 +20,7 @@ PAGE(api_portfolios);
 PAGE(export_csv);
 PAGE(export_json);
 PAGE(gains);
+PAGE(healthz);
 PAGE(home);
 PAGE(import);
 PAGE(import_draft);
@@ -28,6 +29,7 @@ PAGE(instrument_new);
 PAGE(instruments);
 PAGE(login);
 PAGE(logout);
+PAGE(metrics);
 PAGE(portfolio);
 PAGE(portfolio_delete);
 PAGE(portfolio_edit);
@@ -48,6 +50,8 @@ const struct route routes[] = {
 	{ "/logout",	M_POST,			0,		page_logout },
 	{ "/export.json", M_GET,		R_LOGIN,	page_export_json },
 	{ "/admin",	M_GET,			R_LOGIN | R_ADMIN, page_admin },
+	{ "/healthz",	M_GET,			R_LOCAL | R_API, page_healthz },
+	{ "/metrics",	M_GET,			R_LOCAL,	page_metrics },
 
 	{ "/portfolios/new", M_GET | M_POST,	R_LOGIN,	page_portfolio_new },
 	{ "/portfolios/#", M_GET,		R_LOGIN,	page_portfolio },

@@ -45,6 +45,7 @@ enum method {
 #define R_LOGIN	(1u << 0)	/* signed-in users only (else to /login) */
 #define R_API	(1u << 1)	/* JSON errors instead of HTML pages */
 #define R_ADMIN	(1u << 2)	/* admins only (else 403) */
+#define R_LOCAL	(1u << 3)	/* from this host or an admin (else 403) */
 
 #define ROUTE_MAX_IDS 4
 
@@ -75,6 +76,7 @@ struct req {
 	enum method method;
 	const char *path;		/* decoded, valid UTF-8 */
 	const char *remote_addr;
+	const char *request_id;		/* nginx's $request_id, or "-" */
 	const char *user_agent;
 	const char *media_type;		/* request body's, lower case */
 	const char *csrf_header;	/* X-CSRF-Token, or NULL */

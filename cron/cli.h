@@ -58,6 +58,8 @@ CMD(instrument_set);
 CMD(fetch);
 CMD(backfill);
 CMD(revalue);
+CMD(backup);
+CMD(restore);
 CMD(status);
 CMD(schedule);
 CMD(demo);

@@ -2,17 +2,81 @@
  * cmd_gc.c - nestegg gc: forgets expired sessions, day-old sign-in
  * failures and ledger changes (a browser away longer gets the whole
  * state), imports left unfinished for a day, and fetch and valuation
- * runs older than runs_keep.
+ * runs older than runs_keep; and rotates the logs of var/log (when
+ * stderr of a process, not the journal, holds them) past LOG_MAX bytes:
+ * copied to NAME.1 (the older to .2, .3), then emptied, so that the
+ * processes appending to it go on.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "cli.h"
 #include "revalue.h"
+
+#define LOG_MAX (10L << 20)
+#define LOG_KEEP 3
+
+/* Rotates dir/name when it has grown past LOG_MAX; 1 if it did. */
+static int
+rotate_log(const char *dir, const char *name)
+{
+	char path[1200], from[1210], to[1210], buf[1 << 16];
+	struct stat st;
+	ssize_t n;
+	int in, out, ok = 1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &st) != 0 || st.st_size < LOG_MAX)
+		return 0;
+	for (int k = LOG_KEEP - 1; k >= 1; k--) {
+		snprintf(from, sizeof(from), "%s.%d", path, k);
+		snprintf(to, sizeof(to), "%s.%d", path, k + 1);
+		rename(from, to);
+	}
+	snprintf(to, sizeof(to), "%s.1", path);
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0640)) < 0) {
+		close(in);
+		return 0;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ok &= write(out, buf, (size_t)n) == n;
+	close(in);
+	ok &= close(out) == 0;
+	/* The writers append (O_APPEND): they go on at the new start. */
+	return ok && truncate(path, 0) == 0;
+}
+
+static int
+rotate_logs(const char *var)
+{
+	char dir[600];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/log", var);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 4 && strcmp(e->d_name + len - 4, ".log") == 0)
+			n += rotate_log(dir, e->d_name);
+	}
+	closedir(d);
+	return n;
+}
 
 int
 cmd_gc(struct cli *c, int argc, char **argv)
@@ -48,8 +112,9 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	if ((runs = runs_prune(&c->db, c->cfg.runs_keep)) < 0)
 		return cli_db_fail(c);
 	printf("removed %llu expired sessions, %llu old failure counts, %llu "
-	    "old ledger changes, %llu unfinished imports, %ld old runs\n",
-	    sessions, failures, changes, drafts, runs);
+	    "old ledger changes, %llu unfinished imports, %ld old runs; "
+	    "rotated %d logs\n", sessions, failures, changes, drafts, runs,
+	    rotate_logs(c->cfg.var));
 	return 0;
 }
 

@@ -63,6 +63,12 @@ static const struct command commands[] = {
 	    "uses it)", cmd_schedule },
 	{ "demo", "", "create the demo account and its sample portfolio if "
 	    "missing, and print its sign-in (make run uses it)", cmd_demo },
+	{ "backup", "[--quiet]", "write a consistent, compressed backup of "
+	    "the database to backup_dir (var/backups), then keep the newest "
+	    "backup_keep of them and none older than backup_days",
+	    cmd_backup },
+	{ "restore", "FILE --yes", "replace the whole database with a "
+	    "backup's", cmd_restore },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -181,7 +187,8 @@ main(int argc, char **argv)
 	arena_init(&c.a);
 	/* Changes made here must reach the page workers' caches. */
 	epoch_open(c.cfg.var);
-	if (db_connect(&c.db) != 0) {
+	/* A restore may find no database to connect to: it makes it. */
+	if (cmd->fn != cmd_restore && db_connect(&c.db) != 0) {
 		fprintf(stderr, "nestegg: cannot reach the database of %s: "
 		    "%s\n(is the stack running? start it with 'make start')\n",
 		    c.cfg.var, c.db.errmsg);

@@ -29,6 +29,7 @@ static const struct setting {
 	S(db_user), S(db_password), S(admin_user), S(admin_password),
 	L(session_idle), L(session_max), L(body_max), L(import_max),
 	I(login_free_failures), I(login_account_failures), I(db_timeout),
+	S(backup_dir), L(backup_keep), L(backup_days), S(socket_dir),
 	I(threads),
 	S(yahoo_url), S(stooq_url), S(amfi_url), S(coingecko_url),
 	S(alphavantage_url), S(ecb_url), S(stooq_key), S(coingecko_key),
@@ -87,6 +88,8 @@ defaults(struct config *c)
 	snprintf(c->db_host, sizeof(c->db_host), "localhost");
 	c->db_port = 3306;
 	c->db_timeout = 5;
+	c->backup_keep = 14;
+	c->backup_days = 30;
 	snprintf(c->db_name, sizeof(c->db_name), "nestegg");
 	snprintf(c->db_user, sizeof(c->db_user), "nestegg_web");
 	snprintf(c->admin_user, sizeof(c->admin_user), "root");
@@ -216,5 +219,8 @@ config_load(struct config *c, char *err, size_t errlen)
 	if (c->threads < 1)
 		c->threads = 1;
 	snprintf(c->templates, sizeof(c->templates), "%s/templates", c->home);
+	if (*c->socket_dir == '\0')
+		snprintf(c->socket_dir, sizeof(c->socket_dir), "%.400s/run",
+		    c->var);
 	return 0;
 }

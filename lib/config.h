@@ -31,6 +31,11 @@ struct config {
 	int login_free_failures; /* failures before logins are slowed */
 	int login_account_failures; /* an account's failures from every
 				   address before its sign-ins are slowed */
+	char socket_dir[1024];	/* the workers' sockets, for /healthz
+				   ("": var/run) */
+	char backup_dir[1024];	/* nestegg backup's files ("": var/backups) */
+	long backup_keep;	/* backups kept, newest first (0: all) */
+	long backup_days;	/* days a backup is kept (0: no limit) */
 	int db_timeout;		/* seconds a web request waits on one read or
 				   write of the database before answering 503 */
 	int threads;		/* FastCGI threads per worker process */

@@ -154,3 +154,10 @@ csv_cell(struct buf *out, const char *s, int text, int last)
 		buf_putc(out, '"');
 	buf_puts(out, last ? "\r\n" : ",");
 }
+
+const char *
+csv_text(const char *s)
+{
+	return s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]) != NULL ?
+	    s + 1 : s;
+}

@@ -40,4 +40,8 @@ const char *csv_parse(struct arena *a, const char *text, size_t len,
  */
 void csv_cell(struct buf *out, const char *s, int text, int last);
 
+/* A text field as it was before csv_cell kept it from being a formula:
+ * s without the ' before =, +, -, @, a tab or a carriage return. */
+const char *csv_text(const char *s);
+
 #endif

@@ -15,6 +15,8 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include "metrics.h"
+
 #define DB_MAX_PARAMS 32
 #define DB_PING_IDLE 2		/* seconds idle before a ping checks */
 
@@ -32,11 +34,15 @@ db_init(struct db *d, const struct config *cfg, int admin)
 	d->admin = admin;
 }
 
+static int is_lost(unsigned err);
+
 static void
 set_err(struct db *d, unsigned err, const char *msg)
 {
 	d->err = err;
 	snprintf(d->errmsg, sizeof(d->errmsg), "%s", msg ? msg : "");
+	if (is_lost(err))
+		metrics_db_error();
 }
 
 static void
@@ -45,8 +51,10 @@ drop_conn(struct db *d)
 	for (size_t i = 0; i < d->nstmts; i++)
 		mysql_stmt_close(d->stmts[i].st);
 	d->nstmts = 0;
-	if (d->conn != NULL)
+	if (d->conn != NULL) {
 		mysql_close(d->conn);
+		metrics_gauge(GAUGE_DB_CONNECTIONS, -1);
+	}
 	d->conn = NULL;
 	d->in_tx = 0;
 }
@@ -108,6 +116,7 @@ db_connect(struct db *d)
 	}
 	d->conn = m;
 	d->last_used = time(NULL);
+	metrics_gauge(GAUGE_DB_CONNECTIONS, 1);
 	return 0;
 }
 

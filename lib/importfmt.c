@@ -747,7 +747,7 @@ plain_row(struct arena *a, const struct csv_record *rec, const int *cols,
 	t->date = cell(a, rec, cols, R_DATE);
 	if (*time)
 		t->date = arena_printf(a, "%s %s", t->date, time);
-	t->symbol = cell(a, rec, cols, R_SYMBOL);
+	t->symbol = csv_text(cell(a, rec, cols, R_SYMBOL));
 	t->quantity = cell(a, rec, cols, R_QUANTITY);
 	t->price = cell(a, rec, cols, R_PRICE);
 	t->fee = cell(a, rec, cols, R_FEE);
@@ -755,9 +755,10 @@ plain_row(struct arena *a, const struct csv_record *rec, const int *cols,
 	t->currency = cell(a, rec, cols, R_CURRENCY);
 	t->fx_rate = cell(a, rec, cols, R_FX);
 	t->counter = cell(a, rec, cols, R_COUNTER);
-	/* The note is kept as written, spaces and all. */
+	/* The note is kept as written, spaces and all, but for the ' an
+	 * export wrote before a formula's first character. */
 	t->note = cols[R_NOTE] >= 0 && (size_t)cols[R_NOTE] < rec->n ?
-	    rec->fields[cols[R_NOTE]] : "";
+	    csv_text(rec->fields[cols[R_NOTE]]) : "";
 	t->style = style;
 	word = cell(a, rec, cols, R_TYPE);
 	r->hint.name = cell(a, rec, cols, R_NAME);

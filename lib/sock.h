@@ -13,4 +13,7 @@
  */
 int sock_listen_unix(const char *path, int backlog);
 
+/* 1 if a process accepts connections on the unix socket at path. */
+int sock_alive(const char *path);
+
 #endif

@@ -113,9 +113,11 @@ start_mariadb() {
 	if alive "$RUN/mariadb.pid"; then
 		return 0
 	fi
-	if [ ! -f "$MYCNF" ]; then
-		cat > "$MYCNF" <<CNF
-# MariaDB settings of this nestegg stack: unix socket only, durable.
+	# Written afresh at each start: the file is this script's.
+	cat > "$MYCNF" <<CNF
+# MariaDB settings of this nestegg stack: unix socket only, durable
+# (every commit flushed and synced, the binary log too, for
+# point-in-time recovery from a backup).
 [mariadbd]
 datadir = $VAR/db
 socket = $RUN/mariadb.sock
@@ -128,6 +130,10 @@ collation-server = utf8mb4_unicode_ci
 default-time-zone = '+00:00'
 innodb_flush_log_at_trx_commit = 1
 innodb_doublewrite = 1
+log_bin = $VAR/db/binlog
+binlog_format = ROW
+sync_binlog = 1
+binlog_expire_logs_seconds = 1209600
 innodb_buffer_pool_size = ${NESTEGG_DB_BUFFER_POOL:-256M}
 max_connections = 400
 max_allowed_packet = 64M
@@ -135,7 +141,6 @@ max_allowed_packet = 64M
 [client]
 socket = $RUN/mariadb.sock
 CNF
-	fi
 	if [ ! -d "$VAR/db/mysql" ]; then
 		say "initialising MariaDB in $VAR/db"
 		mariadb-install-db --defaults-file="$MYCNF" --user="$ME" \

@@ -36,6 +36,7 @@
 #include "epoch.h"
 #include "live/worker.h"
 #include "log.h"
+#include "metrics.h"
 #include "portfolio.h"
 #include "sse.h"
 #include "token.h"
@@ -216,6 +217,7 @@ drop(struct stream *s, int graceful, const char *why)
 	free(s->pending);
 	free(s);
 	__atomic_sub_fetch(&shared.nstreams, 1, __ATOMIC_RELAXED);
+	metrics_gauge(GAUGE_LIVE_STREAMS, -1);
 }
 
 static void
@@ -677,6 +679,7 @@ adopt_all(void)
 		if ((u = user_get(s->uid)) == NULL) {
 			close(s->fd);
 			free(s);
+			metrics_gauge(GAUGE_LIVE_STREAMS, -1);
 			__atomic_sub_fetch(&shared.nstreams, 1,
 			    __ATOMIC_RELAXED);
 			continue;
@@ -890,6 +893,7 @@ broadcast_adopt(struct stream *s)
 	unsigned long long one = 1;
 
 	__atomic_add_fetch(&shared.nstreams, 1, __ATOMIC_RELAXED);
+	metrics_gauge(GAUGE_LIVE_STREAMS, 1);
 	pthread_mutex_lock(&shared.mu);
 	s->next_of_user = shared.inbox;
 	shared.inbox = s;

@@ -32,6 +32,7 @@
 #include "http.h"
 #include "live/worker.h"
 #include "log.h"
+#include "metrics.h"
 #include "portfolio.h"
 #include "sock.h"
 #include "sse.h"
@@ -319,6 +320,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	epoch_open(cfg.var);
+	metrics_open(cfg.var);
 	raise_files();
 	if (sockpath == NULL && FCGX_IsCGI())
 		return live_cgi(&cfg, &o);

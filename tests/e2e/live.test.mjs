@@ -31,7 +31,7 @@ async function hold(page, symbol) {
     }).then((r) => r.json());
     await post("/api/v1/instruments", { symbol: sym, name: sym + " plc", kind: "stock",
       currency: "USD", source: "manual" }, "application/json");
-    const p = await post("/api/v1/portfolios", { name: "Live <script>\nalert(1)</script>",
+    const p = await post("/api/v1/portfolios", { name: "Live <script>alert(1)</script>",
       currency: "USD" }, "application/json");
     await post("/api/v1/portfolios/" + p.id + "/import",
       "date,type,symbol,quantity,price,amount\n2024-01-01,deposit,,,,1000\n" +
@@ -50,7 +50,7 @@ async function liveCase(width, height, tag) {
   const row = page.locator(`tr[data-pf="${pid}"] [data-live="value"]`);
   assert.equal((await row.textContent()).trim(), "1,200.00");
   await page.waitForSelector('.live-line[data-state="live"]');
-  // The name holds a newline and </script>: it is text, nothing runs.
+  // The name holds </script>: it is text, nothing runs.
   assert.match(await page.textContent(`tr[data-pf="${pid}"] th a`), /<script>/);
 
   env.stack.cli("price", "set", sym, "135.5");

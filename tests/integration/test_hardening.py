@@ -4,7 +4,10 @@ characters in names, spreadsheet formulas in CSV exports, a stalled
 database, and a worker's memory after a large request."""
 import csv
 import io
+import json
 import os
+import re
+import subprocess
 import signal
 import time
 import unittest
@@ -291,6 +294,91 @@ class Faults(unittest.TestCase):
         self.assertEqual(r.json["error"]["errors"], 100000)
         after = rss()
         self.assertLess(after - before, 40 * 1024, (before, after))
+
+
+class Monitoring(unittest.TestCase):
+    """/healthz and /metrics, from this host or for an admin; a log line a
+    request with its id."""
+
+    def test_healthz_says_what_is_up(self):
+        stack = harness.shared
+        c = stack.client()
+        r = c.get("/healthz")
+        self.assertEqual(r.status, 200, r.body)
+        h = json.loads(r.body)
+        self.assertEqual(h["status"], "ok")
+        self.assertTrue(h["database"])
+        self.assertEqual(h["workers"], {"web-1": True, "web-2": True, "live": True})
+        self.assertIn("last_fetch_age_seconds", h)
+        # A worker down (its supervisor held, so that it stays down):
+        # 503, naming it.
+        sup, worker = stack.pid("live"), stack.pid("live.worker")
+        os.kill(sup, signal.SIGSTOP)
+        try:
+            os.kill(worker, signal.SIGKILL)
+            time.sleep(0.3)
+            r = c.get("/healthz")
+            self.assertEqual(r.status, 503)
+            self.assertEqual(json.loads(r.body)["workers"]["live"], False)
+        finally:
+            os.kill(sup, signal.SIGCONT)
+        for _ in range(50):
+            if c.get("/healthz").status == 200:
+                break
+            time.sleep(0.2)
+        self.assertEqual(c.get("/healthz").status, 200)
+
+    def test_metrics_in_prometheus_format(self):
+        stack = harness.shared
+        c = stack.client()
+        for _ in range(3):
+            self.assertEqual(c.get("/login").status, 200)
+        r = c.get("/metrics")
+        self.assertEqual(r.status, 200)
+        self.assertIn("text/plain; version=0.0.4", r.header("content-type"))
+        text = r.text
+        m = re.search(r'^nestegg_http_requests_total\{route="/login",status="200"\} (\d+)$',
+                      text, re.M)
+        self.assertIsNotNone(m, text[:2000])
+        self.assertGreaterEqual(int(m.group(1)), 3)
+        self.assertRegex(text, r'nestegg_http_request_duration_seconds_bucket\{route="/login",'
+                               r'le="\+Inf"\} \d+')
+        self.assertRegex(text, r'nestegg_worker_up\{worker="web-1"\} 1')
+        self.assertRegex(text, r"(?m)^nestegg_db_up 1$")
+        self.assertRegex(text, r"(?m)^nestegg_db_connections [1-9]")
+        self.assertRegex(text, r"(?m)^nestegg_live_streams \d+$")
+        # Every line is a comment or "name{labels} value".
+        for line in text.splitlines():
+            self.assertRegex(line, r'^(# (HELP|TYPE) .+|[a-z_]+(\{[^}]*\})? -?[0-9.e+]+)$')
+        # One log line a request, with nginx's id, also sent back.
+        rid = r.header("x-request-id")
+        self.assertRegex(rid, r"^[0-9a-f]{32}$")
+        with open(stack.path("log", "web.log")) as f:
+            self.assertRegex(f.read(), r"req %s 127\.[0-9.]+ GET /metrics 200 " % rid)
+
+    def test_gc_rotates_large_logs(self):
+        stack = harness.shared
+        path = stack.path("log", "rotate-me.log")
+        with open(path, "wb") as f:
+            f.write(b"x" * (11 << 20))
+        r = stack.cli("gc")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"rotated [1-9]\d* logs")
+        self.assertEqual(os.path.getsize(path), 0)
+        self.assertEqual(os.path.getsize(path + ".1"), 11 << 20)
+        os.unlink(path + ".1")
+
+    def test_not_from_elsewhere(self):
+        # Another address (as plain CGI, where the server says who asks):
+        # 403, for both.
+        stack = harness.shared
+        for path in ("/metrics", "/healthz"):
+            env = dict(stack.env, REQUEST_METHOD="GET", PATH_INFO=path,
+                       REMOTE_ADDR="203.0.113.9", GATEWAY_INTERFACE="CGI/1.1",
+                       SERVER_PROTOCOL="HTTP/1.1", HTTPS="on")
+            r = subprocess.run([os.path.join(harness.BUILD, "nestegg-web")], env=env,
+                               capture_output=True, timeout=30)
+            self.assertIn(b"Status: 403", r.stdout, path)
 
 
 if __name__ == "__main__":

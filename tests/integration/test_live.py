@@ -229,7 +229,11 @@ class Live(unittest.TestCase):
 
     def test_hostile_names_break_neither_stream_nor_page(self):
         u = User(self.stack, "hostile")
-        name = 'Evil\nname</script><script>alert(1)</script>\r\ndata: {"x":1}'
+        # Line breaks are refused in names; markup and the stream's own
+        # syntax are text like any other.
+        r = u.api("POST", "/api/v1/portfolios", {"name": "Evil\ndata: x", "currency": "USD"})
+        self.assertEqual(r.status, 422, r.body)
+        name = 'Evil name</script><script>alert(1)</script> data: {"x":1}'
         r = u.api("POST", "/api/v1/portfolios", {"name": name, "currency": "USD"})
         self.assertEqual(r.status, 201, r.body)
         pid = r.json["id"]
