@@ -53,7 +53,8 @@ ifeq ($(V),1)
 Q =
 endif
 
-.PHONY: all asan test unit run start stop bench fuzz lint deps clean install
+.PHONY: all asan test unit run start stop bench fuzz lint deps clean install \
+	faults security
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -153,6 +154,29 @@ install: all
 		chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$u) || exit 1; \
 	done
 	$(Q)echo "installed nestegg under $(DESTDIR)$(PREFIX); units in $(DESTDIR)$(UNITDIR)"
+
+# The fault drills: the database stalled and restarted, workers killed
+# (also mid-import), fetch and revalue killed mid-run, price sources
+# slow, failing, refusing or answering garbage.  Each test checks that
+# nothing was lost.
+FAULTS = test_hardening.Faults,recovers_after_mariadb_restart,killed_run_leaves,\
+	fetch_killed_mid_run,slow_source,500_is_retried,429_waits,bad_answers_never
+faults: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)NESTEGG_BUILD=$(BUILD) python3 tests/integration/run.py -k "$(FAULTS)"
+
+# The security checks: every route with an id tried by a second user,
+# CSRF on every state-changing route, markup through every input,
+# numbers past their columns, strict JSON, names, CSV formulas,
+# sign-in throttling, TLS suites, headers, redirects, the database's
+# grants and its socket.
+SECURITY = test_isolation,test_hardening.Columns,test_hardening.Bodies,\
+	test_hardening.Names,test_hardening.Exports,test_throttle,tls_offers,\
+	nginx_errors,security_headers,redirects_to_https,hostile_names,\
+	web_account_cannot_change_schema,mariadb_has_no_tcp,not_from_elsewhere
+security: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)NESTEGG_BUILD=$(BUILD) python3 tests/integration/run.py -k "$(SECURITY)"
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

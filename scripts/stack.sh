@@ -248,7 +248,7 @@ start_live() {
 nginx_config() {
 	local upstream="" user="" i
 	for ((i = 1; i <= WORKERS; i++)); do
-		upstream+="		server unix:$RUN/web-$i.sock;"$'\n'
+		upstream+="		server unix:$RUN/web-$i.sock max_fails=1 fail_timeout=1s;"$'\n'
 	done
 	mkdir -p "$VAR/tmp"
 	if [ "$(id -u)" -eq 0 ]; then

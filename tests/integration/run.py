@@ -1,6 +1,6 @@
 """Runs every integration test against one private stack.
 
-Usage: python3 tests/integration/run.py [-k PATTERN]
+Usage: python3 tests/integration/run.py [-k PATTERN[,PATTERN...]]
 Prints each test's result and a last line "integration: N passed, N failed".
 """
 import os
@@ -28,7 +28,8 @@ def main():
     harness.shared = stack
     loader = unittest.TestLoader()
     if pattern:
-        loader.testNamePatterns = ["*%s*" % pattern]
+        loader.testNamePatterns = ["*%s*" % p.strip() for p in pattern.split(",")
+                                   if p.strip()]
     suite = loader.discover(os.path.dirname(os.path.abspath(__file__)),
                             pattern="test_*.py")
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)

@@ -3,12 +3,14 @@ too large for their columns, strict JSON bodies, control and direction
 characters in names, spreadsheet formulas in CSV exports, a stalled
 database, and a worker's memory after a large request."""
 import csv
+import datetime
 import io
 import json
 import os
 import re
-import subprocess
 import signal
+import subprocess
+import threading
 import time
 import unittest
 
@@ -264,6 +266,49 @@ class Faults(unittest.TestCase):
         u = User(stack, "restart")
         for _ in range(10):
             self.assertEqual(u.c.get("/").status, 200)
+
+    def test_a_worker_killed_mid_import_writes_nothing(self):
+        # Every page worker killed while a large import is on its way:
+        # all of it or nothing, never a part.
+        stack = harness.shared
+        u = User(stack, "midimport")
+        pid = u.portfolio("Mid-import", "USD")
+        start = datetime.date(2000, 1, 1)
+        body = "date,type,amount\n" + "".join(
+            "%s,deposit,%d\n" % (start + datetime.timedelta(days=k // 10), k + 1)
+            for k in range(60000))
+        result = {}
+
+        def send():
+            try:
+                result["r"] = u.import_csv(pid, body)
+            except Exception as e:          # the connection may just end
+                result["e"] = e
+        t = threading.Thread(target=send)
+        t.start()
+        time.sleep(0.4)
+        for name in ("web-1", "web-2"):
+            os.kill(stack.pid(name + ".worker"), signal.SIGKILL)
+        t.join(60)
+        n = count(stack, "SELECT COUNT(*) FROM transactions WHERE portfolio_id = %d" % pid)
+        self.assertIn(n, (0, 60000), "a part of the import was written")
+        bal = stack.sql("SELECT COALESCE(SUM(balance), 0) FROM cash_balances WHERE "
+                        "portfolio_id = %d" % pid)[0][0]
+        self.assertEqual(float(bal), 0 if n == 0 else sum(range(1, 60001)))
+        # The workers are back (their supervisors started them again);
+        # the import can be sent again.
+        c = stack.client()
+        for _ in range(100):
+            r = c.get("/healthz")
+            if r.status == 200:
+                break
+            time.sleep(0.1)
+        self.assertEqual(r.status, 200, r.body)
+        if n == 0:
+            r = u.import_csv(pid, body)
+            self.assertEqual(r.status, 200, r.body[:300])
+        self.assertEqual(count(stack, "SELECT COUNT(*) FROM transactions WHERE "
+                                      "portfolio_id = %d" % pid), 60000)
 
     def test_a_large_bad_import_leaves_no_memory_behind(self):
         stack = harness.shared
