@@ -36,7 +36,7 @@
 #include "view.h"
 #include "web.h"
 
-#define BIG_REQUEST (4u << 20)	/* bytes of a request worth returning */
+#define BIG_REQUEST (64u << 20)	/* bytes of a request worth returning */
 
 struct worker {
 	pthread_t tid;
@@ -418,9 +418,6 @@ main(int argc, char **argv)
 	}
 	if (nthreads == 0)
 		nthreads = cfg.threads;
-	/* Blocks above 256 KiB are mapped on their own and unmapped when
-	 * freed (no growing threshold keeps them in the heap). */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	view_global_init();
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		log_error("cannot initialise the MariaDB client library");

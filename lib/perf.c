@@ -116,14 +116,15 @@ perf_range(const char *period, const char *first, const char *today,
 static void
 npv(const struct xirr_flow *f, size_t n, double r, double *v, double *dv)
 {
-	double s = 0, ds = 0;
+	/* (1 + r)^-t as exp(-t log(1 + r)): one logarithm a call. */
+	double s = 0, ds = 0, l = log1p(r);
 
 	for (size_t i = 0; i < n; i++) {
 		double t = (double)(f[i].day - f[0].day) / 365.0;
-		double p = pow(1.0 + r, t);
+		double p = exp(-t * l);
 
-		s += f[i].amount / p;
-		ds -= t * f[i].amount / (p * (1.0 + r));
+		s += f[i].amount * p;
+		ds -= t * f[i].amount * p / (1.0 + r);
 	}
 	*v = s;
 	*dv = ds;

@@ -147,6 +147,34 @@ flow_of(const struct tx *t, int track_cash)
 	    t->fx_rate));
 }
 
+/* How many distinct currencies the transactions move cash in (a bound:
+ * minor units count apart). */
+static size_t
+currencies(const struct series_input *in)
+{
+	char seen[64][4];
+	size_t n = 0;
+
+	for (size_t i = 0; i < in->ntx; i++) {
+		const char *c[2] = { in->txs[i].currency, in->txs[i].counter };
+
+		for (int k = 0; k < 2; k++) {
+			size_t j;
+
+			if (c[k][0] == '\0')
+				continue;
+			for (j = 0; j < n && strcmp(seen[j], c[k]) != 0; j++)
+				;
+			if (j < n)
+				continue;
+			if (n == 64)
+				return 2 * in->ntx;	/* many: the safe bound */
+			memcpy(seen[n++], c[k], 4);
+		}
+	}
+	return n;
+}
+
 size_t
 series_rates_at(const struct series_pair *pairs, size_t npairs,
     size_t *cursor, long day, struct fx_rate *rates)
@@ -175,7 +203,7 @@ series_build(const struct series_input *in, long from, long to,
     struct perf_day *out)
 {
 	struct held *h = calloc(in->ninst + 1, sizeof(*h));
-	struct balance *cash = calloc(2 * in->ntx + 2, sizeof(*cash));
+	struct balance *cash = calloc(currencies(in) + 1, sizeof(*cash));
 	struct fx_rate *rates = calloc(in->npairs + 1, sizeof(*rates));
 	size_t *rnext = calloc(in->npairs + 1, sizeof(*rnext));
 	long *txday = calloc(in->ntx + 1, sizeof(*txday));

@@ -51,8 +51,16 @@ class Apache(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.stack = harness.Stack(NESTEGG_WORKERS="1", NESTEGG_THREADS="2")
-        cls.stack.start()
         cls.root = tempfile.mkdtemp(prefix="nestegg-apache-")
+        try:
+            cls.start()
+        except BaseException:
+            cls.tearDownClass()          # not called when setUpClass fails
+            raise
+
+    @classmethod
+    def start(cls):
+        cls.stack.start()
         site = cls.site = os.path.join(cls.root, "site")
         os.makedirs(site)
         shutil.copy(os.path.join(harness.BUILD, "nestegg-web"), os.path.join(site, "nestegg.cgi"))
