@@ -947,6 +947,7 @@ read_csv(struct arena *a, const char *text, size_t len,
 	const char *why;
 	size_t line, cap, hdr = 0;
 	int cols[R__MAX], semis;
+	const char *semi, *comma;
 	enum num_style style = NUM_PLAIN;
 	char delim;
 
@@ -983,8 +984,9 @@ read_csv(struct arena *a, const char *text, size_t len,
 		hdr++;
 	f->header = csv.rec[hdr].fields;
 	f->nheader = csv.rec[hdr].n;
-	semis = strchr(text, ';') != NULL && (strchr(text, ',') == NULL ||
-	    strchr(text, ';') < strchr(text, ','));
+	semi = memchr(text, ';', len);
+	comma = memchr(text, ',', len);
+	semis = semi != NULL && (comma == NULL || semi < comma);
 	delim = semis ? ';' : ',';
 	if (format == IF_AUTO)
 		format = csv_format(f->header, f->nheader);
