@@ -4,8 +4,8 @@
   users with a portfolio of 20 holdings each; every 30 seconds every
   price moves and a valuation run pushes an event down each stream;
 - pages at about 1,000 requests a second (wrk, its connections paced by
-  a delay): the dashboard, a portfolio, its API and its performance, in
-  turn, each with one of the users' sessions;
+  a delay): the dashboard, a portfolio, its API and its transactions,
+  in turn, each with one of the users' sessions;
 - the workers' memory taken after a warm-up and at the end.
 
 Targets: no 5xx answer, no stream missing an event, and the workers'
@@ -34,7 +34,7 @@ ROUND = 30
 
 LUA = r"""
 local tokens, pids, paths, n = {}, {}, {"/", "/portfolios/%d", "/api/v1/portfolios/%d",
-    "/api/v1/portfolios/%d/performance?period=1M"}, 0
+    "/portfolios/%d/transactions"}, 0
 for line in io.lines("%TOKENS%") do
   tokens[#tokens + 1] = line
 end
@@ -82,7 +82,7 @@ def main():
         print("setting up: %d users, a portfolio of 20 holdings each ..." % live.USERS,
               flush=True)
         live.setup(stack, tokens)
-        delay = max(1, int(CONNECTIONS * 1000 / RATE) - 2)
+        delay = max(1, int(CONNECTIONS * 1000 / RATE) - 4)
         script = os.path.join(tmp, "soak.lua")
         with open(script, "w") as f:
             f.write(LUA.replace("%TOKENS%", tokens).replace("%DELAY%", str(delay)))
