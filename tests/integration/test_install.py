@@ -1,6 +1,7 @@
 """make install: the programs, shared files and systemd units in the usual
 directories under DESTDIR, the units' paths filled in and sandboxed."""
 import os
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -36,6 +37,18 @@ class Install(unittest.TestCase):
             for line in ("ProtectSystem=strict", "NoNewPrivileges=yes", "User=nestegg",
                          "Restart=always"):
                 self.assertIn(line, unit)
+            # systemd finds nothing wrong in them (but the units of a
+            # whole system, which DESTDIR lacks).
+            if shutil.which("systemd-analyze"):
+                units = ["etc/systemd/system/" + u for u in (
+                    "nestegg-web@1.service", "nestegg-live.service",
+                    "nestegg-job@fetch.service", "nestegg-fetch.timer",
+                    "nestegg-backup.timer")]
+                r = subprocess.run(["systemd-analyze", "verify", "--root=" + dest] + units,
+                                   cwd=dest, capture_output=True, text=True, timeout=60)
+                complaints = [l for l in (r.stdout + r.stderr).splitlines()
+                              if l.strip() and "not found" not in l]
+                self.assertEqual(complaints, [])
             # The installed tool runs and knows its commands.
             r = subprocess.run([os.path.join(dest, "usr/bin/nestegg"), "--help"],
                                capture_output=True, text=True, timeout=30)
