@@ -28,7 +28,7 @@
 static int
 rotate_log(const char *dir, const char *name)
 {
-	char path[1200], from[1210], to[1210], buf[1 << 16];
+	char path[1200], from[1220], to[1220], buf[1 << 16];
 	struct stat st;
 	ssize_t n;
 	int in, out, ok = 1;
