@@ -41,6 +41,8 @@ option_file(const struct config *c, char *path, size_t len)
 	FILE *f;
 	int fd;
 
+	snprintf(path, len, "%s/tmp", c->var);
+	mkdir(path, 0700);
 	snprintf(path, len, "%s/tmp/backup-XXXXXX", c->var);
 	if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "w")) == NULL)
 		return -1;

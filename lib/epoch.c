@@ -21,6 +21,10 @@ epoch_open(const char *var)
 	void *p;
 	int fd;
 
+	/* The state directory's run/ (made here on a server, where
+	 * nothing else makes it). */
+	snprintf(path, sizeof(path), "%s/run", var);
+	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/run/epochs", var);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)

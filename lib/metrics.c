@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const int metrics_status[METRICS_STATUSES] = { 200, 201, 204, 301, 302,
@@ -33,6 +34,10 @@ metrics_open(const char *var)
 	void *p;
 	int fd;
 
+	/* The state directory's run/ (made here on a server, where
+	 * nothing else makes it). */
+	snprintf(path, sizeof(path), "%s/run", var);
+	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/run/metrics", var);
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
 		return -1;

@@ -29,7 +29,7 @@ SECONDS = int(os.environ.get("SOAK_SECONDS", "1800"))
 STREAMS = 1000
 RATE = 1000                 # requests a second, about
 CONNECTIONS = 20
-WARMUP = 60
+WARMUP = 120
 ROUND = 30
 
 LUA = r"""
@@ -128,6 +128,11 @@ def main():
                 rounds, s["p99"]), "no event missing", s["missing"] == 0),
             ("workers' memory", "%+.1f%%" % growth, "%d KB after the warm-up, %d KB at the "
              "end" % (web0, web1), "< 10%", growth < 10),
+        ] + [
+            ("  " + k, "%+.1f%%" % ((last[k] - first[k]) * 100.0 / first[k]),
+             "%d KB, then %d KB" % (first[k], last[k]), "-", None)
+            for k in sorted(first) if k != "mariadb" and k in last
+        ] + [
             ("MariaDB's memory", "%d MB" % (last["mariadb"] // 1024), "%d MB after the "
              "warm-up (its buffer pool fills by design)" % (first["mariadb"] // 1024),
              "-", None),
