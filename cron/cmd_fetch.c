@@ -691,9 +691,6 @@ store(struct run *r)
 	static const char fxh[] = "INSERT INTO fx_history (base, quote, day, "
 	    "rate, source) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
 	    "rate = VALUES(rate), source = VALUES(source)";
-	static const char remark[] = "UPDATE portfolios SET series_from = "
-	    "LEAST(COALESCE(series_from, '9999-12-31'), ?), "
-	    "series_gen = series_gen + 1 WHERE series_to IS NOT NULL";
 	static const char fxp[] = "INSERT INTO revalue_pending (currency) "
 	    "VALUES (?), (?)";
 	static const char fxc[] = "UPDATE fx_rates SET checked_at = NOW() "
@@ -884,7 +881,7 @@ store(struct run *r)
 				memcpy(first, fc->day, 11);
 		}
 		if (strcmp(first, "9999-12-31") != 0 &&
-		    db_exec(d, NULL, NULL, remark, "s", first) != 0)
+		    series_mark_all(d, first) != 0)
 			goto fail;
 	}
 	for (int i = 0; i < r->f.nhealth; i++) {

@@ -43,6 +43,16 @@ series_mark_instrument(struct db *d, long long iid, const char *day)
 	return db_exec(d, NULL, NULL, gen, "i", iid);
 }
 
+int
+series_mark_all(struct db *d, const char *day)
+{
+	static const char q[] = "UPDATE portfolios SET series_from = "
+	    "LEAST(COALESCE(series_from, '9999-12-31'), ?), "
+	    "series_gen = series_gen + 1 WHERE series_to IS NOT NULL";
+
+	return db_exec(d, NULL, NULL, q, "s", day);
+}
+
 static dec
 col(const char *s)
 {

@@ -29,6 +29,10 @@ int series_mark(struct db *d, long long pid, const char *day);
  * closes of days past as changed; 0 or -1. */
 int series_mark_instrument(struct db *d, long long iid, const char *day);
 
+/* Marks every stored series from day on (a rate of a day past changes
+ * them all); 0 or -1. */
+int series_mark_all(struct db *d, const char *day);
+
 /*
  * Brings pf's stored series up to date through today (UTC day of now).
  * *rebuilt (may be NULL) gets how many days were computed.  0 or -1.

@@ -1046,14 +1046,11 @@ fx_set_day(struct db *d, const char *from, const char *to, const char *day,
 	static const char hist[] = "INSERT INTO fx_history (base, quote, day, "
 	    "rate, source) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY "
 	    "UPDATE rate = VALUES(rate), source = VALUES(source)";
-	static const char mark[] = "UPDATE portfolios SET series_from = "
-	    "LEAST(COALESCE(series_from, '9999-12-31'), ?), "
-	    "series_gen = series_gen + 1 WHERE series_to IS NOT NULL";
 
 	if (db_begin(d) != 0)
 		return -1;
 	if (db_exec(d, NULL, NULL, hist, "sssss", from, to, day, rate,
-	    source) != 0 || db_exec(d, NULL, NULL, mark, "s", day) != 0) {
+	    source) != 0 || series_mark_all(d, day) != 0) {
 		db_rollback(d);
 		return -1;
 	}

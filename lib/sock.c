@@ -29,17 +29,11 @@ sock_listen_unix(const char *path, int backlog)
 			errno = EEXIST;
 			return -1;
 		}
-		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-			return -1;
-		e = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ?
-		    0 : errno;
-		close(fd);
-		if (e == 0) {
+		if (sock_alive(path)) {
 			errno = EADDRINUSE;
 			return -1;
 		}
-		if (e == ECONNREFUSED)
-			unlink(path);
+		unlink(path);		/* left by a worker that died */
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
 		return -1;
