@@ -187,48 +187,12 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)NESTEGG_BUILD=$(BUILD) tests/bench/run.sh
 
-# Fuzzing needs clang (libFuzzer).  Each target is tests/fuzz/fuzz_<name>.c,
-# run FUZZ_RUNS times (ten million; or FUZZ_SECONDS each, when set) from
-# a corpus seeded with tests/fixtures.  First every input kept in
-# tests/fuzz/crashes/ (what an earlier run found) is replayed: a fixed
-# crash stays fixed.  A new crash is written there, to be kept.
-FUZZ_RUNS ?= 10000000
-FUZZ_SECONDS ?=
-FUZZ_TARGETS = http csv money yahoo stooq amfi coingecko alphavantage url ecb \
-	import
-FUZZ_LIB = lib/arena.c lib/buf.c lib/text.c lib/http.c lib/csv.c lib/money.c \
-	lib/ledger.c lib/importfmt.c $(wildcard lib/feeds/*.c)
-FUZZ_LIMIT = $(if $(FUZZ_SECONDS),-max_total_time=$(FUZZ_SECONDS),-runs=$(FUZZ_RUNS))
-fuzz:
-	$(Q)mkdir -p build/fuzz tests/fuzz/crashes
-	$(Q)for t in $(FUZZ_TARGETS); do \
-		clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib -Icgi-bin \
-		    -isystem /usr/include/mariadb \
-		    -fsanitize=fuzzer,address,undefined \
-		    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_LIB) \
-		    -ljson-c -lexpat -lm || exit 1; \
-		old=$$(ls tests/fuzz/crashes/$$t-* 2>/dev/null); \
-		if [ -n "$$old" ]; then \
-			build/fuzz/fuzz_$$t $$old > build/fuzz/$$t-replay.log 2>&1 || \
-			    { tail -40 build/fuzz/$$t-replay.log; exit 1; }; \
-			echo "  REPLAY  $$t: $$(echo $$old | wc -w) kept inputs pass"; \
-		fi; \
-		mkdir -p build/fuzz/corpus_$$t; \
-		for f in tests/fixtures/feeds/$$t* tests/fixtures/$$t/*; do \
-			[ -f "$$f" ] || continue; \
-			if [ $$t = import ]; then \
-				{ printf '\000'; cat "$$f"; } > \
-				    build/fuzz/corpus_$$t/$$(basename "$$f"); \
-			else cp "$$f" build/fuzz/corpus_$$t/; fi; \
-		done; \
-		echo "  FUZZ    $$t ($(FUZZ_LIMIT))"; \
-		build/fuzz/fuzz_$$t $(FUZZ_LIMIT) -print_final_stats=1 \
-		    -artifact_prefix=tests/fuzz/crashes/$$t- build/fuzz/corpus_$$t \
-		    > build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; \
-		    echo "fuzz: $$t crashed; the input is kept in tests/fuzz/crashes/"; \
-		    exit 1; }; \
-		grep "number_of_executed_units" build/fuzz/$$t.log; \
-	done
+# make fuzz: every libFuzzer target (tests/fuzz/fuzz_<name>.c) to
+# FUZZ_RUNS executions (ten million), or FUZZ_SECONDS each, one a core
+# at a time, after replaying every crash input kept in tests/fuzz/crashes/;
+# see tests/fuzz/run.sh.
+fuzz: deps
+	$(Q)tests/fuzz/run.sh
 
 clean:
 	rm -rf build

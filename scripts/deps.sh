@@ -8,7 +8,8 @@ PACKAGES="gcc make libc6-dev libfcgi-dev libmariadb-dev clearsilver-dev
 libcrypt-dev libssl-dev zlib1g-dev libcmocka-dev libcurl4-openssl-dev
 libjson-c-dev libexpat1-dev mariadb-server-core mariadb-client-core mariadb-client
 nginx-light openssl
-tidy wrk curl python3 ca-certificates chromium apache2"
+tidy wrk curl python3 ca-certificates chromium apache2
+clang libclang-rt-14-dev sqlmap"
 # Node.js runs the browser tests; any Node.js 18+ will do.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,0 +1,139 @@
+#!/bin/bash
+# run.sh - make fuzz: every libFuzzer target, to ten million executions.
+#
+# Each target is tests/fuzz/fuzz_<name>.c, built with clang's libFuzzer,
+# AddressSanitizer and UBSan into build/fuzz/.  For each one:
+#   1. every input kept in tests/fuzz/crashes/<name>-* (what an earlier run
+#      found) is replayed: a fixed crash stays fixed;
+#   2. a corpus is seeded from tests/fixtures/feeds/<name>*,
+#      tests/fixtures/<name>/ and tests/fuzz/seeds/<name>/ (the import
+#      target's inputs get a first byte of 0: "find the format");
+#   3. the target runs FUZZ_RUNS executions (10,000,000), or FUZZ_SECONDS
+#      seconds when that is set, on inputs of at most FUZZ_MAX_LEN bytes
+#      (2048); a crash is written to tests/fuzz/crashes/, to be kept.
+# Targets run FUZZ_JOBS at a time (the cores), the slowest first.  The
+# last lines are a table: executions, seconds and executions a second of
+# each target.  Fails when a target crashed or ran fewer executions than
+# asked.
+#
+#   tests/fuzz/run.sh [TARGET...]
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+OUT=build/fuzz
+RUNS=${FUZZ_RUNS:-10000000}
+SECONDS_EACH=${FUZZ_SECONDS:-}
+MAX_LEN=${FUZZ_MAX_LEN:-2048}
+JOBS=${FUZZ_JOBS:-$(nproc)}
+# The slowest first, so that the others fill the cores beside it.
+TARGETS=${*:-import amfi csv ecb yahoo stooq coingecko http url alphavantage money}
+LIB="lib/arena.c lib/buf.c lib/text.c lib/http.c lib/csv.c lib/money.c
+lib/ledger.c lib/importfmt.c $(ls lib/feeds/*.c)"
+if [ -n "$SECONDS_EACH" ]; then
+	LIMIT=-max_total_time=$SECONDS_EACH
+else
+	LIMIT=-runs=$RUNS
+fi
+
+command -v clang >/dev/null || { echo "fuzz: needs clang (scripts/deps.sh)"; exit 1; }
+mkdir -p "$OUT" tests/fuzz/crashes
+
+# build T: compiles target T.
+build() {
+	# shellcheck disable=SC2086
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib -Icgi-bin \
+	    -isystem /usr/include/mariadb \
+	    -fsanitize=fuzzer,address,undefined \
+	    -o "$OUT/fuzz_$1" "tests/fuzz/fuzz_$1.c" $LIB -ljson-c -lexpat -lm
+}
+
+# replay T: runs every kept crash input of T once.
+replay() {
+	local old
+	old=$(ls tests/fuzz/crashes/"$1"-* 2>/dev/null)
+	[ -n "$old" ] || return 0
+	# shellcheck disable=SC2086
+	if ! "$OUT/fuzz_$1" $old > "$OUT/$1-replay.log" 2>&1; then
+		tail -40 "$OUT/$1-replay.log"
+		echo "fuzz: $1: a kept crash input fails again ($OUT/$1-replay.log)"
+		return 1
+	fi
+	echo "  REPLAY  $1: $(echo "$old" | wc -w) kept inputs pass"
+}
+
+# seed T: fills T's corpus from the fixtures and seeds.
+seed() {
+	local dir=$OUT/corpus_$1 f
+	mkdir -p "$dir"
+	for f in tests/fixtures/feeds/"$1"* tests/fixtures/"$1"/* \
+	    tests/fuzz/seeds/"$1"/*; do
+		[ -f "$f" ] || continue
+		if [ "$1" = import ]; then
+			{ printf '\000'; cat "$f"; } > "$dir/$(basename "$f")"
+		else
+			cp "$f" "$dir/"
+		fi
+	done
+}
+
+# run T: fuzzes T; its summary line goes to $OUT/T.result.
+run() {
+	local t0 t1 n
+	t0=$(date +%s)
+	"$OUT/fuzz_$1" "$LIMIT" -max_len="$MAX_LEN" -print_final_stats=1 \
+	    -artifact_prefix="tests/fuzz/crashes/$1-" "$OUT/corpus_$1" \
+	    > "$OUT/$1.log" 2>&1
+	local rc=$?
+	t1=$(date +%s)
+	n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT/$1.log")
+	if [ "$rc" -ne 0 ] || [ -z "$n" ]; then
+		tail -40 "$OUT/$1.log"
+		echo "fuzz: $1 crashed; the input is kept in tests/fuzz/crashes/"
+		echo "$1 crashed" > "$OUT/$1.result"
+		return 1
+	fi
+	printf '%-14s %12d %8d %10d\n' "$1" "$n" $((t1 - t0)) \
+	    $((n / (t1 - t0 > 0 ? t1 - t0 : 1))) > "$OUT/$1.result"
+	echo "  DONE    $1: $n executions in $((t1 - t0)) s"
+}
+
+failed=0
+for t in $TARGETS; do
+	[ -f "tests/fuzz/fuzz_$t.c" ] || { echo "fuzz: no target $t"; exit 1; }
+	echo "  CLANG   fuzz_$t"
+	build "$t" || exit 1
+	replay "$t" || failed=1
+	seed "$t"
+	rm -f "$OUT/$t.result"
+done
+[ "$failed" -eq 0 ] || exit 1
+
+echo "  FUZZ    $TARGETS ($LIMIT, inputs up to $MAX_LEN bytes, $JOBS at a time)"
+for t in $TARGETS; do
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	run "$t" &
+done
+wait
+
+printf '%-14s %12s %8s %10s\n' target executions seconds "exec/s"
+for t in $TARGETS; do
+	if [ -f "$OUT/$t.result" ]; then
+		cat "$OUT/$t.result"
+	else
+		echo "$t gave no result"
+	fi
+	if ! grep -q '^[a-z]* *[0-9]' "$OUT/$t.result" 2>/dev/null; then
+		failed=1
+	elif [ -z "$SECONDS_EACH" ] && \
+	    [ "$(awk '{print $2}' "$OUT/$t.result")" -lt "$RUNS" ]; then
+		echo "fuzz: $t ran fewer than $RUNS executions"
+		failed=1
+	fi
+done
+if [ "$failed" -ne 0 ]; then
+	echo "fuzz: FAILED"
+	exit 1
+fi
+echo "fuzz: every target passed"
