@@ -10,10 +10,13 @@
 #      target's inputs get a first byte of 0: "find the format");
 #   3. the target runs FUZZ_RUNS executions (10,000,000), or FUZZ_SECONDS
 #      seconds when that is set, on inputs of at most FUZZ_MAX_LEN bytes
-#      (2048); a crash is written to tests/fuzz/crashes/, to be kept.
+#      (by default the target's own limit, see max_len: 512 bytes for
+#      line formats, 1 KiB for JSON and XML, 2 KiB for whole exports;
+#      longer inputs reach no more code and only make each run slower);
+#      a crash is written to tests/fuzz/crashes/, to be kept.
 # Targets run FUZZ_JOBS at a time (the cores), the slowest first.  The
-# last lines are a table: executions, seconds and executions a second of
-# each target.  Fails when a target crashed or ran fewer executions than
+# last lines are a table: executions, seconds, executions a second and
+# code edges covered of each target.  Fails when a target crashed or ran fewer executions than
 # asked.
 #
 #   tests/fuzz/run.sh [TARGET...]
@@ -23,7 +26,6 @@ cd "$ROOT" || exit 1
 OUT=build/fuzz
 RUNS=${FUZZ_RUNS:-10000000}
 SECONDS_EACH=${FUZZ_SECONDS:-}
-MAX_LEN=${FUZZ_MAX_LEN:-2048}
 JOBS=${FUZZ_JOBS:-$(nproc)}
 # The slowest first, so that the others fill the cores beside it.
 TARGETS=${*:-import amfi csv ecb yahoo stooq coingecko http url alphavantage money}
@@ -37,6 +39,19 @@ fi
 
 command -v clang >/dev/null || { echo "fuzz: needs clang (scripts/deps.sh)"; exit 1; }
 mkdir -p "$OUT" tests/fuzz/crashes
+
+# max_len T: the input limit of T, in bytes.
+max_len() {
+	if [ -n "${FUZZ_MAX_LEN:-}" ]; then
+		echo "$FUZZ_MAX_LEN"
+		return
+	fi
+	case $1 in
+	import) echo 2048 ;;
+	yahoo | coingecko | alphavantage | ecb) echo 1024 ;;
+	*) echo 512 ;;
+	esac
+}
 
 # build T: compiles target T.
 build() {
@@ -78,9 +93,9 @@ seed() {
 
 # run T: fuzzes T; its summary line goes to $OUT/T.result.
 run() {
-	local t0 t1 n
+	local t0 t1 n cov
 	t0=$(date +%s)
-	"$OUT/fuzz_$1" "$LIMIT" -max_len="$MAX_LEN" -print_final_stats=1 \
+	"$OUT/fuzz_$1" "$LIMIT" -max_len="$(max_len "$1")" -print_final_stats=1 \
 	    -artifact_prefix="tests/fuzz/crashes/$1-" "$OUT/corpus_$1" \
 	    > "$OUT/$1.log" 2>&1
 	local rc=$?
@@ -92,8 +107,10 @@ run() {
 		echo "$1 crashed" > "$OUT/$1.result"
 		return 1
 	fi
-	printf '%-14s %12d %8d %10d\n' "$1" "$n" $((t1 - t0)) \
-	    $((n / (t1 - t0 > 0 ? t1 - t0 : 1))) > "$OUT/$1.result"
+	cov=$(grep -o 'cov: [0-9]*' "$OUT/$1.log" | tail -1 | cut -d' ' -f2)
+	printf '%-14s %12d %8d %10d %6s %6d\n' "$1" "$n" $((t1 - t0)) \
+	    $((n / (t1 - t0 > 0 ? t1 - t0 : 1))) "${cov:-?}" "$(max_len "$1")" \
+	    > "$OUT/$1.result"
 	echo "  DONE    $1: $n executions in $((t1 - t0)) s"
 }
 
@@ -108,7 +125,7 @@ for t in $TARGETS; do
 done
 [ "$failed" -eq 0 ] || exit 1
 
-echo "  FUZZ    $TARGETS ($LIMIT, inputs up to $MAX_LEN bytes, $JOBS at a time)"
+echo "  FUZZ    $TARGETS ($LIMIT, $JOBS at a time)"
 for t in $TARGETS; do
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
 		wait -n
@@ -117,7 +134,8 @@ for t in $TARGETS; do
 done
 wait
 
-printf '%-14s %12s %8s %10s\n' target executions seconds "exec/s"
+printf '%-14s %12s %8s %10s %6s %6s\n' target executions seconds "exec/s" \
+    edges max_len
 for t in $TARGETS; do
 	if [ -f "$OUT/$t.result" ]; then
 		cat "$OUT/$t.result"
