@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "epoch.h"
+#include "password.h"
 
 static const struct command commands[] = {
 	{ "migrate", "", "apply the sql/ migrations not yet applied, in "
@@ -183,6 +184,8 @@ main(int argc, char **argv)
 		}
 	if (config_load(&c.cfg, err, sizeof(err)) != 0)
 		return cli_fail("configuration: %s", err);
+	if (password_set_cost(c.cfg.password_cost) != 0)
+		return cli_fail("configuration: %s", "password_cost is 0 to 11");
 	db_init(&c.db, &c.cfg, 1);
 	arena_init(&c.a);
 	/* Changes made here must reach the page workers' caches. */

@@ -31,6 +31,8 @@ struct config {
 	int login_free_failures; /* failures before logins are slowed */
 	int login_account_failures; /* an account's failures from every
 				   address before its sign-ins are slowed */
+	int password_cost;	/* yescrypt cost of new hashes, 1-11
+				   (0: libcrypt's default, 5) */
 	char socket_dir[1024];	/* the workers' sockets, for /healthz
 				   ("": var/run) */
 	char backup_dir[1024];	/* nestegg backup's files ("": var/backups) */

@@ -10,6 +10,17 @@
 
 #include "token.h"
 
+static int hash_cost;
+
+int
+password_set_cost(int cost)
+{
+	if (cost < 0 || cost > 11)
+		return -1;
+	hash_cost = cost;
+	return 0;
+}
+
 int
 password_hash(const char *pw, char out[PASSWORD_HASH_MAX])
 {
@@ -17,7 +28,7 @@ password_hash(const char *pw, char out[PASSWORD_HASH_MAX])
 	char *salt, *h;
 	int rc = -1;
 
-	salt = crypt_gensalt_ra("$y$", 0, NULL, 0);
+	salt = crypt_gensalt_ra("$y$", (unsigned long)hash_cost, NULL, 0);
 	if (salt == NULL)
 		return -1;
 	memset(&cd, 0, sizeof(cd));

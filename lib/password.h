@@ -12,7 +12,16 @@
 #define PASSWORD_HASH_MAX 256	/* room for any "$y$..." hash */
 
 /*
- * Hashes pw with a fresh random yescrypt salt ("$y$", default cost) into
+ * Sets the yescrypt cost of the hashes password_hash() makes from now on:
+ * 1 to 11, or 0 for libcrypt's default (5; about 60 ms on a small
+ * machine).  A hash keeps the cost it was made with.  Call it once at
+ * start, before threads.  Returns 0, or -1 (nothing changed) if out of
+ * range.
+ */
+int password_set_cost(int cost);
+
+/*
+ * Hashes pw with a fresh random yescrypt salt ("$y$", the cost set) into
  * out (PASSWORD_HASH_MAX bytes).  Returns 0, or -1 if libcrypt failed.
  */
 int password_hash(const char *pw, char out[PASSWORD_HASH_MAX]);

@@ -70,6 +70,29 @@ dummy_hash_is_valid(void **state)
 	assert_false(password_verify("", h));
 }
 
+/* A lower cost is a different, cheaper hash that still verifies; a
+ * hash made at one cost verifies whatever the cost set now. */
+static void
+cost_is_settable_and_kept_by_each_hash(void **state)
+{
+	char def[PASSWORD_HASH_MAX], cheap[PASSWORD_HASH_MAX];
+
+	(void)state;
+	assert_int_equal(password_hash("correct horse battery", def), 0);
+	assert_int_equal(password_set_cost(1), 0);
+	assert_int_equal(password_hash("correct horse battery", cheap), 0);
+	assert_memory_equal(cheap, "$y$", 3);
+	assert_memory_not_equal(cheap, def, 6);
+	assert_true(password_verify("correct horse battery", cheap));
+	assert_true(password_verify("correct horse battery", def));
+	assert_int_equal(password_set_cost(12), -1);
+	assert_int_equal(password_set_cost(-1), -1);
+	assert_int_equal(password_set_cost(0), 0);
+	assert_true(password_verify("correct horse battery", cheap));
+	assert_int_equal(password_hash("x", cheap), 0);
+	assert_memory_equal(cheap, def, 6);
+}
+
 static void
 policy(void **state)
 {
@@ -96,6 +119,7 @@ main(void)
 		cmocka_unit_test(known_yescrypt_hash),
 		cmocka_unit_test(malformed_hashes_never_match),
 		cmocka_unit_test(dummy_hash_is_valid),
+		cmocka_unit_test(cost_is_settable_and_kept_by_each_hash),
 		cmocka_unit_test(policy),
 	};
 
