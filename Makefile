@@ -169,14 +169,19 @@ faults: deps
 # CSRF on every state-changing route, markup through every input,
 # numbers past their columns, strict JSON, names, CSV formulas,
 # sign-in throttling, TLS suites, headers, redirects, the database's
-# grants and its socket.
+# grants and its socket; then sqlmap at --level=5 --risk=3 against every
+# form and parameter of a throwaway stack (tests/integration/test_sqlmap.py;
+# SQLMAP=all, about 40 minutes on two cores, or some targets' names).
 SECURITY = test_isolation,test_hardening.Columns,test_hardening.Bodies,\
 	test_hardening.Names,test_hardening.Exports,test_throttle,tls_offers,\
 	nginx_errors,security_headers,redirects_to_https,hostile_names,\
-	web_account_cannot_change_schema,mariadb_has_no_tcp,not_from_elsewhere
+	web_account_cannot_change_schema,mariadb_has_no_tcp,not_from_elsewhere,\
+	test_sqlmap
+SQLMAP ?= all
 security: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)NESTEGG_BUILD=$(BUILD) python3 tests/integration/run.py -k "$(SECURITY)"
+	$(Q)NESTEGG_BUILD=$(BUILD) NESTEGG_SQLMAP=$(SQLMAP) \
+	    python3 tests/integration/run.py -k "$(SECURITY)"
 
 # Half an hour of mixed load (not in make test): SOAK_SECONDS=1800.
 soak: deps

@@ -656,15 +656,21 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	}
 	free(pts);
 	perf_ymd(first, fromday);
-	if (db_begin(d) != 0 ||
-	    db_exec(d, NULL, NULL, before, "is", pf->id, fromday) != 0 ||
-	    store_days(d, a, pf->id, days, (size_t)(to - from + 1)) != 0 ||
-	    store_twr(d, a, pf->id) != 0 ||
-	    db_exec(d, NULL, NULL, done, "ssii", days[to - from].day, run,
-	    pf->id, gen) != 0 || db_commit(d) != 0) {
+	/* Writers of other portfolios' series share index gaps with this
+	 * one: a deadlock or lock timeout is tried again, five times. */
+	for (int tries = 1;; tries++) {
+		if (db_begin(d) == 0 &&
+		    db_exec(d, NULL, NULL, before, "is", pf->id, fromday) == 0 &&
+		    store_days(d, a, pf->id, days, (size_t)(to - from + 1)) ==
+		    0 && store_twr(d, a, pf->id) == 0 &&
+		    db_exec(d, NULL, NULL, done, "ssii", days[to - from].day, run,
+		    pf->id, gen) == 0 && db_commit(d) == 0)
+			break;
 		db_rollback(d);
-		free(days);
-		return -1;
+		if (tries == 5 || !db_retry(d)) {
+			free(days);
+			return -1;
+		}
 	}
 	if (rebuilt)
 		*rebuilt = to - from + 1;
