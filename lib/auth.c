@@ -254,9 +254,14 @@ auth_user_add(struct db *d, const char *email, const char *password,
 
 	if (password_hash(password, hash) != 0)
 		return -1;
-	if (db_exec(d, NULL, NULL, q, "ssii", email, hash, (long long)admin,
-	    (long long)(admin > 0)) != 0)
-		return db_duplicate(d) ? 0 : -1;
+	/* The first-admin check reads users: registrations at the same
+	 * moment can deadlock on it, and are tried again. */
+	for (int tries = 1; db_exec(d, NULL, NULL, q, "ssii", email, hash,
+	    (long long)admin, (long long)(admin > 0)) != 0; tries++)
+		if (db_duplicate(d))
+			return 0;
+		else if (tries == 5 || !db_retry(d))
+			return -1;
 	return (long long)d->insert_id;
 }
 

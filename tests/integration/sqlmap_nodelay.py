@@ -12,7 +12,7 @@ import runpy
 import socket
 import sys
 
-SQLMAP = os.environ.get("NESTEGG_SQLMAP", "/usr/share/sqlmap/sqlmap.py")
+SQLMAP = os.environ.get("NESTEGG_SQLMAP_PY", "/usr/share/sqlmap/sqlmap.py")
 
 _create_connection = socket.create_connection
 
