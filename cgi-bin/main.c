@@ -416,10 +416,7 @@ main(int argc, char **argv)
 		log_error("configuration: %s", err);
 		return 1;
 	}
-	if (password_set_cost(cfg.password_cost) != 0) {
-		log_error("configuration: password_cost is 0 to 11");
-		return 1;
-	}
+	password_set_cost(cfg.password_cost);	/* in range: config_load */
 	if (nthreads == 0)
 		nthreads = cfg.threads;
 	view_global_init();

@@ -184,8 +184,7 @@ main(int argc, char **argv)
 		}
 	if (config_load(&c.cfg, err, sizeof(err)) != 0)
 		return cli_fail("configuration: %s", err);
-	if (password_set_cost(c.cfg.password_cost) != 0)
-		return cli_fail("configuration: %s", "password_cost is 0 to 11");
+	password_set_cost(c.cfg.password_cost);	/* in range: config_load */
 	db_init(&c.db, &c.cfg, 1);
 	arena_init(&c.a);
 	/* Changes made here must reach the page workers' caches. */

@@ -216,7 +216,7 @@ auth_attempt(struct db *d, struct arena *a, const char *email,
 {
 	long rc = -1;
 
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < DB_TRIES; i++) {
 		rc = attempt_once(d, a, email, addr);
 		if (rc >= 0 || !db_retry(d))
 			break;
@@ -254,14 +254,11 @@ auth_user_add(struct db *d, const char *email, const char *password,
 
 	if (password_hash(password, hash) != 0)
 		return -1;
-	/* The first-admin check reads users: registrations at the same
-	 * moment can deadlock on it, and are tried again. */
-	for (int tries = 1; db_exec(d, NULL, NULL, q, "ssii", email, hash,
-	    (long long)admin, (long long)(admin > 0)) != 0; tries++)
-		if (db_duplicate(d))
-			return 0;
-		else if (tries == 5 || !db_retry(d))
-			return -1;
+	/* Registrations at the same moment can deadlock on the first-admin
+	 * check: db_exec runs a deadlocked statement again. */
+	if (db_exec(d, NULL, NULL, q, "ssii", email, hash, (long long)admin,
+	    (long long)(admin > 0)) != 0)
+		return db_duplicate(d) ? 0 : -1;
 	return (long long)d->insert_id;
 }
 

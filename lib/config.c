@@ -2,6 +2,7 @@
  * config.c - run-time settings (see config.h).
  */
 #include "config.h"
+#include "password.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -216,6 +217,11 @@ config_load(struct config *c, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: bad value", name);
 			return -1;
 		}
+	}
+	if (c->password_cost > PASSWORD_COST_MAX) {
+		snprintf(err, errlen, "password_cost: 0 to %d",
+		    PASSWORD_COST_MAX);
+		return -1;
 	}
 	if (c->threads < 1)
 		c->threads = 1;

@@ -358,6 +358,10 @@ exec_once(struct db *d, struct arena *a, struct dbres *res, const char *sql,
 	if ((n > 0 && mysql_stmt_bind_param(s->st, bind) != 0) ||
 	    mysql_stmt_execute(s->st) != 0) {
 		set_err(d, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+		/* A deadlock rolls back the whole transaction: outside one,
+		 * that is this statement alone, safe to run again. */
+		if (d->err == ER_LOCK_DEADLOCK && !d->in_tx)
+			*retry = 1;
 		if (is_lost(d->err)) {
 			*retry = s->readonly && !d->in_tx;
 			drop_conn(d);

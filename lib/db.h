@@ -63,6 +63,8 @@ void db_close(struct db *d);
  * Runs sql with the parameters in fmt.  When res is not NULL the rows are
  * stored there (memory from a).  Returns 0 on success, -1 on failure with
  * d->err and d->errmsg set.  d->affected and d->insert_id are updated.
+ * Outside a transaction, a statement that deadlocked, or a read-only one
+ * whose connection was lost, is run once more.
  */
 int db_exec(struct db *d, struct arena *a, struct dbres *res,
     const char *sql, const char *fmt, ...);
@@ -135,7 +137,9 @@ void db_rollback(struct db *d);
 int db_down(const struct db *d);
 
 /* 1 if the last failure was a deadlock or lock wait timeout: the
- * transaction was rolled back and may simply be tried again. */
+ * transaction was rolled back and may simply be tried again, up to
+ * DB_TRIES times in all. */
+#define DB_TRIES	5
 int db_retry(const struct db *d);
 
 /* 1 if the last failure was a duplicate key. */

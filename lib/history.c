@@ -571,6 +571,34 @@ series_return(struct db *d, struct arena *a, long long pid, dec *twr)
 	return 1;
 }
 
+/* A series up to date with day and run, unless marked again since gen. */
+static const char series_done[] = "UPDATE portfolios SET series_from = "
+    "NULL, series_to = ?, series_run = ? WHERE id = ? AND series_gen = ?";
+
+/*
+ * Stores the n days of pid's series (every day before fromday gone), its
+ * time-weighted return, and the day and run it is up to date with (gen:
+ * unless marked again since), in one transaction.  0, or -1 rolled back.
+ */
+static int
+store_series(struct db *d, struct arena *a, long long pid,
+    const char *fromday, const struct perf_day *days, size_t n,
+    const char *run, long long gen)
+{
+	static const char before[] = "DELETE FROM portfolio_series "
+	    "WHERE portfolio_id = ? AND day < ?";
+
+	if (db_begin(d) != 0 ||
+	    db_exec(d, NULL, NULL, before, "is", pid, fromday) != 0 ||
+	    store_days(d, a, pid, days, n) != 0 || store_twr(d, a, pid) != 0 ||
+	    db_exec(d, NULL, NULL, series_done, "ssii", days[n - 1].day, run,
+	    pid, gen) != 0 || db_commit(d) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	return 0;
+}
+
 int
 series_update(struct db *d, struct arena *a, const struct portfolio *pf,
     time_t now, long *rebuilt)
@@ -579,12 +607,8 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	    "'%Y-%m-%d'), DATE_FORMAT(p.series_to, '%Y-%m-%d'), p.series_gen, "
 	    "p.series_run, l.run_id FROM portfolios p LEFT JOIN "
 	    "portfolio_latest l ON l.portfolio_id = p.id WHERE p.id = ?";
-	static const char before[] = "DELETE FROM portfolio_series "
-	    "WHERE portfolio_id = ? AND day < ?";
 	static const char all[] = "DELETE FROM portfolio_series "
 	    "WHERE portfolio_id = ?";
-	static const char done[] = "UPDATE portfolios SET series_from = NULL, "
-	    "series_to = ?, series_run = ? WHERE id = ? AND series_gen = ?";
 	struct series_input in;
 	struct perf_day *days;
 	struct dbres r;
@@ -595,6 +619,7 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	struct series_point *pts = NULL;
 	char fromday[11], today[11];
 	long long gen;
+	int rc = -1;
 
 	if (rebuilt)
 		*rebuilt = 0;
@@ -618,8 +643,8 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	if (ntx == 0) {
 		if (db_exec(d, NULL, NULL, all, "i", pf->id) != 0)
 			return -1;
-		return db_exec(d, NULL, NULL, done, "ssii", NULL, run, pf->id,
-		    gen);
+		return db_exec(d, NULL, NULL, series_done, "ssii", NULL, run,
+		    pf->id, gen);
 	}
 	first = perf_daynum(txs[0].date);
 	if (first > to)
@@ -657,25 +682,15 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	free(pts);
 	perf_ymd(first, fromday);
 	/* Writers of other portfolios' series share index gaps with this
-	 * one: a deadlock or lock timeout is tried again, five times. */
-	for (int tries = 1;; tries++) {
-		if (db_begin(d) == 0 &&
-		    db_exec(d, NULL, NULL, before, "is", pf->id, fromday) == 0 &&
-		    store_days(d, a, pf->id, days, (size_t)(to - from + 1)) ==
-		    0 && store_twr(d, a, pf->id) == 0 &&
-		    db_exec(d, NULL, NULL, done, "ssii", days[to - from].day, run,
-		    pf->id, gen) == 0 && db_commit(d) == 0)
+	 * one: a deadlock or lock timeout is tried again. */
+	for (int i = 0; i < DB_TRIES; i++)
+		if ((rc = store_series(d, a, pf->id, fromday, days,
+		    (size_t)(to - from + 1), run, gen)) == 0 || !db_retry(d))
 			break;
-		db_rollback(d);
-		if (tries == 5 || !db_retry(d)) {
-			free(days);
-			return -1;
-		}
-	}
-	if (rebuilt)
-		*rebuilt = to - from + 1;
 	free(days);
-	return 0;
+	if (rc == 0 && rebuilt)
+		*rebuilt = to - from + 1;
+	return rc;
 }
 
 int

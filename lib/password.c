@@ -15,7 +15,7 @@ static int hash_cost;
 int
 password_set_cost(int cost)
 {
-	if (cost < 0 || cost > 11)
+	if (cost < 0 || cost > PASSWORD_COST_MAX)
 		return -1;
 	hash_cost = cost;
 	return 0;

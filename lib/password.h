@@ -18,6 +18,7 @@
  * start, before threads.  Returns 0, or -1 (nothing changed) if out of
  * range.
  */
+#define PASSWORD_COST_MAX 11
 int password_set_cost(int cost);
 
 /*

@@ -239,7 +239,7 @@ class Sqlmap(unittest.TestCase):
         c = fx.user.c
         headers = {}
         args = ["--cookie", fx.cookie()]
-        if how == "query" or (how in ("header", "uri") and method == "GET"):
+        if how in ("query", "header", "uri"):      # every one a GET
             query = urllib.parse.urlencode(values)
             full = path + ("?" + query if query else "")
             r = c.get(full.replace("*", ""))
