@@ -675,12 +675,13 @@ db_thread_end(void)
 	mysql_thread_end();
 }
 
-int
-db_begin(struct db *d)
+static int
+begin(struct db *d, const char *level)
 {
 	if (ensure_conn(d) != 0)
 		return -1;
-	if (mysql_query(d->conn, "START TRANSACTION") != 0) {
+	if ((level != NULL && mysql_query(d->conn, level) != 0) ||
+	    mysql_query(d->conn, "START TRANSACTION") != 0) {
 		set_err(d, mysql_errno(d->conn), mysql_error(d->conn));
 		if (is_lost(d->err))
 			drop_conn(d);
@@ -688,6 +689,19 @@ db_begin(struct db *d)
 	}
 	d->in_tx = 1;
 	return 0;
+}
+
+int
+db_begin(struct db *d)
+{
+	return begin(d, NULL);
+}
+
+int
+db_begin_committed(struct db *d)
+{
+	/* For the next transaction only. */
+	return begin(d, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
 }
 
 int

@@ -130,6 +130,10 @@ void db_thread_end(void);
 
 /* Starts, commits or rolls back a transaction; 0 on success. */
 int db_begin(struct db *d);
+/* db_begin at READ COMMITTED: its reads and deletes lock the rows they
+ * find, not the gaps beside them, so writers of disjoint key ranges at
+ * the end of one index (two portfolios' series) do not deadlock. */
+int db_begin_committed(struct db *d);
 int db_commit(struct db *d);
 void db_rollback(struct db *d);
 

@@ -588,7 +588,7 @@ store_series(struct db *d, struct arena *a, long long pid,
 	static const char before[] = "DELETE FROM portfolio_series "
 	    "WHERE portfolio_id = ? AND day < ?";
 
-	if (db_begin(d) != 0 ||
+	if (db_begin_committed(d) != 0 ||
 	    db_exec(d, NULL, NULL, before, "is", pid, fromday) != 0 ||
 	    store_days(d, a, pid, days, n) != 0 || store_twr(d, a, pid) != 0 ||
 	    db_exec(d, NULL, NULL, series_done, "ssii", days[n - 1].day, run,

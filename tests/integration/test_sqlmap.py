@@ -260,7 +260,8 @@ class Sqlmap(unittest.TestCase):
             r = c.request("POST", path, body=body, headers=headers)
             args += ["--data", body]
             full = path
-        self.assertEqual(r.status, status, (method, full, r.body[:400]))
+        self.assertEqual(r.status, status,
+                         (method, full, r.body[:400], self.log_errors()[-5:]))
         if status == 303:
             self.assertNotIn("/login", r.header("location") or "", full)
         for k, v in headers.items():
@@ -288,6 +289,11 @@ class Sqlmap(unittest.TestCase):
         with open(out + ".log", "w") as f:
             f.write(" ".join(cmd) + "\n" + r.stdout + r.stderr)
         return name, tried, r.stdout + r.stderr, time.time() - t0
+
+    def log_errors(self):
+        """The page workers' error and warning lines so far."""
+        with open(self.stack.path("log", "web.log"), errors="replace") as f:
+            return [l.strip() for l in f if " error " in l or " warn " in l]
 
     def check_run(self, name, tried, text):
         """The problems in one sqlmap run's output (empty: it passed)."""
@@ -332,8 +338,7 @@ class Sqlmap(unittest.TestCase):
                 total += 1
                 if re.search(r'" 5\d\d ', line):
                     fives.append(line.strip())
-        with open(self.stack.path("log", "web.log"), errors="replace") as f:
-            errors = [l.strip() for l in f if " error " in l or " warn " in l]
+        errors = self.log_errors()
         print("  sqlmap: %d targets, %d requests, %d answered 5xx, %.0f s" %
               (len(targets), total, len(fives), time.time() - t0), file=sys.stderr)
         self.assertEqual(failures, [], "\n\n".join(failures))
