@@ -417,6 +417,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	password_set_cost(cfg.password_cost);	/* in range: config_load */
+	if (strcmp(cfg.log, "syslog") == 0)
+		log_to_syslog("nestegg-web");
 	if (nthreads == 0)
 		nthreads = cfg.threads;
 	view_global_init();

@@ -29,8 +29,14 @@ struct command {
 	int (*fn)(struct cli *, int, char **);
 };
 
-/* Prints "nestegg: " and fmt with arg to standard error; returns 1. */
+/* Prints "nestegg: " and fmt with arg to standard error (and with
+ * "log = syslog", to syslog as an error); returns 1. */
 int cli_fail(const char *fmt, const char *arg);
+
+/* A job's one-line summary: printed on standard output unless quiet;
+ * with "log = syslog", also sent to syslog whatever quiet says. */
+void cli_job(int quiet, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Says what the database answered; returns 1. */
 int cli_db_fail(struct cli *c);

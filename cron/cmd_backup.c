@@ -273,9 +273,8 @@ cmd_backup(struct cli *c, int argc, char **argv)
 		close(fd);
 	}
 	k = rotate(dir, c->cfg.backup_keep, c->cfg.backup_days, now);
-	if (!quiet)
-		printf("backup: %s (%zu bytes of SQL)%s\n", final, total,
-		    k ? "; older backups removed" : "");
+	cli_job(quiet, "backup: %s (%zu bytes of SQL)%s", final, total,
+	    k ? "; older backups removed" : "");
 	return 0;
 }
 

@@ -1033,13 +1033,12 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 			    r.f.health[i].name, r.f.health[i].error);
 			nfailed++;
 		}
-	printf("fetch run %lld: %zu instruments, %ld requests in %.1f s: %ld "
-	    "stored, %ld unchanged, %ld refused, %ld without a price; %ld "
-	    "rates; %ld closes of days past%s%s\n", r.run_id, r.nt,
+	cli_job(0, "fetch run %lld: %zu instruments, %ld requests in %.1f s: "
+	    "%ld stored, %ld unchanged, %ld refused, %ld without a price; %ld "
+	    "rates; %ld closes of days past%s%s", r.run_id, r.nt,
 	    r.requests, now_s() - r.started, r.stored, r.unchanged, r.rejected,
 	    r.missing, r.rates, r.backfilled, nfailed ? "; failed: " : "",
 	    nfailed ? "see above" : "");
-	fflush(stdout);
 	if (backfill && *only && r.nt == 0) {
 		fprintf(stderr, "nestegg: backfill: no instrument %s priced from "
 		    "a source and held\n", only);

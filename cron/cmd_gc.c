@@ -111,9 +111,9 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	drafts = c->db.affected;
 	if ((runs = runs_prune(&c->db, c->cfg.runs_keep)) < 0)
 		return cli_db_fail(c);
-	printf("removed %llu expired sessions, %llu old failure counts, %llu "
-	    "old ledger changes, %llu unfinished imports, %ld old runs; "
-	    "rotated %d logs\n", sessions, failures, changes, drafts, runs,
+	cli_job(0, "gc: removed %llu expired sessions, %llu old failure "
+	    "counts, %llu old ledger changes, %llu unfinished imports, %ld old "
+	    "runs; rotated %d logs", sessions, failures, changes, drafts, runs,
 	    rotate_logs(c->cfg.var));
 	return 0;
 }

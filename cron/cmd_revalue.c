@@ -29,11 +29,11 @@ cli_revalue(struct cli *c, int all)
 	if (res.run_id != 0)
 		epoch_bump(EPOCH_RUN);	/* open streams hear of it at once */
 	if (res.run_id == 0)
-		printf("valuation: nothing changed (%ld changes seen)\n",
+		cli_job(0, "valuation: nothing changed (%ld changes seen)",
 		    res.changes);
 	else
-		printf("valuation run %lld: %ld portfolios in %ld ms (%ld "
-		    "changes)\n", res.run_id, res.portfolios, res.ms,
+		cli_job(0, "valuation run %lld: %ld portfolios in %ld ms (%ld "
+		    "changes)", res.run_id, res.portfolios, res.ms,
 		    res.changes);
 	return 0;
 }

@@ -6,6 +6,7 @@
  * (config.h).  Exit status: 0 success, 1 failure, 2 bad usage.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "cli.h"
 #include "epoch.h"
+#include "log.h"
 #include "password.h"
 
 static const struct command commands[] = {
@@ -73,13 +75,38 @@ static const struct command commands[] = {
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+static int syslogged;		/* log = syslog */
+
 int
 cli_fail(const char *fmt, const char *arg)
 {
 	fputs("nestegg: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
+	if (syslogged) {
+		char line[1024];
+
+		snprintf(line, sizeof(line), fmt, arg);
+		log_error("%s", line);
+	}
 	return 1;
+}
+
+void
+cli_job(int quiet, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (!quiet) {
+		puts(line);
+		fflush(stdout);
+	}
+	if (syslogged)
+		log_info("%s", line);
 }
 
 int
@@ -185,6 +212,10 @@ main(int argc, char **argv)
 	if (config_load(&c.cfg, err, sizeof(err)) != 0)
 		return cli_fail("configuration: %s", err);
 	password_set_cost(c.cfg.password_cost);	/* in range: config_load */
+	if (strcmp(c.cfg.log, "syslog") == 0) {
+		log_to_syslog("nestegg");
+		syslogged = 1;
+	}
 	db_init(&c.db, &c.cfg, 1);
 	arena_init(&c.a);
 	/* Changes made here must reach the page workers' caches. */

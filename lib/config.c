@@ -32,7 +32,7 @@ static const struct setting {
 	I(login_free_failures), I(login_account_failures), I(password_cost),
 	I(db_timeout),
 	S(backup_dir), L(backup_keep), L(backup_days), S(socket_dir),
-	I(threads),
+	I(threads), S(log),
 	S(yahoo_url), S(stooq_url), S(amfi_url), S(coingecko_url),
 	S(alphavantage_url), S(ecb_url), S(stooq_key), S(coingecko_key),
 	S(alphavantage_key), L(fetch_interval), L(fetch_timeout),
@@ -102,6 +102,7 @@ defaults(struct config *c)
 	c->login_free_failures = 5;
 	c->login_account_failures = 100;
 	c->threads = 8;
+	strcpy(c->log, "stderr");
 	snprintf(c->yahoo_url, sizeof(c->yahoo_url),
 	    "https://query1.finance.yahoo.com");
 	snprintf(c->stooq_url, sizeof(c->stooq_url), "https://stooq.com");
@@ -221,6 +222,10 @@ config_load(struct config *c, char *err, size_t errlen)
 	if (c->password_cost > PASSWORD_COST_MAX) {
 		snprintf(err, errlen, "password_cost: 0 to %d",
 		    PASSWORD_COST_MAX);
+		return -1;
+	}
+	if (strcmp(c->log, "stderr") != 0 && strcmp(c->log, "syslog") != 0) {
+		snprintf(err, errlen, "log: stderr or syslog");
 		return -1;
 	}
 	if (c->threads < 1)

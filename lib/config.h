@@ -41,6 +41,7 @@ struct config {
 	int db_timeout;		/* seconds a web request waits on one read or
 				   write of the database before answering 503 */
 	int threads;		/* FastCGI threads per worker process */
+	char log[8];		/* "stderr" (the default) or "syslog" */
 
 	/* Price sources: the base address each source's own path is
 	 * appended to (tests point them at a local server), and the keys

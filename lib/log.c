@@ -7,21 +7,33 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
+static int to_syslog;
+
+void
+log_to_syslog(const char *ident)
+{
+	openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	to_syslog = 1;
+}
+
 static void
-vlog(const char *level, const char *fmt, va_list ap)
+vlog(int prio, const char *level, const char *fmt, va_list ap)
 {
 	char line[2048];
 	struct timespec ts;
 	struct tm tm;
-	size_t n;
+	size_t n = 0;
 	int k, saved = errno;		/* for %m in fmt */
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	if (!to_syslog) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	}
 	k = snprintf(line + n, sizeof(line) - n, "%s ", level);
 	if (k > 0)
 		n += (size_t)k;
@@ -34,20 +46,25 @@ vlog(const char *level, const char *fmt, va_list ap)
 	for (size_t i = 0; i < n; i++)
 		if (line[i] == '\n' || line[i] == '\r')
 			line[i] = ' ';
+	if (to_syslog) {
+		line[n] = '\0';
+		syslog(prio, "%s", line);
+		return;
+	}
 	line[n++] = '\n';
 	if (write(STDERR_FILENO, line, n) < 0)
 		return;
 }
 
-#define LOGFN(name, level) \
+#define LOGFN(name, prio, level) \
 void name(const char *fmt, ...) \
 { \
 	va_list ap; \
 	va_start(ap, fmt); \
-	vlog(level, fmt, ap); \
+	vlog(prio, level, fmt, ap); \
 	va_end(ap); \
 }
 
-LOGFN(log_info, "info")
-LOGFN(log_warn, "warn")
-LOGFN(log_error, "error")
+LOGFN(log_info, LOG_INFO, "info")
+LOGFN(log_warn, LOG_WARNING, "warn")
+LOGFN(log_error, LOG_ERR, "error")

@@ -312,6 +312,8 @@ main(int argc, char **argv)
 		log_error("configuration: %s", err);
 		return 1;
 	}
+	if (strcmp(cfg.log, "syslog") == 0)
+		log_to_syslog("nestegg-live");
 	live_opts_load(&cfg, &o);
 	if (nthreads == 0)
 		nthreads = cfg.live_threads > 0 ? cfg.live_threads : 4;

@@ -9,7 +9,9 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
@@ -402,6 +404,87 @@ class Monitoring(unittest.TestCase):
         self.assertRegex(rid, r"^[0-9a-f]{32}$")
         with open(stack.path("log", "web.log")) as f:
             self.assertRegex(f.read(), r"req %s 127\.[0-9.]+ GET /metrics 200 " % rid)
+
+    def in_syslog(self, argv, until, stop=False):
+        """Runs argv with log = syslog in a mount namespace of its own
+        whose /dev/log is this test's socket, until a datagram matching
+        until arrives (then SIGTERM when stop) or it exits; returns the
+        datagrams."""
+        stack = harness.shared
+        tmp = tempfile.mkdtemp(dir=stack.path("tmp"))
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(os.path.join(tmp, "log.sock"))
+        sock.settimeout(0.2)
+        dev = os.path.join(tmp, "dev")
+        os.mkdir(dev)
+        # The devices a process needs, and log: the socket.
+        script = ('for n in null zero urandom random; do : > "$1/$n"; '
+                  'mount --bind "/dev/$n" "$1/$n" || exit 97; done; '
+                  'ln -s "$1/../log.sock" "$1/log"; mount --bind "$1" /dev || exit 97; '
+                  'shift; exec "$@"')
+        env = dict(stack.env, NESTEGG_LOG="syslog")
+        p = subprocess.Popen(["unshare", "--mount", "--propagation", "private",
+                              "sh", "-c", script, "sh", dev] + argv, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        got, deadline = [], time.time() + 30
+        try:
+            while time.time() < deadline:
+                try:
+                    got.append(sock.recv(4096).decode())
+                    if re.search(until, got[-1]):
+                        if not stop:
+                            break
+                        p.send_signal(signal.SIGTERM)
+                        stop = False
+                except socket.timeout:
+                    if p.poll() is not None:
+                        break
+            p.wait(timeout=30)
+            while True:
+                try:
+                    got.append(sock.recv(4096).decode())
+                except socket.timeout:
+                    break
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            sock.close()
+        if p.returncode == 97:
+            self.skipTest("no mount namespace here: " + p.stderr.read().decode())
+        return got, p.returncode, p.stdout.read().decode()
+
+    def test_log_to_syslog(self):
+        # log = syslog: a page worker's lines and a job's summary and
+        # failure go to syslog, daemon facility, at their level's
+        # priority (<30> info, <27> error), with the process's name and
+        # pid; the tool still prints its summary.
+        stack = harness.shared
+        sock = stack.path("tmp", "syslog-web.sock")
+        got, rc, _ = self.in_syslog(
+            [os.path.join(harness.BUILD, "nestegg-web"), "--socket", sock],
+            r"threads on", stop=True)
+        self.assertEqual(rc, 0, got)
+        text = "\n".join(got)
+        self.assertRegex(text, r"^<30>.* nestegg-web\[\d+\]: info nestegg-web \d+: "
+                               r"\d+ threads on ", text)
+        self.assertRegex(text, r"<30>.*nestegg-web\[\d+\]: info nestegg-web \d+: stopped")
+        self.assertNotRegex(text, r"\d{4}-\d\d-\d\dT")      # syslog keeps the time
+        got, rc, out = self.in_syslog([os.path.join(harness.BUILD, "nestegg"), "gc"],
+                                      r"gc: removed")
+        self.assertEqual(rc, 0, got)
+        self.assertRegex(out, r"^gc: removed \d+ expired sessions")
+        self.assertRegex("\n".join(got), r"<30>.* nestegg\[\d+\]: info gc: removed ")
+        got, rc, _ = self.in_syslog([os.path.join(harness.BUILD, "nestegg"), "price",
+                                     "set", "NO-SUCH-SYMBOL", "1"], r"NO-SUCH-SYMBOL")
+        self.assertEqual(rc, 1, got)
+        self.assertRegex("\n".join(got), r"<27>.* nestegg\[\d+\]: error .*NO-SUCH-SYMBOL")
+        # Anything else is refused.
+        env = dict(stack.env, NESTEGG_LOG="journal")
+        r = subprocess.run([os.path.join(harness.BUILD, "nestegg"), "gc"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("log: stderr or syslog", r.stderr)
 
     def test_gc_rotates_large_logs(self):
         stack = harness.shared
