@@ -160,7 +160,8 @@ TARGETS = [
     ("api-portfolios", "api_portfolios", "POST", "/api/v1/portfolios",
      {"name": "Api", "currency": "USD", "cost_method": "fifo"}, None, 201, "json"),
     ("api-instruments", "api_instruments", "POST", "/api/v1/instruments",
-     INSTRUMENT_FIELDS, None, 409, "json"),
+     INSTRUMENT_FIELDS, ["symbol", "name", "kind", "currency", "isin", "source_symbol",
+                         "fallback_symbol"], 409, "json"),
     ("api-import", "api_import", "POST",
      "/api/v1/portfolios/{pid}/import?format=nestegg&duplicates=skip&dry_run=1",
      {"format": "nestegg", "duplicates": "skip", "dry_run": "1"}, None, 200, "csv"),
@@ -181,6 +182,11 @@ NOT_TRIED = {
     ("import", "file"): "the multipart upload of the same text as 'text' "
                         "(one parser, tried through 'text')",
 }
+# sqlmap 1.7.2 never picks these keys out of this JSON body (it names
+# and tries the other seven); the same fields reach the same code
+# (lib/instrument.c) through the form, tried as instrument-new.
+for _name in ("source", "fallback_source", "url_template", "url_field"):
+    NOT_TRIED[("api_instruments", _name)] = "not picked out by sqlmap; tried as a form field"
 
 
 def fmt(value, fx):
@@ -306,7 +312,10 @@ class Sqlmap(unittest.TestCase):
         clean = {c.replace("JSON ", "").replace(" (custom)", "") for c in clean}
         for p in tried:
             if p not in clean and not any(c.endswith(p) for c in clean):
-                bad.append("'%s' was not reported not injectable" % p)
+                said = [l.strip() for l in text.splitlines()
+                        if re.search(r"'(JSON )?%s'" % re.escape(p), l)]
+                bad.append("'%s' was not reported not injectable (%s)" %
+                           (p, " / ".join(said[-6:]) or "never named"))
         for line in text.splitlines():
             if "[CRITICAL]" in line and "do not appear to be injectable" not in line:
                 bad.append(line.strip())
