@@ -359,8 +359,11 @@ exec_once(struct db *d, struct arena *a, struct dbres *res, const char *sql,
 	    mysql_stmt_execute(s->st) != 0) {
 		set_err(d, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
 		/* A deadlock rolls back the whole transaction: outside one,
-		 * that is this statement alone, safe to run again. */
-		if (d->err == ER_LOCK_DEADLOCK && !d->in_tx)
+		 * that is this statement alone, safe to run again. InnoDB
+		 * reports a deadlock on a table's AUTO-INC lock (taken by
+		 * an INSERT ... SELECT) as a failed auto-increment read. */
+		if ((d->err == ER_LOCK_DEADLOCK ||
+		    d->err == ER_AUTOINC_READ_FAILED) && !d->in_tx)
 			*retry = 1;
 		if (is_lost(d->err)) {
 			*retry = s->readonly && !d->in_tx;
@@ -386,12 +389,15 @@ db_exec(struct db *d, struct arena *a, struct dbres *res, const char *sql,
     const char *fmt, ...)
 {
 	va_list ap;
-	int rc, retry;
+	int rc, retry, tries = 1;
 
 	va_start(ap, fmt);
 	rc = exec_once(d, a, res, sql, fmt, ap, &retry, NULL);
 	va_end(ap);
-	if (rc != 0 && retry) {
+	/* Three tries: a statement several others deadlock with at once
+	 * can lose twice; a lost server fails its reconnection, which is
+	 * never retried. */
+	while (rc != 0 && retry && tries++ < 3) {
 		va_start(ap, fmt);
 		rc = exec_once(d, a, res, sql, fmt, ap, &retry, NULL);
 		va_end(ap);

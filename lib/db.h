@@ -63,8 +63,9 @@ void db_close(struct db *d);
  * Runs sql with the parameters in fmt.  When res is not NULL the rows are
  * stored there (memory from a).  Returns 0 on success, -1 on failure with
  * d->err and d->errmsg set.  d->affected and d->insert_id are updated.
- * Outside a transaction, a statement that deadlocked, or a read-only one
- * whose connection was lost, is run once more.
+ * Outside a transaction, a statement that deadlocked (InnoDB reports one
+ * on an AUTO-INC lock as a failed auto-increment read) is run up to twice
+ * more, and a read-only one whose connection was lost once more.
  */
 int db_exec(struct db *d, struct arena *a, struct dbres *res,
     const char *sql, const char *fmt, ...);

@@ -48,8 +48,8 @@ _symbols = itertools.count(1)
 
 class Fixture:
     """A user of one target: a portfolio with a buy, a dividend and a
-    manual instrument's buy, a sim and a manual instrument, a draft
-    import that needs its columns chosen."""
+    manual instrument's buy, a sim and a manual instrument (with two
+    closes), a draft import that needs its columns chosen."""
 
     def __init__(self, stack, tag):
         self.user = User(stack, tag)
@@ -72,6 +72,13 @@ class Fixture:
                               "02.01.2024;Kauf;5;10;50\n", "format": "auto"})
         assert r.status == 303, (r.status, r.body[:300])
         self.draft = int(r.header("location").rsplit("/", 1)[1])
+        # The manual instrument's closes, from before the first trade: the
+        # performance targets' benchmark.
+        u.c.get("/instruments/%d" % self.mid)
+        r = u.c.post("/instruments/%d" % self.mid,
+                     {"history": "date,close\n2023-12-29,6.5\n2024-06-28,7.25\n",
+                      "history_text": ""})
+        assert r.status == 303, (r.status, r.body[:300])
         u.c.get("/")
 
     def instrument(self, prefix, source):
@@ -102,7 +109,7 @@ INSTRUMENT_FIELDS = {"symbol": "{sym}", "name": "Again Inc", "kind": "stock",
                      "source_symbol": "", "fallback_source": "",
                      "fallback_symbol": "", "url_template": "", "url_field": ""}
 PERFORMANCE = {"period": "1Y", "from": "2024-01-01", "to": "2024-12-31",
-               "benchmark": "{sym}"}
+               "benchmark": "{msym}"}
 DRAFT_FIELDS = {"action": "columns", "style": "", "every": "", "duplicates": "",
                 "date": "Datum", "type": "Typ", "symbol": "", "quantity": "Stueck",
                 "price": "Kurs", "fee": "", "amount": "Wert", "currency": "",
