@@ -37,6 +37,10 @@
 #include "web.h"
 
 #define BIG_REQUEST (64u << 20)	/* bytes of a request worth returning */
+#define MALLOC_ARENAS 2		/* glibc's heaps a worker's threads share */
+#define TRIM_EVERY 2048		/* requests between two heap trims */
+
+static unsigned long served;	/* requests served, for TRIM_EVERY */
 
 struct worker {
 	pthread_t tid;
@@ -263,6 +267,12 @@ serve(struct worker *w, const struct io *io)
 		arena_reset(&w->arena);
 		buf_free(&w->out);
 		malloc_trim(0);
+	} else if (__atomic_add_fetch(&served, 1, __ATOMIC_RELAXED) %
+	    TRIM_EVERY == 0) {
+		/* The pages freed by ordinary requests go back now and then
+		 * too: the page cache's entries come and go in every size,
+		 * and a heap that only keeps them creeps upward. */
+		malloc_trim(0);
 	}
 }
 
@@ -343,6 +353,12 @@ run_fastcgi(const struct config *cfg, const char *sockpath, int nthreads)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* A heap per thread (glibc's default, eight a core) holds each
+	 * thread's freed memory apart, and the worker grows with every
+	 * thread that meets a larger page.  Two heaps bound that; most of
+	 * a request's memory comes from its arena's few large blocks, so
+	 * the threads seldom wait on them. */
+	mallopt(M_ARENA_MAX, MALLOC_ARENAS);
 	ws = calloc((size_t)nthreads, sizeof(*ws));
 	if (ws == NULL)
 		return 1;

@@ -6,7 +6,8 @@
 - pages at about 1,000 requests a second (wrk, its connections paced by
   a delay): the dashboard, a portfolio, its API and its transactions,
   in turn, each with one of the users' sessions;
-- the workers' memory taken after a warm-up and at the end.
+- the workers' memory taken after a warm-up and at the end, and
+  printed every five minutes between.
 
 Targets: no 5xx answer, no stream missing an event, and the workers'
 memory grown by less than 10%.  SOAK_SECONDS sets the length (1,800).
@@ -31,6 +32,7 @@ RATE = 1000                 # requests a second, about
 CONNECTIONS = 20
 WARMUP = 120
 ROUND = 30
+TRACE = 10                  # rounds between two prints of the memory
 
 LUA = r"""
 local tokens, pids, paths, n = {}, {}, {"/", "/portfolios/%d", "/api/v1/portfolios/%d",
@@ -107,6 +109,10 @@ def main():
             if first is None and time.monotonic() - t0 >= WARMUP:
                 first = workers_rss(stack)
                 print("after the warm-up:", first, flush=True)
+            elif rounds % TRACE == 0:
+                now = workers_rss(stack)
+                print("%4d s: %s" % (time.monotonic() - t0, " ".join(
+                    "%s %d KB" % kv for kv in sorted(now.items()))), flush=True)
         out, _ = wrk.communicate(timeout=SECONDS + 120)
         last = workers_rss(stack)
         s, lout = live.finish(load)
