@@ -297,6 +297,36 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Each thread of glibc keeps a cache of the chunks it freed (up to
+ * seven of each small size): a thread's cache fills a little with every
+ * rarer size it meets, so a worker's sixteen caches take half a million
+ * requests and megabytes to fill, and its memory seems to creep for
+ * the first quarter hour.  The worker's threads do without them and
+ * share MALLOC_ARENAS heaps.  glibc reads this only from the
+ * environment at start, so the worker sets it and starts itself again,
+ * once (same pid, same arguments); if that fails, it runs as it is.
+ * (Under valgrind, set GLIBC_TUNABLES first: the second start would
+ * run outside it.)
+ */
+#define NO_THREAD_CACHE "glibc.malloc.tcache_count=0"
+
+static void
+no_thread_caches(char **argv)
+{
+	const char *t = getenv("GLIBC_TUNABLES");
+	char v[1024];
+
+	if (t != NULL && strstr(t, "glibc.malloc.tcache_count=") != NULL)
+		return;
+	if (snprintf(v, sizeof(v), "%s%s%s", t ? t : "", t ? ":" : "",
+	    NO_THREAD_CACHE) >= (int)sizeof(v) ||
+	    setenv("GLIBC_TUNABLES", v, 1) != 0)
+		return;
+	execv("/proc/self/exe", argv);
+	log_warn("cannot start again without thread caches: %m");
+}
+
 static void
 usage(FILE *f)
 {
@@ -428,6 +458,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (sockpath != NULL || !FCGX_IsCGI())
+		no_thread_caches(argv);
 	if (config_load(&cfg, err, sizeof(err)) != 0) {
 		log_error("configuration: %s", err);
 		return 1;

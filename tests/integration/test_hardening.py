@@ -344,6 +344,21 @@ class Faults(unittest.TestCase):
         after = rss()
         self.assertLess(after - before, 40 * 1024, (before, after))
 
+    def test_page_workers_run_without_thread_caches(self):
+        # A page worker starts itself again with glibc's per-thread
+        # caches off (see no_thread_caches in cgi-bin/main.c), keeping
+        # its pid, its arguments and any tunable it was given.
+        stack = harness.shared
+        for name in ("web-1", "web-2"):
+            pid = stack.pid(name + ".worker")
+            with open("/proc/%d/environ" % pid, "rb") as f:
+                env = dict(kv.split(b"=", 1) for kv in f.read().split(b"\0") if b"=" in kv)
+            self.assertIn(b"glibc.malloc.tcache_count=0", env.get(b"GLIBC_TUNABLES", b""),
+                          name)
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                self.assertIn(b"--socket", f.read(), name)
+        self.assertEqual(stack.client().get("/healthz").status, 200)
+
 
 class Monitoring(unittest.TestCase):
     """/healthz and /metrics, from this host or for an admin; a log line a
