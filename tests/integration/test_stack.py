@@ -1,4 +1,5 @@
 """The stack as a whole: its own stacks, started and stopped here."""
+import grp
 import os
 import signal
 import subprocess
@@ -95,6 +96,69 @@ class OwnStack(unittest.TestCase):
             self.assertIn("stopped", f.read())     # clean exit on SIGTERM
         self.stack.start()
         self.assertEqual(self.stack.client().login(email).status, 303)
+
+
+    def test_4_serves_under_spawn_fcgi_and_multiwatch(self):
+        # The page worker as the README's spawn-fcgi and multiwatch
+        # lines run it: FastCGI on the socket spawn-fcgi hands it as fd 0,
+        # started again by multiwatch when it is killed.
+        stack, c = self.stack, self.stack.client()
+        email = harness.unique_email("multiwatch")
+        self.assertEqual(c.register(email).status, 303)
+        sup, worker = stack.pid("web-1"), stack.pid("web-1.worker")
+        os.kill(sup, signal.SIGTERM)
+        for _ in range(200):
+            if not process_alive(sup) and not process_alive(worker):
+                break
+            time.sleep(0.05)
+        self.assertFalse(process_alive(worker))
+        sock = stack.path("run", "web-1.sock")
+        if os.path.exists(sock):
+            os.unlink(sock)
+        # nginx's workers reach the socket through the run directory's
+        # group, as the README's -U gives it to www-data.
+        group = grp.getgrgid(os.stat(stack.path("run")).st_gid).gr_name
+        watch = subprocess.Popen(
+            ["spawn-fcgi", "-s", sock, "-G", group, "-M", "0660", "-n", "--", "/usr/bin/multiwatch", "-f", "1",
+             "-s", "TERM", "--", os.path.join(harness.BUILD, "nestegg-web")],
+            env=stack.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def child():
+            try:
+                with open("/proc/%d/task/%d/children" % (watch.pid, watch.pid)) as f:
+                    kids = f.read().split()
+            except OSError:
+                return None
+            return int(kids[0]) if kids else None
+
+        def answers():
+            for _ in range(100):
+                r = c.get("/instruments")
+                if r.status == 200:
+                    return r
+                time.sleep(0.1)
+            return r
+        try:
+            r = answers()
+            self.assertEqual(r.status, 200)
+            self.assertIn(email, r.text)
+            first = child()
+            self.assertTrue(first)
+            os.kill(first, signal.SIGKILL)
+            for _ in range(100):
+                second = child()
+                if second and second != first:
+                    break
+                time.sleep(0.05)
+            self.assertNotIn(second, (None, first))
+            r = answers()
+            self.assertEqual(r.status, 200)
+            self.assertIn(email, r.text)
+        finally:
+            watch.terminate()
+            watch.wait(timeout=30)
+            stack.start()
+        self.assertEqual(c.get("/instruments").status, 200)
 
 
 class SideBySide(unittest.TestCase):
