@@ -22,6 +22,17 @@ def process_alive(pid):
         return False
 
 
+def eventually(probe, seconds, ok=bool, pause=0.05):
+    """Calls probe() until ok() holds for its answer or seconds pass;
+    returns the last answer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = probe()
+        if ok(answer) or time.monotonic() >= deadline:
+            return answer
+        time.sleep(pause)
+
+
 class OwnStack(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -57,10 +68,7 @@ class OwnStack(unittest.TestCase):
         workers = self.stack.pid("web-1")
         db = self.stack.pid("mariadb")
         os.kill(db, signal.SIGTERM)
-        for _ in range(600):
-            if not process_alive(db):
-                break
-            time.sleep(0.1)
+        eventually(lambda: not process_alive(db), 60, pause=0.1)
         self.assertFalse(process_alive(db))
         try:
             # The dashboard may come from the worker's cache for a few
@@ -106,21 +114,17 @@ class OwnStack(unittest.TestCase):
         email = harness.unique_email("multiwatch")
         self.assertEqual(c.register(email).status, 303)
         sup, worker = stack.pid("web-1"), stack.pid("web-1.worker")
-        os.kill(sup, signal.SIGTERM)
-        for _ in range(200):
-            if not process_alive(sup) and not process_alive(worker):
-                break
-            time.sleep(0.05)
+        os.kill(sup, signal.SIGTERM)      # the worker removes its socket
+        eventually(lambda: not process_alive(sup) and not process_alive(worker), 10)
         self.assertFalse(process_alive(worker))
         sock = stack.path("run", "web-1.sock")
-        if os.path.exists(sock):
-            os.unlink(sock)
         # nginx's workers reach the socket through the run directory's
         # group, as the README's -U gives it to www-data.
         group = grp.getgrgid(os.stat(stack.path("run")).st_gid).gr_name
         watch = subprocess.Popen(
-            ["spawn-fcgi", "-s", sock, "-G", group, "-M", "0660", "-n", "--", "/usr/bin/multiwatch", "-f", "1",
-             "-s", "TERM", "--", os.path.join(harness.BUILD, "nestegg-web")],
+            ["spawn-fcgi", "-s", sock, "-G", group, "-M", "0660", "-n", "--",
+             "/usr/bin/multiwatch", "-f", "1", "-s", "TERM", "--",
+             os.path.join(harness.BUILD, "nestegg-web")],
             env=stack.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
         def child():
@@ -132,12 +136,8 @@ class OwnStack(unittest.TestCase):
             return int(kids[0]) if kids else None
 
         def answers():
-            for _ in range(100):
-                r = c.get("/instruments")
-                if r.status == 200:
-                    return r
-                time.sleep(0.1)
-            return r
+            return eventually(lambda: c.get("/instruments"), 10,
+                              ok=lambda r: r.status == 200, pause=0.1)
         try:
             r = answers()
             self.assertEqual(r.status, 200)
@@ -145,11 +145,7 @@ class OwnStack(unittest.TestCase):
             first = child()
             self.assertTrue(first)
             os.kill(first, signal.SIGKILL)
-            for _ in range(100):
-                second = child()
-                if second and second != first:
-                    break
-                time.sleep(0.05)
+            second = eventually(child, 5, ok=lambda pid: pid not in (None, first))
             self.assertNotIn(second, (None, first))
             r = answers()
             self.assertEqual(r.status, 200)
