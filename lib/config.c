@@ -38,6 +38,10 @@ static const struct setting {
 	S(alphavantage_key), L(fetch_interval), L(fetch_timeout),
 	I(fetch_per_host), I(fetch_retries), I(outlier_pct),
 	I(outlier_confirm), I(crosscheck_pct), L(runs_keep),
+	I(fetch_allow_private), S(fetch_allow), L(fetch_deadline),
+	L(fetch_url_seconds), L(limit_instruments), L(limit_url_instruments),
+	L(limit_portfolios), L(limit_drafts), L(limit_draft_bytes),
+	L(limit_api_writes),
 	L(stale_market), L(stale_fund), L(stale_crypto), L(stale_other),
 	L(stale_manual), L(live_heartbeat), L(live_poll), L(live_retry),
 	L(live_stream_limit), L(live_cgi_seconds), I(live_threads),
@@ -121,6 +125,13 @@ defaults(struct config *c)
 	c->outlier_confirm = 3;
 	c->crosscheck_pct = 5;
 	c->runs_keep = 7L * 86400;
+	c->fetch_url_seconds = 30;
+	c->limit_instruments = 1000;
+	c->limit_url_instruments = 20;
+	c->limit_portfolios = 100;
+	c->limit_drafts = 5;
+	c->limit_draft_bytes = 64L * 1024 * 1024;
+	c->limit_api_writes = 120;
 	c->stale_market = 4L * 86400;
 	c->stale_fund = 5L * 86400;
 	c->stale_crypto = 2L * 3600;

@@ -61,6 +61,27 @@ struct config {
 	int crosscheck_pct;	/* sources disagreeing by more flag it */
 	long runs_keep;		/* seconds fetch and valuation runs are kept */
 
+	/* What a fetch may reach (netfence.h): by default public
+	 * addresses only.  fetch_allow_private lets every source reach
+	 * private, loopback and link-local addresses; fetch_allow names
+	 * hosts that may be reached whatever their address ("host",
+	 * "host:port", an address, or "address:port", separated by commas
+	 * or spaces). */
+	int fetch_allow_private;
+	char fetch_allow[1024];
+	long fetch_deadline;	/* seconds one source may take in a fetch
+				   (0: half of fetch_interval, 30 to 300) */
+	long fetch_url_seconds;	/* seconds one user's url instruments may
+				   take in a fetch, together */
+
+	/* Per-user limits (0: none). */
+	long limit_instruments;	/* instruments in one's list */
+	long limit_url_instruments; /* of them, priced from an address */
+	long limit_portfolios;
+	long limit_drafts;	/* imports waiting for their preview */
+	long limit_draft_bytes;	/* their total size */
+	long limit_api_writes;	/* API writes a minute */
+
 	/* Seconds before a price is stale, by kind of instrument; 0 means
 	 * never.  Markets close for weekends and holidays; a fund's NAV
 	 * comes once a day; crypto trades all the time. */
