@@ -190,7 +190,7 @@ inst_check(struct instrument *in, const char **field)
 		    "something other than a space.";
 	if (text_controls(s, NULL))
 		return *field = "symbol", "Use letters, digits, spaces and "
-		    "punctuation, without control characters.";
+		    "punctuation, without control or invisible characters.";
 	for (char *p = s; *p; p++) {
 		if (!isalnum((unsigned char)*p) && !strchr(".-_^=:/", *p))
 			ticker = 0;
@@ -206,8 +206,8 @@ inst_check(struct instrument *in, const char **field)
 	if (utf8_chars(in->name) > 200)
 		return *field = "name", "Use at most 200 characters.";
 	if (text_controls(in->name, NULL))
-		return *field = "name", "Use text without control characters "
-		    "or direction overrides.";
+		return *field = "name", "Use text without control characters, "
+		    "direction overrides or invisible characters.";
 	if (in->kind == NULL || !text_in_list(instrument_kinds, in->kind))
 		return *field = "kind", "Choose a kind.";
 	if (currency_major(in->currency, major, &f) != 0)

@@ -101,8 +101,8 @@ pf_check(const char *name, const char *currency, const char *method,
 	if (utf8_chars(name) > PF_NAME_MAX)
 		return *field = "name", "Use at most 100 characters.";
 	if (text_controls(name, NULL))
-		return *field = "name", "Use text without control characters "
-		    "or direction overrides.";
+		return *field = "name", "Use text without control characters, "
+		    "direction overrides or invisible characters.";
 	if (currency != NULL && !currency_valid(currency))
 		return *field = "currency", "Enter a currency code like USD, "
 		    "EUR or GBP.";
@@ -322,8 +322,8 @@ tx_build(const struct portfolio *pf, const struct tx_text *in,
 	if (in->note && utf8_chars(in->note) > NOTE_MAX)
 		return *field = "note", "Use at most 500 characters.";
 	if (in->note && text_controls(in->note, "\t\n\r"))
-		return *field = "note", "Use text without control characters "
-		    "or direction overrides.";
+		return *field = "note", "Use text without control characters, "
+		    "direction overrides or invisible characters.";
 	copy_cur(t->currency, pf->currency);
 	if (inst != NULL) {
 		t->instrument = inst->id;

@@ -52,6 +52,38 @@ utf8_chars(const char *s)
 	return n;
 }
 
+/*
+ * What text_controls() refuses besides C0 controls, in order: DEL and
+ * C1; bidirectional controls; line and paragraph separators; and
+ * characters that show nothing (zero-width ones, fillers, invisible
+ * operators, tags).  Variation selectors (U+FE00 to U+FE0F, U+E0100 to
+ * U+E01EF) are not here: emoji need them.
+ */
+static const struct {
+	unsigned lo, hi;
+} refused[] = {
+	{ 0x007f, 0x009f },	/* DEL, C1 controls */
+	{ 0x00ad, 0x00ad },	/* soft hyphen */
+	{ 0x034f, 0x034f },	/* combining grapheme joiner */
+	{ 0x061c, 0x061c },	/* Arabic letter mark */
+	{ 0x115f, 0x1160 },	/* Hangul choseong and jungseong fillers */
+	{ 0x17b4, 0x17b5 },	/* Khmer inherent vowels */
+	{ 0x180b, 0x180f },	/* Mongolian variation selectors, vowel
+				   separator */
+	{ 0x200b, 0x200f },	/* zero width space, non-joiner, joiner;
+				   left-to-right and right-to-left marks */
+	{ 0x2028, 0x202e },	/* line and paragraph separators;
+				   embeddings and overrides */
+	{ 0x2060, 0x206f },	/* word joiner, invisible operators;
+				   isolates; deprecated format controls */
+	{ 0x3164, 0x3164 },	/* Hangul filler */
+	{ 0xfeff, 0xfeff },	/* zero width no-break space (BOM) */
+	{ 0xffa0, 0xffa0 },	/* halfwidth Hangul filler */
+	{ 0xfff9, 0xfffb },	/* interlinear annotation controls */
+	{ 0x1d173, 0x1d17a },	/* musical symbol format controls */
+	{ 0xe0000, 0xe007f },	/* tags */
+};
+
 int
 text_controls(const char *str, const char *allow)
 {
@@ -68,12 +100,11 @@ text_controls(const char *str, const char *allow)
 		if (cp < 0x20 && (allow == NULL || strchr(allow, (int)cp) ==
 		    NULL))
 			return 1;
-		if ((cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
-		    cp == 0x200e || cp == 0x200f ||
-		    (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069) ||
-		    cp == 0x2028 || cp == 0x2029)
-			return 1;
+		/* refused[] is in order: stop at the first range above. */
+		for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]) &&
+		    cp >= refused[i].lo; i++)
+			if (cp <= refused[i].hi)
+				return 1;
 		for (s++; n > 0 && *s; n--)
 			s++;
 	}

@@ -1,8 +1,11 @@
-"""Registration, sign-in, sign-out, sessions and their cookies, CSRF."""
+"""Registration, sign-in, sign-out, sessions and their cookies, CSRF;
+names without invisible characters."""
 import re
+import time
 import unittest
 
 import harness
+from pf_helpers import User
 
 GOOD_PW = "correct horse battery"
 
@@ -245,3 +248,68 @@ class Csrf(unittest.TestCase):
                                     "Content-Type": "text/plain"})
         self.assertEqual(r.status, 303)
         self.assertEqual(self.c.get("/").status, 303)
+
+
+class InvisibleNames(unittest.TestCase):
+    """Names show what they hold: a zero width joiner in a portfolio's name
+    or a byte order mark in an instrument's is refused, 422 naming the
+    field, through the form and the JSON API; variation selectors (emoji)
+    are not."""
+
+    def setUp(self):
+        self.stack = harness.shared
+        self.u = User(self.stack, "invisible")
+
+    def count(self, sql):
+        return int(self.stack.sql(sql)[0][0])
+
+    def test_portfolio_name_with_zero_width_joiner(self):
+        name = "Pen\u200dsion"
+        before = self.count("SELECT COUNT(*) FROM portfolios")
+        r = self.u.api("POST", "/api/v1/portfolios", {"name": name, "currency": "USD"})
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(r.json["error"]["field"], "name")
+        self.assertIn("invisible characters", r.json["error"]["message"])
+        self.u.c.get("/portfolios/new")
+        r = self.u.c.post("/portfolios/new", {"name": name, "currency": "USD",
+                                              "cost_method": "fifo"})
+        self.assertEqual(r.status, 422)
+        m = re.search(r'<p class="error" id="name-error">([^<]*)</p>', r.text)
+        self.assertIsNotNone(m, r.text)
+        self.assertIn("invisible characters", m.group(1))
+        self.assertEqual(self.count("SELECT COUNT(*) FROM portfolios"), before)
+        # Renaming is held to the same rule.
+        pid = self.u.portfolio("Plain")
+        self.u.c.get("/portfolios/%d/edit" % pid)
+        r = self.u.c.post("/portfolios/%d/edit" % pid, {"name": name, "cost_method": "fifo"})
+        self.assertEqual(r.status, 422)
+        self.assertIn('id="name-error"', r.text)
+        self.assertEqual(self.u.view(pid)["name"], "Plain")
+        # An emoji with its variation selector is a name like any other.
+        r = self.u.api("POST", "/api/v1/portfolios",
+                       {"name": "Love \u2764\ufe0f", "currency": "USD"})
+        self.assertEqual(r.status, 201, r.body)
+
+    def test_instrument_name_with_byte_order_mark(self):
+        sym = "INV%d" % (int(time.time() * 1000) % 100000)
+        fields = {"symbol": sym, "name": "\ufeffAcme Corp", "kind": "stock",
+                  "currency": "USD", "source": "manual"}
+        r = self.u.api("POST", "/api/v1/instruments", fields)
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(r.json["error"]["field"], "name")
+        self.assertIn("invisible characters", r.json["error"]["message"])
+        self.u.c.get("/instruments/new")
+        r = self.u.c.post("/instruments/new", fields)
+        self.assertEqual(r.status, 422)
+        m = re.search(r'<p class="error" id="name-error">([^<]*)</p>', r.text)
+        self.assertIsNotNone(m, r.text)
+        self.assertIn("invisible characters", m.group(1))
+        self.assertEqual(self.count("SELECT COUNT(*) FROM instruments WHERE symbol = '%s'"
+                                    % sym), 0)
+        # In a symbol too.
+        r = self.u.api("POST", "/api/v1/instruments",
+                       dict(fields, symbol=sym + "\u200b", name="Acme Corp"))
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(r.json["error"]["field"], "symbol")
+        r = self.u.api("POST", "/api/v1/instruments", dict(fields, name="Acme Corp"))
+        self.assertEqual(r.status, 201, r.body)
