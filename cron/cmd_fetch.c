@@ -1,9 +1,13 @@
 /*
  * cmd_fetch.c - nestegg fetch: the latest price of every instrument that
  * someone holds (and of those added in the last day) and the exchange
- * rates of every currency in use, from their sources, all at once;
- * judged (quote.h), stored in one database transaction with the health
- * of each source, then revalued.
+ * rates of every currency in use, from their sources, all at once,
+ * each source within its own deadline and every user's own addresses
+ * one at a time within theirs.  The prices of a source are judged
+ * (quote.h) and stored, in one database transaction, as soon as the
+ * source has answered, and revalued soon after, so that a slow source
+ * delays nobody else's; the run and the health of each source are
+ * recorded at the end.
  *
  * One fetch runs at a time, even with cron on several hosts: a second
  * one finds the database lock taken and exits 0 saying so.  A fetch
@@ -25,6 +29,7 @@
 #include "fetch.h"
 
 #define FX_BASE "EUR"		/* rates are kept as one EUR in X */
+#define REVALUE_EVERY 2.0	/* seconds */
 
 struct run {
 	struct cli *c;
@@ -40,10 +45,19 @@ struct run {
 	struct http_req ecb;
 	struct feed_result ecbres;
 	int ecb_ok;
+	int ecb_group, fx_group;	/* the engine's groups, or -1 */
+	struct http_req *fxreqs;	/* Yahoo's rates the ECB lacked */
+	size_t nfx;
+	/* Valuation runs as prices land: at most one every
+	 * REVALUE_EVERY seconds while the fetch goes on. */
+	int dirty, revalue_failed, revalued;
+	double last_revalue;
+	long fenced;		/* requests the fence stopped */
 	/* Counts. */
 	long stored, unchanged, rejected, missing, rates, requests;
 	long long run_id;
 	double started;
+	int failed_store;	/* a transaction failed: store no more */
 	int backfill;		/* nestegg backfill: every close since */
 	const char *only;	/* backfill: this symbol, or "" for all */
 	long backfilled;	/* closes of days past stored */
@@ -86,7 +100,7 @@ fnv(const char *s, unsigned long long h)
 static size_t
 ask_for(struct run *r, struct askmap *m, const char *source,
     const char *symbol, const char *currency, const char *tmpl,
-    const char *field)
+    const char *field, long long owner)
 {
 	struct fetch *f = &r->f;
 	int gecko = strcmp(source, "coingecko") == 0;
@@ -99,6 +113,9 @@ ask_for(struct run *r, struct askmap *m, const char *source,
 		h = fnv(currency, h);
 	h = fnv(tmpl, h);
 	h = fnv(field, h);
+	if (strcmp(source, "url") != 0)
+		owner = 0;		/* only an address has an owner */
+	h ^= (unsigned long long)owner;
 	for (i = (size_t)h & (m->cap - 1); m->slot[i] != 0;
 	    i = (i + 1) & (m->cap - 1)) {
 		const struct ask *a = &f->asks[m->slot[i] - 1];
@@ -107,7 +124,8 @@ ask_for(struct run *r, struct askmap *m, const char *source,
 		    strcmp(a->symbol, symbol) == 0 &&
 		    (!gecko || strcmp(a->currency, currency) == 0) &&
 		    strcmp(a->url_template ? a->url_template : "", tmpl) == 0 &&
-		    strcmp(a->url_field ? a->url_field : "", field) == 0)
+		    strcmp(a->url_field ? a->url_field : "", field) == 0 &&
+		    a->owner == owner)
 			return m->slot[i] - 1;
 	}
 	if (f->nasks == f->capasks) {
@@ -123,6 +141,8 @@ ask_for(struct run *r, struct askmap *m, const char *source,
 	snprintf(f->asks[f->nasks].currency, 4, "%s", currency);
 	f->asks[f->nasks].url_template = *tmpl ? tmpl : NULL;
 	f->asks[f->nasks].url_field = *field ? field : NULL;
+	f->asks[f->nasks].owner = owner;
+	f->asks[f->nasks].group = -1;
 	m->slot[i] = ++f->nasks;
 	return f->nasks - 1;
 }
@@ -138,7 +158,7 @@ load_targets(struct run *r, struct dbres *res)
 	"COALESCE(i.fallback_source, ''), i.fallback_symbol, " \
 	"i.url_template, i.url_field, i.currency, i.kind, p.price, " \
 	"UNIX_TIMESTAMP(p.as_of), h.pending_price, " \
-	"COALESCE(h.pending_count, 0), "
+	"COALESCE(h.pending_count, 0), i.owner_id, "
 #define FIRST_TX "(SELECT UNIX_TIMESTAMP(MIN(t.date)) FROM transactions t " \
 	"WHERE t.instrument_id = i.id)"
 #define TARGET_FROM " FROM instruments i " \
@@ -198,11 +218,12 @@ load_targets(struct run *r, struct dbres *res)
 			t->last.pending_count = (int)db_int(res, i, 12);
 		}
 		prim[i] = ask_for(r, &m, t->source, db_val(res, i, 2),
-		    t->currency, db_val(res, i, 5), db_val(res, i, 6)) + 1;
-		t->history_from = (time_t)db_int(res, i, 13);
+		    t->currency, db_val(res, i, 5), db_val(res, i, 6),
+		    db_int(res, i, 13)) + 1;
+		t->history_from = (time_t)db_int(res, i, 14);
 		if (*fsrc)
 			fb[i] = ask_for(r, &m, fsrc, db_val(res, i, 4),
-			    t->currency, "", "") + 1;
+			    t->currency, "", "", 0) + 1;
 	}
 	/* The asks have stopped moving: point the targets at them. */
 	for (size_t i = 0; i < r->nt; i++) {
@@ -317,71 +338,72 @@ read_ecb(struct run *r)
 		}
 }
 
-/* Rates the ECB did not give: Yahoo's EURxxx=X, one request each. */
-static void
-fx_fallback(struct run *r, const struct http_opts *ho)
+/* Rates the ECB did not give: Yahoo's EURxxx=X, one request each, in
+ * a group of their own.  1 when some were asked for, else 0. */
+static int
+fx_plan(struct run *r)
 {
-	struct http_req **reqs = calloc((size_t)r->ncur + 1, sizeof(*reqs));
-	struct http_stats st;
 	size_t n = 0;
 
-	if (reqs == NULL)
+	if ((r->fxreqs = calloc((size_t)r->ncur + 1, sizeof(*r->fxreqs))) ==
+	    NULL)
 		abort();
 	for (int k = 0; k < r->ncur; k++) {
-		struct http_req *q;
+		struct http_req *q = &r->fxreqs[n];
 		char sym[16];
 
 		if (r->fx[k].got.have)
 			continue;
-		if ((q = calloc(1, sizeof(*q))) == NULL)
-			abort();
 		snprintf(sym, sizeof(sym), "%s%s=X", FX_BASE, r->cur[k]);
 		snprintf(q->url, sizeof(q->url), "%s/v8/finance/chart/",
 		    r->c->cfg.yahoo_url);
 		http_url_escape(q->url, sizeof(q->url), sym);
 		strcat(q->url, "?range=5d&interval=1d");
 		q->user = &r->fx[k];
-		reqs[n++] = q;
+		q->max_bytes = 1024L * 1024;
+		n++;
 	}
-	if (n > 0) {
-		fetch_health(&r->f, "yahoo")->used = 1;
-		http_run(reqs, n, ho, &st);
-		r->requests += st.requests;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct ask *a = reqs[i]->user;
-		struct feed_result fr;
+	if (n == 0)
+		return 0;
+	fetch_health(&r->f, "yahoo")->used = 1;
+	r->fx_group = http_group(r->f.http, r->f.deadline, 0);
+	for (size_t i = 0; i < n; i++)
+		http_add(r->f.http, &r->fxreqs[i], r->fx_group);
+	r->nfx = n;
+	return 1;
+}
 
-		feed_result_init(&fr);
-		if (reqs[i]->status < 200 || reqs[i]->status > 299) {
-			snprintf(a->error, sizeof(a->error), "no rate for %.8s: "
-			    "%.150s", a->symbol, reqs[i]->error);
-			if (reqs[i]->status != 404)
-				fetch_source_failed(&r->f, "yahoo",
-				    reqs[i]->error);
-		} else if (feed_yahoo_parse(reqs[i]->body, reqs[i]->len,
-		    &fr) != 0 || fr.nquotes == 0) {
-			snprintf(a->error, sizeof(a->error), "no rate for %.8s: "
-			    "%.150s", a->symbol, fr.error);
-			if (fr.status != FEED_NOT_FOUND)
-				fetch_source_failed(&r->f, "yahoo", fr.error);
-		} else {
-			const struct feed_quote *fq =
-			    &fr.quotes[fr.nquotes - 1];
+/* One of Yahoo's rates into its ask. */
+static void
+read_fx(struct run *r, const struct http_req *q)
+{
+	struct ask *a = q->user;
+	struct feed_result fr;
 
-			snprintf(a->source, sizeof(a->source), "yahoo");
-			a->got.have = 1;
-			a->got.price = fq->price;
-			snprintf(a->got.currency, 4, "%s", fq->currency);
-			a->got.as_of = fq->as_of;
-			snprintf(a->got.day, 11, "%s", fq->day);
-			fetch_health(&r->f, "yahoo")->quotes++;
-		}
-		feed_result_free(&fr);
-		free(reqs[i]->body);
-		free(reqs[i]);
+	feed_result_init(&fr);
+	if (q->status < 200 || q->status > 299) {
+		snprintf(a->error, sizeof(a->error), "no rate for %.8s: %.150s",
+		    a->symbol, q->error);
+		if (q->status != 404)
+			fetch_source_failed(&r->f, "yahoo", q->error);
+	} else if (feed_yahoo_parse(q->body, q->len, &fr) != 0 ||
+	    fr.nquotes == 0) {
+		snprintf(a->error, sizeof(a->error), "no rate for %.8s: %.150s",
+		    a->symbol, fr.error);
+		if (fr.status != FEED_NOT_FOUND)
+			fetch_source_failed(&r->f, "yahoo", fr.error);
+	} else {
+		const struct feed_quote *fq = &fr.quotes[fr.nquotes - 1];
+
+		snprintf(a->source, sizeof(a->source), "yahoo");
+		a->got.have = 1;
+		a->got.price = fq->price;
+		snprintf(a->got.currency, 4, "%s", fq->currency);
+		a->got.as_of = fq->as_of;
+		snprintf(a->got.day, 11, "%s", fq->day);
+		fetch_health(&r->f, "yahoo")->quotes++;
 	}
-	free(reqs);
+	feed_result_free(&fr);
 }
 
 /* A split recorded for the instrument since its last price, as one
@@ -451,7 +473,10 @@ judge(struct run *r, struct target *t)
 		if (!ok[k]) {
 			snprintf(a->error, sizeof(a->error), "%s: %s",
 			    a->source, out[k].reason);
-			refused(r, a->source, a->error);
+			a->problem = PROBLEM_REFUSED;
+			/* A user's own address is their trouble. */
+			if (a->owner == 0)
+				refused(r, a->source, a->error);
 		}
 	}
 	/* Two sources that both gave a sane price for about the same
@@ -492,15 +517,23 @@ judge(struct run *r, struct target *t)
 		t->used = &asks[k]->got;
 		t->pending = out[k].pending;
 		t->pending_count = out[k].pending_count;
-		if (out[k].verdict == QUOTE_PENDING)
+		if (out[k].verdict == QUOTE_PENDING) {
 			snprintf(t->error, sizeof(t->error), "%s: %s",
 			    asks[k]->source, out[k].reason);
+			t->problem = PROBLEM_REFUSED;
+		}
 		return;
 	}
 	/* Nothing usable: say why, primary first. */
-	snprintf(t->error, sizeof(t->error), "%s", t->primary->error[0] ?
-	    t->primary->error : t->fallback && t->fallback->error[0] ?
-	    t->fallback->error : "no price");
+	{
+		const struct ask *why = t->primary->error[0] || !t->fallback ||
+		    !t->fallback->error[0] ? t->primary : t->fallback;
+
+		snprintf(t->error, sizeof(t->error), "%s", why->error[0] ?
+		    why->error : "no price");
+		t->problem = why->problem ? why->problem :
+		    PROBLEM_NOT_UNDERSTOOD;
+	}
 	if (!t->primary->got.have && (t->fallback == NULL ||
 	    !t->fallback->got.have))
 		t->judged = 0;	/* missing, not refused */
@@ -585,15 +618,24 @@ rows_add(struct rows *w, const char *const *v)
 		rows_flush(w);
 }
 
-static int
-rows_end(struct rows *w)
+/* Forgets the rows not yet run and the statement; may be called again. */
+static void
+rows_free(struct rows *w)
 {
-	rows_flush(w);
 	buf_free(&w->text);
+	w->n = 0;
 	if (w->sql != NULL)
 		db_forget(w->d, w->sql);
 	free(w->sql);
 	w->sql = NULL;
+}
+
+/* Runs the rows left; 0, or -1 when any statement failed. */
+static int
+rows_end(struct rows *w)
+{
+	rows_flush(w);
+	rows_free(w);
 	return w->failed ? -1 : 0;
 }
 
@@ -662,16 +704,16 @@ store_closes(struct run *r, const struct target *t, const char *day,
 	return 0;
 }
 
+/*
+ * Stores what was found for the n targets v, in one transaction: their
+ * prices and closes, what the source said the day before, the health
+ * of each (its error and the kind of it, an outlier held), the
+ * instruments to revalue.  Counts them.  0 or -1.
+ */
 static int
-store(struct run *r)
+store_batch(struct run *r, struct target **v, size_t n)
 {
 	struct db *d = &r->c->db;
-	static const char run[] = "INSERT INTO fetch_runs (started_at) "
-	    "VALUES (FROM_UNIXTIME(?))";
-	static const char fin[] = "UPDATE fetch_runs SET duration_ms = ?, "
-	    "instruments = ?, requests = ?, stored = ?, unchanged = ?, "
-	    "rejected = ?, missing = ?, rates = ?, failed_sources = ? "
-	    "WHERE id = ?";
 	static const char prev[] = "UPDATE prices p JOIN JSON_TABLE(?, "
 	    "'$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]', d DATE PATH '$[1]')) j "
 	    "ON j.id = p.instrument_id SET p.prev_close = (SELECT h.close "
@@ -683,28 +725,6 @@ store(struct run *r)
 	static const char queue[] = "INSERT INTO revalue_pending "
 	    "(instrument_id) SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS "
 	    "(id BIGINT UNSIGNED PATH '$')) j";
-	static const char fxq[] = "INSERT INTO fx_rates (base, quote, rate, "
-	    "as_of, source, checked_at) VALUES (?, ?, ?, FROM_UNIXTIME(?), ?, "
-	    "NOW()) ON DUPLICATE KEY UPDATE rate = VALUES(rate), "
-	    "as_of = VALUES(as_of), source = VALUES(source), "
-	    "checked_at = VALUES(checked_at)";
-	static const char fxh[] = "INSERT INTO fx_history (base, quote, day, "
-	    "rate, source) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-	    "rate = VALUES(rate), source = VALUES(source)";
-	static const char fxp[] = "INSERT INTO revalue_pending (currency) "
-	    "VALUES (?), (?)";
-	static const char fxc[] = "UPDATE fx_rates SET checked_at = NOW() "
-	    "WHERE base = ? AND quote = ?";
-	static const char health[] = "INSERT INTO feed_health (source, "
-	    "last_success_at, last_error_at, last_error, errors, failing_runs, "
-	    "last_quotes) VALUES (?, IF(? = 0, NOW(), NULL), IF(? > 0, NOW(), "
-	    "NULL), ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-	    "last_success_at = IF(VALUES(failing_runs) = 0, NOW(), "
-	    "last_success_at), last_error_at = IF(VALUES(errors) > 0, NOW(), "
-	    "last_error_at), last_error = IF(VALUES(errors) > 0, "
-	    "VALUES(last_error), last_error), errors = errors + VALUES(errors), "
-	    "failing_runs = IF(VALUES(failing_runs) = 0, 0, failing_runs + 1), "
-	    "last_quotes = VALUES(last_quotes)";
 	static const char flag[] = "INSERT INTO instrument_health "
 	    "(instrument_id, flag, flagged_at) VALUES (?, ?, IF(? <> '', "
 	    "NOW(), NULL)) ON DUPLICATE KEY UPDATE flagged_at = "
@@ -712,7 +732,9 @@ store(struct run *r)
 	    "flag = VALUES(flag)";
 	struct rows hist, price, ih;
 	struct buf prevj, samej, queuej;
-	char b[8][DEC_BUFSZ], failed[200] = "";
+	char b[8][DEC_BUFSZ];
+	long stored = 0, unchanged = 0, rejected = 0, missing = 0;
+	long backfilled = r->backfilled;
 	int rc = -1, nprev = 0, nsame = 0, nqueue = 0;
 
 	buf_init(&prevj);
@@ -731,22 +753,20 @@ store(struct run *r)
 	    "UPDATE price = VALUES(price), as_of = VALUES(as_of), "
 	    "source = VALUES(source), updated_at = NOW(), checked_at = NOW()");
 	rows_init(&ih, d, "INSERT INTO instrument_health (instrument_id, "
-	    "last_error, last_error_at, errors, pending_price, pending_count) "
-	    "VALUES ", "(?,?,IF(? > 0, NOW(), NULL),?,?,?)", 6,
-	    " ON DUPLICATE KEY UPDATE "
+	    "last_error, problem, last_error_at, errors, pending_price, "
+	    "pending_count) VALUES ", "(?,?,?,IF(? > 0, NOW(), NULL),?,?,?)",
+	    7, " ON DUPLICATE KEY UPDATE "
 	    "last_error = IF(VALUES(errors) > 0, VALUES(last_error), last_error), "
+	    "problem = IF(VALUES(errors) > 0, VALUES(problem), problem), "
 	    "last_error_at = IF(VALUES(errors) > 0, NOW(), last_error_at), "
 	    "errors = errors + VALUES(errors), "
 	    "pending_price = VALUES(pending_price), "
 	    "pending_count = VALUES(pending_count)");
 	if (db_begin(d) != 0)
 		goto out;
-	if (db_exec(d, NULL, NULL, run, "i", (long long)r->started) != 0)
-		goto fail;
-	r->run_id = (long long)d->insert_id;
-	for (size_t i = 0; i < r->nt; i++) {
-		struct target *t = &r->t[i];
-		const char *v[8];
+	for (size_t i = 0; i < n; i++) {
+		struct target *t = v[i];
+		const char *val[8];
 		char day[11];
 		int err = t->error[0] != '\0';
 
@@ -761,52 +781,55 @@ store(struct run *r)
 				goto fail;
 		}
 		if (t->judged && t->verdict == QUOTE_STORE) {
-			r->stored++;
+			stored++;
 			snprintf(day, sizeof(day), "%s", t->used->day);
 			if (strlen(day) != 10)
 				utc_day(t->as_of, day);
 			if (store_closes(r, t, day, &hist) != 0)
 				goto fail;
-			v[0] = b[0], v[1] = day;
-			v[2] = dec_format(t->price, DEC_PLACES, b[1]);
-			v[3] = t->from;
-			v[4] = NULL;
-			rows_add(&hist, v);
+			val[0] = b[0], val[1] = day;
+			val[2] = dec_format(t->price, DEC_PLACES, b[1]);
+			val[3] = t->from;
+			val[4] = NULL;
+			rows_add(&hist, val);
 			snprintf(b[2], DEC_BUFSZ, "%lld", (long long)t->as_of);
-			v[0] = b[0], v[1] = b[1], v[2] = b[2], v[3] = t->from;
-			rows_add(&price, v);
+			val[0] = b[0], val[1] = b[1], val[2] = b[2];
+			val[3] = t->from;
+			rows_add(&price, val);
 			buf_printf(&prevj, "%s[%lld,\"%s\"]", nprev++ ? "," : "",
 			    t->id, day);
 			buf_printf(&queuej, "%s%lld", nqueue++ ? "," : "",
 			    t->id);
 		} else if (t->judged && t->verdict == QUOTE_SAME) {
-			r->unchanged++;
+			unchanged++;
 			buf_printf(&samej, "%s%lld", nsame++ ? "," : "", t->id);
 		} else if (t->judged)
-			r->rejected++;	/* held as a possible outlier */
+			rejected++;	/* held as a possible outlier */
 		else if (t->primary->got.have || (t->fallback &&
 		    t->fallback->got.have))
-			r->rejected++;
+			rejected++;
 		else
-			r->missing++;
+			missing++;
 		if (t->crosschecked && db_exec(d, NULL, NULL, flag, "sss",
 		    b[0], t->flag, t->flag) != 0)
 			goto fail;
 		if (!err && !t->last.has_pending)
 			continue;
-		/* Health: the error, and an outlier held or let go. */
-		v[0] = b[0];
-		v[1] = t->error;
-		v[2] = v[3] = err ? "1" : "0";
+		/* Health: the error and its kind, and an outlier held or
+		 * let go. */
+		val[0] = b[0];
+		val[1] = t->error;
+		val[2] = err ? fetch_problem_names[t->problem] : NULL;
+		val[3] = val[4] = err ? "1" : "0";
 		if (t->judged && t->verdict == QUOTE_PENDING) {
-			v[4] = dec_format(t->pending, DEC_PLACES, b[3]);
+			val[5] = dec_format(t->pending, DEC_PLACES, b[3]);
 			snprintf(b[4], DEC_BUFSZ, "%d", t->pending_count);
-			v[5] = b[4];
+			val[6] = b[4];
 		} else {
-			v[4] = NULL;
-			v[5] = "0";
+			val[5] = NULL;
+			val[6] = "0";
 		}
-		rows_add(&ih, v);
+		rows_add(&ih, val);
 	}
 	buf_putc(&prevj, ']');
 	buf_putc(&samej, ']');
@@ -818,7 +841,59 @@ store(struct run *r)
 	    (nsame && db_exec(d, NULL, NULL, same, "s", samej.data) != 0) ||
 	    (nqueue && db_exec(d, NULL, NULL, queue, "s", queuej.data) != 0))
 		goto fail;
-	/* Exchange rates, one EUR in each currency. */
+	if (db_commit(d) != 0)
+		goto out;
+	r->stored += stored;
+	r->unchanged += unchanged;
+	r->rejected += rejected;
+	r->missing += missing;
+	if (stored > 0) {
+		epoch_bump(EPOCH_DATA);
+		r->dirty = 1;
+	}
+	if (r->backfilled > backfilled)
+		r->dirty = 1;
+	rc = 0;
+	goto out;
+fail:
+	db_rollback(d);
+	r->backfilled = backfilled;
+out:
+	rows_free(&hist);
+	rows_free(&price);
+	rows_free(&ih);
+	buf_free(&prevj);
+	buf_free(&samej);
+	buf_free(&queuej);
+	return rc;
+}
+
+/*
+ * Stores the exchange rates found (one EUR in each currency in use),
+ * and with a backfill every day's rate since, marking the series from
+ * the first of them; one transaction.  0 or -1.
+ */
+static int
+store_rates(struct run *r)
+{
+	struct db *d = &r->c->db;
+	static const char fxq[] = "INSERT INTO fx_rates (base, quote, rate, "
+	    "as_of, source, checked_at) VALUES (?, ?, ?, FROM_UNIXTIME(?), ?, "
+	    "NOW()) ON DUPLICATE KEY UPDATE rate = VALUES(rate), "
+	    "as_of = VALUES(as_of), source = VALUES(source), "
+	    "checked_at = VALUES(checked_at)";
+	static const char fxh[] = "INSERT INTO fx_history (base, quote, day, "
+	    "rate, source) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "rate = VALUES(rate), source = VALUES(source)";
+	static const char fxp[] = "INSERT INTO revalue_pending (currency) "
+	    "VALUES (?), (?)";
+	static const char fxc[] = "UPDATE fx_rates SET checked_at = NOW() "
+	    "WHERE base = ? AND quote = ?";
+	char b[DEC_BUFSZ];
+	long rates = 0, backfilled = 0;
+
+	if (db_begin(d) != 0)
+		return -1;
 	for (int k = 0; k < r->ncur; k++) {
 		struct ask *a = &r->fx[k];
 		struct quote_outcome o;
@@ -846,14 +921,14 @@ store(struct run *r)
 		snprintf(day, sizeof(day), "%s", a->got.day);
 		if (strlen(day) != 10)
 			utc_day(a->got.as_of, day);
-		dec_format(o.price, DEC_PLACES, b[0]);
+		dec_format(o.price, DEC_PLACES, b);
 		if (db_exec(d, NULL, NULL, fxq, "sssis", FX_BASE, a->symbol,
-		    b[0], (long long)a->got.as_of, a->source) != 0 ||
+		    b, (long long)a->got.as_of, a->source) != 0 ||
 		    db_exec(d, NULL, NULL, fxh, "sssss", FX_BASE, a->symbol,
-		    day, b[0], a->source) != 0 ||
+		    day, b, a->source) != 0 ||
 		    db_exec(d, NULL, NULL, fxp, "ss", FX_BASE, a->symbol) != 0)
 			goto fail;
-		r->rates++;
+		rates++;
 	}
 	/* A backfill's rates of days past: every day of the currencies in
 	 * use, checked like a rate, and the series from the first of them. */
@@ -874,9 +949,9 @@ store(struct run *r)
 				continue;
 			if (db_exec(d, NULL, NULL, fxh, "sssss", FX_BASE,
 			    fc->symbol, fc->day, dec_format(fc->close,
-			    DEC_PLACES, b[0]), "ecb") != 0)
+			    DEC_PLACES, b), "ecb") != 0)
 				goto fail;
-			r->backfilled++;
+			backfilled++;
 			if (strcmp(fc->day, first) < 0)
 				memcpy(first, fc->day, 11);
 		}
@@ -884,6 +959,46 @@ store(struct run *r)
 		    series_mark_all(d, first) != 0)
 			goto fail;
 	}
+	if (db_commit(d) != 0)
+		return -1;
+	r->rates += rates;
+	r->backfilled += backfilled;
+	if (rates > 0) {
+		epoch_bump(EPOCH_DATA);
+		r->dirty = 1;
+	}
+	if (backfilled > 0)
+		r->dirty = 1;
+	return 0;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+/* Records the run and the health of each source it asked, in one
+ * transaction.  0 or -1. */
+static int
+store_run(struct run *r)
+{
+	struct db *d = &r->c->db;
+	static const char run[] = "INSERT INTO fetch_runs (started_at, "
+	    "duration_ms, instruments, requests, stored, unchanged, rejected, "
+	    "missing, rates, failed_sources) VALUES (FROM_UNIXTIME(?), ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?)";
+	static const char health[] = "INSERT INTO feed_health (source, "
+	    "last_success_at, last_error_at, last_error, errors, failing_runs, "
+	    "last_quotes) VALUES (?, IF(? = 0, NOW(), NULL), IF(? > 0, NOW(), "
+	    "NULL), ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "last_success_at = IF(VALUES(failing_runs) = 0, NOW(), "
+	    "last_success_at), last_error_at = IF(VALUES(errors) > 0, NOW(), "
+	    "last_error_at), last_error = IF(VALUES(errors) > 0, "
+	    "VALUES(last_error), last_error), errors = errors + VALUES(errors), "
+	    "failing_runs = IF(VALUES(failing_runs) = 0, 0, failing_runs + 1), "
+	    "last_quotes = VALUES(last_quotes)";
+	char failed[200] = "";
+
+	if (db_begin(d) != 0)
+		return -1;
 	for (int i = 0; i < r->f.nhealth; i++) {
 		const struct source_health *h = &r->f.health[i];
 
@@ -900,26 +1015,108 @@ store(struct run *r)
 		    (long long)h->quotes) != 0)
 			goto fail;
 	}
-	if (db_exec(d, NULL, NULL, fin, "iiiiiiiisi",
+	if (db_exec(d, NULL, NULL, run, "iiiiiiiiis", (long long)r->started,
 	    (long long)((now_s() - r->started) * 1000), (long long)r->nt,
 	    (long long)r->requests, (long long)r->stored,
 	    (long long)r->unchanged, (long long)r->rejected,
-	    (long long)r->missing, (long long)r->rates, failed,
-	    r->run_id) != 0)
+	    (long long)r->missing, (long long)r->rates, failed) != 0)
 		goto fail;
+	r->run_id = (long long)d->insert_id;
 	if (db_commit(d) != 0)
-		goto out;
-	if (r->stored > 0 || r->rates > 0)
-		epoch_bump(EPOCH_DATA);
-	rc = 0;
-	goto out;
+		return -1;
+	return 0;
 fail:
 	db_rollback(d);
-out:
-	buf_free(&prevj);
-	buf_free(&samej);
-	buf_free(&queuej);
-	return rc;
+	return -1;
+}
+
+/* Revalues what the prices stored so far changed: at once with force,
+ * else when the last run is REVALUE_EVERY seconds old. */
+static void
+maybe_revalue(struct run *r, int force)
+{
+	if (!r->dirty || r->failed_store ||
+	    (!force && now_s() - r->last_revalue < REVALUE_EVERY))
+		return;
+	r->dirty = 0;
+	r->revalued = 1;
+	if (cli_revalue(r->c, 0) != 0)
+		r->revalue_failed = 1;
+	r->last_revalue = now_s();
+}
+
+/* Judges and stores every target whose sources have all answered (or
+ * need no answer) and that is not settled yet. */
+static void
+settle(struct run *r)
+{
+	struct target **v;
+	size_t n = 0;
+
+	if (r->failed_store)
+		return;
+	if ((v = calloc(r->nt + 1, sizeof(*v))) == NULL)
+		abort();
+	for (size_t i = 0; i < r->nt; i++) {
+		struct target *t = &r->t[i];
+
+		if (t->settled || !fetch_ask_ready(&r->f, t->primary) ||
+		    !fetch_ask_ready(&r->f, t->fallback))
+			continue;
+		judge(r, t);
+		t->settled = 1;
+		v[n++] = t;
+	}
+	if (n > 0 && store_batch(r, v, n) != 0)
+		r->failed_store = 1;
+	free(v);
+	maybe_revalue(r, 0);
+}
+
+/* The engine's callbacks. */
+static void
+on_done(void *arg, struct http_req *q)
+{
+	struct run *r = arg;
+
+	if (q->fenced) {
+		r->fenced++;
+		cli_fail("fetch: %s", q->error);
+	}
+	if (q == &r->ecb)
+		read_ecb(r);
+	else if (r->fx_group >= 0 && q->group == r->fx_group)
+		read_fx(r, q);
+	else
+		sources_read(&r->f, q);
+}
+
+static void
+on_group(void *arg, int g)
+{
+	struct run *r = arg;
+
+	if (g == r->ecb_group) {
+		/* The ECB's rates, and Yahoo's for those it lacks. */
+		if (!fx_plan(r) && store_rates(r) != 0)
+			r->failed_store = 1;
+		return;
+	}
+	if (g == r->fx_group) {
+		if (store_rates(r) != 0)
+			r->failed_store = 1;
+		return;
+	}
+	for (size_t i = 0; i < r->f.ngroups; i++)
+		if (r->f.groups[i].id == g)
+			r->f.groups[i].done = 1;
+	settle(r);
+}
+
+static void
+on_tick(void *arg)
+{
+	maybe_revalue(arg, 0);
 }
 
 /* Links the fetch run to the valuation run that followed it. */
@@ -947,7 +1144,8 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 	struct http_opts ho;
 	struct http_stats st;
 	struct dbres res, targets;
-	struct http_req **all;
+	struct fence fence;
+	char err[200];
 	int rc = 0, nfailed = 0;
 	long deadline;
 
@@ -957,10 +1155,15 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 	r.only = only;
 	r.f.cfg = &c->cfg;
 	r.started = now_s();
+	r.last_revalue = r.started;
 	r.f.now = (time_t)r.started;
 	r.rules.outlier_pct = c->cfg.outlier_pct;
 	r.rules.outlier_confirm = c->cfg.outlier_confirm;
 	r.rules.future_slack = 300;
+	r.ecb_group = r.fx_group = -1;
+	if (fence_init(&fence, c->cfg.fetch_allow_private, c->cfg.fetch_allow,
+	    err, sizeof(err)) != 0)
+		return cli_fail("%s", err);
 	if (db_exec(&c->db, &c->a, &res, lock, "") != 0)
 		return cli_db_fail(c);
 	if (db_int(&res, 0, 0) != 1) {
@@ -980,6 +1183,30 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 	}
 	if (load_targets(&r, &targets) != 0 || load_currencies(&r) != 0)
 		return cli_db_fail(c);
+	/* Each source's deadline: fetch_deadline, or half of the interval
+	 * between fetches (30 s to 5 minutes). */
+	deadline = c->cfg.fetch_deadline;
+	if (deadline <= 0) {
+		deadline = c->cfg.fetch_interval / 2;
+		if (deadline < 30)
+			deadline = 30;
+		if (deadline > 300)
+			deadline = 300;
+	}
+	memset(&ho, 0, sizeof(ho));
+	ho.per_host = c->cfg.fetch_per_host > 0 ? c->cfg.fetch_per_host : 1;
+	ho.timeout = c->cfg.fetch_timeout > 0 ? c->cfg.fetch_timeout : 20;
+	ho.retries = c->cfg.fetch_retries;
+	ho.progress = !quiet && isatty(STDERR_FILENO);
+	ho.fence = &fence;
+	ho.done = on_done;
+	ho.group_done = on_group;
+	ho.tick = on_tick;
+	ho.arg = &r;
+	if ((r.f.http = http_new(&ho)) == NULL)
+		return cli_fail("fetch: %s", "cannot start libcurl");
+	r.f.deadline = (double)deadline;
+	feed_result_init(&r.ecbres);
 	for (size_t i = 0; i < r.f.nasks; i++)
 		if (strcmp(r.f.asks[i].source, "sim") == 0) {
 			sources_sim(&r.f.asks[i], r.f.asks[i].last, r.f.now);
@@ -987,43 +1214,27 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 			fetch_health(&r.f, "sim")->quotes++;
 		}
 	sources_plan(&r.f);
-	/* Every request at once: the instruments', and the ECB's file. */
-	all = calloc(r.f.nreqs + 2, sizeof(*all));
-	if (all == NULL)
-		abort();
-	if (r.f.nreqs > 0)
-		memcpy(all, r.f.reqs, r.f.nreqs * sizeof(*all));
 	if (r.ncur > 0) {
 		/* A backfill takes every day's rates since 1999. */
 		snprintf(r.ecb.url, sizeof(r.ecb.url), "%s/stats/eurofxref/"
 		    "eurofxref-%s.xml", c->cfg.ecb_url, backfill ? "hist" :
 		    "daily");
-		all[r.f.nreqs] = &r.ecb;
+		r.ecb.max_bytes = backfill ? HTTP_BODY_MAX : 1024L * 1024;
+		r.ecb_group = http_group(r.f.http, (double)deadline, 0);
+		http_add(r.f.http, &r.ecb, r.ecb_group);
 		fetch_health(&r.f, "ecb")->used = 1;
 	}
-	deadline = c->cfg.fetch_interval / 2;
-	if (deadline < 30)
-		deadline = 30;
-	if (deadline > 300)
-		deadline = 300;
-	memset(&ho, 0, sizeof(ho));
-	ho.per_host = c->cfg.fetch_per_host > 0 ? c->cfg.fetch_per_host : 1;
-	ho.timeout = c->cfg.fetch_timeout > 0 ? c->cfg.fetch_timeout : 20;
-	ho.retries = c->cfg.fetch_retries;
-	ho.deadline = (double)deadline;
-	ho.progress = !quiet && isatty(STDERR_FILENO);
-	feed_result_init(&r.ecbres);
-	http_run(all, r.f.nreqs + (r.ncur > 0), &ho, &st);
+	/* What needs no answer (the simulated market, a source without its
+	 * key) is stored at once; the rest as each source finishes. */
+	settle(&r);
+	http_run(r.f.http, &st);
 	r.requests = st.requests;
-	free(all);
-	sources_read(&r.f);
-	if (r.ncur > 0) {
-		read_ecb(&r);
-		fx_fallback(&r, &ho);
+	settle(&r);
+	if (r.failed_store) {
+		rc = cli_db_fail(c);
+		goto out;
 	}
-	for (size_t i = 0; i < r.nt; i++)
-		judge(&r, &r.t[i]);
-	if (store(&r) != 0) {
+	if (store_run(&r) != 0) {
 		rc = cli_db_fail(c);
 		goto out;
 	}
@@ -1044,18 +1255,18 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 		    "a source and held\n", only);
 		rc = 1;
 	}
-	if (r.stored > 0 || r.rates > 0 || r.backfilled > 0) {
-		if (cli_revalue(c, 0) != 0)
-			rc = 1;
-		else
-			link_run(&r);
-	}
+	maybe_revalue(&r, 1);
+	if (r.revalue_failed)
+		rc = 1;
+	else if (r.revalued)
+		link_run(&r);
 	if (nfailed > 0)
 		rc = 1;
 out:
+	http_end(r.f.http);
 	sources_free(&r.f);
 	feed_result_free(&r.ecbres);
-	free(r.ecb.body);
+	free(r.fxreqs);
 	free(r.t);
 	free(r.fx);
 	free(r.fxlast);

@@ -35,9 +35,90 @@ struct carry {
 	const char *source;
 	struct ask **asks;
 	size_t n;
+	size_t group;		/* its index in f->groups */
 	int chart;		/* CoinGecko's market chart: one coin's days */
 	int history;		/* AMFI's NAV history: days past only */
 };
+
+/* The largest answer taken from each source, by what is asked: a
+ * quote is small; days past, every scheme's NAVs or every day's rates
+ * are not. */
+#define KIB 1024L
+#define MIB (1024L * 1024)
+static const struct answer_limit {
+	const char *source;
+	long quote, history;
+} answer_limits[] = {
+	{ "yahoo", 1 * MIB, 16 * MIB },
+	{ "stooq", 4 * MIB, 4 * MIB },
+	{ "amfi", 8 * MIB, HTTP_BODY_MAX },	/* NAVAll.txt; 14 days */
+	{ "coingecko", 1 * MIB, 8 * MIB },
+	{ "alphavantage", 256 * KIB, 256 * KIB },
+	{ "url", 256 * KIB, 256 * KIB },
+};
+
+const char *const fetch_problem_names[] = {
+	NULL, "unreachable", "not_understood", "not_found", "refused",
+};
+
+/* The limit of an answer from source, for days past or a quote. */
+static long
+answer_limit(const char *source, int history)
+{
+	for (size_t i = 0; i < sizeof(answer_limits) /
+	    sizeof(answer_limits[0]); i++)
+		if (strcmp(answer_limits[i].source, source) == 0)
+			return history ? answer_limits[i].history :
+			    answer_limits[i].quote;
+	return 256 * KIB;
+}
+
+size_t
+fetch_group(struct fetch *f, const char *source, long long owner)
+{
+	int own = strcmp(source, "url") == 0 && owner != 0;
+	double deadline = f->deadline;
+	struct fetch_group *g;
+
+	if (!own)
+		owner = 0;
+	for (size_t i = 0; i < f->ngroups; i++)
+		if (strcmp(f->groups[i].source, source) == 0 &&
+		    f->groups[i].owner == owner)
+			return i;
+	g = realloc(f->groups, (f->ngroups + 1) * sizeof(*g));
+	if (g == NULL)
+		abort();
+	f->groups = g;
+	g = &f->groups[f->ngroups];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->source, sizeof(g->source), "%s", source);
+	g->owner = owner;
+	/* A user's own addresses: one at a time, within their own time,
+	 * so that one user can take neither every connection nor the
+	 * whole fetch. */
+	if (own && f->cfg->fetch_url_seconds > 0 &&
+	    f->cfg->fetch_url_seconds < deadline)
+		deadline = (double)f->cfg->fetch_url_seconds;
+	g->id = http_group(f->http, deadline, own ? 1 : 0);
+	return f->ngroups++;
+}
+
+int
+fetch_ask_ready(const struct fetch *f, const struct ask *a)
+{
+	return a == NULL || a->group < 0 || f->groups[a->group].done;
+}
+
+/* A user's own address failing is their instrument's trouble, not the
+ * source's (the site's "url" health is the shared catalogue's). */
+static void
+carry_failed(struct fetch *f, const struct carry *c, const char *why)
+{
+	if (strcmp(c->source, "url") == 0 && c->n > 0 && c->asks[0]->owner)
+		return;
+	fetch_source_failed(f, c->source, why);
+}
 
 struct source_health *
 fetch_health(struct fetch *f, const char *source)
@@ -80,9 +161,14 @@ new_req(struct fetch *f, const char *source, struct ask **asks, size_t n)
 		abort();
 	memcpy(c->asks, asks, n * sizeof(*asks));
 	c->n = n;
+	c->group = fetch_group(f, source, n > 0 ? asks[0]->owner : 0);
 	r->user = c;
-	for (size_t i = 0; i < n; i++)
+	r->max_bytes = answer_limit(source, n > 0 &&
+	    asks[0]->history_from > 0);
+	for (size_t i = 0; i < n; i++) {
 		asks[i]->req = r;
+		asks[i]->group = (int)c->group;
+	}
 	if (f->nreqs == f->capreqs) {
 		f->capreqs = f->capreqs ? f->capreqs * 2 : 256;
 		f->reqs = realloc(f->reqs, f->capreqs * sizeof(*f->reqs));
@@ -99,6 +185,7 @@ static void
 cannot_ask(struct fetch *f, struct ask *a, const char *why)
 {
 	snprintf(a->error, sizeof(a->error), "%s", why);
+	a->problem = PROBLEM_UNREACHABLE;
 	fetch_source_failed(f, a->source, why);
 }
 
@@ -190,6 +277,7 @@ plan_coingecko(struct fetch *f, struct ask **v, size_t n)
 			continue;
 		r = new_req(f, "coingecko", v + i, 1);
 		((struct carry *)r->user)->chart = 1;
+		r->max_bytes = answer_limit("coingecko", 1);
 		for (int x = 0; x < 4; x++)
 			low[x] = (char)tolower((unsigned char)v[i]->currency[x]);
 		snprintf(r->url, sizeof(r->url), "%s/api/v3/coins/",
@@ -209,6 +297,8 @@ plan_coingecko(struct fetch *f, struct ask **v, size_t n)
 		size_t k = n - i < GECKO_BATCH ? n - i : GECKO_BATCH;
 		struct http_req *r = new_req(f, "coingecko", v + i, k);
 		char curs[512] = "";
+
+		r->max_bytes = answer_limit("coingecko", 0);
 		int bad = 0;
 
 		snprintf(r->url, sizeof(r->url), "%s/api/v3/simple/price?ids=",
@@ -267,6 +357,7 @@ plan_amfi_history(struct fetch *f, struct ask **v, size_t n)
 		struct tm tm;
 
 		((struct carry *)r->user)->history = 1;
+		r->max_bytes = answer_limit("amfi", 1);
 		strftime(d1, sizeof(d1), "%d-%b-%Y", gmtime_r(&t, &tm));
 		strftime(d2, sizeof(d2), "%d-%b-%Y", gmtime_r(end > f->now ?
 		    &f->now : &end, &tm));
@@ -391,9 +482,22 @@ sources_plan(struct fetch *f)
 			v[amfi_first + i]->req = r;
 		snprintf(r->url, sizeof(r->url), "%s/spages/NAVAll.txt",
 		    c->amfi_url);
+		r->max_bytes = answer_limit("amfi", 0);
 		plan_amfi_history(f, v + amfi_first, namfi);
 	}
 	free(v);
+	for (size_t i = 0; i < f->nreqs; i++)
+		http_add(f->http, f->reqs[i], f->groups[((struct carry *)
+		    f->reqs[i]->user)->group].id);
+}
+
+int
+sources_own(const struct fetch *f, const struct http_req *r)
+{
+	for (size_t i = 0; i < f->nreqs; i++)
+		if (f->reqs[i] == r)
+			return 1;
+	return 0;
 }
 
 /* Copies quote q (and, for a one-symbol answer, the closes) to a. */
@@ -465,6 +569,7 @@ distribute(struct fetch *f, const struct carry *c, struct feed_result *fr)
 		/* One symbol asked: the answer is about it. */
 		if (fr->nquotes == 0) {
 			c->asks[0]->not_found = 1;
+			c->asks[0]->problem = PROBLEM_NOT_FOUND;
 			snprintf(c->asks[0]->error, sizeof(c->asks[0]->error),
 			    "%s answered without a price", c->source);
 			return;
@@ -489,6 +594,7 @@ distribute(struct fetch *f, const struct carry *c, struct feed_result *fr)
 		}
 		if (best == NULL) {
 			a->not_found = 1;
+			a->problem = PROBLEM_NOT_FOUND;
 			snprintf(a->error, sizeof(a->error), "%s does not know "
 			    "%s", c->source, a->symbol);
 			continue;
@@ -516,62 +622,64 @@ add_closes(struct candidate *g, const struct feed_result *fr,
 	}
 }
 
-void
-sources_read(struct fetch *f)
+/* Gives every ask of c the error why (prefixed with the source) and
+ * its kind. */
+static void
+asks_fail(const struct carry *c, enum fetch_problem p, const char *why)
 {
-	for (size_t i = 0; i < f->nreqs; i++) {
-		struct http_req *r = f->reqs[i];
-		const struct carry *c = r->user;
-		struct feed_result fr;
-		char why[256];
-		int rc;
-
-		if (c->chart || c->history) {
-			/* Days past only: the price comes with the others,
-			 * and a chart that fails takes nothing from it. */
-			if (r->status < 200 || r->status > 299)
-				continue;
-			feed_result_init(&fr);
-			if (parse(c, r, f->now, &fr) == 0)
-				for (size_t k = 0; k < c->n; k++)
-					add_closes(&c->asks[k]->got, &fr,
-					    c->asks[k]->symbol);
-			feed_result_free(&fr);
-			continue;
-		}
-		if (r->status == 0 || (r->status != 404 &&
-		    (r->status < 200 || r->status > 299))) {
-			snprintf(why, sizeof(why), "%.200s", r->error[0] ?
-			    r->error : "no answer");
-			for (size_t k = 0; k < c->n; k++)
-				snprintf(c->asks[k]->error,
-				    sizeof(c->asks[k]->error), "%s: %.200s",
-				    c->source, why);
-			fetch_source_failed(f, c->source, why);
-			continue;
-		}
-		feed_result_init(&fr);
-		rc = parse(c, r, f->now, &fr);
-		if (r->status == 404 || fr.status == FEED_NOT_FOUND) {
-			/* The symbol, not the source, is at fault. */
-			for (size_t k = 0; k < c->n; k++) {
-				c->asks[k]->not_found = 1;
-				snprintf(c->asks[k]->error,
-				    sizeof(c->asks[k]->error), "%s does not "
-				    "know %.64s%s%.150s", c->source,
-				    c->asks[k]->symbol, fr.error[0] ? ": " : "",
-				    fr.error);
-			}
-		} else if (rc != 0) {
-			for (size_t k = 0; k < c->n; k++)
-				snprintf(c->asks[k]->error,
-				    sizeof(c->asks[k]->error), "%s: %s",
-				    c->source, fr.error);
-			fetch_source_failed(f, c->source, fr.error);
-		} else
-			distribute(f, c, &fr);
-		feed_result_free(&fr);
+	for (size_t k = 0; k < c->n; k++) {
+		snprintf(c->asks[k]->error, sizeof(c->asks[k]->error),
+		    "%s: %.200s", c->source, why);
+		c->asks[k]->problem = p;
 	}
+}
+
+void
+sources_read(struct fetch *f, struct http_req *r)
+{
+	const struct carry *c = r->user;
+	struct feed_result fr;
+	int rc;
+
+	if (c->chart || c->history) {
+		/* Days past only: the price comes with the others, and a
+		 * chart that fails takes nothing from it. */
+		if (r->status < 200 || r->status > 299)
+			return;
+		feed_result_init(&fr);
+		if (parse(c, r, f->now, &fr) == 0)
+			for (size_t k = 0; k < c->n; k++)
+				add_closes(&c->asks[k]->got, &fr,
+				    c->asks[k]->symbol);
+		feed_result_free(&fr);
+		return;
+	}
+	if (r->status == 0 || (r->status != 404 &&
+	    (r->status < 200 || r->status > 299))) {
+		const char *why = r->error[0] ? r->error : "no answer";
+
+		asks_fail(c, PROBLEM_UNREACHABLE, why);
+		carry_failed(f, c, why);
+		return;
+	}
+	feed_result_init(&fr);
+	rc = parse(c, r, f->now, &fr);
+	if (r->status == 404 || fr.status == FEED_NOT_FOUND) {
+		/* The symbol, not the source, is at fault. */
+		for (size_t k = 0; k < c->n; k++) {
+			c->asks[k]->not_found = 1;
+			c->asks[k]->problem = PROBLEM_NOT_FOUND;
+			snprintf(c->asks[k]->error, sizeof(c->asks[k]->error),
+			    "%s does not know %.64s%s%.150s", c->source,
+			    c->asks[k]->symbol, fr.error[0] ? ": " : "",
+			    fr.error);
+		}
+	} else if (rc != 0) {
+		asks_fail(c, PROBLEM_NOT_UNDERSTOOD, fr.error);
+		carry_failed(f, c, fr.error);
+	} else
+		distribute(f, c, &fr);
+	feed_result_free(&fr);
 }
 
 void
@@ -589,6 +697,9 @@ sources_free(struct fetch *f)
 	free(f->reqs);
 	f->reqs = NULL;
 	f->nreqs = f->capreqs = 0;
+	free(f->groups);
+	f->groups = NULL;
+	f->ngroups = 0;
 	for (size_t i = 0; i < f->nasks; i++)
 		free(f->asks[i].got.closes);
 }

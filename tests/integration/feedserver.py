@@ -343,9 +343,11 @@ def start(market=None):
 
 
 def base_env(srv):
-    """The settings that point every source at srv."""
+    """The settings that point every source at srv, and let a fetch
+    reach it (the fence lets only public addresses through otherwise)."""
     base = "http://127.0.0.1:%d" % srv.server_address[1]
-    return {"NESTEGG_YAHOO_URL": base, "NESTEGG_STOOQ_URL": base, "NESTEGG_AMFI_URL": base,
+    return {"NESTEGG_FETCH_ALLOW": "127.0.0.1:%d" % srv.server_address[1],
+            "NESTEGG_YAHOO_URL": base, "NESTEGG_STOOQ_URL": base, "NESTEGG_AMFI_URL": base,
             "NESTEGG_COINGECKO_URL": base, "NESTEGG_ALPHAVANTAGE_URL": base,
             "NESTEGG_ECB_URL": base, "NESTEGG_STOOQ_KEY": "test-key",
             "NESTEGG_ALPHAVANTAGE_KEY": "test-key"}
