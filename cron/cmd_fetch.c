@@ -1155,7 +1155,6 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 	r.only = only;
 	r.f.cfg = &c->cfg;
 	r.started = now_s();
-	r.last_revalue = r.started;
 	r.f.now = (time_t)r.started;
 	r.rules.outlier_pct = c->cfg.outlier_pct;
 	r.rules.outlier_confirm = c->cfg.outlier_confirm;

@@ -314,9 +314,11 @@ completed(struct http_engine *e, struct http_req *r, CURLcode res)
 		r->status = 0;
 		snprintf(r->error, sizeof(r->error), "%s", r->curl_error[0] ?
 		    r->curl_error : curl_easy_strerror(res));
-		if (res == CURLE_WRITE_ERROR || res == CURLE_FILESIZE_EXCEEDED)
+		if (res == CURLE_WRITE_ERROR || res == CURLE_FILESIZE_EXCEEDED) {
 			snprintf(r->error, sizeof(r->error), "answer larger "
 			    "than %ld bytes", limit_of(r));
+			r->too_large = 1;
+		}
 		else if (res != CURLE_URL_MALFORMAT &&
 		    res != CURLE_UNSUPPORTED_PROTOCOL &&
 		    res != CURLE_TOO_MANY_REDIRECTS)
@@ -401,7 +403,7 @@ http_add(struct http_engine *e, struct http_req *r, int g)
 	r->host = host_index(e, r->url);
 	r->status = 0;
 	r->retry_after = -1;
-	r->fenced = r->timed_out = 0;
+	r->fenced = r->timed_out = r->too_large = 0;
 	/* A request already failed by its maker (an address too long)
 	 * is finished at the first look. */
 	e->groups[g].pending++;

@@ -658,7 +658,9 @@ sources_read(struct fetch *f, struct http_req *r)
 	    (r->status < 200 || r->status > 299))) {
 		const char *why = r->error[0] ? r->error : "no answer";
 
-		asks_fail(c, PROBLEM_UNREACHABLE, why);
+		/* An answer past its size is not one the source sends. */
+		asks_fail(c, r->too_large ? PROBLEM_NOT_UNDERSTOOD :
+		    PROBLEM_UNREACHABLE, why);
 		carry_failed(f, c, why);
 		return;
 	}

@@ -3,7 +3,8 @@
 It answers in each source's own format (the shapes of
 tests/fixtures/feeds): Yahoo's chart JSON, Stooq's CSV, AMFI's NAVAll.txt,
 CoinGecko's simple/price and market chart, Alpha Vantage's GLOBAL_QUOTE,
-the ECB's daily and history XML, and an instrument's own JSON or CSV address.  Tests set what the
+the ECB's daily and history XML, an instrument's own JSON or CSV address,
+and a redirect to anywhere (/redirect/X?to=URL).  Tests set what the
 market says (Market) and how a source misbehaves next (Market.trouble):
 slow, 500, 429 with Retry-After, garbage, truncated, an HTML page with
 200, an error or rate limit inside a 200.  It counts every request.
@@ -301,6 +302,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 out = (200, body, "text/xml")
                 return out if capture else self.send(*out)
             return self.misbehave("ecb", good)
+        if path.startswith("/redirect/"):
+            # An address that sends the fetch elsewhere (?to=).
+            m.count("redirect", "redirect:" + path[len("/redirect/"):])
+            return self.send(302, "elsewhere", "text/plain",
+                             [("Location", q.get("to", ["/"])[0])])
         if path.startswith("/custom/"):
             name = path[len("/custom/"):]
             sym, _, ext = name.rpartition(".")
