@@ -23,7 +23,7 @@
 
 /* Column indexes from a header line. */
 struct cols {
-	long code, nav, date;
+	long code, nav, date, name;
 	int ok;			/* all three found */
 };
 
@@ -35,7 +35,7 @@ header(const char *line, size_t n, struct cols *c)
 	const char *s;
 	size_t len;
 
-	c->code = c->nav = c->date = -1;
+	c->code = c->nav = c->date = c->name = -1;
 	feed_fields_init(&f, line, n, ';', NULL);
 	for (long i = 0; feed_field(&f, &s, &len); i++) {
 		if (c->code < 0 && feed_eq(s, len, "Scheme Code"))
@@ -44,6 +44,8 @@ header(const char *line, size_t n, struct cols *c)
 			c->nav = i;
 		else if (c->date < 0 && feed_eq(s, len, "Date"))
 			c->date = i;
+		else if (c->name < 0 && feed_eq(s, len, "Scheme Name"))
+			c->name = i;
 	}
 	c->ok = c->code >= 0 && c->nav >= 0 && c->date >= 0;
 }
@@ -83,7 +85,8 @@ scheme(const char *line, size_t n, const struct cols *c,
 		} else if (i == c->date) {
 			date = s;
 			datelen = len;
-		}
+		} else if (i == c->name)
+			feed_set_name(q->name, s, len);
 	}
 	if (code == NULL || nav == NULL || date == NULL ||
 	    !scheme_code(code, codelen) ||

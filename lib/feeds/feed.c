@@ -4,6 +4,7 @@
  */
 #include "feeds/feed.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "feeds/feedutil.h"
+#include "text.h"
 
 void
 feed_result_init(struct feed_result *r)
@@ -47,6 +49,23 @@ grow(void **p, size_t *cap, size_t n, size_t size)
 		abort();
 	*p = np;
 	*cap = ncap;
+}
+
+void
+feed_set_name(char out[FEED_NAME_MAX], const char *s, size_t n)
+{
+	while (n > 0 && isspace((unsigned char)*s))
+		s++, n--;
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	out[0] = '\0';
+	if (n == 0 || n >= FEED_NAME_MAX || memchr(s, '\0', n) != NULL ||
+	    !utf8_valid(s, n))
+		return;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	if (text_controls(out, NULL))
+		out[0] = '\0';
 }
 
 void

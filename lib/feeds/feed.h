@@ -25,6 +25,7 @@
 
 #define FEED_SYMBOL_MAX 64
 #define FEED_ERR_MAX 200
+#define FEED_NAME_MAX 128	/* bytes of a name, its NUL included */
 
 /* One price as a source reports it. */
 struct feed_quote {
@@ -38,6 +39,9 @@ struct feed_quote {
 				   exchange's own time zone */
 	dec prev_close;		/* the close of the last day before day */
 	int has_prev;
+	char name[FEED_NAME_MAX];	/* the source's name for it, or "":
+				   printable UTF-8, no control or invisible
+				   characters (feed_set_name) */
 };
 
 /* One daily close, for the price history. */
@@ -84,6 +88,13 @@ void feed_add_quote(struct feed_result *r, const struct feed_quote *q);
 void feed_add_close(struct feed_result *r, const struct feed_close *c);
 
 /*
+ * Copies the n bytes of name at s into out (FEED_NAME_MAX bytes), white
+ * space trimmed, when it is well-formed UTF-8 without control,
+ * direction or invisible characters and fits; else out is "".
+ */
+void feed_set_name(char out[FEED_NAME_MAX], const char *s, size_t n);
+
+/*
  * Sets r->status and r->error from fmt; control bytes and non-ASCII
  * bytes of the text are dropped, and it is cut to FEED_ERR_MAX - 1.
  * Returns -1, for "return feed_fail(...)".
@@ -104,7 +115,8 @@ int feed_fail(struct feed_result *r, enum feed_status status,
  * that is not null gives a daily close; days are taken in the exchange's
  * zone (meta.gmtoffset).  The previous close is the last close of a day
  * before the quote's, else meta.chartPreviousClose.  An error object
- * ("Not Found") is FEED_NOT_FOUND; meta.instrumentType sets r->kind.
+ * ("Not Found") is FEED_NOT_FOUND; meta.instrumentType sets r->kind,
+ * meta.longName (else shortName) the quote's name.
  * Also reads FX pairs ("EURUSD=X": one EUR is price USD).
  */
 int feed_yahoo_parse(const char *body, size_t len, struct feed_result *r);
@@ -124,7 +136,8 @@ int feed_stooq_parse(const char *body, size_t len, const char *symbol,
  * AMFI India NAVAll.txt: one quote per scheme with a numeric NAV, symbol
  * = scheme code, currency INR, day and as_of from its date (dd-Mon-yyyy).
  * Columns are found by their header names ("Scheme Code", "Net Asset
- * Value", "Date"), since the layout has changed over the years; heading
+ * Value", "Date"; "Scheme Name" names the quote), since the layout has
+ * changed over the years; heading
  * lines, blank lines (even holding spaces) and N.A. values are skipped.
  */
 int feed_amfi_parse(const char *body, size_t len, struct feed_result *r);

@@ -171,9 +171,15 @@ add_quote(struct feed_result *r, struct chart *c)
 	strcpy(q.symbol, c->symbol);
 	{
 		const char *cur = feed_jstr(feed_jget(c->meta, "currency"));
+		const char *name = feed_jstr(feed_jget(c->meta, "longName"));
 
 		if (cur != NULL && feed_code3(cur, strlen(cur)))
 			strcpy(q.currency, cur);
+		if (name != NULL)
+			feed_set_name(q.name, name, strlen(name));
+		if (q.name[0] == '\0' && (name = feed_jstr(feed_jget(c->meta,
+		    "shortName"))) != NULL)
+			feed_set_name(q.name, name, strlen(name));
 	}
 	if (feed_jdec(feed_jget(c->meta, "regularMarketPrice"), c->hint,
 	    &q.price, &r->rounded) == 0 &&

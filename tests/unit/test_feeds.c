@@ -834,7 +834,54 @@ amfi_fixture(void **state)
 	assert_quote(&r.quotes[1], "119552", "INR", "118.209", "2025-05-16",
 	    1747353600, NULL);
 	assert_int_equal(r.ncloses, 0);
+	/* Each scheme is named as AMFI names it. */
+	assert_string_equal(r.quotes[0].name, "Aditya Birla Sun Life Banking "
+	    "& PSU Debt Fund  - DIRECT - IDCW");
 	feed_result_free(&r);
+}
+
+/* ---- Names a source gives ---- */
+
+static void
+source_names(void **state)
+{
+	static const char head[] = "{\"chart\":{\"result\":[{\"meta\":{"
+	    "\"currency\":\"USD\",\"symbol\":\"AAPL\",\"regularMarketTime\":"
+	    "1745498404,\"regularMarketPrice\":190.5,\"gmtoffset\":0,";
+	static const char tail[] = "},\"timestamp\":[],\"indicators\":{"
+	    "\"quote\":[{\"close\":[]}]}}],\"error\":null}}";
+	struct feed_result r;
+	char body[1024], name[FEED_NAME_MAX];
+	char big[300];
+
+	(void)state;
+	/* longName first, else shortName. */
+	snprintf(body, sizeof(body), "%s\"longName\":\"  Apple Inc. \","
+	    "\"shortName\":\"Apple\"%s", head, tail);
+	assert_int_equal(runs(p_yahoo, body, &r), 0);
+	assert_string_equal(r.quotes[0].name, "Apple Inc.");
+	feed_result_free(&r);
+	snprintf(body, sizeof(body), "%s\"shortName\":\"Apple\"%s", head,
+	    tail);
+	assert_int_equal(runs(p_yahoo, body, &r), 0);
+	assert_string_equal(r.quotes[0].name, "Apple");
+	feed_result_free(&r);
+	/* A name with a control, direction or invisible character is no
+	 * name: the next one is taken, or none. */
+	snprintf(body, sizeof(body), "%s\"longName\":\"Apple\\u202eInc\","
+	    "\"shortName\":\"Apple\\u200bX\"%s", head, tail);
+	assert_int_equal(runs(p_yahoo, body, &r), 0);
+	assert_string_equal(r.quotes[0].name, "");
+	feed_result_free(&r);
+	feed_set_name(name, "Caf\xc3\xa9 Fund", 10);
+	assert_string_equal(name, "Caf\xc3\xa9 Fund");
+	feed_set_name(name, "bad \xc3 utf", 9);
+	assert_string_equal(name, "");
+	memset(big, 'x', sizeof(big));
+	feed_set_name(name, big, sizeof(big));
+	assert_string_equal(name, "");
+	feed_set_name(name, "  ", 2);
+	assert_string_equal(name, "");
 }
 
 static void
@@ -1583,6 +1630,7 @@ main(void)
 		cmocka_unit_test(stooq_line_ends_and_columns),
 		cmocka_unit_test(stooq_not_csv),
 		cmocka_unit_test(amfi_fixture),
+		cmocka_unit_test(source_names),
 		cmocka_unit_test(amfi_layouts),
 		cmocka_unit_test(amfi_history_report),
 		cmocka_unit_test(coingecko_fixture),
