@@ -9,8 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <zlib.h>
+
 #include "csv.h"
 #include "epoch.h"
+#include "log.h"
 #include "text.h"
 #include "token.h"
 
@@ -733,34 +736,264 @@ export_csv(struct db *d, struct arena *a, const struct portfolio *pf,
 	return 0;
 }
 
+
+/* Drafts live a day: older ones are gone, whether or not nestegg gc
+ * (cron/cmd_gc.c: created_at < NOW() - INTERVAL 1 DAY) has deleted them. */
+#define DRAFT_LIVE "created_at >= NOW() - INTERVAL 1 DAY"
+
+/* zlib's default level: a broker's CSV to a sixth of its size, at
+ * some 40 MB/s; level 9 takes twice the time for a percent less. */
+#define DRAFT_LEVEL 6
+
+/* A new draft's body goes by this session variable (draft_save_once). */
+static const char draft_drop_sql[] = "SET @import_draft_body = NULL";
+
+/* Pure: whether one more draft of len bytes fits beside use. */
+static int
+draft_fits(long max_drafts, long max_bytes, const struct import_draft_use *use,
+    size_t len)
+{
+	if (max_drafts > 0 && use->drafts >= max_drafts)
+		return 0;
+	if (max_bytes > 0 && (len > (size_t)max_bytes ||
+	    use->bytes > (long long)max_bytes - (long long)len))
+		return 0;
+	return 1;
+}
+
+const char *
+import_draft_size_text(struct arena *a, long long bytes)
+{
+	long long tenths;
+
+	if (bytes < (1LL << 20))
+		return arena_printf(a, "%lld KB", (bytes + 1023) / 1024);
+	tenths = (bytes * 10 + (1LL << 19)) >> 20;
+	if (tenths % 10 == 0)
+		return arena_printf(a, "%lld MB", tenths / 10);
+	return arena_printf(a, "%lld.%lld MB", tenths / 10, tenths % 10);
+}
+
+const char *
+import_draft_refusal(struct arena *a, long max_drafts, long max_bytes,
+    const struct import_draft_use *use, size_t len)
+{
+	const char *size = import_draft_size_text(a, (long long)len);
+	const char *most = import_draft_size_text(a, max_bytes);
+
+	if (draft_fits(max_drafts, max_bytes, use, len))
+		return NULL;
+	if (max_drafts > 0 && use->drafts >= max_drafts)
+		return arena_printf(a, "You have %ld import%s waiting for "
+		    "%s preview, the most you may have: import or cancel one "
+		    "(listed below), then upload this file again. An upload "
+		    "is forgotten a day after it was made.", use->drafts,
+		    use->drafts == 1 ? "" : "s",
+		    use->drafts == 1 ? "its" : "their");
+	if (len > (size_t)max_bytes)
+		return arena_printf(a, "This file (%s) is larger than the %s "
+		    "your imports waiting for their preview may hold "
+		    "together: split it into smaller files and import them "
+		    "one after the other.", size, most);
+	return arena_printf(a, "Your imports waiting for their preview "
+	    "hold %s already, and with this file (%s) they would hold more "
+	    "than the %s allowed: import or cancel one of them (listed "
+	    "below), then upload this file again.",
+	    import_draft_size_text(a, use->bytes), size, most);
+}
+
+/* Pure: text (len bytes) compressed into *out (malloc'd; the caller
+ * frees it), *outlen bytes.  0 or -1. */
+static int
+draft_pack(const char *text, size_t len, unsigned char **out, size_t *outlen)
+{
+	uLongf n = compressBound((uLong)len);
+
+	if ((*out = malloc(n)) == NULL)
+		return -1;
+	if (compress2(*out, &n, (const Bytef *)text, (uLong)len,
+	    DRAFT_LEVEL) != Z_OK) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	*outlen = n;
+	return 0;
+}
+
+/* Pure: a body (zlen bytes) uncompressed into a NUL-terminated buffer
+ * of a, which must come to exactly len bytes; NULL when it does not. */
+static char *
+draft_unpack(struct arena *a, const void *z, size_t zlen, size_t len)
+{
+	uLongf n = len;
+	char *text;
+
+	if (len > IMPORT_MAX_BYTES)
+		return NULL;
+	text = arena_alloc(a, len + 1);
+	if (uncompress((Bytef *)text, &n, z, (uLong)zlen) != Z_OK || n != len)
+		return NULL;
+	text[len] = '\0';
+	return text;
+}
+
+/* What user uid's drafts younger than a day hold, and the draft of the
+ * file digest at any age: *id (0 when none) and *live.  Inside a
+ * transaction (lock) the draft's row is locked.  0 or -1. */
+static int
+draft_look(struct db *d, long long uid, const unsigned char *digest,
+    int lock, struct import_draft_use *use, long long *id, int *live)
+{
+	static const char q[] = "SELECT COUNT(*), COALESCE(SUM(body_size), "
+	    "0) FROM import_drafts WHERE user_id = ? AND " DRAFT_LIVE;
+	static const char one[] = "SELECT id, " DRAFT_LIVE " FROM "
+	    "import_drafts WHERE user_id = ? AND digest = ?";
+	static const char one_locked[] = "SELECT id, " DRAFT_LIVE " FROM "
+	    "import_drafts WHERE user_id = ? AND digest = ? FOR UPDATE";
+	struct arena a;
+	struct dbres r;
+	int rc = -1;
+
+	arena_init(&a);
+	if (db_exec(d, &a, &r, q, "i", uid) != 0 || r.nrows != 1)
+		goto out;
+	use->drafts = (long)db_int(&r, 0, 0);
+	use->bytes = db_int(&r, 0, 1);
+	if (db_exec(d, &a, &r, lock ? one_locked : one, "ib", uid, digest,
+	    (size_t)32) != 0)
+		goto out;
+	*id = r.nrows > 0 ? db_int(&r, 0, 0) : 0;
+	*live = r.nrows > 0 && db_int(&r, 0, 1) != 0;
+	rc = 0;
+out:
+	arena_free(&a);
+	return rc;
+}
+
+/* One try of import_draft_save()'s transaction; *z is the body once
+ * compressed (compressed here when it is not yet and must be). */
+static long long
+draft_save_once(struct db *d, const struct portfolio *pf, const char *format,
+    const char *fname, const char *text, size_t len,
+    const unsigned char *digest, long max_drafts, long max_bytes,
+    struct import_draft_use *use, unsigned char **z, size_t *zlen)
+{
+	/* The user's row: one user's saves queue behind each other, so
+	 * the limits are read and kept by one at a time. */
+	static const char lock[] = "SELECT id FROM users WHERE id = ? "
+	    "FOR UPDATE";
+	static const char move[] = "UPDATE import_drafts SET portfolio_id = "
+	    "?, format = ?, filename = ?, created_at = NOW() WHERE id = ? "
+	    "AND user_id = ?";
+	/* The body goes by a session variable: the binary log notes each
+	 * row event's statement with its values written in, which would
+	 * hold the body a second time, as escaped text half as large again;
+	 * the variable's name is all it shows.  (In row format, setting a
+	 * variable is not logged.) */
+	static const char hold[] = "SET @import_draft_body = ?";
+	static const char add[] = "INSERT INTO import_drafts (user_id, "
+	    "portfolio_id, format, filename, body, body_size, digest, "
+	    "created_at) VALUES (?, ?, ?, ?, @import_draft_body, ?, ?, NOW())";
+	long long id;
+	int live;
+
+	if (db_begin_committed(d) != 0)
+		return -1;
+	if (db_exec(d, NULL, NULL, lock, "i", pf->user_id) != 0 ||
+	    draft_look(d, pf->user_id, digest, 1, use, &id, &live) != 0)
+		goto fail;
+	if (!(id > 0 && live) && !draft_fits(max_drafts, max_bytes, use,
+	    len)) {
+		db_rollback(d);
+		return 0;
+	}
+	if (id > 0) {
+		/* The same content: the body stays as it is. */
+		if (db_exec(d, NULL, NULL, move, "issii", pf->id, format,
+		    fname, id, pf->user_id) != 0)
+			goto fail;
+	} else {
+		if (*z == NULL && draft_pack(text, len, z, zlen) != 0)
+			goto fail;
+		if (db_exec(d, NULL, NULL, hold, "b", *z, *zlen) != 0 ||
+		    db_exec(d, NULL, NULL, add, "iissib", pf->user_id, pf->id,
+		    format, fname, (long long)len, digest, (size_t)32) != 0)
+			goto fail;
+		id = (long long)d->insert_id;
+		if (db_exec(d, NULL, NULL, draft_drop_sql, "") != 0)
+			goto fail;
+	}
+	if (db_commit(d) != 0)
+		goto fail;
+	return id;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+/* After a failed save: forgets the body the connection may still hold
+ * in its variable, keeping the failure's error for the caller. */
+static void
+draft_drop_body(struct db *d)
+{
+	char msg[sizeof(d->errmsg)];
+	unsigned err = d->err;
+
+	if (db_down(d))
+		return;
+	memcpy(msg, d->errmsg, sizeof(msg));
+	(void)db_exec(d, NULL, NULL, draft_drop_sql, "");
+	d->err = err;
+	memcpy(d->errmsg, msg, sizeof(msg));
+}
+
 long long
 import_draft_save(struct db *d, const struct portfolio *pf,
     enum import_format format, const char *name, const char *text,
-    size_t len)
+    size_t len, long max_drafts, long max_bytes,
+    struct import_draft_use *use)
 {
-	static const char q[] = "INSERT INTO import_drafts (user_id, "
-	    "portfolio_id, format, filename, body, digest, created_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, NOW())";
-	unsigned char digest[32];
+	unsigned char digest[32], *z = NULL;
 	char fname[201];
+	size_t zlen = 0;
+	long long id = -1;
+	int live;
 
+	use->drafts = 0, use->bytes = 0;
+	if (len > IMPORT_MAX_BYTES)
+		return 0;
 	snprintf(fname, sizeof(fname), "%s", name ? name : "");
 	while (!utf8_valid(fname, strlen(fname)))
 		fname[strlen(fname) - 1] = '\0';
 	token_sha256(text, len, digest);
-	if (db_exec(d, NULL, NULL, q, "iissbb", pf->user_id, pf->id,
-	    import_format_names[format], fname, text, len, digest,
-	    sizeof(digest)) != 0)
+	/* A first look, without locks: a file that is waiting already
+	 * needs no compressing, nor one that a limit refuses. */
+	if (draft_look(d, pf->user_id, digest, 0, use, &id, &live) != 0)
 		return -1;
-	return (long long)d->insert_id;
+	if (!(id > 0 && live) && !draft_fits(max_drafts, max_bytes, use, len))
+		return 0;
+	if (id == 0 && draft_pack(text, len, &z, &zlen) != 0)
+		return -1;
+	for (int i = 0; i < DB_TRIES; i++) {
+		id = draft_save_once(d, pf, import_format_names[format], fname,
+		    text, len, digest, max_drafts, max_bytes, use, &z, &zlen);
+		if (id >= 0 || !db_retry(d))
+			break;
+	}
+	if (id < 0 && z != NULL)
+		draft_drop_body(d);
+	free(z);
+	return id;
 }
 
 int
 import_draft_load(struct db *d, struct arena *a, const struct portfolio *pf,
     long long id, struct import_draft *out)
 {
-	static const char q[] = "SELECT format, filename, body FROM "
-	    "import_drafts WHERE id = ? AND user_id = ? AND portfolio_id = ?";
+	static const char q[] = "SELECT format, filename, body, body_size "
+	    "FROM import_drafts WHERE id = ? AND user_id = ? AND "
+	    "portfolio_id = ? AND " DRAFT_LIVE;
 	struct dbres r;
 	int f;
 
@@ -772,8 +1005,14 @@ import_draft_load(struct db *d, struct arena *a, const struct portfolio *pf,
 	f = import_format_parse(db_val(&r, 0, 0));
 	out->format = f < 0 ? IF_AUTO : (enum import_format)f;
 	out->name = db_val(&r, 0, 1);
-	out->text = db_val(&r, 0, 2);
-	out->len = r.lens[0][2];
+	out->len = (size_t)db_int(&r, 0, 3);
+	out->text = draft_unpack(a, db_val(&r, 0, 2), r.lens[0][2], out->len);
+	if (out->text == NULL) {
+		/* Uploading it again makes a new one. */
+		log_warn("import draft %lld does not uncompress: forgotten",
+		    id);
+		return import_draft_delete(d, pf, id) < 0 ? -1 : 0;
+	}
 	return 1;
 }
 
@@ -781,7 +1020,42 @@ int
 import_draft_delete(struct db *d, const struct portfolio *pf, long long id)
 {
 	static const char q[] = "DELETE FROM import_drafts WHERE id = ? AND "
-	    "user_id = ? AND portfolio_id = ?";
+	    "user_id = ? AND portfolio_id = ? AND " DRAFT_LIVE;
 
-	return db_exec(d, NULL, NULL, q, "iii", id, pf->user_id, pf->id);
+	if (db_exec(d, NULL, NULL, q, "iii", id, pf->user_id, pf->id) != 0)
+		return -1;
+	return d->affected > 0;
+}
+
+int
+import_draft_list(struct db *d, struct arena *a, long long uid,
+    struct import_draft_info **out, size_t *n)
+{
+	static const char q[] = "SELECT d.id, d.portfolio_id, p.name, "
+	    "d.format, d.body_size, DATE_FORMAT(d.created_at, "
+	    "'%Y-%m-%d %H:%i') FROM import_drafts d "
+	    "JOIN portfolios p ON p.id = d.portfolio_id "
+	    "AND p.user_id = d.user_id "
+	    "WHERE d.user_id = ? AND d." DRAFT_LIVE " "
+	    "ORDER BY d.created_at, d.id";
+	struct dbres r;
+
+	*out = NULL, *n = 0;
+	if (db_exec(d, a, &r, q, "i", uid) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	*out = arena_alloc(a, r.nrows * sizeof(**out));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct import_draft_info *x = &(*out)[i];
+
+		x->id = db_int(&r, i, 0);
+		x->portfolio_id = db_int(&r, i, 1);
+		x->portfolio = db_val(&r, i, 2);
+		x->format = db_val(&r, i, 3);
+		x->bytes = db_int(&r, i, 4);
+		x->created = db_val(&r, i, 5);
+	}
+	*n = r.nrows;
+	return 0;
 }

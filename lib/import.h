@@ -105,29 +105,82 @@ int import_mapping_save(struct db *d, struct arena *a, long long uid,
 /*
  * A file between its upload and its import, kept a day: the preview,
  * creating its unknown symbols and choosing its columns all read it
- * again without a new upload.
+ * again without a new upload.  A user has one draft per file (the
+ * SHA-256 of its content, a unique key): the same file uploaded again,
+ * to any of the user's portfolios, is the same draft, moved there.  The
+ * body is kept compressed (zlib), its size uncompressed beside it.  A
+ * draft older than a day is gone, whether or not nestegg gc has deleted
+ * it yet.
  */
 struct import_draft {
 	long long id;
 	enum import_format format;	/* as chosen when uploaded */
 	const char *name;		/* the file's name, or "" */
-	const char *text;
+	const char *text;		/* NUL-terminated */
 	size_t len;
 };
 
-/* Keeps text (len bytes) for pf; returns its id, or -1. */
+/* What one user's drafts younger than a day hold. */
+struct import_draft_use {
+	long drafts;
+	long long bytes;		/* uncompressed */
+};
+
+/*
+ * Pure: whether one more draft of len bytes fits beside use, with at
+ * most max_drafts drafts holding at most max_bytes together (0: no
+ * limit).  NULL when it does; else the refusal to show next to the
+ * file field, saying what to do (memory from a).
+ */
+const char *import_draft_refusal(struct arena *a, long max_drafts,
+    long max_bytes, const struct import_draft_use *use, size_t len);
+
+/* Pure: bytes as the limits are told ("64 MB", "1.5 MB", "12 KB", in
+ * units of 1024), in a. */
+const char *import_draft_size_text(struct arena *a, long long bytes);
+
+/*
+ * Keeps text (len bytes, at most IMPORT_MAX_BYTES) for pf as its
+ * owner's draft of that file, under the limits of
+ * import_draft_refusal().  The same file already waiting is the same
+ * draft: its portfolio becomes pf, its format and name these, its day
+ * starts again, and its body is not written again.  A new one is
+ * compressed first, then written unless a limit refuses it; one user's
+ * saves wait for each other, so that concurrent uploads cannot pass a
+ * limit together.  Returns the draft's id (> 0); 0 when a limit refused
+ * it (nothing stored; *use says what the user's drafts hold); -1 on a
+ * database error.
+ */
 long long import_draft_save(struct db *d, const struct portfolio *pf,
     enum import_format format, const char *name, const char *text,
-    size_t len);
+    size_t len, long max_drafts, long max_bytes,
+    struct import_draft_use *use);
 
-/* Loads draft id of pf (its owner's only): 1, 0 when there is none,
- * -1 on a database error. */
+/* Loads draft id of pf (its owner's only, younger than a day), its text
+ * uncompressed into a: 1, 0 when there is none (a body that does not
+ * uncompress is forgotten: 0), -1 on a database error. */
 int import_draft_load(struct db *d, struct arena *a,
     const struct portfolio *pf, long long id, struct import_draft *out);
 
-/* Forgets draft id of pf; 0 or -1. */
+/* Forgets draft id of pf (its owner's only, younger than a day: an
+ * older one is gone already, and nestegg gc deletes it): 1, 0 when
+ * there was none, -1 on a database error. */
 int import_draft_delete(struct db *d, const struct portfolio *pf,
     long long id);
+
+/* A draft waiting for its preview, as the import form lists it. */
+struct import_draft_info {
+	long long id, portfolio_id;
+	const char *portfolio;		/* its name */
+	const char *format;		/* import_format_names[] */
+	long long bytes;		/* uncompressed */
+	const char *created;		/* "YYYY-MM-DD HH:MM" UTC */
+};
+
+/* User uid's drafts younger than a day, oldest first, into *out (*n of
+ * them; memory from a): 0 or -1. */
+int import_draft_list(struct db *d, struct arena *a, long long uid,
+    struct import_draft_info **out, size_t *n);
 
 /* Appends pf's transactions as CSV, in the import format; 0 or -1. */
 int export_csv(struct db *d, struct arena *a, const struct portfolio *pf,

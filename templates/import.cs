@@ -30,5 +30,12 @@
 </div>
 <button type="submit">Preview</button>
 </form>
+<p class="muted">An upload waits a day for its import, then is forgotten<?cs if:Limits.drafts ?>; at most <?cs var:Limits.drafts ?> may wait at once<?cs /if ?><?cs if:Limits.bytes ?>, <?cs var:Limits.bytes ?> together<?cs /if ?>. The same file uploaded again is the same upload.</p>
+<?cs if:subcount(Drafts) > 0 ?>
+<h2 id="waiting">Waiting for their preview</h2>
+<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Portfolio</th><th scope="col">Format</th><th scope="col" class="num">Size</th><th scope="col">Uploaded (UTC)</th><th scope="col"></th><th scope="col"></th></tr></thead><tbody>
+<?cs each:d = Drafts ?><tr><td class="note"><?cs var:d.portfolio ?></td><td><?cs var:d.format ?></td><td class="num"><?cs var:d.size ?></td><td><?cs var:d.created ?></td><td><a href="<?cs var:d.href ?>">Preview</a></td><td><form method="post" action="<?cs var:d.href ?>" class="inline"><input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="action" value="cancel"><button type="submit" class="link">Cancel</button></form></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
 </section>
 <?cs /def ?><?cs include:"layout.cs" ?>

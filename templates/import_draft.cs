@@ -71,5 +71,11 @@
 <?cs if:Import.written > 0 || Import.duplicates > 0 ?><button type="submit">Import</button><?cs /if ?>
 </form>
 <?cs /if ?>
+<form method="post" action="<?cs var:Import.href ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="action" value="cancel">
+<p class="muted">This upload waits a day for its import. Not importing it? Cancel it, and it no longer counts against the uploads that may wait.</p>
+<button type="submit" class="danger">Cancel this import</button>
+</form>
 </section>
 <?cs /def ?><?cs include:"layout.cs" ?>

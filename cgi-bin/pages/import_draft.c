@@ -9,7 +9,9 @@
  *   import   writes it all in one transaction (duplicates=skip|keep)
  *   create   creates the unknown symbols as the file describes them
  *   columns  remembers the chosen columns for this header
- * then shows the preview again, or the portfolio once written.
+ *   cancel   forgets the draft, freeing its place under the limits
+ * then shows the preview again, the portfolio once written, or the
+ * import form once cancelled.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,15 +198,21 @@ page_import_draft(struct req *r)
 	const char *action = web_param(r, "action");
 	const char *dups = web_param(r, "duplicates");
 	char *back;
-	int rc;
+	int rc, cancel = r->method == M_POST && strcmp(action, "cancel") == 0;
 
 	if ((rc = web_portfolio(r, &pf)) != 0)
 		return rc;
-	if ((rc = import_draft_load(r->db, r->a, &pf, r->ids[1], &dr)) < 0)
+	/* Cancelling needs no preview, nor the body uncompressed. */
+	rc = cancel ? import_draft_delete(r->db, &pf, r->ids[1]) :
+	    import_draft_load(r->db, r->a, &pf, r->ids[1], &dr);
+	if (rc < 0)
 		return web_db_error(r);
 	if (rc == 0)
 		return web_error(r, 404, "This import is over, or was never "
 		    "started: upload the file again.");
+	if (cancel)
+		return web_redirect(r, arena_printf(r->a,
+		    "/portfolios/%lld/import", pf.id));
 	back = arena_printf(r->a, "/portfolios/%lld/import/%lld", pf.id, dr.id);
 	view_set(r->hdf, "Page.Title", "Import: preview");
 	view_set(r->hdf, "Import.href", back);
@@ -223,7 +231,7 @@ page_import_draft(struct req *r)
 	if (rc < 0)
 		return web_db_error(r);
 	if (r->method == M_POST && strcmp(action, "import") == 0 && rc == 0) {
-		if (import_draft_delete(r->db, &pf, dr.id) != 0)
+		if (import_draft_delete(r->db, &pf, dr.id) < 0)
 			return web_db_error(r);
 		return web_redirect(r, arena_printf(r->a, "/portfolios/%lld?"
 		    "imported=%zu&instruments=%zu%s", pf.id, res.written,

@@ -1,6 +1,12 @@
 """CSV import (all or nothing) and export, Ghostfolio's format, the JSON
 export."""
+import concurrent.futures
+import datetime
+import html
 import json
+import random
+import re
+import time
 import unittest
 import uuid
 
@@ -213,3 +219,299 @@ class Import(unittest.TestCase):
         self.assertEqual(p["transactions"][0]["quantity"], "2")
         self.assertEqual(p["holdings"][0]["symbol"], self.a)
         self.assertIn(self.a, [i["symbol"] for i in data["instruments"]])
+
+
+def realistic_csv(target, seed=1, symbols=120):
+    """nestegg's own CSV of about target bytes (under 100,000 rows): 35
+    years of buys, sells, dividends and deposits in four currencies,
+    with prices that walk, the rates of the day and a broker's notes."""
+    rnd = random.Random(seed)
+    venues = {"USD": ["NYSE", "NASDAQ", "ARCA"], "EUR": ["Xetra", "Euronext Paris"],
+              "GBP": ["LSE"], "CHF": ["SIX Swiss Exchange"]}
+    prices = {}
+    for i in range(symbols):
+        c = rnd.choice(sorted(venues))
+        prices["D%d%03d" % (seed, i)] = [c, rnd.uniform(5, 900), rnd.choice(venues[c])]
+    names = sorted(prices)
+    rates = {"USD": 1.0, "EUR": 0.9, "GBP": 0.8, "CHF": 0.95}
+    account = "account DE12 5001 0517 0012 4471 00"
+    lines = ["date,type,symbol,quantity,price,fee,amount,currency,fx_rate,note"]
+    size = len(lines[0]) + 1
+    day = datetime.date(1990, 1, 1)
+    order = rnd.randrange(10 ** 6)
+    while size < target:
+        day += datetime.timedelta(days=1)
+        if day.weekday() >= 5:
+            continue
+        settled = day + datetime.timedelta(days=2 if day.weekday() < 3 else 4)
+        for c in rates:
+            rates[c] = max(0.3, rates[c] * (1 + rnd.gauss(0, 0.004)))
+        for _ in range(rnd.randrange(0, 22)):
+            s = rnd.choice(names)
+            c, p, venue = prices[s]
+            p = prices[s][1] = max(0.5, p * (1 + rnd.gauss(0, 0.02)))
+            order += rnd.randrange(1, 40)
+            r = rnd.random()
+            if r < 0.85:
+                t = "buy" if r < 0.6 else "sell"
+                q = rnd.randrange(1, 200 if t == "buy" else 50)
+                line = ('%s,%s,%s,%d,%.2f,%s,,%s,%.4f,"%s order %d on %s, %s %d %s at '
+                        '%.2f %s, settled %s, %s"'
+                        % (day, t, s, q, p, rnd.choice(["", "1.00", "4.95", "9.90"]), c,
+                           rates[c], "Savings plan" if rnd.random() < 0.3 else "Market",
+                           order, venue, t, q, s, p, c, settled, account))
+            elif r < 0.95:
+                line = ('%s,dividend,%s,,,,%.2f,%s,%.4f,"Quarterly dividend of %s, '
+                        'withholding tax credited separately, %s"'
+                        % (day, s, rnd.uniform(1, 400), c, rates[c], s, account))
+            else:
+                line = ('%s,deposit,,,,,%d,%s,%.4f,"Monthly transfer from current account, '
+                        'standing order %d, %s"'
+                        % (day, rnd.randrange(100, 5000), c, rates[c], order, account))
+            lines.append(line)
+            size += len(line) + 1
+    return ("\n".join(lines) + "\n").encode()
+
+
+class ImportDrafts(unittest.TestCase):
+    """Uploads waiting for their preview: one per user and file,
+    compressed, at most limit_drafts of them (5) holding at most
+    limit_draft_bytes (64 MiB) together, for a day."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = harness.shared
+        cls.big = realistic_csv(15 << 20)
+
+    def setUp(self):
+        self.u = User(self.stack, "drafts")
+        self.uid = count(self.stack, "SELECT id FROM users WHERE email = '%s'" % self.u.email)
+        self.pid = self.u.portfolio("Drafts", "USD")
+
+    def upload(self, body, pid=None, user=None, client=None):
+        """Posts body as a file through the import form, as a browser does."""
+        c = client or (user or self.u).c
+        boundary = "----nestegg" + uuid.uuid4().hex
+        head = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+                "--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+                "filename=\"history.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                % (boundary, c.csrf, boundary)).encode()
+        tail = ("\r\n--%s\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n\r\n"
+                "--%s--\r\n" % (boundary, boundary)).encode()
+        return c.request("POST", "/portfolios/%d/import" % (pid or self.pid),
+                         body=head + body + tail,
+                         headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
+
+    def drafts(self, uid=None):
+        return count(self.stack, "SELECT COUNT(*) FROM import_drafts WHERE user_id = %d"
+                     % (uid or self.uid))
+
+    def binlog(self):
+        return sum(int(row[1]) for row in self.stack.sql("SHOW BINARY LOGS"))
+
+    def small(self, n, tag="x"):
+        return ("date,type,symbol,quantity,price,fee,amount,currency,fx_rate,note\n"
+                "2024-01-%02d,deposit,,,,,%d,USD,,%s\n" % (n % 28 + 1, 100 + n, tag)).encode()
+
+    def refused(self, r, words):
+        self.assertEqual(r.status, 422, r.body[-800:])
+        m = re.search(r'<p class="error" id="file-error">([^<]*)</p>', r.text)
+        self.assertTrue(m, r.text[-1500:])
+        self.assertIn(words, html.unescape(m.group(1)))
+        self.assertEqual(harness.validate_html(r.text), "")
+        return html.unescape(m.group(1))
+
+    def test_ten_uploads_of_one_file_are_one_small_draft(self):
+        size = len(self.big)
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        before = self.binlog()
+        t0 = time.time()
+        places = set()
+        for _ in range(10):
+            r = self.upload(self.big)
+            self.assertEqual(r.status, 303, r.body[-500:])
+            places.add(r.header("location"))
+        took = time.time() - t0
+        grown = self.binlog() - before
+        self.assertEqual(len(places), 1, places)
+        self.assertEqual(self.drafts(), 1)
+        stored, kept = [int(x) for x in self.stack.sql(
+            "SELECT LENGTH(body), body_size FROM import_drafts WHERE user_id = %d"
+            % self.uid)[0]]
+        self.assertEqual(kept, size)
+        print("\n    ten uploads of %d bytes in %.1f s: one draft of %d bytes stored "
+              "(%.1f%%), binary log grown by %d bytes (%.1f%% of one file)"
+              % (size, took, stored, 100.0 * stored / size, grown, 100.0 * grown / size))
+        # Compressed, and in the binary log once: not as a second,
+        # escaped copy in the statement's annotation.
+        self.assertLess(stored, size // 4)
+        self.assertLess(grown, size // 4)
+        # The preview reads it back whole: every line of the file is a row.
+        r = self.u.c.get(places.pop())
+        self.assertIn(b"%d row(s)" % (self.big.count(b"\n") - 1), r.body)
+
+    def test_limits_refuse_and_cancel_frees_a_place(self):
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        places = []
+        for n in range(5):
+            r = self.upload(self.small(n))
+            self.assertEqual(r.status, 303, r.body[-500:])
+            places.append(r.header("location"))
+        before = self.stack.sql("SELECT id, HEX(digest) FROM import_drafts WHERE user_id = %d "
+                                "ORDER BY id" % self.uid)
+        msg = self.refused(self.upload(self.small(5)), "5 imports waiting")
+        self.assertIn("cancel", msg)
+        self.assertEqual(self.stack.sql("SELECT id, HEX(digest) FROM import_drafts WHERE "
+                                        "user_id = %d ORDER BY id" % self.uid), before)
+        # Pasted text is refused the same way, and so is it through a
+        # second portfolio.
+        other = self.u.portfolio("Second", "EUR")
+        self.u.c.get("/portfolios/%d/import" % other)
+        r = self.u.c.post("/portfolios/%d/import" % other, {"text": self.small(6).decode()})
+        self.refused(r, "5 imports waiting")
+        # The same file again is no new draft: never refused.
+        r = self.upload(self.small(0))
+        self.assertEqual((r.status, r.header("location")), (303, places[0]))
+        self.assertEqual(self.drafts(), 5)
+        # The list under the form links every waiting one.
+        page = self.u.c.get("/portfolios/%d/import" % self.pid)
+        for p in places:
+            self.assertIn('href="%s"' % p, page.text)
+        # The preview has a cancel button; without the CSRF token it
+        # does nothing.
+        r = self.u.c.get(places[1])
+        self.assertEqual(r.status, 200)
+        self.assertEqual(harness.validate_html(r.text), "")
+        self.assertIn('name="action" value="cancel"', r.text)
+        self.assertEqual(self.u.c.post(places[1], {"action": "cancel"}, csrf=False).status,
+                         403)
+        self.assertEqual(self.drafts(), 5)
+        r = self.u.c.post(places[1], {"action": "cancel"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("location"), "/portfolios/%d/import" % self.pid)
+        self.assertEqual(self.drafts(), 4)
+        r = self.u.c.get(places[1])
+        self.assertEqual(r.status, 404)
+        self.assertIn("upload the file again", harness.page_text(r.text))
+        self.assertEqual(self.u.c.post(places[1], {"action": "cancel"}).status, 404)
+        # Its place is free.
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        self.assertEqual(self.upload(self.small(5)).status, 303)
+        self.assertEqual(self.drafts(), 5)
+
+    def test_limit_on_bytes(self):
+        # 60 MiB waiting in four files: a fifth of 15 MiB passes 64 MiB.
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        head, rest = self.big.split(b"\n", 1)
+        for n in range(4):
+            variant = head + b"\n" + self.small(n)[len(head) + 1:] + rest
+            r = self.upload(variant)
+            self.assertEqual(r.status, 303, r.body[-500:])
+        before = self.stack.sql("SELECT id, body_size FROM import_drafts WHERE user_id = %d "
+                                "ORDER BY id" % self.uid)
+        self.assertEqual(len(before), 4)
+        msg = self.refused(self.upload(self.big), "would hold more than the 64 MB allowed")
+        self.assertIn("cancel", msg)
+        self.assertEqual(self.stack.sql("SELECT id, body_size FROM import_drafts WHERE "
+                                        "user_id = %d ORDER BY id" % self.uid), before)
+        # A small one still fits.
+        self.assertEqual(self.upload(self.small(9)).status, 303)
+
+    def test_same_file_in_another_portfolio_moves_the_draft(self):
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        r = self.upload(self.small(1))
+        first = r.header("location")
+        other = self.u.portfolio("Other", "USD")
+        r = self.upload(self.small(1), pid=other)
+        self.assertEqual(r.status, 303)
+        moved = r.header("location")
+        self.assertEqual(moved.rsplit("/", 1)[1], first.rsplit("/", 1)[1])
+        self.assertEqual(moved, "/portfolios/%d/import/%s" % (other, moved.rsplit("/", 1)[1]))
+        self.assertEqual(self.drafts(), 1)
+        r = self.u.c.get(first)
+        self.assertEqual(r.status, 404)
+        self.assertIn("upload the file again", harness.page_text(r.text))
+        r = self.u.c.get(moved)
+        self.assertEqual(r.status, 200)
+        self.assertIn("1 transaction(s): 1 deposit", harness.page_text(r.text))
+
+    def test_a_day_old_draft_is_gone(self):
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        places = [self.upload(self.small(n)).header("location") for n in range(5)]
+        old = places[0].rsplit("/", 1)[1]
+        self.stack.sql("UPDATE import_drafts SET created_at = NOW() - INTERVAL 1 DAY "
+                       "- INTERVAL 1 SECOND WHERE id = %s" % old)
+        r = self.u.c.get(places[0])
+        self.assertEqual(r.status, 404)
+        self.assertIn("upload the file again", harness.page_text(r.text))
+        self.assertEqual(self.u.c.post(places[0], {"action": "import"}).status, 404)
+        # It no longer counts: a sixth file fits.
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        self.assertEqual(self.upload(self.small(5)).status, 303)
+        self.assertNotIn('href="%s"' % places[0],
+                         self.u.c.get("/portfolios/%d/import" % self.pid).text)
+        # Uploaded again, it counts again: over the limit now.
+        self.refused(self.upload(self.small(0)), "5 imports waiting")
+        self.u.c.post(places[1], {"action": "cancel"})
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        r = self.upload(self.small(0))
+        self.assertEqual((r.status, r.header("location")), (303, places[0]))
+        self.assertEqual(self.u.c.get(places[0]).status, 200)
+        # nestegg gc deletes what is a day old.
+        self.stack.sql("UPDATE import_drafts SET created_at = NOW() - INTERVAL 2 DAY "
+                       "WHERE id = %s" % old)
+        self.assertEqual(self.stack.cli("gc").returncode, 0)
+        self.assertEqual(count(self.stack, "SELECT COUNT(*) FROM import_drafts WHERE id = %s"
+                                           % old), 0)
+
+    def test_another_user_cannot_see_or_cancel(self):
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        place = self.upload(self.small(3)).header("location")
+        other = User(self.stack, "drafts-other")
+        for path in (place, "/portfolios/%d/import" % self.pid):
+            self.assertEqual(other.c.get(path).status, 404, path)
+        other.c.get("/")
+        self.assertEqual(other.c.post(place, {"action": "cancel"}).status, 404)
+        self.assertEqual(self.drafts(), 1)
+        # Their own portfolio, a draft's id of someone else.
+        theirs = other.portfolio("Theirs")
+        draft = place.rsplit("/", 1)[1]
+        other.c.get("/")
+        for path in ("/portfolios/%d/import/%s" % (theirs, draft),):
+            self.assertEqual(other.c.get(path).status, 404)
+            self.assertEqual(other.c.post(path, {"action": "cancel"}).status, 404)
+        self.assertEqual(self.drafts(), 1)
+        self.assertNotIn(place, other.c.get("/portfolios/%d/import" % theirs).text)
+        # The same file is a draft of their own.
+        other.c.get("/portfolios/%d/import" % theirs)
+        r = self.upload(self.small(3), pid=theirs, user=other)
+        self.assertEqual(r.status, 303)
+        self.assertNotEqual(r.header("location").rsplit("/", 1)[1], draft)
+        self.assertEqual(self.drafts(), 1)
+        self.assertEqual(self.u.c.get(place).status, 200)
+
+    def test_concurrent_uploads(self):
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+
+        def clients(n):
+            out = []
+            for _ in range(n):
+                c = harness.Client(self.stack, address=self.u.c.address)
+                c.cookies, c.csrf = dict(self.u.c.cookies), self.u.c.csrf
+                out.append(c)
+            return out
+
+        def at_once(bodies):
+            with concurrent.futures.ThreadPoolExecutor(len(bodies)) as ex:
+                return list(ex.map(lambda cb: self.upload(cb[1], client=cb[0]),
+                                   zip(clients(len(bodies)), bodies)))
+
+        # The same file eight times at once: one draft.
+        rs = at_once([self.small(7)] * 8)
+        self.assertEqual([r.status for r in rs], [303] * 8)
+        self.assertEqual(len({r.header("location") for r in rs}), 1)
+        self.assertEqual(self.drafts(), 1)
+        # Eight different files at once beside it: four more fit.
+        rs = at_once([self.small(10 + n) for n in range(8)])
+        self.assertEqual(sorted(r.status for r in rs), [303] * 4 + [422] * 4)
+        self.assertEqual(self.drafts(), 5)
