@@ -2,6 +2,7 @@
  * dispatch.c - routing and the checks every request passes before a page
  * sees it, plus the response helpers pages use (see web.h).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -505,45 +506,196 @@ json_body(const struct req *r)
 	return o;
 }
 
-const char *
-web_input(struct req *r, const char *name)
+/* The index of the field called name in fields[0 .. n), or -1. */
+static long
+field_find(const struct field *fields, size_t n, const char *name)
 {
-	json_object *o, *v;
-	const char *s = "";
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(fields[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
 
-	if (strcmp(r->media_type, "application/json") != 0)
-		return web_param(r, name);
-	if ((o = json_body(r)) == NULL)
-		return NULL;
-	if (!json_object_object_get_ex(o, name, &v) || v == NULL)
-		;
-	else if (json_object_is_type(v, json_type_string)) {
+/*
+ * The first top-level key of the object text r->body that comes a
+ * second time, or NULL.  json-c keeps the last of two equal keys, so
+ * the text itself is read: it has already parsed strictly as one object
+ * whose keys are all in fields[0 .. n), so the scan needs no checks of
+ * its own.  Each key is decoded by json-c, so that escapes compare
+ * equal ("n\u0061me" is "name"); as in json-c's objects, a key ends at
+ * a \u0000.
+ */
+static const char *
+duplicate_key(struct req *r, const struct field *fields, size_t n)
+{
+	unsigned char *seen = arena_alloc(r->a, n);
+	const char *p = r->body;
+	int depth = 0, key = 0;
+
+	memset(seen, 0, n);
+	for (; *p != '\0'; p++) {
+		if (*p == '"') {
+			const char *s = p++;
+			json_object *k;
+			long i;
+
+			while (*p != '"')
+				p += *p == '\\' ? 2 : 1;
+			if (depth != 1 || !key)
+				continue;
+			key = 0;
+			k = json_tokener_parse(arena_strndup(r->a, s,
+			    (size_t)(p - s + 1)));
+			i = k == NULL ? -1 : field_find(fields, n,
+			    json_object_get_string(k));
+			json_object_put(k);
+			if (i >= 0 && seen[i]++)
+				return fields[i].name;
+		} else if (*p == '{' || *p == '[')
+			key = ++depth == 1;
+		else if (*p == '}' || *p == ']')
+			depth--;
+		else if (*p == ',')
+			key = depth == 1;
+	}
+	return NULL;
+}
+
+/* A form's value of field f into in; 0, or -1 when it is not of f's
+ * type. */
+static int
+form_field(struct req *r, const struct field *f, struct input *in)
+{
+	const char *v = web_param(r, f->name), *digits = v + (*v == '-');
+	size_t len = strlen(digits);
+
+	in->text = v;
+	in->given = *v != '\0';
+	switch (f->type) {
+	case F_TEXT:
+		break;
+	case F_INT:
+		if (!in->given)
+			break;
+		if (len == 0 || len > 18 || strspn(digits, "0123456789") != len)
+			return -1;
+		in->num = strtoll(v, NULL, 10);
+		break;
+	case F_BOOL:
+		if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ||
+		    strcmp(v, "on") == 0)
+			in->num = 1;
+		else if (in->given && strcmp(v, "0") != 0 &&
+		    strcmp(v, "false") != 0)
+			return -1;
+		in->text = in->num ? "1" : "0";
+		break;
+	}
+	return 0;
+}
+
+/* What a field of type t must be, for an error message. */
+static const char *
+field_kind(enum field_type t)
+{
+	switch (t) {
+	case F_INT: return "a whole number";
+	case F_BOOL: return "true or false";
+	default: return "text";
+	}
+}
+
+/* A JSON value v of field f into in: 0, 400 (a string that is not text
+ * nestegg stores) or 422 (of another type, or an integer past 64 bits). */
+static int
+json_field(struct req *r, const struct field *f, json_object *v,
+    struct input *in)
+{
+	json_type t = json_object_get_type(v);
+	const char *s;
+
+	if (t == json_type_null)
+		return 0;
+	in->given = 1;
+	switch (f->type) {
+	case F_TEXT:
+		if (t != json_type_string)
+			return 422;
 		s = json_object_get_string(v);
 		/* \u0000 inside, or a lone surrogate turned into U+FFFD,
 		 * is not text nestegg stores. */
 		if ((size_t)json_object_get_string_len(v) != strlen(s) ||
 		    strstr(s, "\xef\xbf\xbd") != NULL)
-			s = NULL;
-	} else if (json_object_is_type(v, json_type_object) ||
-	    json_object_is_type(v, json_type_array)) {
-		r->bad_input = arena_strdup(r->a, name);
-		s = NULL;
-	} else
-		s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
-	if (s != NULL)
-		s = arena_strdup(r->a, s);
-	json_object_put(o);
-	return s;
+			return 400;
+		in->text = arena_strdup(r->a, s);
+		return 0;
+	case F_INT:
+		if (t != json_type_int)
+			return 422;
+		/* json-c holds larger integers at the limits. */
+		in->num = json_object_get_int64(v);
+		if (in->num == INT64_MAX || in->num == INT64_MIN)
+			return 422;
+		in->text = arena_printf(r->a, "%lld", in->num);
+		return 0;
+	case F_BOOL:
+		if (t != json_type_boolean)
+			return 422;
+		in->num = json_object_get_boolean(v) != 0;
+		in->text = in->num ? "1" : "0";
+		return 0;
+	}
+	return 422;
 }
 
 int
-web_input_error(struct req *r)
+web_fields(struct req *r, const struct field *fields, size_t n,
+    struct input *in)
 {
-	if (r->bad_input != NULL)
-		return web_json_error(r, 422, arena_printf(r->a, "Give %s as "
-		    "text.", r->bad_input), r->bad_input);
-	return web_json_error(r, 400, "The body must be one JSON object of "
-	    "UTF-8 text.", NULL);
+	const char *dup;
+	json_object *o;
+	long i;
+	int rc;
+
+	for (size_t k = 0; k < n; k++)
+		in[k] = (struct input){ "", 0, 0 };
+	if (strcmp(r->media_type, "application/json") != 0) {
+		for (size_t k = 0; k < n; k++)
+			if (form_field(r, &fields[k], &in[k]) != 0)
+				return web_json_error(r, 422, arena_printf(r->a,
+				    "Give %s as %s.", fields[k].name,
+				    field_kind(fields[k].type)),
+				    fields[k].name);
+		return 0;
+	}
+	if ((o = json_body(r)) == NULL)
+		return web_json_error(r, 400, "The body must be one JSON "
+		    "object of UTF-8 text.", NULL);
+	json_object_object_foreach(o, key, v) {
+		if ((i = field_find(fields, n, key)) < 0) {
+			rc = web_json_error(r, 422, arena_printf(r->a, "This "
+			    "request has no field %s.", key), key);
+			json_object_put(o);
+			return rc;
+		}
+		if ((rc = json_field(r, &fields[i], v, &in[i])) != 0) {
+			if (rc == 400)
+				rc = web_json_error(r, 400, arena_printf(r->a,
+				    "%s must be UTF-8 text without \\u0000 "
+				    "or a lone surrogate.", key), key);
+			else
+				rc = web_json_error(r, 422, arena_printf(r->a,
+				    "Give %s as %s.", key,
+				    field_kind(fields[i].type)), key);
+			json_object_put(o);
+			return rc;
+		}
+	}
+	json_object_put(o);
+	if ((dup = duplicate_key(r, fields, n)) != NULL)
+		return web_json_error(r, 422, arena_printf(r->a, "%s is given "
+		    "more than once.", dup), dup);
+	return 0;
 }
 
 int

@@ -4,7 +4,8 @@
  * A request is parsed and checked by the dispatcher (dispatch.c) before
  * any page sees it: routing by method and path, the request body limit,
  * the session, the sign-in requirement and the CSRF token of every
- * state-changing request.  A page handler then only reads typed input,
+ * state-changing request.  A page handler then only reads typed input
+ * (web_fields for an API body),
  * talks to the database and fills r->hdf, and returns an HTTP status:
  *
  *   return web_render(r, "login");        render templates/login.cs
@@ -99,8 +100,9 @@ struct req {
 	struct buf out;			/* body */
 	int rendered;			/* out holds a complete body */
 	const char *error_msg;		/* for the error page */
-	const char *bad_input;		/* web_input: the field that was not
-					   text, a number or true/false */
+	int api;			/* errors as JSON: a route flagged
+					   R_API matches the path, or it is
+					   under /api/ */
 };
 
 /* Form or query value by name, or "" when absent. */
@@ -147,20 +149,64 @@ int web_json(struct req *r, int status, json_object *o);
 int web_json_error(struct req *r, int status, const char *msg,
     const char *field);
 
-/*
- * The request's fields for an API call: the JSON object of an
- * application/json body, else the form.  Returns the value of name as
- * text ("" when absent or null; numbers and true/false as written), or
- * NULL when the body is not exactly one JSON object of UTF-8 text
- * (strictly: nothing but white space after it), a string holds \u0000
- * or a lone surrogate, or the value is an object or an array (then
- * r->bad_input names it).
- */
-const char *web_input(struct req *r, const char *name);
+/* The number of elements of an array. */
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
-/* The answer for web_input's NULL: 422 naming the field that is not a
- * plain value, else 400 for a body that is not a JSON object. */
-int web_input_error(struct req *r);
+/*
+ * Declared input of an API page.  A page lists every field its request
+ * body may hold, with its type, and reads them all at once:
+ *
+ *	static const struct field fields[] = {
+ *		{ "name", F_TEXT }, { "expires_days", F_INT },
+ *	};
+ *	struct input in[nitems(fields)];
+ *
+ *	if ((rc = web_fields(r, fields, nitems(fields), in)) != 0)
+ *		return rc;
+ *	... in[0].text, in[1].num ...
+ *
+ * An application/json body must be exactly one JSON object of UTF-8
+ * text (strictly: nothing but white space after it, nesting at most 32
+ * deep) whose top-level keys are all declared, each once (keys compare
+ * as decoded, so "n\u0061me" is "name"), each value null or of its
+ * field's type.  Any other body is a form (and the query string), read
+ * as before: undeclared names are ignored, text is taken as sent.
+ */
+enum field_type {
+	F_TEXT,		/* a JSON string; in a form, any text */
+	F_INT,		/* a JSON integer; in a form, [-]digits, 18 at most */
+	F_BOOL,		/* true or false; in a form "1", "true" or "on",
+			   "0", "false" or "" */
+};
+
+struct field {
+	const char *name;
+	enum field_type type;
+};
+
+/* A field as web_fields() read it. */
+struct input {
+	const char *text;	/* the value as text, "" when absent or null
+				   (F_INT: its digits; F_BOOL: "1" or "0");
+				   in r->a */
+	long long num;		/* F_INT: the value; F_BOOL: 1 or 0 */
+	int given;		/* 1 when present and not null (in a form:
+				   present and not empty) */
+};
+
+/*
+ * Reads the request's fields[0 .. n) into in[0 .. n) (parsing the body
+ * once).  Returns 0, or the status of the JSON error it has answered
+ * (nothing is to be changed then): 400 when the body is not one JSON
+ * object of UTF-8 text or a string holds \u0000 or a lone surrogate;
+ * 422 naming the field ("field") for a key not declared, a key given
+ * twice, a value of the wrong type (a number or true where text
+ * belongs, an object or array anywhere), or an integer past 64 bits.
+ */
+int web_fields(struct req *r, const struct field *fields, size_t n,
+    struct input *in);
 
 /* Loads portfolio r->ids[0] of the signed-in user into pf; returns 0, or
  * the status to answer (404 for anyone else's, 500/503). */

@@ -12,35 +12,35 @@
 
 #include "web.h"
 
-static const char *const fields[] = {
-	"symbol", "name", "kind", "currency", "isin", "source", "source_symbol",
-	"fallback_source", "fallback_symbol", "url_template", "url_field", NULL,
+static const struct field fields[] = {
+	{ "symbol", F_TEXT }, { "name", F_TEXT }, { "kind", F_TEXT },
+	{ "currency", F_TEXT }, { "isin", F_TEXT }, { "source", F_TEXT },
+	{ "source_symbol", F_TEXT }, { "fallback_source", F_TEXT },
+	{ "fallback_symbol", F_TEXT }, { "url_template", F_TEXT },
+	{ "url_field", F_TEXT },
 };
 
 int
 page_api_instruments(struct req *r)
 {
-	const char *v[sizeof(fields) / sizeof(fields[0])];
+	struct input v[nitems(fields)];
 	struct instrument in;
 	const char *why, *field;
 	json_object *o;
 	long long id;
 	int what;
 
-	for (size_t i = 0; fields[i]; i++) {
-		if ((v[i] = web_input(r, fields[i])) == NULL)
-			return web_input_error(r);
-		v[i] = arena_strdup(r->a, v[i]);
-	}
+	if ((what = web_fields(r, fields, nitems(fields), v)) != 0)
+		return what;
 	memset(&in, 0, sizeof(in));
-	in.symbol = v[0], in.name = v[1], in.kind = v[2];
-	if (strlen(v[3]) == 3)
-		memcpy(in.currency, v[3], 4);
-	in.isin = v[4];
-	in.source = *v[5] ? v[5] : "sim";
-	in.source_symbol = v[6];
-	in.fallback_source = v[7], in.fallback_symbol = v[8];
-	in.url_template = v[9], in.url_field = v[10];
+	in.symbol = v[0].text, in.name = v[1].text, in.kind = v[2].text;
+	if (strlen(v[3].text) == 3)
+		memcpy(in.currency, v[3].text, 4);
+	in.isin = v[4].text;
+	in.source = *v[5].text ? v[5].text : "sim";
+	in.source_symbol = v[6].text;
+	in.fallback_source = v[7].text, in.fallback_symbol = v[8].text;
+	in.url_template = v[9].text, in.url_field = v[10].text;
 	if ((why = inst_check(&in, &field)) != NULL)
 		return web_json_error(r, 422, why, field);
 	if ((what = inst_add(r->db, r->user.id, r->user.admin, &in, &id)) < 0)

@@ -8,22 +8,26 @@
 
 #include "web.h"
 
+static const struct field fields[] = {
+	{ "name", F_TEXT }, { "currency", F_TEXT }, { "cost_method", F_TEXT },
+};
+
 int
 page_api_portfolios(struct req *r)
 {
+	struct input in[nitems(fields)];
 	const char *name, *cur, *method, *why, *field;
 	struct portfolio *pfs, pf;
 	struct fx_table fx;
 	json_object *o, *arr;
 	size_t n;
 	long long id;
+	int rc;
 
 	if (r->method == M_POST) {
-		name = web_input(r, "name");
-		cur = web_input(r, "currency");
-		method = web_input(r, "cost_method");
-		if (name == NULL || cur == NULL || method == NULL)
-			return web_input_error(r);
+		if ((rc = web_fields(r, fields, nitems(fields), in)) != 0)
+			return rc;
+		name = in[0].text, cur = in[1].text, method = in[2].text;
 		if ((why = pf_check(name, cur, method, &field)) != NULL)
 			return web_json_error(r, 422, why, field);
 		if ((id = pf_create(r->db, r->user.id, name, cur, method)) < 0)

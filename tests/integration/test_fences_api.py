@@ -1,0 +1,144 @@
+"""Fences around the JSON API, each found by a security review and held
+now: a body is read against the page's declared fields (no unknown key,
+no wrong type, no key twice); what nginx answers itself under /api/ and
+for /healthz is JSON, also for a request it could not read; /healthz is
+JSON when the database is stalled or the page workers are down; the
+limit of open /live streams per session is keyed on the real session
+cookie only; a user's API writes are limited per minute, counted in the
+database."""
+import concurrent.futures
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import ssl
+import time
+import unittest
+
+import harness
+from pf_helpers import User, count
+
+LIMIT = 6                   # API writes a minute on this file's own stack
+
+_own = None
+
+
+def own_stack():
+    """A small stack of this file's own, for what the shared one must
+    not see: a low limit of API writes, a stalled database, page
+    workers down.  Started by the first class that needs it."""
+    global _own
+    if _own is None:
+        stack = harness.Stack(NESTEGG_LIMIT_API_WRITES=str(LIMIT), NESTEGG_DB_TIMEOUT="2",
+                              NESTEGG_THREADS="2")
+        try:
+            stack.start()
+        except Exception:
+            stack.cleanup()
+            raise
+        _own = stack
+    return _own
+
+
+def tearDownModule():
+    if _own is not None:
+        _own.cleanup()
+
+
+def raw(stack, data, tls=True):
+    """Sends data as it is, on a connection of its own; returns the
+    answer's status, Content-Type and body."""
+    sock = socket.create_connection(("127.0.0.1", stack.https_port), timeout=15)
+    if tls:
+        ctx = ssl.create_default_context(cafile=stack.path("etc", "tls", "cert.pem"))
+        sock = ctx.wrap_socket(sock, server_hostname="127.0.0.1")
+    try:
+        sock.sendall(data)
+        resp = http.client.HTTPResponse(sock)
+        resp.begin()
+        return resp.status, resp.getheader("Content-Type") or "", resp.read()
+    finally:
+        sock.close()
+
+
+def json_error(test, status, ctype, body, code):
+    """Asserts an answer is code as nestegg's JSON error; returns it."""
+    test.assertEqual(status, code, body[:300])
+    test.assertIn("application/json", ctype, body[:300])
+    err = json.loads(body)["error"]
+    test.assertEqual(err["status"], code)
+    test.assertTrue(err["message"])
+    return err
+
+
+def html_error(test, status, ctype, body, code):
+    test.assertEqual(status, code, body[:300])
+    test.assertIn("text/html", ctype)
+    test.assertIn("Error %d" % code, harness.page_text(body.decode()))
+
+
+class StrictJson(unittest.TestCase):
+    """An API body is read against the page's declared fields: a key it
+    does not declare, a value of another type, a key given twice (also
+    when only its escapes differ) is a 422 naming the field, and nothing
+    is written."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = harness.shared
+        cls.u = User(cls.stack, "strict")
+
+    def rows(self):
+        return self.stack.sql("SELECT (SELECT COUNT(*) FROM portfolios), "
+                              "(SELECT COUNT(*) FROM instruments)")
+
+    def refused(self, path, body, field):
+        before = self.rows()
+        r = self.u.api("POST", path, body)
+        self.assertEqual(r.status, 422, (body, r.body))
+        self.assertIn("application/json", r.header("content-type"))
+        self.assertEqual(r.json["error"]["status"], 422)
+        self.assertEqual(r.json["error"]["field"], field, body)
+        self.assertTrue(r.json["error"]["message"])
+        self.assertEqual(self.rows(), before, body)
+
+    def test_portfolios(self):
+        p = "/api/v1/portfolios"
+        self.refused(p, '{"name": "Mine", "currency": "USD", "owner_id": 1}', "owner_id")
+        self.refused(p, '{"Name": "Mine", "currency": "USD"}', "Name")
+        self.refused(p, '{"name": 123, "currency": "USD"}', "name")
+        self.refused(p, '{"name": 1.5, "currency": "USD"}', "name")
+        self.refused(p, '{"name": true, "currency": "USD"}', "name")
+        self.refused(p, '{"name": "Mine", "currency": ["USD"]}', "currency")
+        self.refused(p, '{"name": "Mine", "currency": {"code": "USD"}}', "currency")
+        self.refused(p, '{"name": "Mine", "name": "Other", "currency": "USD"}', "name")
+        self.refused(p, '{"name": "Mine", "currency": "USD", "n\\u0061me": "Other"}', "name")
+        self.refused(p, '{"n\\u0061me": "Mine", "\\u006e\\u0061\\u006d\\u0065": "Other"}', "name")
+        self.refused(p, '{"name": 123, "name": "Other", "currency": "USD"}', "name")
+        self.refused(p, '{"currency": "USD", "name": "Other", "currency": "EUR"}', "currency")
+        # Keys inside a value are text, not keys; null is absent.
+        r = self.u.api("POST", p, '{"name": "a,\\"name\\": {\\"b\\": [1]}", "currency": "USD",'
+                       ' "cost_method": null}')
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual((r.json["name"], r.json["cost_method"]),
+                         ('a,"name": {"b": [1]}', "fifo"))
+        # A form is read as before: a field it does not use is ignored.
+        r = self.u.api("POST", p, "name=Form&currency=EUR&cost_method=average&owner_id=1&"
+                       "csrf=" + self.u.c.csrf, "application/x-www-form-urlencoded")
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual(r.json["cost_method"], "average")
+
+    def test_instruments(self):
+        p = "/api/v1/instruments"
+        good = {"symbol": "STRICT1", "name": "Strict plc", "kind": "stock",
+                "currency": "USD", "source": "manual"}
+        self.refused(p, dict(good, owner_id=7), "owner_id")
+        self.refused(p, dict(good, currency=840), "currency")
+        self.refused(p, dict(good, isin=False), "isin")
+        self.refused(p, json.dumps(good)[:-1] + ', "symbol": "STRICT2"}', "symbol")
+        self.refused(p, json.dumps(good)[:-1] + ', "s\\u0079mbol": "STRICT2"}', "symbol")
+        r = self.u.api("POST", p, dict(good, isin=None))
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual(r.json["symbol"], "STRICT1")
