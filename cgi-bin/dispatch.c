@@ -276,9 +276,7 @@ render_error(struct req *r, int status)
 		}
 	}
 	buf_reset(&r->out);
-	if ((r->route != NULL && (r->route->flags & R_API)) ||
-	    (r->route == NULL && r->path != NULL &&
-	    strncmp(r->path, "/api/", 5) == 0)) {
+	if (r->api) {
 		r->content_type = "application/json";
 		buf_printf(&r->out, "{\"error\":{\"status\":%d,\"message\":\"",
 		    status);
@@ -370,6 +368,24 @@ loopback(const char *addr)
 	    strncmp(addr, "::ffff:127.", 11) == 0;
 }
 
+/* 1 when errors at path are JSON: it is under /api/, or a route
+ * flagged R_API matches it (with any method). */
+static int
+api_path(const char *path)
+{
+	long long ids[ROUTE_MAX_IDS];
+
+	if (path == NULL)
+		return 0;
+	if (strncmp(path, "/api/", 5) == 0)
+		return 1;
+	for (size_t i = 0; i < routes_len; i++)
+		if ((routes[i].flags & R_API) &&
+		    route_match(routes[i].pattern, path, ids))
+			return 1;
+	return 0;
+}
+
 static int
 route_and_run(struct req *r)
 {
@@ -431,6 +447,7 @@ dispatch(struct req *r)
 {
 	int status;
 
+	r->api = api_path(r->path);
 	if (r->status != 0)		/* rejected while reading */
 		status = r->status;
 	else

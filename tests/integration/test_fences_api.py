@@ -142,3 +142,101 @@ class StrictJson(unittest.TestCase):
         r = self.u.api("POST", p, dict(good, isin=None))
         self.assertEqual(r.status, 201, r.body)
         self.assertEqual(r.json["symbol"], "STRICT1")
+
+
+class NginxJsonErrors(unittest.TestCase):
+    """What nginx answers itself for a request it could not read (a
+    request line past its buffers, a bad or too large header, plain HTTP
+    to the HTTPS port) is JSON under /api/ and for /healthz, and the
+    HTML page elsewhere."""
+
+    def test_request_line_too_long(self):
+        stack = harness.shared
+        tail = b"?x=" + b"a" * 10000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        for path in (b"/api/v1/portfolios", b"/healthz"):
+            json_error(self, *raw(stack, b"GET " + path + tail), 414)
+        html_error(self, *raw(stack, b"GET /portfolios" + tail), 414)
+
+    def test_bad_headers(self):
+        stack = harness.shared
+        bad = {
+            "invalid": b"X-Bad: a\x00b\r\n",
+            "host": b"Host: 127.0.0.1/x\r\n",
+            "too large": b"Cookie: a=" + b"b" * 20000 + b"\r\n",
+        }
+        for what, header in bad.items():
+            host = b"" if what == "host" else b"Host: 127.0.0.1\r\n"
+            for path in (b"/api/v1/portfolios", b"/api/v1/nothing", b"/healthz"):
+                req = b"GET " + path + b" HTTP/1.1\r\n" + host + header + b"Connection: close\r\n\r\n"
+                with self.subTest(what=what, path=path):
+                    json_error(self, *raw(stack, req), 400)
+            req = b"GET /login HTTP/1.1\r\n" + host + header + b"Connection: close\r\n\r\n"
+            with self.subTest(what=what, path="/login"):
+                html_error(self, *raw(stack, req), 400)
+        req = b"GET /api/v1/portfolios HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        json_error(self, *raw(stack, req, tls=False), 400)
+        html_error(self, *raw(stack, req.replace(b"/api/v1/portfolios", b"/"), tls=False), 400)
+
+
+class HealthzJson(unittest.TestCase):
+    """/healthz is JSON however it fails: a stalled database (also while
+    a session cookie is looked up, before the page runs), or page
+    workers nginx cannot reach."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = own_stack()
+
+    def healthz(self, cookie=None):
+        h = b"Cookie: __Host-sid=%s\r\n" % cookie.encode() if cookie else b""
+        return raw(self.stack, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + h +
+                   b"Connection: close\r\n\r\n")
+
+    def wait_healthy(self):
+        for _ in range(100):
+            if self.healthz()[0] == 200:
+                return
+            time.sleep(0.1)
+        self.fail("/healthz did not come back")
+
+    def test_database_stalled(self):
+        db = self.stack.pid("mariadb")
+        os.kill(db, signal.SIGSTOP)
+        try:
+            # Both at once: each waits for the database's timeout.  A
+            # session cookie is looked up before the page runs.
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                plain = pool.submit(self.healthz)
+                signed = pool.submit(self.healthz, secrets.token_hex(32))
+                status, ctype, body = plain.result()
+                signed = signed.result()
+        finally:
+            os.kill(db, signal.SIGCONT)
+        self.assertEqual(status, 503, body)
+        self.assertIn("application/json", ctype)
+        self.assertIs(json.loads(body)["database"], False)
+        json_error(self, *signed, 503)
+        self.wait_healthy()
+
+    def test_page_workers_down(self):
+        # Each worker's supervisor held, so that it stays down.
+        sups = [self.stack.pid("web-%d" % i) for i in (1, 2)]
+        workers = [self.stack.pid("web-%d.worker" % i) for i in (1, 2)]
+        for pid in sups:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            for pid in workers:
+                os.kill(pid, signal.SIGKILL)
+            time.sleep(0.2)
+            json_error(self, *self.healthz(), 502)
+            html_error(self, *raw(self.stack, b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                  b"Connection: close\r\n\r\n"), 502)
+        finally:
+            for pid in sups:
+                os.kill(pid, signal.SIGCONT)
+        self.wait_healthy()
+
+    def test_other_methods(self):
+        r = self.stack.client().request("POST", "/healthz", body="")
+        self.assertEqual(r.status, 405)
+        self.assertEqual(json.loads(r.body)["error"]["status"], 405)
