@@ -240,3 +240,43 @@ class HealthzJson(unittest.TestCase):
         r = self.stack.client().request("POST", "/healthz", body="")
         self.assertEqual(r.status, 405)
         self.assertEqual(json.loads(r.body)["error"]["status"], 405)
+
+
+class LiveSessionKey(unittest.TestCase):
+    """nginx counts a session's open /live streams by the cookie the live
+    worker reads: another cookie whose name ends in __Host-sid (or holds
+    it in its value) opens no more."""
+
+    def open(self, client, cookie):
+        conn = http.client.HTTPSConnection(
+            "127.0.0.1", client.stack.https_port, context=client.ctx,
+            source_address=(client.address, 0), timeout=15)
+        conn.request("GET", "/live", headers={
+            "Host": "127.0.0.1:%d" % client.stack.https_port,
+            "Accept": "text/event-stream", "Cookie": cookie})
+        self.conns.append(conn)
+        return conn.getresponse().status
+
+    def setUp(self):
+        self.conns = []
+
+    def tearDown(self):
+        for conn in self.conns:
+            conn.close()
+
+    def test_spoofed_prefixes_open_no_more(self):
+        stack = harness.shared
+        limit = int(stack.env.get("NESTEGG_LIVE_PER_SESSION", "16"))
+        u = User(stack, "livekey")
+        sid = u.c.cookies["__Host-sid"]
+        forms = ["x__Host-sid={r}; __Host-sid={sid}",
+                 "a=__Host-sid={r}; __Host-sid={sid}",
+                 "a=b;x__Host-sid={r};__Host-sid={sid}",
+                 "__Host-sid={sid}; x__Host-sid={r}",
+                 " __Host-sid = \"{sid}\" ; y__Host-sid={r}"]
+        statuses = []
+        for k in range(limit + 4):
+            cookie = forms[k % len(forms)].format(r=secrets.token_hex(32), sid=sid)
+            statuses.append(self.open(u.c, cookie))
+        self.assertEqual(statuses.count(200), limit, statuses)
+        self.assertEqual(statuses[limit:], [429] * 4, statuses)
