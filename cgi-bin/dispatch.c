@@ -386,11 +386,51 @@ api_path(const char *path)
 	return 0;
 }
 
+/*
+ * Counts a state-changing API request of the signed-in user against
+ * limit_api_writes a minute (0: no limit).  The count is kept in the
+ * database, one row per user and minute of the database's clock, so
+ * that every worker process of every host counts together.  Returns 0
+ * to go on, or the status answered: 429 with Retry-After (the seconds
+ * left of the minute) past the limit, 500 or 503 on a database error.
+ */
+static int
+api_write_limit(struct req *r)
+{
+	/* LAST_INSERT_ID(expr) hands back the count in the same
+	 * statement: no second read that another request could pass. */
+	static const char count[] = "INSERT INTO api_writes "
+	    "(user_id, minute, n) VALUES (?, UNIX_TIMESTAMP() DIV 60, "
+	    "LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE "
+	    "n = LAST_INSERT_ID(n + 1)";
+	static const char left[] = "SELECT 60 - UNIX_TIMESTAMP() MOD 60";
+	long long limit = r->cfg->limit_api_writes, n, wait;
+	struct dbres res;
+
+	if (limit <= 0)
+		return 0;
+	if (db_exec(r->db, NULL, NULL, count, "i", r->user.id) != 0)
+		return web_db_error(r);
+	if ((n = (long long)r->db->insert_id) <= limit)
+		return 0;
+	if (db_exec(r->db, r->a, &res, left, "") != 0)
+		return web_db_error(r);
+	wait = db_int(&res, 0, 0);
+	log_warn("api writes: user %lld, %lld this minute (limit %lld): %s",
+	    r->user.id, n, limit, r->path);
+	web_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
+	return web_json_error(r, 429, arena_printf(r->a, "Too many changes "
+	    "through the API: %lld this minute, where %lld a minute are "
+	    "allowed. Nothing was changed; try again in %lld seconds.", n,
+	    limit, wait), NULL);
+}
+
 static int
 route_and_run(struct req *r)
 {
 	const struct route *found = NULL;
 	unsigned allowed = 0;
+	int rc;
 
 	for (size_t i = 0; i < routes_len; i++) {
 		long long ids[ROUTE_MAX_IDS] = { 0 };
@@ -439,6 +479,10 @@ route_and_run(struct req *r)
 	    !loopback(r->remote_addr))
 		return web_error(r, 403, "Only this host or an admin sees "
 		    "this page.");
+	if ((found->flags & R_API) && r->user.id != 0 &&
+	    r->method != M_GET && r->method != M_HEAD &&
+	    (rc = api_write_limit(r)) != 0)
+		return rc;
 	return found->fn(r);
 }
 

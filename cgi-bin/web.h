@@ -3,9 +3,9 @@
  *
  * A request is parsed and checked by the dispatcher (dispatch.c) before
  * any page sees it: routing by method and path, the request body limit,
- * the session, the sign-in requirement and the CSRF token of every
- * state-changing request.  A page handler then only reads typed input
- * (web_fields for an API body),
+ * the session, the sign-in requirement, the CSRF token of every
+ * state-changing request and the limit of API writes a minute.  A page
+ * handler then only reads typed input (web_fields for an API body),
  * talks to the database and fills r->hdf, and returns an HTTP status:
  *
  *   return web_render(r, "login");        render templates/login.cs
@@ -44,7 +44,9 @@ enum method {
 
 /* Route flags. */
 #define R_LOGIN	(1u << 0)	/* signed-in users only (else to /login) */
-#define R_API	(1u << 1)	/* JSON errors instead of HTML pages */
+#define R_API	(1u << 1)	/* JSON errors instead of HTML pages; a
+				   signed-in user's writes count against
+				   limit_api_writes a minute */
 #define R_ADMIN	(1u << 2)	/* admins only (else 403) */
 #define R_LOCAL	(1u << 3)	/* from this host or an admin (else 403) */
 

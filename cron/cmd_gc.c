@@ -109,6 +109,10 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	if (db_exec(&c->db, NULL, NULL, dr, "") != 0)
 		return cli_db_fail(c);
 	drafts = c->db.affected;
+	/* The API write counts of minutes past (limit_api_writes). */
+	if (db_exec(&c->db, NULL, NULL, "DELETE FROM api_writes WHERE "
+	    "minute < UNIX_TIMESTAMP() DIV 60", "") != 0)
+		return cli_db_fail(c);
 	if ((runs = runs_prune(&c->db, c->cfg.runs_keep)) < 0)
 		return cli_db_fail(c);
 	cli_job(0, "gc: removed %llu expired sessions, %llu old failure "

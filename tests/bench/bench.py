@@ -137,7 +137,8 @@ def main():
     stack = harness.Stack(NESTEGG_NGINX_HTTP_EXTRA=os.path.join(tmp, "http.conf"),
                           NESTEGG_NGINX_SERVER_EXTRA=os.path.join(tmp, "server.conf"),
                           NESTEGG_THREADS=threads, NESTEGG_WORKERS="2",
-                          NESTEGG_LOGIN_RATE="1000r/s", NESTEGG_LOGIN_BURST="1000")
+                          NESTEGG_LOGIN_RATE="1000r/s", NESTEGG_LOGIN_BURST="1000",
+                          NESTEGG_LIMIT_API_WRITES="0")
     hello = subprocess.Popen([os.path.join(harness.BUILD, "bench-hello"), "--socket",
                               hello_sock, "--threads", str(int(threads) * 2)])
     rows = []

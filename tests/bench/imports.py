@@ -91,7 +91,7 @@ def baseline(stack, pid, csv):
 
 
 def main():
-    stack = harness.Stack(NESTEGG_DB_BUFFER_POOL="512M")
+    stack = harness.Stack(NESTEGG_DB_BUFFER_POOL="512M", NESTEGG_LIMIT_API_WRITES="0")
     ok = True
     try:
         stack.start()

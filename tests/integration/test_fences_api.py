@@ -280,3 +280,81 @@ class LiveSessionKey(unittest.TestCase):
             statuses.append(self.open(u.c, cookie))
         self.assertEqual(statuses.count(200), limit, statuses)
         self.assertEqual(statuses[limit:], [429] * 4, statuses)
+
+
+class ApiWriteLimit(unittest.TestCase):
+    """A signed-in user's state-changing API requests are counted in the
+    database, per minute: past limit_api_writes a 429 in JSON with
+    Retry-After, and nothing written."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = own_stack()
+
+    def fresh_minute(self):
+        """Waits for the next minute when this one ends within seconds
+        (the database's clock is this host's)."""
+        left = 60 - time.time() % 60
+        if left < 10:
+            time.sleep(left + 0.2)
+
+    def user_id(self, u):
+        return count(self.stack, "SELECT id FROM users WHERE email = '%s'" % u.email)
+
+    def assert_limited(self, r, n):
+        self.assertEqual(r.status, 429, r.body)
+        self.assertIn("application/json", r.header("content-type"))
+        wait = int(r.header("retry-after"))
+        self.assertTrue(1 <= wait <= 60, wait)
+        msg = r.json["error"]["message"]
+        self.assertEqual(r.json["error"]["status"], 429)
+        self.assertIn("%d this minute" % n, msg)
+        self.assertIn("%d a minute" % LIMIT, msg)
+        self.assertIn("try again in %d seconds" % wait, msg)
+
+    def test_past_the_limit(self):
+        self.fresh_minute()
+        u, other = User(self.stack, "writes"), User(self.stack, "other")
+        pid = u.portfolio("Limited")
+        for k in range(LIMIT - 2):
+            r = u.api("POST", "/api/v1/portfolios", {"name": "P%d" % k, "currency": "USD"})
+            self.assertEqual(r.status, 201, r.body)
+        r = u.api("POST", "/api/v1/instruments", {"symbol": "LIM", "name": "Limited plc",
+                                                  "kind": "stock", "currency": "USD",
+                                                  "source": "manual"})
+        self.assertEqual(r.status, 201, r.body)
+        before = [count(self.stack, "SELECT COUNT(*) FROM %s" % t)
+                  for t in ("portfolios", "instruments", "transactions")]
+        self.assert_limited(u.api("POST", "/api/v1/portfolios",
+                                  {"name": "One too many", "currency": "USD"}), LIMIT + 1)
+        self.assert_limited(u.api("POST", "/api/v1/instruments", {
+            "symbol": "LIM2", "name": "Limited plc", "kind": "stock", "currency": "USD",
+            "source": "manual"}), LIMIT + 2)
+        self.assert_limited(u.import_csv(pid, "date,type,amount\n2024-01-02,deposit,5\n"),
+                            LIMIT + 3)
+        self.assertEqual([count(self.stack, "SELECT COUNT(*) FROM %s" % t)
+                          for t in ("portfolios", "instruments", "transactions")], before)
+        # Reads go on; so do the pages' forms, and another user's writes.
+        self.assertEqual(u.api("GET", "/api/v1/portfolios").status, 200)
+        self.assertEqual(u.add_tx(pid, date="2024-01-02", type="deposit", amount="5").status,
+                         303)
+        other.portfolio("Free")
+        # One row for the user and minute, in the database.
+        self.assertEqual(self.stack.sql("SELECT n FROM api_writes WHERE user_id = %d"
+                                        % self.user_id(u)), [[str(LIMIT + 3)]])
+
+    def test_counted_in_the_database(self):
+        # Writes counted by another process or host count here too.
+        self.fresh_minute()
+        u = User(self.stack, "elsewhere")
+        uid = self.user_id(u)
+        self.stack.sql("INSERT INTO api_writes (user_id, minute, n) VALUES "
+                       "(%d, UNIX_TIMESTAMP() DIV 60, %d), (%d, UNIX_TIMESTAMP() DIV 60 - 5, 1)"
+                       % (uid, LIMIT, uid))
+        self.assert_limited(u.api("POST", "/api/v1/portfolios",
+                                  {"name": "Elsewhere", "currency": "USD"}), LIMIT + 1)
+        # nestegg gc forgets the minutes past, and only those.
+        r = self.stack.cli("gc")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.stack.sql("SELECT n FROM api_writes WHERE user_id = %d" % uid),
+                         [[str(LIMIT + 1)]])

@@ -17,7 +17,7 @@ class Live(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.stack = harness.Stack(NESTEGG_LIVE_HEARTBEAT="2", NESTEGG_LIVE_STREAM_LIMIT="16384",
-                                  NESTEGG_WORKERS="1")
+                                  NESTEGG_WORKERS="1", NESTEGG_LIMIT_API_WRITES="0")
         cls.stack.start()
 
     @classmethod
