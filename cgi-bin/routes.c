@@ -14,6 +14,7 @@ PAGE(account);
 PAGE(admin);
 PAGE(api_import);
 PAGE(api_performance);
+PAGE(api_instrument);
 PAGE(api_instruments);
 PAGE(api_portfolio);
 PAGE(api_portfolios);
@@ -26,6 +27,7 @@ PAGE(import);
 PAGE(import_draft);
 PAGE(instrument);
 PAGE(instrument_new);
+PAGE(instrument_remove);
 PAGE(instruments);
 PAGE(login);
 PAGE(logout);
@@ -73,6 +75,7 @@ const struct route routes[] = {
 	{ "/instruments", M_GET,		R_LOGIN,	page_instruments },
 	{ "/instruments/new", M_GET | M_POST,	R_LOGIN,	page_instrument_new },
 	{ "/instruments/#", M_GET | M_POST,	R_LOGIN,	page_instrument },
+	{ "/instruments/#/remove", M_POST,	R_LOGIN,	page_instrument_remove },
 
 	{ "/api/v1/portfolios", M_GET | M_POST,	R_LOGIN | R_API, page_api_portfolios },
 	{ "/api/v1/portfolios/#", M_GET,	R_LOGIN | R_API, page_api_portfolio },
@@ -80,6 +83,8 @@ const struct route routes[] = {
 	{ "/api/v1/portfolios/#/performance", M_GET, R_LOGIN | R_API,
 							page_api_performance },
 	{ "/api/v1/instruments", M_POST,	R_LOGIN | R_API, page_api_instruments },
+	{ "/api/v1/instruments/#", M_GET | M_DELETE, R_LOGIN | R_API,
+							page_api_instrument },
 	{ "/api/v1/performance", M_GET,		R_LOGIN | R_API, page_api_performance },
 };
 

@@ -2,7 +2,11 @@
  * cmd_instrument.c - nestegg instrument add, list and set: the shared
  * catalogue as an admin keeps it.  An admin's instrument is listed: its
  * symbol resolves for every user.  Changing a shared instrument's
- * details changes them for everyone who holds it, which is the point.
+ * details changes them for everyone who holds it, which is the point; a
+ * name given here is an admin's, which its source never replaces.  A
+ * user's own url instrument, listed, becomes shared: its name for
+ * everyone else is then an admin's or its source's, and its owner keeps
+ * theirs.  No address is ever printed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,17 +138,24 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 	    "currency, source, source_symbol, fallback_source, "
 	    "fallback_symbol, url_template, url_field, listed "
 	    "FROM instruments WHERE id = ?";
-	static const char upd[] = "UPDATE instruments SET name = ?, kind = ?, "
-	    "currency = ?, fallback_source = ?, fallback_symbol = ?, "
-	    "url_template = ?, url_field = ?, listed = ? WHERE id = ?";
+	static const char upd[] = "UPDATE instruments SET name = ?, "
+	    "name_by = IF(?, 'admin', name_by), kind = ?, currency = ?, "
+	    "fallback_source = ?, fallback_symbol = ?, url_template = ?, "
+	    "url_field = ?, listed = ? WHERE id = ?";
 	static const char queue[] = "INSERT INTO revalue_pending "
 	    "(instrument_id) VALUES (?)";
+	/* A user's url instrument, listed: everyone's from now on, its
+	 * owner's name kept as theirs. */
+	static const char keep[] = "UPDATE user_symbols SET name = ? "
+	    "WHERE user_id = ? AND instrument_id = ?";
+	static const char share[] = "UPDATE instruments SET owner_id = 0, "
+	    "name_by = 'user' WHERE id = ? AND owner_id = ?";
 	struct instrument in;
 	struct dbres r;
-	const char *why, *field;
+	const char *why, *field, *owner_name = NULL;
 	char *end;
-	long long id;
-	int listed, changed = 0;
+	long long id, owner;
+	int listed, changed = 0, named = 0;
 
 	if (argc < 2)
 		return 2;
@@ -155,9 +166,7 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 		return cli_db_fail(c);
 	if (r.nrows == 0)
 		return cli_fail("no instrument %s", argv[0]);
-	if (db_int(&r, 0, 1) != 0)
-		return cli_fail("%s", "that is a user's own instrument: only "
-		    "they change it");
+	owner = db_int(&r, 0, 1);
 	memset(&in, 0, sizeof(in));
 	in.id = id;
 	in.symbol = arena_strdup(&c->a, db_val(&r, 0, 2));
@@ -174,9 +183,10 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (strcmp(argv[i], "--name") == 0 && v)
+		if (strcmp(argv[i], "--name") == 0 && v) {
 			in.name = argv[++i];
-		else if (strcmp(argv[i], "--kind") == 0 && v)
+			named = 1;
+		} else if (strcmp(argv[i], "--kind") == 0 && v)
 			in.kind = argv[++i];
 		else if (strcmp(argv[i], "--currency") == 0 && v) {
 			snprintf(in.currency, sizeof(in.currency), "%s",
@@ -201,20 +211,42 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 		else
 			return 2;
 	}
+	if (owner != 0) {
+		if (strcmp(in.source, "url") != 0 || listed != 1)
+			return cli_fail("%s", "that is a user's own instrument: "
+			    "only they change it (a url instrument of theirs "
+			    "becomes shared with --list)");
+		/* Everyone else sees an admin's name, or its source's. */
+		owner_name = in.name;
+		if (!named)
+			in.name = in.source_symbol;
+	}
 	if ((why = inst_check(&in, &field)) != NULL) {
 		fprintf(stderr, "nestegg: --%s: %s\n", field, why);
 		return 1;
 	}
 	if (db_begin(&c->db) != 0 ||
-	    db_exec(&c->db, NULL, NULL, upd, "sssssssii", in.name, in.kind,
-	    in.currency, in.fallback_source, in.fallback_symbol,
-	    in.url_template, in.url_field, (long long)listed, id) != 0 ||
+	    (owner != 0 && (db_exec(&c->db, NULL, NULL, keep, "sii",
+	    strcmp(owner_name, in.name) != 0 ? owner_name : NULL, owner,
+	    id) != 0 || db_exec(&c->db, NULL, NULL, share, "ii", id,
+	    owner) != 0)) ||
+	    db_exec(&c->db, NULL, NULL, upd, "sissssssii", in.name,
+	    (long long)named, in.kind, in.currency, in.fallback_source,
+	    in.fallback_symbol, in.url_template, in.url_field,
+	    (long long)listed, id) != 0 ||
 	    (changed && db_exec(&c->db, NULL, NULL, queue, "i", id) != 0) ||
 	    db_commit(&c->db) != 0) {
+		if (db_duplicate(&c->db)) {
+			db_rollback(&c->db);
+			return cli_fail("%s", "a shared instrument with the same "
+			    "source, symbol, address and field exists "
+			    "already: see nestegg instrument list");
+		}
 		db_rollback(&c->db);
 		return cli_db_fail(c);
 	}
-	printf("instrument %lld: %s, %s, %s%s\n", id, in.name, in.kind,
-	    in.currency, listed ? ", listed" : "");
+	printf("instrument %lld: %s, %s, %s%s%s\n", id, in.name, in.kind,
+	    in.currency, owner != 0 ? ", shared" : "",
+	    listed ? ", listed" : "");
 	return 0;
 }

@@ -34,9 +34,36 @@ copy_cur(char out[4], const char *in)
 	snprintf(out, 4, "%s", in ? in : "");
 }
 
+char *
+inst_url_host(char *out, const char *t)
+{
+	const char *p = strstr(t, "://"), *host, *end, *at;
+	size_t n, k;
+
+	if (p == NULL || p == t || strspn(t, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") != (size_t)(p - t)) {
+		*out = '\0';
+		return out;
+	}
+	host = p + 3;
+	end = host + strcspn(host, "/?#\\");
+	/* A user and password before the host are left out. */
+	for (at = host; at < end; at++)
+		if (*at == '@')
+			host = at + 1;
+	n = (size_t)(p + 3 - t);
+	k = (size_t)(end - host);
+	memmove(out, t, n);		/* the scheme and "://" */
+	memmove(out + n, host, k);	/* never ahead of where it is read */
+	out[n + k] = '\0';
+	return out;
+}
+
 void
 inst_row(const struct dbres *r, size_t i, size_t c, struct instrument *in)
 {
+	char *tmpl = r->rows[i][c + 11];
+
 	in->id = db_int(r, i, c + 0);
 	in->owner_id = db_int(r, i, c + 1);
 	in->symbol = db_val(r, i, c + 2);
@@ -48,9 +75,12 @@ inst_row(const struct dbres *r, size_t i, size_t c, struct instrument *in)
 	in->source_symbol = db_val(r, i, c + 8);
 	in->fallback_source = db_val(r, i, c + 9);
 	in->fallback_symbol = db_val(r, i, c + 10);
-	in->url_template = db_val(r, i, c + 11);
+	/* The address is a secret: only its scheme and host are kept. */
+	in->url_host = tmpl ? inst_url_host(tmpl, tmpl) : "";
+	in->url_template = "";
 	in->url_field = db_val(r, i, c + 12);
 	in->listed = (int)db_int(r, i, c + 13);
+	in->mine = (int)db_int(r, i, c + 14);
 }
 
 #define INST_FROM "FROM instruments i LEFT JOIN user_symbols us " \
@@ -85,6 +115,7 @@ inst_find(struct db *d, struct arena *a, long long uid, const char *symbol,
 	 * already have this instrument under another symbol). */
 	if (db_exec(d, NULL, NULL, adopt, "isi", uid, out->symbol, out->id) != 0)
 		return -1;
+	out->mine = d->affected > 0;
 	return 1;
 }
 
@@ -92,11 +123,15 @@ int
 inst_get(struct db *d, struct arena *a, long long uid, long long id,
     struct instrument *out)
 {
+	/* Not by walking ids: a shared instrument nobody listed shows to
+	 * those who have it, and to admins, who may list it. */
 	static const char q[] = "SELECT " INST_COLS " " INST_FROM
-	    "WHERE i.id = ? AND i.owner_id IN (0, ?)";
+	    "WHERE i.id = ? AND (i.owner_id = ? OR (i.owner_id = 0 AND "
+	    "(i.listed = 1 OR us.instrument_id IS NOT NULL OR "
+	    "(SELECT is_admin FROM users WHERE id = ?) = 1)))";
 	struct dbres r;
 
-	if (db_exec(d, a, &r, q, "iii", uid, id, uid) != 0)
+	if (db_exec(d, a, &r, q, "iiii", uid, id, uid, uid) != 0)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -113,7 +148,8 @@ inst_list(struct db *d, struct arena *a, long long uid, const char *q,
 	    INST_FROM "LEFT JOIN prices p ON p.instrument_id = i.id "
 	    "WHERE (us.symbol IS NOT NULL OR (i.owner_id = 0 AND i.listed = 1)) "
 	    "AND (? = '' OR COALESCE(us.symbol, i.symbol) LIKE "
-	    "CONCAT('%', ?, '%') OR i.name LIKE CONCAT('%', ?, '%')) "
+	    "CONCAT('%', ?, '%') OR COALESCE(us.name, i.name) LIKE "
+	    "CONCAT('%', ?, '%')) "
 	    "ORDER BY COALESCE(us.symbol, i.symbol), i.id LIMIT ?";
 	struct dbres r;
 	char *esc = arena_alloc(a, strlen(q) * 2 + 1), *e = esc;
@@ -159,16 +195,49 @@ source_case(const char *source, char *sym)
 		set_case(sym, 0);
 }
 
+/* 1 if s is printable ASCII without spaces: what a source's symbol and
+ * an address are made of. */
+static int
+no_spaces(const char *s)
+{
+	for (; *s; s++)
+		if (*s <= ' ' || *s > '~')
+			return 0;
+	return 1;
+}
+
 /* Checks a source symbol: printable ASCII, no spaces, at most 64. */
 static const char *
 check_source_symbol(const char *s)
 {
 	if (strlen(s) > 64)
 		return "Use at most 64 characters.";
-	for (; *s; s++)
-		if (*s <= ' ' || *s > '~')
-			return "Use letters, digits and punctuation, no "
-			    "spaces.";
+	if (!no_spaces(s))
+		return "Use letters, digits and punctuation, no spaces.";
+	return NULL;
+}
+
+const char *
+inst_check_address(const char *t, const char *url_field, const char **field)
+{
+	char host[501];
+
+	if (t == NULL || (strncmp(t, "http://", 7) != 0 &&
+	    strncmp(t, "https://", 8) != 0))
+		return *field = "url_template", "Enter an address that starts "
+		    "with https://, with {symbol} where the symbol goes.";
+	if (strlen(t) > 500)
+		return *field = "url_template", "Use at most 500 characters.";
+	if (!no_spaces(t))
+		return *field = "url_template", "Write the address without "
+		    "spaces or control characters (a space as %20).";
+	if (strchr(inst_url_host(host, t), '\0')[-1] == '/')
+		return *field = "url_template", "Enter an address with a "
+		    "host name after https://.";
+	if (url_field == NULL || text_blank(url_field) ||
+	    strlen(url_field) > 200 || !no_spaces(url_field))
+		return *field = "url_field", "Enter a JSON path like "
+		    "data.price, or a CSV column like Close.";
 	return NULL;
 }
 
@@ -253,21 +322,9 @@ inst_check(struct instrument *in, const char **field)
 		in->fallback_symbol = "";
 	}
 	if (strcmp(in->source, "url") == 0) {
-		const char *t = in->url_template ? in->url_template : "";
-
-		if (strncmp(t, "http://", 7) != 0 &&
-		    strncmp(t, "https://", 8) != 0)
-			return *field = "url_template", "Enter an address that "
-			    "starts with https://, with {symbol} where the "
-			    "symbol goes.";
-		if (strlen(t) > 500 || check_source_symbol(t) != NULL)
-			return *field = "url_template", "Use at most 500 "
-			    "characters, no spaces.";
-		if (in->url_field == NULL || text_blank(in->url_field) ||
-		    strlen(in->url_field) > 200 ||
-		    check_source_symbol(in->url_field) != NULL)
-			return *field = "url_field", "Enter a JSON path like "
-			    "data.price, or a CSV column like Close.";
+		if ((why = inst_check_address(in->url_template, in->url_field,
+		    field)) != NULL)
+			return why;
 	} else {
 		in->url_template = "";
 		in->url_field = "";
@@ -276,12 +333,13 @@ inst_check(struct instrument *in, const char **field)
 }
 
 /* The shared instrument with in's identity: 1 (*id, *same: kind and
- * currency agree), 0 none, -1. */
+ * currency agree, *named: so does the name), 0 none, -1. */
 static int
 shared_lookup(struct db *d, const struct instrument *in, long long *id,
-    int *same)
+    int *same, int *named)
 {
-	static const char q[] = "SELECT id, kind, currency FROM instruments "
+	static const char q[] = "SELECT id, kind, currency, name "
+	    "FROM instruments "
 	    "WHERE shared_key = UNHEX(SHA2(CONCAT_WS(CHAR(0), ?, ?, ?, ?), "
 	    "256)) FOR UPDATE";
 	int url = strcmp(in->source, "url") == 0;
@@ -297,29 +355,62 @@ shared_lookup(struct db *d, const struct instrument *in, long long *id,
 		*id = db_int(&r, 0, 0);
 		*same = strcmp(db_val(&r, 0, 1), in->kind) == 0 &&
 		    strcmp(db_val(&r, 0, 2), in->currency) == 0;
+		*named = strcmp(db_val(&r, 0, 3), in->name) == 0;
 		rc = 1;
 	}
 	arena_free(&a);
 	return rc;
 }
 
+/* Inserts in, owned by owner (0: shared), named name by name_by
+ * ("admin", "user"); its id or -1. */
 static long long
 insert(struct db *d, long long owner, long long uid, int listed,
-    const struct instrument *in)
+    const char *name, const char *name_by, const struct instrument *in)
 {
 	static const char q[] = "INSERT INTO instruments (owner_id, symbol, "
-	    "name, kind, currency, isin, source, source_symbol, "
+	    "name, name_by, kind, currency, isin, source, source_symbol, "
 	    "fallback_source, fallback_symbol, url_template, url_field, "
-	    "listed, created_by, created_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NOW())";
+	    "listed, created_by, created_at) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NOW())";
 
-	if (db_exec(d, NULL, NULL, q, "isssssssssssii", owner, in->symbol,
-	    in->name, in->kind, in->currency,
+	if (db_exec(d, NULL, NULL, q, "issssssssssssii", owner, in->symbol,
+	    name, name_by, in->kind, in->currency,
 	    in->isin && *in->isin ? in->isin : NULL, in->source,
 	    in->source_symbol, in->fallback_source, in->fallback_symbol,
 	    in->url_template, in->url_field, (long long)listed, uid) != 0)
 		return -1;
 	return (long long)d->insert_id;
+}
+
+/*
+ * Whether uid's list may take one more instrument (own_url: one of
+ * their own priced from an address): 0, INST_LIMIT or INST_LIMIT_URL,
+ * -1.  Called with their row locked, in the transaction that adds it.
+ */
+static int
+room(struct db *d, struct arena *a, long long uid, int own_url)
+{
+	static const char mine[] = "SELECT COUNT(*) FROM user_symbols "
+	    "WHERE user_id = ?";
+	static const char urls[] = "SELECT COUNT(*) FROM instruments "
+	    "WHERE owner_id = ? AND source = 'url'";
+	const struct config *c = d->cfg;
+	struct dbres r;
+
+	if (c->limit_instruments > 0) {
+		if (db_exec(d, a, &r, mine, "i", uid) != 0)
+			return -1;
+		if (db_int(&r, 0, 0) >= c->limit_instruments)
+			return INST_LIMIT;
+	}
+	if (own_url && c->limit_url_instruments > 0) {
+		if (db_exec(d, a, &r, urls, "i", uid) != 0)
+			return -1;
+		if (db_int(&r, 0, 0) >= c->limit_url_instruments)
+			return INST_LIMIT_URL;
+	}
+	return 0;
 }
 
 static int
@@ -331,13 +422,21 @@ add_once(struct db *d, long long uid, int admin, const struct instrument *in,
 	static const char held[] = "SELECT symbol FROM user_symbols "
 	    "WHERE user_id = ? AND instrument_id = ?";
 	static const char map[] = "INSERT INTO user_symbols (user_id, symbol, "
-	    "instrument_id) VALUES (?, ?, ?)";
+	    "instrument_id, name) VALUES (?, ?, ?, ?)";
+	static const char lock[] = "SELECT id FROM users WHERE id = ? "
+	    "FOR UPDATE";
 	struct arena a;
 	struct dbres r;
-	int rc, same = 0, what;
+	const char *mine = NULL;	/* the user's own name for it */
+	long long owner = uid;
+	int rc, same = 0, named = 0, what, url;
 
 	arena_init(&a);
 	if (db_begin(d) != 0)
+		goto fail;
+	/* Two adds of one user at once take turns: both cannot pass a
+	 * limit. */
+	if (uid != 0 && db_exec(d, &a, &r, lock, "i", uid) != 0)
 		goto fail;
 	if (db_exec(d, &a, &r, taken, "is", uid, in->symbol) != 0)
 		goto fail;
@@ -346,12 +445,12 @@ add_once(struct db *d, long long uid, int admin, const struct instrument *in,
 		what = INST_TAKEN;
 		goto done;
 	}
-	if (strcmp(in->source, "manual") == 0) {
+	/* An address a user gives may hold their key: theirs alone. */
+	url = strcmp(in->source, "url") == 0;
+	if (strcmp(in->source, "manual") == 0 || (url && !admin))
 		what = INST_CREATED;
-		if ((*id = insert(d, uid, uid, 0, in)) < 0)
-			goto fail;
-	} else {
-		if ((rc = shared_lookup(d, in, id, &same)) < 0)
+	else {
+		if ((rc = shared_lookup(d, in, id, &same, &named)) < 0)
 			goto fail;
 		if (rc == 1 && same) {
 			what = INST_LINKED;
@@ -361,19 +460,43 @@ add_once(struct db *d, long long uid, int admin, const struct instrument *in,
 				what = INST_HELD;
 				goto done;
 			}
+			if (!named)
+				mine = in->name;
 		} else if (rc == 1) {
 			what = INST_OWN;
-			if ((*id = insert(d, uid, uid, 0, in)) < 0)
-				goto fail;
+			if (uid == 0)	/* the command line changes it instead */
+				goto done;
 		} else {
 			what = INST_CREATED;
-			if ((*id = insert(d, 0, uid, admin, in)) < 0)
-				goto fail;
+			owner = 0;
 		}
 	}
+	if (uid != 0 && (rc = room(d, &a, uid, owner != 0 && url)) != 0) {
+		if (rc < 0)
+			goto fail;
+		*id = 0;
+		what = rc;
+		goto done;
+	}
+	if (what == INST_LINKED)
+		;
+	else if (owner != 0 || admin) {
+		/* Their own, or an admin's for everyone. */
+		if ((*id = insert(d, owner, uid, owner == 0, in->name,
+		    owner == 0 ? "admin" : "user", in)) < 0)
+			goto fail;
+	} else {
+		/* A user names it for themselves; for everyone else its
+		 * source does, or an admin. */
+		if (strcmp(in->name, in->source_symbol) != 0)
+			mine = in->name;
+		if ((*id = insert(d, 0, uid, 0, in->source_symbol, "user",
+		    in)) < 0)
+			goto fail;
+	}
 	/* The command line adds for nobody in particular (uid 0). */
-	if (uid != 0 && db_exec(d, NULL, NULL, map, "isi", uid, in->symbol,
-	    *id) != 0)
+	if (uid != 0 && db_exec(d, NULL, NULL, map, "isis", uid, in->symbol,
+	    *id, mine) != 0)
 		goto fail;
 done:
 	if (db_commit(d) != 0)
@@ -402,5 +525,118 @@ inst_add(struct db *d, long long uid, int admin, const struct instrument *in,
 		if (rc >= 0 || !(db_duplicate(d) || db_retry(d)))
 			break;
 	}
+	return rc;
+}
+
+const char *
+inst_limit_message(struct arena *a, const struct config *c, int what,
+    const char **field)
+{
+	if (what == INST_LIMIT) {
+		*field = "symbol";
+		return arena_printf(a, "This site allows each user %ld "
+		    "instruments in their list (limit_instruments), and yours "
+		    "is full. Remove one you no longer use (the Remove button "
+		    "on its page) to add another, or ask an admin to raise "
+		    "the limit.", c->limit_instruments);
+	}
+	if (what == INST_LIMIT_URL) {
+		*field = "source";
+		return arena_printf(a, "This site allows each user %ld "
+		    "instruments priced from an address of their own "
+		    "(limit_url_instruments), and you have them all. Remove "
+		    "one you no longer use (the Remove button on its page), "
+		    "choose another price source, or ask an admin to raise "
+		    "the limit.", c->limit_url_instruments);
+	}
+	return NULL;
+}
+
+int
+inst_remove(struct db *d, long long uid, long long id)
+{
+	static const char lock[] = "SELECT id FROM users WHERE id = ? "
+	    "FOR UPDATE";
+	static const char get[] = "SELECT i.owner_id FROM user_symbols us "
+	    "JOIN instruments i ON i.id = us.instrument_id "
+	    "WHERE us.user_id = ? AND us.instrument_id = ? FOR UPDATE";
+	static const char used[] = "SELECT 1 FROM transactions t "
+	    "JOIN portfolios p ON p.id = t.portfolio_id "
+	    "WHERE p.user_id = ? AND t.instrument_id = ? LIMIT 1";
+	static const char unmap[] = "DELETE FROM user_symbols "
+	    "WHERE user_id = ? AND instrument_id = ?";
+	/* Positions without a transaction are none; any left over would
+	 * hold the instrument. */
+	static const char pos[] = "DELETE x FROM positions x JOIN portfolios p "
+	    "ON p.id = x.portfolio_id WHERE p.user_id = ? "
+	    "AND x.instrument_id = ?";
+	static const char del[] = "DELETE FROM instruments "
+	    "WHERE id = ? AND owner_id = ?";
+	struct arena a;
+	struct dbres r;
+	int rc = -1;
+
+	arena_init(&a);
+	for (int tries = 0; tries < DB_TRIES && rc == -1; tries++) {
+		long long owner;
+
+		if (db_begin(d) != 0 ||
+		    db_exec(d, &a, &r, lock, "i", uid) != 0 ||
+		    db_exec(d, &a, &r, get, "ii", uid, id) != 0)
+			goto again;
+		if (r.nrows == 0) {
+			rc = 0;
+			break;
+		}
+		owner = db_int(&r, 0, 0);
+		if (db_exec(d, &a, &r, used, "ii", uid, id) != 0)
+			goto again;
+		if (r.nrows > 0) {
+			rc = 2;
+			break;
+		}
+		if (db_exec(d, NULL, NULL, unmap, "ii", uid, id) != 0 ||
+		    (owner == uid && (db_exec(d, NULL, NULL, pos, "ii", uid,
+		    id) != 0 || db_exec(d, NULL, NULL, del, "ii", id,
+		    uid) != 0)) || db_commit(d) != 0)
+			goto again;
+		rc = 1;
+		break;
+again:
+		db_rollback(d);
+		if (!db_retry(d))
+			break;
+	}
+	if (rc == 0 || rc == 2)
+		db_rollback(d);
+	arena_free(&a);
+	if (rc == 1)
+		epoch_bump(EPOCH_DATA);
+	return rc;
+}
+
+int
+inst_set_address(struct db *d, long long uid, long long id, const char *tmpl,
+    const char *url_field)
+{
+	static const char q[] = "UPDATE instruments SET url_template = ?, "
+	    "url_field = ? WHERE id = ? AND owner_id = ? AND source = 'url'";
+	static const char same[] = "SELECT 1 FROM instruments WHERE id = ? "
+	    "AND owner_id = ? AND source = 'url'";
+	struct arena a;
+	struct dbres r;
+	int rc;
+
+	if (db_exec(d, NULL, NULL, q, "ssii", tmpl, url_field, id, uid) != 0)
+		return -1;
+	if (d->affected > 0) {
+		epoch_bump(EPOCH_DATA);
+		return 1;
+	}
+	/* Nothing changed: the same address again, or not theirs. */
+	arena_init(&a);
+	rc = db_exec(d, &a, &r, same, "ii", id, uid) != 0 ? -1 :
+	    r.nrows > 0;
+	arena_free(&a);
 	return rc;
 }

@@ -5,8 +5,8 @@
 <dt>Kind</dt><dd><?cs var:I.kind ?></dd>
 <dt>Quote currency</dt><dd><?cs var:I.currency ?></dd>
 <?cs if:I.isin ?><dt>ISIN</dt><dd><?cs var:I.isin ?></dd><?cs /if ?>
-<dt>Price source</dt><dd><?cs if:I.source == "url" ?><?cs var:I.url_template ?>, field <?cs var:I.url_field ?><?cs else ?><?cs var:I.source ?><?cs if:I.source_symbol != I.symbol ?> (<?cs var:I.source_symbol ?>)<?cs /if ?><?cs /if ?><?cs if:I.fallback_source ?>, falling back to <?cs var:I.fallback_source ?> (<?cs var:I.fallback_symbol ?>)<?cs /if ?></dd>
-<dt>Defined by</dt><dd><?cs if:I.own ?>you: <?cs if:I.manual ?>you set its prices<?cs else ?>your own details, priced from its source<?cs /if ?><?cs elif:I.listed ?>the site's catalogue<?cs else ?>the first user who added it; its details are the same for everyone who holds it<?cs /if ?></dd>
+<dt>Price source</dt><dd><?cs if:I.source == "url" ?>an address at <?cs var:I.url_host ?>, field <?cs var:I.url_field ?><?cs else ?><?cs var:I.source ?><?cs if:I.source_symbol != I.symbol ?> (<?cs var:I.source_symbol ?>)<?cs /if ?><?cs /if ?><?cs if:I.fallback_source ?>, falling back to <?cs var:I.fallback_source ?> (<?cs var:I.fallback_symbol ?>)<?cs /if ?></dd>
+<dt>Defined by</dt><dd><?cs if:I.own ?>you: <?cs if:I.manual ?>you set its prices<?cs elif:I.source == "url" ?>your own address, which nobody else sees, and which is not shown again<?cs else ?>your own details, priced from its source<?cs /if ?><?cs elif:I.listed ?>the site's catalogue<?cs else ?>the first user who added it (its kind and currency, the same for everyone who holds it); its name for you is your own<?cs /if ?></dd>
 <dt>Latest price</dt><dd><?cs if:Latest.price ?><?cs var:Latest.price ?> <?cs var:I.currency ?>, <?cs var:Latest.as_of ?>, from <?cs var:Latest.source ?><?cs else ?><span class="missing">no price yet</span><?cs /if ?></dd>
 </dl>
 <?cs if:Health.flag ?><p class="warn">Its sources disagree: <?cs var:Health.flag ?>.</p><?cs /if ?>
@@ -57,6 +57,28 @@
 </tbody></table></div>
 <?cs /if ?>
 <?cs if:Stored ?><p class="notice" role="status">Stored <?cs var:Stored ?> close(s).</p><?cs /if ?>
+<?cs if:Changed ?><p class="notice" role="status">Saved its new address; the next fetch prices it from there.</p><?cs /if ?>
+<?cs if:I.own && I.source == "url" ?>
+<section class="card narrow">
+<h2>Give it a new address</h2>
+<form method="post" action="/instruments/<?cs var:I.id ?>" novalidate>
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<div class="field">
+<label for="url_template">New address</label>
+<input id="url_template" name="url_template" autocomplete="off" spellcheck="false" aria-describedby="url_template-hint<?cs if:Errors.url_template ?> url_template-error<?cs /if ?>"<?cs if:Errors.url_template ?> aria-invalid="true"<?cs /if ?>>
+<p class="hint" id="url_template-hint">Like https://example.com/quote/{symbol}.json. It replaces the one saved, which is never shown: not here, not in exports.</p>
+<?cs if:Errors.url_template ?><p class="error" id="url_template-error"><?cs var:Errors.url_template ?></p><?cs /if ?>
+</div>
+<div class="field">
+<label for="url_field">Field</label>
+<input id="url_field" name="url_field" value="<?cs var:Form.url_field ?>" aria-describedby="url_field-hint<?cs if:Errors.url_field ?> url_field-error<?cs /if ?>"<?cs if:Errors.url_field ?> aria-invalid="true"<?cs /if ?>>
+<p class="hint" id="url_field-hint">A JSON path like data.price, or a CSV column like Close.</p>
+<?cs if:Errors.url_field ?><p class="error" id="url_field-error"><?cs var:Errors.url_field ?></p><?cs /if ?>
+</div>
+<button type="submit">Save the address</button>
+</form>
+</section>
+<?cs /if ?>
 <?cs if:I.own || I.admin ?>
 <section class="card narrow">
 <h2>Upload its history</h2>
@@ -78,5 +100,16 @@
 <?cs each:h = History ?><tr><td><?cs var:h.day ?></td><td class="num"><?cs var:h.close ?></td></tr><?cs /each ?>
 </tbody></table>
 </div>
+<?cs /if ?>
+<?cs if:I.mine ?>
+<section class="card narrow">
+<h2>Your list</h2>
+<?cs if:subcount(Txs) > 0 ?><p>Your transactions use it: it stays in your list while they do.</p>
+<?cs else ?><form method="post" action="/instruments/<?cs var:I.id ?>/remove">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<p><?cs if:I.own ?>Remove it: it is yours alone, so it is deleted, with its prices.<?cs else ?>Remove it from your list; it stays shared with everyone else who has it.<?cs /if ?> Your symbol for it is then free, and so is its place in your list.</p>
+<button type="submit">Remove</button>
+</form><?cs /if ?>
+</section>
 <?cs /if ?>
 <?cs /def ?><?cs include:"layout.cs" ?>

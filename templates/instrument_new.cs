@@ -29,9 +29,14 @@
 <?cs call:text("source_symbol", "Symbol at the source (optional)", "When the source names it differently: a Yahoo ticker like VOD.L, a Stooq symbol like aapl.us, an AMFI scheme code, a CoinGecko coin id like bitcoin.") ?>
 <?cs call:choice("fallback_source", "Fallback source (optional)", Fallbacks) ?>
 <?cs call:text("fallback_symbol", "Symbol at the fallback source", "Its prices cross-check the first source's, and stand in when it fails.") ?>
-<?cs call:text("url_template", "Address (source “url” only)", "Like https://example.com/quote/{symbol}.json") ?>
+<div class="field">
+<label for="url_template">Address (source “url” only)</label>
+<input id="url_template" name="url_template" autocomplete="off" spellcheck="false" aria-describedby="url_template-hint"<?cs if:Errors.url_template ?> aria-invalid="true" aria-errormessage="url_template-error"<?cs /if ?>>
+<p class="hint" id="url_template-hint">Like https://example.com/quote/{symbol}.json. It may hold your key: nobody else sees it, and it is never shown again, not even to you (its page shows only its host).</p>
+<?cs if:Errors.url_template ?><p class="error" id="url_template-error"><?cs var:Errors.url_template ?></p><?cs /if ?>
+</div>
 <?cs call:text("url_field", "Field (source “url” only)", "A JSON path like data.price, or a CSV column like Close.") ?>
-<p class="hint">An instrument priced from a public source is shared: everyone who adds the same source and symbol shares its prices. Someone who already added it fixed its kind and currency; if yours differ, you get an instrument of your own. With the source “manual” the instrument is yours alone (a house, a private fund) and you set its prices.</p>
+<p class="hint">An instrument priced from a public source is shared: everyone who adds the same source and symbol shares its prices. Someone who already added it fixed its kind and currency; if yours differ, you get an instrument of your own. The name you give is yours: others see its name from its source or from an admin. With the source “manual” the instrument is yours alone (a house, a private fund) and you set its prices; with “url” it is yours alone too, priced from your address.</p>
 <div class="buttons"><button type="submit">Add instrument</button></div>
 </form>
 </section>

@@ -3,10 +3,15 @@
  * with where and when it came from, its fetch trouble, its price chart
  * and recent closes, and the user's own: their position in each
  * portfolio, the income it paid them and their transactions in it.
+ * Another user's own instrument, or a shared one nobody listed and the
+ * user never added, is a 404.  A url instrument's address is never
+ * shown, only its scheme and host, and its field.
  * POST /instruments/# - sets the price of the user's own (manual)
  * instrument: price, and optionally the date it is for; or, with a
  * history file (date,close), stores those closes (the user's own
- * instruments, or an admin's for a shared one).
+ * instruments, or an admin's for a shared one); or, with url_template
+ * and url_field, gives the user's own url instrument a new address
+ * (never shown back, not even when refused).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,12 +153,32 @@ page_instrument(struct req *r)
 	view_set(r->hdf, "I.fallback_source", in.fallback_source ?
 	    in.fallback_source : "");
 	view_set(r->hdf, "I.fallback_symbol", in.fallback_symbol);
-	view_set(r->hdf, "I.url_template", in.url_template);
+	view_set(r->hdf, "I.url_host", in.url_host);
 	view_set(r->hdf, "I.url_field", in.url_field);
 	view_set_int(r->hdf, "I.own", own);
+	view_set_int(r->hdf, "I.mine", in.mine);
 	view_set_int(r->hdf, "I.manual", strcmp(in.source, "manual") == 0);
 	view_set_int(r->hdf, "I.listed", in.listed);
-	if (r->method == M_POST && (*web_param(r, "history") ||
+	/* The owner's own field, again; never the address. */
+	view_set(r->hdf, "Form.url_field", in.url_field);
+	if (r->method == M_POST && kv_get(&r->form, "url_template") != NULL) {
+		const char *tmpl = web_param(r, "url_template");
+		const char *fld = web_param(r, "url_field");
+		const char *why, *field;
+
+		view_set(r->hdf, "Form.url_field", fld);
+		if (!own || strcmp(in.source, "url") != 0)
+			return web_error(r, 403, "Only its owner gives an "
+			    "instrument of their own a new address.");
+		if ((why = inst_check_address(tmpl, fld, &field)) != NULL)
+			web_field_error(r, field, why);
+		else if ((rc = inst_set_address(r->db, r->user.id, in.id,
+		    tmpl, fld)) < 0)
+			return web_db_error(r);
+		else
+			return web_redirect(r, arena_printf(r->a,
+			    "/instruments/%lld?address=1", in.id));
+	} else if (r->method == M_POST && (*web_param(r, "history") ||
 	    *web_param(r, "history_text"))) {
 		const char *text = *web_param(r, "history") ?
 		    web_param(r, "history") : web_param(r, "history_text");
@@ -243,6 +268,8 @@ page_instrument(struct req *r)
 		return web_db_error(r);
 	if (*web_param(r, "closes"))
 		view_set_int(r->hdf, "Stored", atoll(web_param(r, "closes")));
+	if (*web_param(r, "address"))
+		view_set_int(r->hdf, "Changed", 1);
 	view_set_int(r->hdf, "I.admin", r->user.admin);
 	return web_render_status(r, r->method == M_POST ? 422 : 200,
 	    "instrument");

@@ -2,7 +2,10 @@
  * GET /instruments/new - the form to add an instrument.
  * POST /instruments/new - adds it (see inst_add): shared, linked to the
  * shared instrument of the same source and source symbol, or the user's
- * own ("manual", or details that differ from the shared one's).
+ * own ("manual", "url", or details that differ from the shared one's);
+ * 422 with the reason at its field, also when one of the user's limits
+ * is reached.  The address of a "url" instrument is never written back
+ * into the form, nor taken from the query string.
  */
 #include <stdio.h>
 #include <string.h>
@@ -69,7 +72,8 @@ page_instrument_new(struct req *r)
 		view_set(r->hdf, "Form.currency", "USD");
 		/* Pre-filled, from an import's unknown symbols. */
 		for (size_t i = 0; fields[i]; i++)
-			if (*web_param(r, fields[i])) {
+			if (strcmp(fields[i], "url_template") != 0 &&
+			    *web_param(r, fields[i])) {
 				snprintf(key, sizeof(key), "Form.%s", fields[i]);
 				view_set(r->hdf, key, web_param(r, fields[i]));
 			}
@@ -77,6 +81,9 @@ page_instrument_new(struct req *r)
 	}
 	for (size_t i = 0; fields[i]; i++) {
 		v[i] = arena_strdup(r->a, web_param(r, fields[i]));
+		/* An address may hold a key: typed again, never shown. */
+		if (strcmp(fields[i], "url_template") == 0)
+			continue;
 		snprintf(key, sizeof(key), "Form.%s", fields[i]);
 		view_set(r->hdf, key, v[i]);
 	}
@@ -93,6 +100,10 @@ page_instrument_new(struct req *r)
 	}
 	if ((what = inst_add(r->db, r->user.id, r->user.admin, &in, &id)) < 0)
 		return web_db_error(r);
+	if ((why = inst_limit_message(r->a, r->cfg, what, &field)) != NULL) {
+		web_field_error(r, field, why);
+		return form(r, 422);
+	}
 	if (what == INST_TAKEN) {
 		web_field_error(r, "symbol", "You already have an instrument "
 		    "with this symbol.");
