@@ -131,16 +131,55 @@ pf_create(struct db *d, long long uid, const char *name, const char *currency,
 	    "currency, cost_method, pos_realized, pos_income, pos_fees, "
 	    "pos_taxes, pos_charges, net_flow_in, created_at) "
 	    "VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, NOW())";
-	long long id;
+	/* The user's row, locked: two creations at once take turns, and
+	 * cannot both pass the limit. */
+	static const char lock[] = "SELECT id FROM users WHERE id = ? "
+	    "FOR UPDATE";
+	static const char mine[] = "SELECT COUNT(*) FROM portfolios "
+	    "WHERE user_id = ?";
+	long limit = d->cfg->limit_portfolios;
+	long long id = -1;
+	struct dbres r;
+	struct arena a;
 
-	if (db_exec(d, NULL, NULL, q, "isss", uid, name, currency,
-	    *method ? method : "fifo") != 0)
-		return -1;
-	id = (long long)d->insert_id;
-	if (ledger_changed(d, uid, id) != 0)
-		return -1;
-	epoch_bump(EPOCH_DATA);
+	arena_init(&a);
+	for (int tries = 0; tries < DB_TRIES; tries++) {
+		if (db_begin(d) != 0 ||
+		    db_exec(d, &a, &r, lock, "i", uid) != 0 ||
+		    (limit > 0 && db_exec(d, &a, &r, mine, "i", uid) != 0))
+			goto again;
+		if (limit > 0 && db_int(&r, 0, 0) >= limit) {
+			db_rollback(d);
+			id = PF_LIMIT;
+			break;
+		}
+		if (db_exec(d, NULL, NULL, q, "isss", uid, name, currency,
+		    *method ? method : "fifo") != 0)
+			goto again;
+		id = (long long)d->insert_id;
+		if (ledger_changed(d, uid, id) != 0 || db_commit(d) != 0) {
+			id = -1;
+			goto again;
+		}
+		epoch_bump(EPOCH_DATA);
+		break;
+again:
+		db_rollback(d);
+		if (!db_retry(d))
+			break;
+	}
+	arena_free(&a);
 	return id;
+}
+
+const char *
+pf_limit_message(struct arena *a, const struct config *c)
+{
+	return arena_printf(a, "This site allows each user %ld portfolios "
+	    "(limit_portfolios), and you have them all. Delete one you no "
+	    "longer need (Edit, then Delete this portfolio) to create "
+	    "another, or ask an admin to raise the limit.",
+	    c->limit_portfolios);
 }
 
 static int recompute(struct db *d, struct arena *a,

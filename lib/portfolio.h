@@ -53,9 +53,17 @@ int pf_list(struct db *d, struct arena *a, long long uid,
 const char *pf_check(const char *name, const char *currency,
     const char *method, const char **field);
 
-/* Creates a portfolio; returns its id, or -1 on a database error. */
+/*
+ * Creates a portfolio; returns its id, PF_LIMIT when uid has as many as
+ * limit_portfolios allows (checked in the same transaction, with their
+ * row locked; nothing stored), or -1 on a database error.
+ */
+#define PF_LIMIT (-2)
 long long pf_create(struct db *d, long long uid, const char *name,
     const char *currency, const char *method);
+
+/* What to tell a user pf_create() refused with PF_LIMIT (arena text). */
+const char *pf_limit_message(struct arena *a, const struct config *c);
 
 /*
  * Renames a portfolio and sets its cost method; a new method recomputes

@@ -1,6 +1,8 @@
 /*
  * GET /portfolios/new - the form for a new portfolio.
- * POST /portfolios/new - creates it (name, currency, cost_method).
+ * POST /portfolios/new - creates it (name, currency, cost_method); 422
+ * with the reason at its field, also when the user has as many
+ * portfolios as limit_portfolios allows.
  */
 #include <stdio.h>
 
@@ -35,7 +37,12 @@ page_portfolio_new(struct req *r)
 		web_field_error(r, field, why);
 		return form(r, 422);
 	}
-	if ((id = pf_create(r->db, r->user.id, name, cur, method)) < 0)
+	if ((id = pf_create(r->db, r->user.id, name, cur, method)) ==
+	    PF_LIMIT) {
+		web_field_error(r, "name", pf_limit_message(r->a, r->cfg));
+		return form(r, 422);
+	}
+	if (id < 0)
 		return web_db_error(r);
 	return web_redirect(r, arena_printf(r->a, "/portfolios/%lld", id));
 }
