@@ -649,7 +649,7 @@ form_field(struct req *r, const struct field *f, struct input *in)
 		else if (in->given && strcmp(v, "0") != 0 &&
 		    strcmp(v, "false") != 0)
 			return -1;
-		in->text = in->num ? "1" : "0";
+		in->text = !in->given ? "" : in->num ? "1" : "0";
 		break;
 	}
 	return 0;
