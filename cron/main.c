@@ -47,7 +47,8 @@ static const struct command commands[] = {
 	    "[--fallback SOURCE[:S] | --no-fallback] [--url T --field F] "
 	    "[--list | --unlist]",
 	    "change a shared instrument's details: everyone who holds it sees "
-	    "the change", cmd_instrument_set },
+	    "the change; --list shares a user's url instrument",
+	    cmd_instrument_set },
 	{ "fetch", "[--quiet] [--force]", "fetch the latest prices of every "
 	    "held instrument and the exchange rates in use, then revalue what "
 	    "changed (--force: even soon after the last fetch); exits 1 when a "

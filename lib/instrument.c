@@ -640,3 +640,19 @@ inst_set_address(struct db *d, long long uid, long long id, const char *tmpl,
 	arena_free(&a);
 	return rc;
 }
+
+const char *
+inst_trouble_text(struct arena *a, const char *problem, const char *source,
+    const char *detail, int admin)
+{
+	int url = source != NULL && strcmp(source, "url") == 0;
+
+	if (admin || (problem != NULL && strcmp(problem, "refused") == 0))
+		return arena_printf(a, "%s", detail ? detail : "");
+	if (problem != NULL && strcmp(problem, "not_found") == 0 && !url)
+		return arena_printf(a, "%s does not know this symbol.", source);
+	if (problem != NULL && (strcmp(problem, "not_understood") == 0 ||
+	    strcmp(problem, "not_found") == 0))
+		return "The source's answer was not understood.";
+	return "The source could not be reached.";
+}

@@ -172,4 +172,15 @@ int inst_remove(struct db *d, long long uid, long long id);
 int inst_set_address(struct db *d, long long uid, long long id,
     const char *tmpl, const char *url_field);
 
+/*
+ * What a user is told of an instrument's last fetch trouble, from its
+ * kind (instrument_health.problem: "unreachable", "not_understood",
+ * "not_found", "refused", or NULL), its source and the detail recorded:
+ * the kind in words, never the detail (which may name an inner address,
+ * a status or a parser's words), but for a price the checks refused,
+ * whose reason names none.  An admin is told the detail itself.
+ */
+const char *inst_trouble_text(struct arena *a, const char *problem,
+    const char *source, const char *detail, int admin);
+
 #endif

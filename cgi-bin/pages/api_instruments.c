@@ -5,7 +5,9 @@
  * same source and source symbol with the same kind and currency becomes
  * the user's under their symbol (200); otherwise a new one is made, shared
  * or the user's own (201, "shared" says which).  409 when the user already
- * has the symbol or the instrument; 422 with the field at fault.
+ * has the symbol or the instrument; 422 with the field at fault, also
+ * past a limit of the user's instruments (limit_instruments,
+ * limit_url_instruments).
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +47,8 @@ page_api_instruments(struct req *r)
 		return web_json_error(r, 422, why, field);
 	if ((what = inst_add(r->db, r->user.id, r->user.admin, &in, &id)) < 0)
 		return web_db_error(r);
+	if ((why = inst_limit_message(r->a, r->cfg, what, &field)) != NULL)
+		return web_json_error(r, 422, why, field);
 	if (what == INST_TAKEN)
 		return web_json_error(r, 409, "You already have an instrument "
 		    "with this symbol.", "symbol");

@@ -2,7 +2,8 @@
  * GET /api/v1/portfolios - the user's portfolios with their totals.
  * POST /api/v1/portfolios - creates one from name, currency and
  * cost_method (JSON or form body; X-CSRF-Token header); answers 201
- * with the new portfolio and its id.
+ * with the new portfolio and its id, or 422 naming the field at fault
+ * (past limit_portfolios too).
  */
 #include <time.h>
 
@@ -30,7 +31,11 @@ page_api_portfolios(struct req *r)
 		name = in[0].text, cur = in[1].text, method = in[2].text;
 		if ((why = pf_check(name, cur, method, &field)) != NULL)
 			return web_json_error(r, 422, why, field);
-		if ((id = pf_create(r->db, r->user.id, name, cur, method)) < 0)
+		if ((id = pf_create(r->db, r->user.id, name, cur, method)) ==
+		    PF_LIMIT)
+			return web_json_error(r, 422, pf_limit_message(r->a,
+			    r->cfg), "name");
+		if (id < 0)
 			return web_db_error(r);
 		if (pf_get(r->db, r->a, r->user.id, id, &pf) != 1)
 			return web_db_error(r);

@@ -62,6 +62,7 @@ create_all(struct req *r, const struct portfolio *pf,
 		struct instrument in;
 		const char *why, *field;
 		long long id;
+		int what = 0;
 
 		memset(&in, 0, sizeof(in));
 		in.symbol = arena_strdup(r->a, u->symbol);
@@ -76,8 +77,12 @@ create_all(struct req *r, const struct portfolio *pf,
 		if (in.isin && strlen(in.isin) != 12)
 			in.isin = "";
 		if ((why = inst_check(&in, &field)) == NULL &&
-		    inst_add(r->db, r->user.id, r->user.admin, &in, &id) < 0)
+		    (what = inst_add(r->db, r->user.id, r->user.admin, &in,
+		    &id)) < 0)
 			return -1;
+		/* Past a limit: said like any other refusal. */
+		if (why == NULL)
+			why = inst_limit_message(r->a, r->cfg, what, &field);
 		/* Priced by hand: at the file's latest price for it. */
 		if (why == NULL && strcmp(in.source, "manual") == 0 &&
 		    *u->hint.price && price_set(r->db, id, u->hint.price,

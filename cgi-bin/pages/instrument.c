@@ -127,7 +127,7 @@ page_instrument(struct req *r)
 	static const char latest[] = "SELECT price, "
 	    "DATE_FORMAT(as_of, '%Y-%m-%d %H:%i UTC'), source FROM prices "
 	    "WHERE instrument_id = ?";
-	static const char health[] = "SELECT flag, last_error, "
+	static const char health[] = "SELECT flag, last_error, problem, "
 	    "DATE_FORMAT(last_error_at, '%Y-%m-%d %H:%i UTC'), pending_price "
 	    "FROM instrument_health WHERE instrument_id = ?";
 	struct instrument in;
@@ -246,12 +246,16 @@ page_instrument(struct req *r)
 	if (res.nrows > 0) {
 		if (db_val(&res, 0, 0) && *db_val(&res, 0, 0))
 			view_set(r->hdf, "Health.flag", db_val(&res, 0, 0));
-		if (db_val(&res, 0, 2)) {
-			view_set(r->hdf, "Health.error", db_val(&res, 0, 1));
-			view_set(r->hdf, "Health.error_at", db_val(&res, 0, 2));
+		/* Its owner hears what kind of trouble, an admin what
+		 * exactly (an address, a status) for a fix. */
+		if (db_val(&res, 0, 3)) {
+			view_set(r->hdf, "Health.error", inst_trouble_text(r->a,
+			    db_val(&res, 0, 2), in.source, db_val(&res, 0, 1),
+			    r->user.admin));
+			view_set(r->hdf, "Health.error_at", db_val(&res, 0, 3));
 		}
-		if (db_val(&res, 0, 3) &&
-		    dec_parse(db_val(&res, 0, 3), &p) == 0)
+		if (db_val(&res, 0, 4) &&
+		    dec_parse(db_val(&res, 0, 4), &p) == 0)
 			view_set(r->hdf, "Health.pending",
 			    dec_format_grouped(p, -1, buf));
 	}
