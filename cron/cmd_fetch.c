@@ -158,7 +158,8 @@ load_targets(struct run *r, struct dbres *res)
 	"COALESCE(i.fallback_source, ''), i.fallback_symbol, " \
 	"i.url_template, i.url_field, i.currency, i.kind, p.price, " \
 	"UNIX_TIMESTAMP(p.as_of), h.pending_price, " \
-	"COALESCE(h.pending_count, 0), i.owner_id, "
+	"COALESCE(h.pending_count, 0), i.owner_id, " \
+	"IF(i.owner_id = 0 AND i.name_by <> 'admin', i.name, NULL), "
 #define FIRST_TX "(SELECT UNIX_TIMESTAMP(MIN(t.date)) FROM transactions t " \
 	"WHERE t.instrument_id = i.id)"
 #define TARGET_FROM " FROM instruments i " \
@@ -220,7 +221,8 @@ load_targets(struct run *r, struct dbres *res)
 		prim[i] = ask_for(r, &m, t->source, db_val(res, i, 2),
 		    t->currency, db_val(res, i, 5), db_val(res, i, 6),
 		    db_int(res, i, 13)) + 1;
-		t->history_from = (time_t)db_int(res, i, 14);
+		t->name = db_val(res, i, 14);
+		t->history_from = (time_t)db_int(res, i, 15);
 		if (*fsrc)
 			fb[i] = ask_for(r, &m, fsrc, db_val(res, i, 4),
 			    t->currency, "", "", 0) + 1;
@@ -730,10 +732,14 @@ store_batch(struct run *r, struct target **v, size_t n)
 	    "NOW(), NULL)) ON DUPLICATE KEY UPDATE flagged_at = "
 	    "IF(VALUES(flag) = '', NULL, IF(flag = '', NOW(), flagged_at)), "
 	    "flag = VALUES(flag)";
+	/* A shared instrument is named by an admin, else by its source. */
+	static const char rename[] = "UPDATE instruments SET name = ?, "
+	    "name_by = 'source' WHERE id = ? AND owner_id = 0 AND "
+	    "name_by <> 'admin'";
 	struct rows hist, price, ih;
 	struct buf prevj, samej, queuej;
 	char b[8][DEC_BUFSZ];
-	long stored = 0, unchanged = 0, rejected = 0, missing = 0;
+	long stored = 0, unchanged = 0, rejected = 0, missing = 0, renamed = 0;
 	long backfilled = r->backfilled;
 	int rc = -1, nprev = 0, nsame = 0, nqueue = 0;
 
@@ -813,6 +819,13 @@ store_batch(struct run *r, struct target **v, size_t n)
 		if (t->crosschecked && db_exec(d, NULL, NULL, flag, "sss",
 		    b[0], t->flag, t->flag) != 0)
 			goto fail;
+		if (t->name != NULL && t->used != NULL && t->used->name[0] &&
+		    strcmp(t->name, t->used->name) != 0) {
+			if (db_exec(d, NULL, NULL, rename, "ss", t->used->name,
+			    b[0]) != 0)
+				goto fail;
+			renamed++;
+		}
 		if (!err && !t->last.has_pending)
 			continue;
 		/* Health: the error and its kind, and an outlier held or
@@ -847,10 +860,10 @@ store_batch(struct run *r, struct target **v, size_t n)
 	r->unchanged += unchanged;
 	r->rejected += rejected;
 	r->missing += missing;
-	if (stored > 0) {
-		epoch_bump(EPOCH_DATA);
+	if (stored > 0)
 		r->dirty = 1;
-	}
+	if (stored > 0 || renamed > 0)
+		epoch_bump(EPOCH_DATA);
 	if (r->backfilled > backfilled)
 		r->dirty = 1;
 	rc = 0;

@@ -40,6 +40,7 @@ struct candidate {
 	char currency[4];	/* as the source says; "" unknown */
 	time_t as_of;
 	char day[11];
+	char name[FEED_NAME_MAX];	/* the source's name for it, or "" */
 	struct feed_close *closes;	/* heap, oldest first */
 	size_t ncloses;
 };
@@ -69,6 +70,9 @@ struct target {
 	long long id;
 	char source[16], kind[16];
 	char currency[4];
+	const char *name;	/* its shared name, or NULL when the source
+				   may not rename it (an admin named it, or
+				   it is a user's own) */
 	struct ask *primary, *fallback;	/* fallback may be NULL */
 	struct quote_last last;
 	/* Outcome. */

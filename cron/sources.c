@@ -510,6 +510,7 @@ take(struct ask *a, const struct feed_quote *q, const struct feed_result *fr,
 	snprintf(a->got.currency, sizeof(a->got.currency), "%s", q->currency);
 	a->got.as_of = q->as_of;
 	snprintf(a->got.day, sizeof(a->got.day), "%s", q->day);
+	memcpy(a->got.name, q->name, sizeof(a->got.name));
 	if (closes && fr->ncloses > 0) {
 		a->got.closes = malloc(fr->ncloses * sizeof(*fr->closes));
 		if (a->got.closes == NULL)

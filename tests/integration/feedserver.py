@@ -25,7 +25,7 @@ MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 class Market:
     def __init__(self):
         self.lock = threading.Lock()
-        self.yahoo = {}      # symbol -> dict(price, currency, time, prev, type, hint,
+        self.yahoo = {}      # symbol -> dict(price, currency, time, prev, type, hint, name,
         #                                   history: [(unix time, close)] for period1=)
         self.stooq = {}      # symbol -> [(date, close)], oldest first
         self.amfi = {}       # code -> (nav text, date, name)
@@ -78,6 +78,8 @@ def yahoo_body(sym, q, period=None):
             "priceHint": q.get("hint", 2)}
     if prev is not None:
         meta["chartPreviousClose"] = prev
+    if q.get("name"):
+        meta["longName"] = q["name"]
     # Numbers are written as given: tests pass float noise as text.
     body = {"chart": {"result": [{"meta": meta, "timestamp": stamps,
                                   "indicators": {"quote": [{"close": closes}]}}],

@@ -320,3 +320,31 @@ class Fences(unittest.TestCase):
             self.stack.sql("DELETE FROM instruments WHERE symbol LIKE 'HUGE%'")
             for s in servers:
                 s.shutdown()
+
+    def test_a_shared_name_comes_from_its_source_or_an_admin(self):
+        self.market.yahoo["SRCNM"] = {"price": "10.5", "time": int(time.time()) - 60,
+                                      "name": "Source Name Inc."}
+        r = self.u.api("POST", "/api/v1/instruments", {
+            "symbol": "SRCNM", "name": "Apple squat", "kind": "stock",
+            "currency": "USD", "source": "yahoo"})
+        self.assertEqual(r.status, 201, r.body)
+        iid = r.json["id"]
+        self.fetch()
+        row = self.stack.sql("SELECT name, name_by FROM instruments WHERE id = %d" % iid)
+        self.assertEqual(row, [["Source Name Inc.", "source"]])
+        # Its first user keeps their own name; once listed, everyone
+        # else sees the source's.
+        self.assertIn("Apple squat", self.u.c.get("/instruments/%d" % iid).text)
+        self.assertEqual(self.stack.cli("instrument", "set", str(iid), "--list").returncode, 0)
+        other = User(self.stack, "reader")
+        page = other.c.get("/instruments?q=SRCNM").text
+        self.assertIn("Source Name Inc.", page)
+        self.assertNotIn("Apple squat", page)
+        # An admin's name is never replaced by the source's.
+        r = self.stack.cli("instrument", "set", str(iid), "--name", "Admin Name")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.market.yahoo["SRCNM"] = dict(self.market.yahoo["SRCNM"], price="10.75",
+                                          time=int(time.time()))
+        self.fetch()
+        row = self.stack.sql("SELECT name, name_by FROM instruments WHERE id = %d" % iid)
+        self.assertEqual(row, [["Admin Name", "admin"]])
