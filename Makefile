@@ -157,10 +157,11 @@ install: all
 
 # The fault drills: the database stalled and restarted, workers killed
 # (also mid-import), fetch and revalue killed mid-run, price sources
-# slow, failing, refusing or answering garbage.  Each test checks that
-# nothing was lost.
+# slow, failing, refusing or answering garbage, one user's addresses
+# stalling.  Each test checks that nothing was lost.
 FAULTS = test_hardening.Faults,recovers_after_mariadb_restart,killed_run_leaves,\
-	fetch_killed_mid_run,slow_source,500_is_retried,429_waits,bad_answers_never
+	fetch_killed_mid_run,slow_source,500_is_retried,429_waits,bad_answers_never,\
+	delay_nobody
 faults: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)NESTEGG_BUILD=$(BUILD) python3 tests/integration/run.py -k "$(FAULTS)"
@@ -169,14 +170,17 @@ faults: deps
 # CSRF on every state-changing route, markup through every input,
 # numbers past their columns, strict JSON, names, CSV formulas,
 # sign-in throttling, TLS suites, headers, redirects, the database's
-# grants and its socket; then sqlmap at --level=5 --risk=3 against every
-# form and parameter of a throwaway stack (tests/integration/test_sqlmap.py;
-# SQLMAP=all, about 40 minutes on two cores, or some targets' names).
+# grants and its socket; the fences (test_fences*: what a fetch may
+# reach, who sees and names an instrument, per-user limits, JSON
+# errors, the live limit's cookie), import drafts and registration;
+# then sqlmap at --level=5 --risk=3 against every form and parameter of
+# a throwaway stack (tests/integration/test_sqlmap.py; SQLMAP=all, about
+# 40 minutes on two cores, or some targets' names).
 SECURITY = test_isolation,test_hardening.Columns,test_hardening.Bodies,\
 	test_hardening.Names,test_hardening.Exports,test_throttle,tls_offers,\
 	nginx_errors,security_headers,redirects_to_https,hostile_names,\
 	web_account_cannot_change_schema,mariadb_has_no_tcp,not_from_elsewhere,\
-	test_sqlmap
+	test_fences,ImportDrafts,RegisterSameAnswer,InvisibleNames,test_sqlmap
 SQLMAP ?= all
 security: deps
 	$(Q)$(MAKE) --no-print-directory all
