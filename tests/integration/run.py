@@ -12,6 +12,46 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 
+class TimedResult(unittest.TextTestResult):
+    """Keeps how long each test took, and each module (its tests, and
+    the setup of its classes: the time before a class's first test)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.times = {}
+        self.modules = {}
+        self._seen = set()
+        self._last = time.time()
+
+    def startTest(self, test):
+        now = time.time()
+        cls = "%s.%s" % (type(test).__module__, type(test).__name__)
+        mod = type(test).__module__
+        if cls not in self._seen:
+            self._seen.add(cls)
+            self.modules[mod] = self.modules.get(mod, 0.0) + now - self._last
+        self._t0 = now
+        super().startTest(test)
+
+    def stopTest(self, test):
+        self._last = time.time()
+        took = self._last - self._t0
+        self.times[test.id()] = took
+        mod = type(test).__module__
+        self.modules[mod] = self.modules.get(mod, 0.0) + took
+        super().stopTest(test)
+
+
+def slowest(result, n=10):
+    """Prints the n slowest tests and modules: a suite must stay short."""
+    print("slowest tests:")
+    for tid, t in sorted(result.times.items(), key=lambda kv: -kv[1])[:n]:
+        print("  %6.1f s  %s" % (t, tid))
+    print("slowest modules, their classes' setup included:")
+    for mod, t in sorted(result.modules.items(), key=lambda kv: -kv[1])[:n]:
+        print("  %6.1f s  %s" % (t, mod))
+
+
 def main():
     pattern = None
     if len(sys.argv) > 2 and sys.argv[1] == "-k":
@@ -32,7 +72,9 @@ def main():
                                    if p.strip()]
     suite = loader.discover(os.path.dirname(os.path.abspath(__file__)),
                             pattern="test_*.py")
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout,
+                                     resultclass=TimedResult).run(suite)
+    slowest(result)
     failed = len(result.failures) + len(result.errors)
     try:
         stack.cleanup()
