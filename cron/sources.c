@@ -478,8 +478,11 @@ sources_plan(struct fetch *f)
 		memcpy(((struct carry *)r->user)->asks, v + amfi_first,
 		    namfi * sizeof(*v));
 		((struct carry *)r->user)->n = namfi;
-		for (size_t i = 0; i < namfi; i++)
+		for (size_t i = 0; i < namfi; i++) {
 			v[amfi_first + i]->req = r;
+			v[amfi_first + i]->group = (int)((struct carry *)
+			    r->user)->group;
+		}
 		snprintf(r->url, sizeof(r->url), "%s/spages/NAVAll.txt",
 		    c->amfi_url);
 		r->max_bytes = answer_limit("amfi", 0);

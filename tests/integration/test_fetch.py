@@ -185,6 +185,18 @@ class Pipeline(unittest.TestCase):
         r = self.fetch()
         self.assertIn(" 0 refused", r.stdout)
 
+    def test_one_file_prices_every_amfi_scheme(self):
+        """AMFI's one file answers for every scheme held, each stored
+        once that source has answered."""
+        codes = ["120%03d" % k for k in range(3)]
+        for k, code in enumerate(codes):
+            self.market.amfi[code] = ("%d.5" % (20 + k), TODAY.isoformat(), "Scheme %d" % k)
+        ids = [self.add("AMF%d" % k, "amfi", "INR", "fund", source_symbol=c)
+               for k, c in enumerate(codes)]
+        self.fetch()
+        for k, iid in enumerate(ids):
+            self.assertEqual(Decimal(self.price(iid)[0]), Decimal("%d.5" % (20 + k)))
+
     def test_slow_source_times_out_and_the_last_price_stays(self):
         iid = self.add("SLOWT", "yahoo")
         pid = self.u.portfolio("Slow", "USD")
