@@ -262,6 +262,139 @@ auth_user_add(struct db *d, const char *email, const char *password,
 	return (long long)d->insert_id;
 }
 
+/* Stringifies a macro's value, for a constant inside SQL text. */
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
+static int
+notice_once(struct db *d, struct arena *a, const char *email,
+    const char *addr)
+{
+	static const char who[] = "SELECT id FROM users WHERE email = ?";
+	/* The count's row, made or locked first, puts an account's
+	 * notices in order: the trim below never races another. */
+	static const char count[] = "INSERT INTO account_notice_counts "
+	    "(user_id, unseen) VALUES (?, 1) "
+	    "ON DUPLICATE KEY UPDATE unseen = unseen + 1";
+	static const char add[] = "INSERT INTO account_notices (user_id, "
+	    "kind, at, address) VALUES (?, 'register', NOW(), ?)";
+	static const char oldest[] = "SELECT id FROM account_notices "
+	    "WHERE user_id = ? ORDER BY id DESC "
+	    "LIMIT 1 OFFSET " STR(AUTH_NOTICES_KEEP);
+	static const char trim[] = "DELETE FROM account_notices "
+	    "WHERE user_id = ? AND id <= ?";
+	struct dbres res;
+	long long id;
+
+	if (db_exec(d, a, &res, who, "s", email) != 0)
+		return -1;
+	if (res.nrows == 0)
+		return 0;		/* gone meanwhile: nobody to tell */
+	id = db_int(&res, 0, 0);
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, NULL, NULL, count, "i", id) != 0 ||
+	    db_exec(d, NULL, NULL, add, "is", id, addr ? addr : "") != 0 ||
+	    db_exec(d, a, &res, oldest, "i", id) != 0)
+		goto fail;
+	if (res.nrows > 0 && db_exec(d, NULL, NULL, trim, "ii", id,
+	    db_int(&res, 0, 0)) != 0)
+		goto fail;
+	if (db_commit(d) != 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+int
+auth_notice_register(struct db *d, struct arena *a, const char *email,
+    const char *addr)
+{
+	int rc = -1;
+
+	for (int i = 0; i < DB_TRIES; i++) {
+		rc = notice_once(d, a, email, addr);
+		if (rc == 0 || !db_retry(d))
+			break;
+	}
+	if (rc == 0)
+		epoch_bump(EPOCH_AUTH);	/* see auth_notices_take() */
+	return rc;
+}
+
+static int
+take_once(struct db *d, struct arena *a, long long user_id,
+    struct notice **out, size_t *n, long long *total)
+{
+	static const char count[] = "SELECT unseen FROM "
+	    "account_notice_counts WHERE user_id = ? FOR UPDATE";
+	static const char list[] = "SELECT "
+	    "DATE_FORMAT(at, '%Y-%m-%d %H:%i'), address "
+	    "FROM account_notices WHERE user_id = ? AND seen_at IS NULL "
+	    "ORDER BY id DESC LIMIT " STR(AUTH_NOTICES_KEEP);
+	static const char seen[] = "UPDATE account_notices SET "
+	    "seen_at = NOW() WHERE user_id = ? AND seen_at IS NULL";
+	static const char zero[] = "UPDATE account_notice_counts SET "
+	    "unseen = 0 WHERE user_id = ?";
+	struct dbres res;
+
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, a, &res, count, "i", user_id) != 0)
+		goto fail;
+	*total = res.nrows > 0 ? db_int(&res, 0, 0) : 0;
+	if (*total == 0) {
+		db_rollback(d);
+		return 0;
+	}
+	if (db_exec(d, a, &res, list, "i", user_id) != 0 ||
+	    db_exec(d, NULL, NULL, seen, "i", user_id) != 0 ||
+	    db_exec(d, NULL, NULL, zero, "i", user_id) != 0 ||
+	    db_commit(d) != 0)
+		goto fail;
+	*out = arena_alloc(a, (res.nrows + 1) * sizeof(**out));
+	for (size_t i = 0; i < res.nrows; i++) {
+		(*out)[i].at = db_val(&res, i, 0);
+		(*out)[i].address = db_val(&res, i, 1);
+	}
+	*n = res.nrows;
+	if (*total < (long long)*n)
+		*total = (long long)*n;
+	return 0;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+int
+auth_notices_take(struct db *d, struct arena *a, long long user_id,
+    struct notice **out, size_t *n, long long *total)
+{
+	/* Most dashboards have nothing to tell: one read, no lock. */
+	static const char any[] = "SELECT 1 FROM account_notice_counts "
+	    "WHERE user_id = ? AND unseen > 0";
+	struct dbres res;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (db_exec(d, a, &res, any, "i", user_id) != 0)
+		return -1;
+	if (res.nrows == 0)
+		return 0;
+	for (int i = 0; i < DB_TRIES; i++) {
+		*n = 0;
+		*total = 0;
+		rc = take_once(d, a, user_id, out, n, total);
+		if (rc == 0 || !db_retry(d))
+			break;
+	}
+	return rc;
+}
+
 long long
 auth_check_password(struct db *d, struct arena *a, const char *email,
     const char *password)

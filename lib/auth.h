@@ -82,10 +82,45 @@ int auth_attempt_ok(struct db *d, struct arena *a, const char *email,
  * Creates an account: an admin when admin > 0, not when 0, and when < 0
  * an admin only if there is none yet (the first account registered).
  * Returns the new id, 0 if the email is taken, -1 on a database or
- * hashing error.
+ * hashing error.  The password is hashed first, at the configured cost,
+ * whether or not the email is taken: the time does not tell.
  */
 long long auth_user_add(struct db *d, const char *email,
     const char *password, int admin);
+
+/*
+ * Account notices: what an account's owner is told once, on the
+ * dashboard, the next time they sign in.  Today one kind: someone tried
+ * to register the account's email address (POST /register answers the
+ * same either way, so that only the owner learns of it).  A notice keeps
+ * when and from which address, nothing else; an account keeps its
+ * latest AUTH_NOTICES_KEEP, and a count of those not yet seen.
+ */
+#define AUTH_NOTICES_KEEP 5
+
+struct notice {
+	const char *at;			/* "2026-12-07 06:10" (UTC) */
+	const char *address;
+};
+
+/*
+ * Records that someone at addr tried to register email, which belongs
+ * to an account, and makes the caches of this host's workers look again
+ * (EPOCH_AUTH).  0 (also when no account has email), or -1 on a
+ * database error.
+ */
+int auth_notice_register(struct db *d, struct arena *a, const char *email,
+    const char *addr);
+
+/*
+ * Takes the notices of user_id not yet seen, newest first, and marks
+ * them seen, so that they are given once.  Sets *out (in a) to at most
+ * AUTH_NOTICES_KEEP of them and *n to how many, and *total to how many
+ * attempts there were in all (more than *n when older ones were
+ * dropped).  0, or -1 on a database error (nothing marked).
+ */
+int auth_notices_take(struct db *d, struct arena *a, long long user_id,
+    struct notice **out, size_t *n, long long *total);
 
 /*
  * Checks email and password.  Returns the user's id when they match an

@@ -3,6 +3,7 @@
 <h1>Portfolios</h1>
 <a class="button" href="/portfolios/new">New portfolio</a>
 </div>
+<?cs if:Notices.total ?><p class="notice" role="status">Someone tried <?cs if:Notices.total > 1 ?><?cs var:Notices.total ?> times <?cs /if ?>to create an account with your email address<?cs each:n = Notices.list ?><?cs if:!first(n) ?>;<?cs elif:Notices.total > 1 ?>:<?cs /if ?> on <?cs var:n.at ?> UTC from <?cs var:n.address ?><?cs /each ?><?cs if:Notices.earlier > 0 ?>; and <?cs var:Notices.earlier ?> time(s) before<?cs /if ?>. If it was you, nothing needs doing; if not, your account is unchanged.</p><?cs /if ?>
 <?cs if:Total.count == 0 ?>
 <section class="empty">
 <p>No portfolios yet.</p>

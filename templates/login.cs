@@ -1,6 +1,7 @@
 <?cs def:content() ?>
 <section class="card narrow">
 <h1>Sign in</h1>
+<?cs if:Notice ?><p class="notice" role="status"><?cs var:Notice ?></p><?cs /if ?>
 <?cs if:Errors.form ?><p class="error" role="alert"><?cs var:Errors.form ?></p><?cs /if ?>
 <form method="post" action="/login" novalidate>
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">

@@ -2,6 +2,13 @@
  * GET / - the dashboard: every portfolio of the signed-in user with its
  * value, day change and total gain, and the sum in the user's currency.
  * The figures are cached per user until something changes (cache.h).
+ *
+ * Above them, once, the account's notices not yet seen (auth.h: someone
+ * tried to register the user's email address).  They are looked for
+ * only when the figures are not cached: recording a notice makes every
+ * cache of the host look again (EPOCH_AUTH), and on other hosts an entry
+ * lives a few seconds, so a dashboard served from the cache has none to
+ * give.  Taking them marks them seen; they are never cached.
  */
 #include <stdio.h>
 #include <string.h>
@@ -79,6 +86,32 @@ figures(struct req *r, HDF *d)
 	return 0;
 }
 
+/* Puts the account's unseen notices into the page (Notices.*) and marks
+ * them seen; 0 or -1. */
+static int
+notices(struct req *r)
+{
+	struct notice *list;
+	size_t n;
+	long long total;
+	char key[64];
+
+	if (auth_notices_take(r->db, r->a, r->user.id, &list, &n,
+	    &total) != 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	view_set_int(r->hdf, "Notices.total", total);
+	view_set_int(r->hdf, "Notices.earlier", total - (long long)n);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "Notices.list.%zu.at", i);
+		view_set(r->hdf, key, list[i].at);
+		snprintf(key, sizeof(key), "Notices.list.%zu.address", i);
+		view_set(r->hdf, key, list[i].address);
+	}
+	return 0;
+}
+
 int
 page_home(struct req *r)
 {
@@ -103,7 +136,7 @@ page_home(struct req *r)
 		nerr_ignore(&err);
 		return web_error(r, 500, NULL);
 	}
-	if (figures(r, d) != 0) {
+	if (figures(r, d) != 0 || notices(r) != 0) {
 		hdf_destroy(&d);
 		return web_db_error(r);
 	}

@@ -1,5 +1,6 @@
 /*
- * GET /login - the sign-in form.
+ * GET /login - the sign-in form; ?registered=1 (where POST /register
+ * sends every valid form) thanks the visitor and asks them to sign in.
  * POST /login - signs in with email and password.
  *
  * A wrong email and a wrong password get the same answer, in the same
@@ -7,6 +8,8 @@
  * password is checked (auth.h); past the free allowance an attempt must
  * wait, and is answered 429 without the password being checked.
  */
+#include <string.h>
+
 #include "view.h"
 #include "web.h"
 
@@ -26,8 +29,14 @@ page_login(struct req *r)
 	long wait;
 	int bad = 0;
 
-	if (r->method != M_POST)
-		return r->user.id ? web_redirect(r, "/") : form(r, 200);
+	if (r->method != M_POST) {
+		if (r->user.id)
+			return web_redirect(r, "/");
+		if (strcmp(web_param(r, "registered"), "1") == 0)
+			view_set(r->hdf, "Notice", "Thank you. Sign in with "
+			    "your email address and password.");
+		return form(r, 200);
+	}
 	view_set(r->hdf, "Form.email", web_param(r, "email"));
 	if (auth_email_check(r->a, web_param(r, "email"), &email) != NULL) {
 		web_field_error(r, "email", "Enter the email address of "

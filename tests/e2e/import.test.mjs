@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { stackAndBrowser, OUT, ROOT } from "./stack.mjs";
+import { stackAndBrowser, registerAndSignIn, OUT, ROOT } from "./stack.mjs";
 
 const env = stackAndBrowser();
 
@@ -14,11 +14,7 @@ test("import a Ghostfolio export through the page, on a phone", async () => {
     viewport: { width: 360, height: 740 }, ignoreHTTPSErrors: true,
   });
   const page = await context.newPage();
-  await page.goto(env.stack.url + "/register");
-  await page.fill("#email", `imp${process.pid}@example.com`);
-  await page.fill("#password", "correct horse battery");
-  await page.click("main button[type=submit]");
-  await page.waitForURL(env.stack.url + "/");
+  await registerAndSignIn(page, env.stack.url, `imp${process.pid}@example.com`);
 
   await page.click("text=New portfolio");
   await page.fill("#name", "From Ghostfolio");

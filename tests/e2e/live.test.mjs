@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { stackAndBrowser, OUT } from "./stack.mjs";
+import { stackAndBrowser, registerAndSignIn, OUT } from "./stack.mjs";
 
 const env = stackAndBrowser();
 
@@ -13,11 +13,7 @@ async function signedIn(width, height, email) {
     viewport: { width, height }, ignoreHTTPSErrors: true,
   });
   const page = await context.newPage();
-  await page.goto(env.stack.url + "/register");
-  await page.fill("#email", email);
-  await page.fill("#password", "correct horse battery");
-  await page.click("main button[type=submit]");
-  await page.waitForURL(env.stack.url + "/");
+  await registerAndSignIn(page, env.stack.url, email);
   return page;
 }
 

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { stackAndBrowser, OUT } from "./stack.mjs";
+import { stackAndBrowser, registerAndSignIn, OUT } from "./stack.mjs";
 
 const env = stackAndBrowser();
 
@@ -23,11 +23,7 @@ async function fitsWidth(page) {
 test("the demo portfolio is valued, and moves with the next fetch", async () => {
   // The first account registered administers the site.
   const admin = await phone();
-  await admin.goto(env.stack.url + "/register");
-  await admin.fill("#email", `admin${process.pid}@example.com`);
-  await admin.fill("#password", "correct horse battery");
-  await admin.click("main button[type=submit]");
-  await admin.waitForURL(env.stack.url + "/");
+  await registerAndSignIn(admin, env.stack.url, `admin${process.pid}@example.com`);
 
   const [, email, password] = env.stack.cli("demo").match(/demo account: (\S+)  password: (\S+)/);
   env.stack.cli("fetch", "--force", "--quiet");

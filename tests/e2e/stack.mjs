@@ -63,6 +63,23 @@ export const chromiumArgs = [
   "--no-first-run", "--disable-sync",
 ];
 
+// Registers email through the form as a visitor does, then signs in on
+// the page registration sends the browser to: a registration never signs
+// in (it answers the same whether or not the address has an account).
+// Leaves page on the dashboard.
+export async function registerAndSignIn(page, url, email,
+  password = "correct horse battery") {
+  await page.goto(url + "/register");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("main button[type=submit]");
+  await page.waitForURL(url + "/login?registered=1");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("main button[type=submit]");
+  await page.waitForURL(url + "/");
+}
+
 // Where tests put their screenshots.
 export const OUT = join(ROOT, "tests", "e2e", "out");
 

@@ -240,8 +240,18 @@ class Client:
         return self.request("POST", path, body=body, headers=h, **kw)
 
     def register(self, email, password="correct horse battery"):
+        """Registers email as a browser does, then signs in: a registration
+        never signs in (it answers the same whether or not the address has
+        an account), it sends the browser to the sign-in page.  Returns
+        the sign-in's answer (303 to / with the session cookie), or the
+        registration's own when it was not that redirect (a 422 form)."""
         self.get("/register")
-        return self.post("/register", {"email": email, "password": password})
+        r = self.post("/register", {"email": email, "password": password})
+        self.registered = r
+        if r.status != 303 or not (r.header("location") or "").startswith("/login"):
+            return r
+        self.get(r.header("location"))
+        return self.post("/login", {"email": email, "password": password})
 
     def login(self, email, password="correct horse battery"):
         self.get("/login")

@@ -1,6 +1,8 @@
 """Registration, sign-in, sign-out, sessions and their cookies, CSRF;
-names without invisible characters."""
+registration's one answer whether or not an account has the address, and
+the notice its owner gets; names without invisible characters."""
 import re
+import statistics
 import time
 import unittest
 
@@ -15,9 +17,12 @@ class Register(unittest.TestCase):
         self.stack = harness.shared
         self.c = self.stack.client()
 
-    def test_register_signs_in_with_secure_cookie(self):
+    def test_register_then_sign_in_with_secure_cookie(self):
         email = harness.unique_email()
-        r = self.c.register(email)
+        r = self.c.register(email)              # registers, then signs in
+        self.assertEqual(self.c.registered.status, 303)
+        self.assertEqual(self.c.registered.header("location"), "/login?registered=1")
+        self.assertEqual(self.c.registered.header_all("set-cookie"), [])
         self.assertEqual(r.status, 303)
         self.assertEqual(r.header("location"), "/")
         cookies = [harness.parse_set_cookie(v) for v in r.header_all("set-cookie")]
@@ -79,15 +84,6 @@ class Register(unittest.TestCase):
         self.assert_form_error(r, "email", "Enter your email")
         self.assertIn('id="password-error"', r.text)
 
-    def test_duplicate_email(self):
-        email = harness.unique_email()
-        self.assertEqual(self.c.register(email).status, 303)
-        other = self.stack.client()
-        r = other.register(email.upper())
-        self.assert_form_error(r, "email", "already exists")
-        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
-                                        % email), [["1"]])
-
     def test_markup_in_input_is_escaped(self):
         self.c.get("/register")
         payload = '"><script>alert(1)</script>'
@@ -95,6 +91,172 @@ class Register(unittest.TestCase):
         self.assertEqual(r.status, 422)
         self.assertNotIn("<script>alert(1)", r.text)
         self.assertIn("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;", r.text)
+
+
+class RegisterSameAnswer(unittest.TestCase):
+    """POST /register answers a valid form the same whether or not an
+    account has the address, in about the same time, and signs nobody in:
+    it tells no one who has an account.  The account stays as it was; its
+    owner is told of the attempt once, after signing in."""
+
+    ATTACKER_PW = "attacker's own password"
+
+    def setUp(self):
+        self.stack = harness.shared
+        self.email = harness.unique_email("owner")
+        self.assertEqual(self.stack.client().register(self.email).status, 303)
+
+    def attempt(self, email, password=ATTACKER_PW):
+        """A fresh browser (address) registers email; returns the answer,
+        the seconds it took and the client."""
+        c = self.stack.client()
+        c.get("/register")
+        t0 = time.monotonic()
+        r = c.post("/register", {"email": email, "password": password})
+        return r, time.monotonic() - t0, c
+
+    @staticmethod
+    def shape(r):
+        """What a visitor can see of an answer, but the date and the
+        request id: status, headers in order (cookies by name), body
+        without its CSRF token."""
+        headers = []
+        for k, v in r.headers:
+            if k in ("date", "x-request-id"):
+                continue
+            if k == "set-cookie":
+                v = harness.parse_set_cookie(v)[0]
+            headers.append((k, v))
+        return r.status, headers, re.sub(r"[0-9a-f]{64}", "", r.text)
+
+    def test_taken_and_free_addresses_get_one_answer(self):
+        taken, _, _ = self.attempt("  " + self.email.upper() + " ")
+        free, _, c = self.attempt(harness.unique_email("free"))
+        self.assertEqual(taken.status, 303)
+        self.assertEqual(taken.header("location"), "/login?registered=1")
+        self.assertEqual(self.shape(taken), self.shape(free))
+        for r in (taken, free):
+            names = [harness.parse_set_cookie(v)[0] for v in r.header_all("set-cookie")]
+            self.assertNotIn("__Host-sid", names)
+        self.assertNotIn("__Host-sid", c.cookies)
+        self.assertEqual(c.get("/").status, 303)             # not signed in
+        page = c.get(free.header("location"))
+        self.assertEqual(page.status, 200)
+        self.assertEqual(harness.validate_html(page.text), "")
+        self.assertIn("Thank you. Sign in with your email address and password.",
+                      harness.page_text(page.text))
+        self.assertNotIn("already", page.text)
+
+    def test_taken_address_costs_the_same_hash(self):
+        """The password is hashed at the same cost either way: the taken
+        address is not answered sooner (or much later)."""
+        taken, free = [], []
+        for _ in range(5):
+            taken.append(self.attempt(self.email)[1])
+            free.append(self.attempt(harness.unique_email("timing"))[1])
+        t, f = statistics.median(taken), statistics.median(free)
+        self.assertGreater(t, 0.5 * f, (taken, free))
+        self.assertLess(t, 2 * f + 0.05, (taken, free))
+
+    def test_existing_account_is_unchanged(self):
+        before = self.stack.sql("SELECT id, password_hash, is_admin, disabled_at "
+                                "FROM users WHERE email = '%s'" % self.email)
+        r, _, attacker = self.attempt(self.email)
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.stack.sql("SELECT id, password_hash, is_admin, disabled_at "
+                                        "FROM users WHERE email = '%s'" % self.email),
+                         before)
+        self.assertEqual(attacker.login(self.email, self.ATTACKER_PW).status, 422)
+        self.assertNotIn("__Host-sid", attacker.cookies)
+        owner = self.stack.client()
+        self.assertEqual(owner.login(self.email).status, 303)
+        self.assertEqual(owner.get("/").status, 200)
+
+    def notice(self, text):
+        m = re.search(r'<p class="notice" role="status">(Someone tried[^<]*)</p>', text)
+        return harness.page_text(m.group(1)) if m else None
+
+    def test_owner_sees_the_notice_once_after_signing_in(self):
+        r, _, attacker = self.attempt(self.email)
+        self.assertEqual(r.status, 303)
+        # Stored: when and from where, never the password.
+        rows = self.stack.sql("SELECT n.* FROM account_notices n JOIN users u ON "
+                              "u.id = n.user_id WHERE u.email = '%s'" % self.email)
+        self.assertEqual(len(rows), 1)
+        self.assertIn(attacker.address, rows[0])
+        self.assertNotIn(self.ATTACKER_PW, " ".join(map(str, rows[0])))
+        owner = self.stack.client()
+        self.assertEqual(owner.login(self.email).status, 303)
+        page = owner.get("/")
+        self.assertEqual(page.status, 200)
+        self.assertEqual(harness.validate_html(page.text), "")
+        said = self.notice(page.text)
+        self.assertIsNotNone(said, page.text)
+        self.assertRegex(said, r"^Someone tried to create an account with your email "
+                         r"address on \d{4}-\d\d-\d\d \d\d:\d\d UTC from %s\. If it "
+                         r"was you, nothing needs doing; if not, your account is "
+                         r"unchanged\.$" % re.escape(attacker.address))
+        when = self.stack.sql("SELECT DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%d')")[0][0]
+        self.assertIn(" on " + when, said)
+        # Once: not again on this page, nor after signing in again.
+        self.assertIsNone(self.notice(owner.get("/").text))
+        again = self.stack.client()
+        again.login(self.email)
+        self.assertIsNone(self.notice(again.get("/").text))
+        # The attacker's own new account, or anyone else's, has none.
+        other = self.stack.client()
+        other.register(harness.unique_email("other"))
+        self.assertIsNone(self.notice(other.get("/").text))
+
+    def test_attempts_kept_are_bounded(self):
+        clients = [self.attempt(self.email)[2] for _ in range(7)]
+        self.assertEqual(self.stack.sql(
+            "SELECT COUNT(*), MAX(c.unseen) FROM account_notices n JOIN users u ON "
+            "u.id = n.user_id JOIN account_notice_counts c ON c.user_id = u.id "
+            "WHERE u.email = '%s'" % self.email), [["5", "7"]])
+        owner = self.stack.client()
+        owner.login(self.email)
+        said = self.notice(owner.get("/").text)
+        self.assertIsNotNone(said)
+        self.assertTrue(said.startswith("Someone tried 7 times to create an account "
+                                        "with your email address: on "), said)
+        self.assertIn("; and 2 time(s) before.", said)
+        # The latest five, newest first.
+        shown = re.findall(r"from (127\.[0-9.]+)", said)
+        self.assertEqual(shown, [c.address for c in reversed(clients[2:])])
+        self.assertIsNone(self.notice(owner.get("/").text))
+        self.assertEqual(self.stack.sql(
+            "SELECT c.unseen FROM account_notice_counts c JOIN users u ON "
+            "u.id = c.user_id WHERE u.email = '%s'" % self.email), [["0"]])
+
+    def test_new_account_works_after_signing_in(self):
+        email = harness.unique_email("fresh")
+        r, _, c = self.attempt(email, GOOD_PW)
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("location"), "/login?registered=1")
+        self.assertEqual(c.get("/").status, 303)             # not signed in yet
+        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
+                                        % email), [["1"]])
+        c.get(r.header("location"))
+        r = c.post("/login", {"email": email, "password": GOOD_PW})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("location"), "/")
+        page = c.get("/")
+        self.assertEqual(page.status, 200)
+        self.assertIn(email, page.text)
+        self.assertIsNone(self.notice(page.text))
+
+    def test_bad_input_is_still_a_form_error(self):
+        for fields, field in [({"email": self.email, "password": "short"}, "password"),
+                              ({"email": "not-an-address", "password": GOOD_PW}, "email")]:
+            c = self.stack.client()
+            c.get("/register")
+            r = c.post("/register", fields)
+            self.assertEqual(r.status, 422, fields)
+            self.assertIn('id="%s-error"' % field, r.text)
+        self.assertEqual(self.stack.sql(
+            "SELECT COUNT(*) FROM account_notices n JOIN users u ON u.id = n.user_id "
+            "WHERE u.email = '%s'" % self.email), [["0"]])
 
 
 class SignIn(unittest.TestCase):
@@ -235,7 +397,8 @@ class Csrf(unittest.TestCase):
         email = harness.unique_email()
         self.c.get("/register")
         anon = self.c.csrf
-        self.c.post("/register", {"email": email, "password": GOOD_PW})
+        self.assertEqual(self.c.register(email).status, 303)
+        self.assertIn("__Host-sid", self.c.cookies)
         r = self.c.post("/logout", csrf=anon)
         self.assertEqual(r.status, 403)
 
