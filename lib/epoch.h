@@ -7,7 +7,7 @@
  * of date, without asking the database:
  *
  *   EPOCH_AUTH  a session ended, a password changed, an account was
- *               disabled
+ *               disabled, an account notice was recorded
  *   EPOCH_DATA  a portfolio, transaction, instrument, price, exchange
  *               rate or user setting changed
  *   EPOCH_RUN   a valuation run was committed (the live worker wakes)

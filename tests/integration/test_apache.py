@@ -139,6 +139,11 @@ class Apache(unittest.TestCase):
         r, body = self.request("POST", "/register", form,
                                {"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(r.status, 303, body[:500])
+        self.assertEqual(r.getheader("Location"), "/login?registered=1")
+        # Registering never signs in: sign in, as the page then asks.
+        r, body = self.request("POST", "/login", form,
+                               {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 303, body[:500])
         r, body = self.request("GET", "/")
         self.assertEqual(r.status, 200)
         csrf = re.search(rb'<meta name="csrf" content="([0-9a-f]+)">', body).group(1).decode()
