@@ -838,12 +838,15 @@ draft_unpack(struct arena *a, const void *z, size_t zlen, size_t len)
 	return text;
 }
 
-/* What user uid's drafts younger than a day hold, and the draft of the
- * file digest at any age: *id (0 when none) and *live.  Inside a
- * transaction (lock) the draft's row is locked.  0 or -1. */
+/* What user uid's drafts younger than a day hold (when count: without
+ * a limit nothing needs the sum, which reads every draft of theirs),
+ * and the draft of the file digest at any age: *id (0 when none) and
+ * *live.  Inside a transaction (lock) the draft's row is locked.  0 or
+ * -1. */
 static int
 draft_look(struct db *d, long long uid, const unsigned char *digest,
-    int lock, struct import_draft_use *use, long long *id, int *live)
+    int lock, int count, struct import_draft_use *use, long long *id,
+    int *live)
 {
 	static const char q[] = "SELECT COUNT(*), COALESCE(SUM(body_size), "
 	    "0) FROM import_drafts WHERE user_id = ? AND " DRAFT_LIVE;
@@ -856,10 +859,13 @@ draft_look(struct db *d, long long uid, const unsigned char *digest,
 	int rc = -1;
 
 	arena_init(&a);
-	if (db_exec(d, &a, &r, q, "i", uid) != 0 || r.nrows != 1)
+	use->drafts = 0, use->bytes = 0;
+	if (count && (db_exec(d, &a, &r, q, "i", uid) != 0 || r.nrows != 1))
 		goto out;
-	use->drafts = (long)db_int(&r, 0, 0);
-	use->bytes = db_int(&r, 0, 1);
+	if (count) {
+		use->drafts = (long)db_int(&r, 0, 0);
+		use->bytes = db_int(&r, 0, 1);
+	}
 	if (db_exec(d, &a, &r, lock ? one_locked : one, "ib", uid, digest,
 	    (size_t)32) != 0)
 		goto out;
@@ -901,7 +907,8 @@ draft_save_once(struct db *d, const struct portfolio *pf, const char *format,
 	if (db_begin_committed(d) != 0)
 		return -1;
 	if (db_exec(d, NULL, NULL, lock, "i", pf->user_id) != 0 ||
-	    draft_look(d, pf->user_id, digest, 1, use, &id, &live) != 0)
+	    draft_look(d, pf->user_id, digest, 1, max_drafts > 0 ||
+	    max_bytes > 0, use, &id, &live) != 0)
 		goto fail;
 	if (!(id > 0 && live) && !draft_fits(max_drafts, max_bytes, use,
 	    len)) {
@@ -969,7 +976,8 @@ import_draft_save(struct db *d, const struct portfolio *pf,
 	token_sha256(text, len, digest);
 	/* A first look, without locks: a file that is waiting already
 	 * needs no compressing, nor one that a limit refuses. */
-	if (draft_look(d, pf->user_id, digest, 0, use, &id, &live) != 0)
+	if (draft_look(d, pf->user_id, digest, 0, max_drafts > 0 ||
+	    max_bytes > 0, use, &id, &live) != 0)
 		return -1;
 	if (!(id > 0 && live) && !draft_fits(max_drafts, max_bytes, use, len))
 		return 0;
@@ -1037,7 +1045,7 @@ import_draft_list(struct db *d, struct arena *a, long long uid,
 	    "JOIN portfolios p ON p.id = d.portfolio_id "
 	    "AND p.user_id = d.user_id "
 	    "WHERE d.user_id = ? AND d." DRAFT_LIVE " "
-	    "ORDER BY d.created_at, d.id";
+	    "ORDER BY d.created_at DESC, d.id DESC LIMIT 20";
 	struct dbres r;
 
 	*out = NULL, *n = 0;

@@ -177,8 +177,8 @@ struct import_draft_info {
 	const char *created;		/* "YYYY-MM-DD HH:MM" UTC */
 };
 
-/* User uid's drafts younger than a day, oldest first, into *out (*n of
- * them; memory from a): 0 or -1. */
+/* User uid's drafts younger than a day, the 20 newest, newest first,
+ * into *out (*n of them; memory from a): 0 or -1. */
 int import_draft_list(struct db *d, struct arena *a, long long uid,
     struct import_draft_info **out, size_t *n);
 
