@@ -154,9 +154,6 @@ int fetch_ask_ready(const struct fetch *f, const struct ask *a);
  */
 void sources_plan(struct fetch *f);
 
-/* 1 if r is one of the requests sources_plan made. */
-int sources_own(const struct fetch *f, const struct http_req *r);
-
 /* Reads finished request r's answer into its asks' candidates or
  * errors (the engine's done callback, before the body is freed). */
 void sources_read(struct fetch *f, struct http_req *r);

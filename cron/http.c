@@ -403,7 +403,7 @@ http_add(struct http_engine *e, struct http_req *r, int g)
 	r->host = host_index(e, r->url);
 	r->status = 0;
 	r->retry_after = -1;
-	r->fenced = r->timed_out = r->too_large = 0;
+	r->fenced = r->too_large = 0;
 	/* A request already failed by its maker (an address too long)
 	 * is finished at the first look. */
 	e->groups[g].pending++;
@@ -415,7 +415,6 @@ out_of_time(struct http_engine *e, struct http_req *r)
 {
 	if (r->state == RUNNING)
 		stop(e, r);
-	r->timed_out = 1;
 	r->status = 0;
 	snprintf(r->error, sizeof(r->error), "%s", r->attempts == 0 ?
 	    "not tried: out of time" : "out of time: the source's deadline "

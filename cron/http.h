@@ -43,7 +43,6 @@ struct http_req {
 	int attempts;
 	long retry_after;	/* seconds the last 429 asked for, or -1 */
 	int fenced;		/* the fence refused an address it led to */
-	int timed_out;		/* its group's deadline passed first */
 	int too_large;		/* the answer passed max_bytes */
 
 	/* The engine's. */

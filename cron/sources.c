@@ -494,14 +494,6 @@ sources_plan(struct fetch *f)
 		    f->reqs[i]->user)->group].id);
 }
 
-int
-sources_own(const struct fetch *f, const struct http_req *r)
-{
-	for (size_t i = 0; i < f->nreqs; i++)
-		if (f->reqs[i] == r)
-			return 1;
-	return 0;
-}
 
 /* Copies quote q (and, for a one-symbol answer, the closes) to a. */
 static void
