@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -305,7 +306,9 @@ worker_main(void *arg)
  * the first quarter hour.  The worker's threads do without them and
  * share MALLOC_ARENAS heaps.  glibc reads this only from the
  * environment at start, so the worker sets it and starts itself again,
- * once (same pid, same arguments); if that fails, it runs as it is.
+ * once (same pid, same arguments, the same program by its own path, so
+ * that ps, top and pgrep still name it nestegg-web, not "exe"); if that
+ * fails, it runs as it is.
  * (Under valgrind, set GLIBC_TUNABLES first: the second start would
  * run outside it.)
  */
@@ -315,7 +318,8 @@ static void
 no_thread_caches(char **argv)
 {
 	const char *t = getenv("GLIBC_TUNABLES");
-	char v[1024];
+	char v[1024], self[PATH_MAX];
+	ssize_t n;
 
 	if (t != NULL && strstr(t, "glibc.malloc.tcache_count=") != NULL)
 		return;
@@ -323,7 +327,11 @@ no_thread_caches(char **argv)
 	    NO_THREAD_CACHE) >= (int)sizeof(v) ||
 	    setenv("GLIBC_TUNABLES", v, 1) != 0)
 		return;
-	execv("/proc/self/exe", argv);
+	/* The program's own path: the process's name is the file run. */
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		execv(self, argv);
+	}
 	log_warn("cannot start again without thread caches: %m");
 }
 

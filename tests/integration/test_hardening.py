@@ -357,6 +357,13 @@ class Faults(unittest.TestCase):
                           name)
             with open("/proc/%d/cmdline" % pid, "rb") as f:
                 self.assertIn(b"--socket", f.read(), name)
+            # Still named as itself (ps, top, pgrep read comm).
+            with open("/proc/%d/comm" % pid) as f:
+                self.assertEqual(f.read().strip(), "nestegg-web", name)
+        found = subprocess.run(["pgrep", "-x", "nestegg-web"], capture_output=True,
+                               text=True).stdout.split()
+        for name in ("web-1", "web-2"):
+            self.assertIn(str(stack.pid(name + ".worker")), found)
         self.assertEqual(stack.client().get("/healthz").status, 200)
 
 
