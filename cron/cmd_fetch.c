@@ -651,17 +651,17 @@ utc_day(time_t t, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* A close of the used source converted like the quote was, or -1. */
+/* A close v of the used source converted like the quote was, or -1. */
 static int
-close_price(const struct target *t, const struct feed_close *fc, dec *out)
+close_price(const struct target *t, dec v, dec *out)
 {
 	struct quote_last none;
 	struct quote_outcome o;
 	struct quote_rules rules = { 0, 0, 0 };
 
 	memset(&none, 0, sizeof(none));
-	quote_check(&rules, fc->close, t->used->currency, t->currency, 0, 0,
-	    &none, &o);
+	quote_check(&rules, v, t->used->currency, t->currency, 0, 0, &none,
+	    &o);
 	if (o.verdict != QUOTE_STORE)
 		return -1;
 	*out = o.price;
@@ -688,7 +688,8 @@ store_closes(struct run *r, const struct target *t, const char *day,
 		const struct feed_close *fc = &t->used->closes[k];
 		dec cp;
 
-		if (strcmp(fc->day, day) >= 0 || close_price(t, fc, &cp) != 0)
+		if (strcmp(fc->day, day) >= 0 ||
+		    close_price(t, fc->close, &cp) != 0)
 			continue;
 		v[0] = id, v[1] = fc->day;
 		v[2] = dec_format(cp, DEC_PLACES, b);
@@ -716,11 +717,15 @@ static int
 store_batch(struct run *r, struct target **v, size_t n)
 {
 	struct db *d = &r->c->db;
+	/* The day before's close: our own, else the one the source gave
+	 * with the quote (a new instrument's first day). */
 	static const char prev[] = "UPDATE prices p JOIN JSON_TABLE(?, "
-	    "'$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]', d DATE PATH '$[1]')) j "
-	    "ON j.id = p.instrument_id SET p.prev_close = (SELECT h.close "
-	    "FROM price_history h WHERE h.instrument_id = p.instrument_id AND "
-	    "h.day < j.d ORDER BY h.day DESC LIMIT 1)";
+	    "'$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]', d DATE PATH '$[1]', "
+	    "sp DECIMAL(30,12) PATH '$[2]')) j "
+	    "ON j.id = p.instrument_id SET p.prev_close = COALESCE((SELECT "
+	    "h.close FROM price_history h WHERE h.instrument_id = "
+	    "p.instrument_id AND h.day < j.d ORDER BY h.day DESC LIMIT 1), "
+	    "j.sp)";
 	static const char same[] = "UPDATE prices p JOIN JSON_TABLE(?, "
 	    "'$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j "
 	    "ON j.id = p.instrument_id SET p.checked_at = NOW()";
@@ -742,6 +747,7 @@ store_batch(struct run *r, struct target **v, size_t n)
 	long stored = 0, unchanged = 0, rejected = 0, missing = 0, renamed = 0;
 	long backfilled = r->backfilled;
 	int rc = -1, nprev = 0, nsame = 0, nqueue = 0;
+	dec pc;
 
 	buf_init(&prevj);
 	buf_init(&samej);
@@ -802,8 +808,14 @@ store_batch(struct run *r, struct target **v, size_t n)
 			val[0] = b[0], val[1] = b[1], val[2] = b[2];
 			val[3] = t->from;
 			rows_add(&price, val);
-			buf_printf(&prevj, "%s[%lld,\"%s\"]", nprev++ ? "," : "",
-			    t->id, day);
+			if (t->used->has_prev && close_price(t,
+			    t->used->prev_close, &pc) == 0)
+				buf_printf(&prevj, "%s[%lld,\"%s\",\"%s\"]",
+				    nprev++ ? "," : "", t->id, day,
+				    dec_format(pc, DEC_PLACES, b[5]));
+			else
+				buf_printf(&prevj, "%s[%lld,\"%s\",null]",
+				    nprev++ ? "," : "", t->id, day);
 			buf_printf(&queuej, "%s%lld", nqueue++ ? "," : "",
 			    t->id);
 		} else if (t->judged && t->verdict == QUOTE_SAME) {

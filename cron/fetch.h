@@ -41,6 +41,8 @@ struct candidate {
 	time_t as_of;
 	char day[11];
 	char name[FEED_NAME_MAX];	/* the source's name for it, or "" */
+	dec prev_close;		/* the close before day, as the source said */
+	int has_prev;
 	struct feed_close *closes;	/* heap, oldest first */
 	size_t ncloses;
 };

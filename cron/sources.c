@@ -506,6 +506,8 @@ take(struct ask *a, const struct feed_quote *q, const struct feed_result *fr,
 	a->got.as_of = q->as_of;
 	snprintf(a->got.day, sizeof(a->got.day), "%s", q->day);
 	memcpy(a->got.name, q->name, sizeof(a->got.name));
+	a->got.prev_close = q->prev_close;
+	a->got.has_prev = q->has_prev;
 	if (closes && fr->ncloses > 0) {
 		a->got.closes = malloc(fr->ncloses * sizeof(*fr->closes));
 		if (a->got.closes == NULL)

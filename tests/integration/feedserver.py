@@ -25,7 +25,8 @@ MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 class Market:
     def __init__(self):
         self.lock = threading.Lock()
-        self.yahoo = {}      # symbol -> dict(price, currency, time, prev, type, hint, name,
+        self.yahoo = {}      # symbol -> dict(price, currency, time, prev, prev_meta, type,
+        #                                   hint, name,
         #                                   history: [(unix time, close)] for period1=)
         self.stooq = {}      # symbol -> [(date, close)], oldest first
         self.amfi = {}       # code -> (nav text, date, name)
@@ -64,8 +65,10 @@ class Market:
 def yahoo_body(sym, q, period=None):
     t = int(q.get("time", time.time()))
     prev = q.get("prev")
-    closes = [prev, q["price"]] if prev is not None else [q["price"]]
-    stamps = [t - 86400, t] if prev is not None else [t]
+    # prev_meta: the previous close in meta.chartPreviousClose alone.
+    closes = [prev, q["price"]] if prev is not None and not q.get("prev_meta") \
+        else [q["price"]]
+    stamps = [t - 86400, t] if len(closes) == 2 else [t]
     if period is not None and q.get("history"):
         # period1..period2: the daily closes of those days, then today.
         old = [(s, c) for s, c in q["history"] if period[0] <= s < t - 86400]

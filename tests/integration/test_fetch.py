@@ -367,6 +367,34 @@ class Pipeline(unittest.TestCase):
         self.assertEqual(self.stack.sql("SELECT flag FROM instrument_health WHERE "
                                         "instrument_id = %d" % iid), [[""]])
 
+    def test_a_new_instruments_first_day_change_comes_from_its_source(self):
+        """The previous close the source gives with its quote (Alpha
+        Vantage's "08. previous close", Yahoo's chartPreviousClose) is
+        stored with the first price and gives the day change, until a
+        close of our own exists."""
+        now = int(time.time())
+        self.market.alpha["AVDAY"] = ("105.0000", TODAY.isoformat(), "100.0000")
+        self.market.yahoo["YDAY"] = {"price": "52", "prev": "50", "prev_meta": True,
+                                     "time": now - 60}
+        av, ya = self.add("AVDAY", "alphavantage"), self.add("YDAY", "yahoo")
+        pid = self.u.portfolio("First day", "USD")
+        self.hold(pid, "2024-01-02,buy,AVDAY,2,90,,", "2024-01-02,buy,YDAY,1,40,,")
+        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM price_history WHERE "
+                                        "instrument_id IN (%d, %d) AND day < CURDATE()"
+                                        % (av, ya)), [["0"]])
+        self.fetch()
+        self.assertEqual(Decimal(self.price(av)[3]), Decimal(100))
+        self.assertEqual(Decimal(self.price(ya)[3]), Decimal(50))
+        by = {h["symbol"]: h for h in self.u.view(pid)["holdings"]}
+        self.assertEqual(by["AVDAY"]["day_change"], "10.00")
+        self.assertEqual(by["YDAY"]["day_change"], "2.00")
+        # A close of our own wins once there is one.
+        self.stack.sql("INSERT INTO price_history (instrument_id, day, close, source) "
+                       "VALUES (%d, CURDATE() - INTERVAL 1 DAY, 101, 'alphavantage')" % av)
+        self.market.alpha["AVDAY"] = ("106.0000", TODAY.isoformat(), "100.0000")
+        self.fetch()
+        self.assertEqual(Decimal(self.price(av)[3]), Decimal(101))
+
     def test_stale_price_shows_no_day_change_and_is_named(self):
         iid = self.add("STALEX", "yahoo")
         fresh = self.add("FRESHX", "yahoo")
