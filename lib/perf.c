@@ -212,6 +212,40 @@ to_double(dec d)
 	return strtod(dec_format(d, -1, buf), NULL);
 }
 
+const char *const perf_missing_reasons[PERF__MAX] = {
+	NULL, "no capital", "no answer", "too large", "under a year",
+};
+
+const char *const perf_missing_sentences[PERF__MAX] = {
+	NULL,
+	"Nothing was invested over this period.",
+	"No rate of return fits these flows.",
+	"Too large to show: the period is short for so large a change.",
+	"Shown for periods over a year.",
+};
+
+/* A return of 10^26 or more, as a fraction, is past what a dec holds
+ * (XIRR's annualising takes a fortnight's tenfold rise there). */
+#define RETURN_MAX 1e26
+
+/* Sets *has, *why and *out from a rate r computed in binary. */
+static void
+take_rate(double r, int *has, enum perf_missing *why, dec *out)
+{
+	*has = 0;
+	if (!isfinite(r) || fabs(r) >= RETURN_MAX) {
+		*why = PERF_TOO_LARGE;
+		return;
+	}
+	*out = rate_dec(r);
+	if (dec_bad(*out)) {
+		*why = PERF_TOO_LARGE;
+		return;
+	}
+	*has = 1;
+	*why = PERF_HAS;
+}
+
 void
 perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 {
@@ -222,6 +256,8 @@ perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 	double r;
 
 	memset(out, 0, sizeof(*out));
+	out->twr_why = out->irr_why = PERF_NO_CAPITAL;
+	out->twr_annual_why = PERF_SHORT;
 	if (n == 0)
 		return;
 	out->start_value = days[0].value;
@@ -245,17 +281,25 @@ perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 	    out->net_flows);
 	out->price_gain = dec_sub(dec_add(dec_sub(out->gain, out->income),
 	    out->fees), out->fx);
-	out->has_twr = capital && !dec_bad(growth);
+	out->has_twr = capital && !dec_bad(growth) &&
+	    dec_storable(dec_sub(growth, DEC_ONE));
+	out->twr_why = !capital ? PERF_NO_CAPITAL : !out->has_twr ?
+	    PERF_TOO_LARGE : PERF_HAS;
 	if (out->has_twr) {
 		out->twr = dec_sub(growth, DEC_ONE);
-		if (out->days > 365 && dec_sign(growth) > 0) {
-			out->has_twr_annual = 1;
-			out->twr_annual = rate_dec(pow(to_double(growth),
-			    365.0 / out->days) - 1.0);
-		}
-	}
+		if (out->days <= 365)
+			out->twr_annual_why = PERF_SHORT;
+		else if (dec_sign(growth) <= 0)
+			out->twr_annual_why = PERF_NO_ANSWER;
+		else
+			take_rate(pow(to_double(growth), 365.0 / out->days) -
+			    1.0, &out->has_twr_annual, &out->twr_annual_why,
+			    &out->twr_annual);
+	} else if (out->days > 365)
+		out->twr_annual_why = out->twr_why;
 	/* Money-weighted: the investor pays the start value and each flow
 	 * in, and gets the end value out. */
+	out->irr_why = capital ? PERF_NO_ANSWER : PERF_NO_CAPITAL;
 	if (out->days == 0)
 		return;
 	f = malloc((n + 1) * sizeof(*f));
@@ -270,10 +314,12 @@ perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 		}
 	f[nf].day = perf_daynum(days[n - 1].day);
 	f[nf++].amount = to_double(days[n - 1].value);
-	if (perf_xirr(f, nf, &r) == 0 && isfinite(r)) {
-		out->has_irr = 1;
-		out->irr = rate_dec(r);
-	}
+	if (perf_xirr(f, nf, &r) == 0)
+		take_rate(r, &out->has_irr, &out->irr_why, &out->irr);
+	else if (out->twr_why == PERF_TOO_LARGE || (out->has_twr &&
+	    dec_sign(growth) > 0 && log(to_double(growth)) * 365.0 /
+	    out->days >= log(RETURN_MAX)))
+		out->irr_why = PERF_TOO_LARGE;	/* past a double, even */
 	free(f);
 }
 

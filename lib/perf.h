@@ -42,13 +42,33 @@ struct perf_day {
 	int unpriced;		/* holdings without a price that day */
 };
 
+/* Why a return is missing (each has_* is 1 exactly when its why is
+ * PERF_HAS). */
+enum perf_missing {
+	PERF_HAS,
+	PERF_NO_CAPITAL,	/* nothing was invested over the period */
+	PERF_NO_ANSWER,		/* no rate balances the flows, or a loss of
+				   everything to annualise */
+	PERF_TOO_LARGE,		/* past what a dec holds, 10^26 (a tenfold
+				   rise in two weeks, a year) */
+	PERF_SHORT,		/* annualised: a year or less */
+	PERF__MAX,
+};
+
+/* "no capital", "no answer", "too large", "under a year" (NULL for
+ * PERF_HAS): the API's reason. */
+extern const char *const perf_missing_reasons[PERF__MAX];
+/* The same as a sentence for a page. */
+extern const char *const perf_missing_sentences[PERF__MAX];
+
 struct perf_result {
-	int has_twr;		/* 0: no capital over the whole period */
+	int has_twr;		/* 0: twr_why says why */
 	dec twr;		/* cumulative, as a fraction (0.1 is 10%) */
 	int has_twr_annual;	/* only for periods over a year */
 	dec twr_annual;
-	int has_irr;		/* 0: no answer (no flows, or no root) */
+	int has_irr;		/* 0: irr_why says why */
 	dec irr;		/* annualised, as a fraction */
+	enum perf_missing twr_why, twr_annual_why, irr_why;
 	dec start_value, end_value, net_flows, gain, income, fees;
 	dec fx;			/* currency effect */
 	dec price_gain;		/* the rest: gain - income + fees - fx */

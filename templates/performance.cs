@@ -26,8 +26,8 @@
 <?cs if:Errors.to ?><p class="error" id="to-error"><?cs var:Errors.to ?></p><?cs /if ?>
 </form>
 <section class="summary" aria-label="Returns">
-<div class="figure"><span class="label">Time-weighted</span><span class="big <?cs var:Perf.twr.sign ?>"><?cs if:Perf.twr ?><?cs var:Perf.twr ?><?cs else ?>no answer<?cs /if ?></span><?cs if:Perf.twr_annual ?> <span class="muted">(<?cs var:Perf.twr_annual ?> a year)</span><?cs /if ?></div>
-<div class="figure"><span class="label">Money-weighted (a year)</span><span class="big <?cs var:Perf.irr.sign ?>"><?cs if:Perf.irr ?><?cs var:Perf.irr ?><?cs else ?>no answer<?cs /if ?></span></div>
+<div class="figure"><span class="label">Time-weighted</span><?cs if:Perf.twr ?><span class="big <?cs var:Perf.twr.sign ?>"><?cs var:Perf.twr ?></span><?cs else ?><span class="muted"><?cs var:Perf.twr_why ?></span><?cs /if ?><?cs if:Perf.twr_annual ?> <span class="muted">(<?cs var:Perf.twr_annual ?> a year)</span><?cs /if ?></div>
+<div class="figure"><span class="label">Money-weighted (a year)</span><?cs if:Perf.irr ?><span class="big <?cs var:Perf.irr.sign ?>"><?cs var:Perf.irr ?></span><?cs else ?><span class="muted"><?cs var:Perf.irr_why ?></span><?cs /if ?></div>
 <div class="figure"><span class="label">Gain</span><span class="<?cs var:Perf.gain.sign ?>"><?cs var:Perf.gain ?></span></div>
 <?cs if:Bench.symbol ?><div class="figure"><span class="label"><?cs var:Bench.symbol ?> over the period</span><span class="big <?cs var:Bench.twr.sign ?>"><?cs var:Bench.twr ?></span> <span class="muted">your money in it: <?cs var:Bench.value ?></span></div><?cs /if ?>
 <div class="figure"><span class="label">Deepest drawdown</span><span class="<?cs var:Perf.drawdown.sign ?>"><?cs var:Perf.drawdown ?></span></div>
@@ -60,7 +60,7 @@
 </figure>
 <figure class="chart">
 <h2 class="chart-title" id="tw-title">Time-weighted return<?cs if:Chart.twr_bench ?> against <?cs var:Bench.symbol ?><?cs /if ?></h2>
-<p class="visually-hidden" id="tw-desc">The time-weighted return since <?cs var:Perf.from ?>, each day (solid line)<?cs if:Chart.twr_bench ?>, and the change of <?cs var:Bench.symbol ?>'s price over the same days (dotted line): <?cs var:Bench.twr ?> to <?cs var:Perf.to ?><?cs /if ?>; <?cs if:Perf.twr ?><?cs var:Perf.twr ?><?cs else ?>no answer<?cs /if ?> over the period. The table below gives it at each month's end.</p>
+<p class="visually-hidden" id="tw-desc">The time-weighted return since <?cs var:Perf.from ?>, each day (solid line)<?cs if:Chart.twr_bench ?>, and the change of <?cs var:Bench.symbol ?>'s price over the same days (dotted line): <?cs var:Bench.twr ?> to <?cs var:Perf.to ?><?cs /if ?>; <?cs if:Perf.twr ?><?cs var:Perf.twr ?><?cs else ?>none (<?cs var:Perf.twr_why ?>)<?cs /if ?> over the period. The table below gives it at each month's end.</p>
 <svg viewBox="0 0 640 220" role="img" aria-labelledby="tw-title" aria-describedby="tw-desc">
 <?cs each:g = Chart.twr_grid ?><line x1="56" x2="630" y1="<?cs var:g.y ?>" y2="<?cs var:g.y ?>" class="grid"></line><text x="52" y="<?cs var:g.y ?>" class="axis" text-anchor="end" dominant-baseline="middle"><?cs var:g.label ?></text><?cs /each ?>
 <?cs if:Chart.twr_bench ?><polyline points="<?cs var:Chart.twr_bench ?>" class="benchmark"></polyline><?cs /if ?>
@@ -90,7 +90,7 @@
 <?cs if:subcount(Holdings) > 0 ?>
 <div class="table-wrap"><table class="data"><caption>Each holding over the period, on its own</caption>
 <thead><tr><th scope="col">Symbol</th><th scope="col" class="num">Time-weighted</th><th scope="col" class="num">Money-weighted (a year)</th><th scope="col" class="num">Gain</th><th scope="col" class="num">Income</th></tr></thead><tbody>
-<?cs each:h = Holdings ?><tr><td><a href="/instruments/<?cs var:h.id ?>"><?cs var:h.symbol ?></a></td><td class="num <?cs var:h.twr.sign ?>"><?cs if:h.twr ?><?cs var:h.twr ?><?cs else ?>–<?cs /if ?></td><td class="num <?cs var:h.irr.sign ?>"><?cs if:h.irr ?><?cs var:h.irr ?><?cs else ?>–<?cs /if ?></td><td class="num <?cs var:h.gain.sign ?>"><?cs var:h.gain ?></td><td class="num"><?cs var:h.income ?></td></tr><?cs /each ?>
+<?cs each:h = Holdings ?><tr><td><a href="/instruments/<?cs var:h.id ?>"><?cs var:h.symbol ?></a></td><td class="num <?cs var:h.twr.sign ?>"><?cs if:h.twr ?><?cs var:h.twr ?><?cs else ?><?cs var:h.twr_why ?><?cs /if ?></td><td class="num <?cs var:h.irr.sign ?>"><?cs if:h.irr ?><?cs var:h.irr ?><?cs else ?><?cs var:h.irr_why ?><?cs /if ?></td><td class="num <?cs var:h.gain.sign ?>"><?cs var:h.gain ?></td><td class="num"><?cs var:h.income ?></td></tr><?cs /each ?>
 </tbody></table></div>
 <?cs /if ?>
 <div class="table-wrap"><table class="data narrow-table"><caption>Income per year</caption><thead><tr><th scope="col">Year</th><th scope="col" class="num">Dividends and interest</th></tr></thead><tbody>

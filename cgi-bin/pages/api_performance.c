@@ -4,7 +4,8 @@
  * - the portfolio's returns over the period, from its stored daily
  * series (brought up to date first): twr, twr_annualized, irr (fractions
  * as decimal strings, "0.1" is 10%; irr annualised; null where there is
- * no answer), start and end value, net flows, gain, income, and the
+ * none, with twr_reason, twr_annualized_reason or irr_reason saying why:
+ * "too large", "no capital", "no answer", "under a year"), start and end value, net flows, gain, income, and the
  * daily series (date, value, net_invested).  &benchmark=SYMBOL adds the
  * instrument's return over the same days and what the portfolio's own
  * money would be worth invested in it (benchmark_value each day);
@@ -41,6 +42,23 @@ frac(int has, dec v)
 	char buf[DEC_BUFSZ];
 
 	return has ? json_object_new_string(dec_format(v, 8, buf)) : NULL;
+}
+
+/* Adds name: a return as frac() gives it, and when it is null,
+ * name_reason: why ("too large", "no capital", "no answer", "under a
+ * year"). */
+static void
+add_return(json_object *o, const char *name, int has, dec v,
+    enum perf_missing why)
+{
+	char key[40];
+
+	json_object_object_add(o, name, frac(has, v));
+	if (!has && perf_missing_reasons[why] != NULL) {
+		snprintf(key, sizeof(key), "%s_reason", name);
+		json_object_object_add(o, key,
+		    json_object_new_string(perf_missing_reasons[why]));
+	}
 }
 
 /* The answer for days[0..n) in currency cur (pf NULL: all portfolios). */
@@ -100,10 +118,10 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 	    b > a ? days[a].day : from));
 	json_object_object_add(o, "to", json_object_new_string(
 	    b > a ? days[b - 1].day : to));
-	json_object_object_add(o, "twr", frac(res.has_twr, res.twr));
-	json_object_object_add(o, "twr_annualized",
-	    frac(res.has_twr_annual, res.twr_annual));
-	json_object_object_add(o, "irr", frac(res.has_irr, res.irr));
+	add_return(o, "twr", res.has_twr, res.twr, res.twr_why);
+	add_return(o, "twr_annualized", res.has_twr_annual, res.twr_annual,
+	    res.twr_annual_why);
+	add_return(o, "irr", res.has_irr, res.irr, res.irr_why);
 	json_object_object_add(o, "start_value",
 	    json_money(res.start_value, cur));
 	json_object_object_add(o, "end_value",
@@ -134,10 +152,10 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 
 			json_object_object_add(x, "symbol",
 			    json_object_new_string(h[i].symbol));
-			json_object_object_add(x, "twr", frac(h[i].r.has_twr,
-			    h[i].r.twr));
-			json_object_object_add(x, "irr", frac(h[i].r.has_irr,
-			    h[i].r.irr));
+			add_return(x, "twr", h[i].r.has_twr, h[i].r.twr,
+			    h[i].r.twr_why);
+			add_return(x, "irr", h[i].r.has_irr, h[i].r.irr,
+			    h[i].r.irr_why);
 			json_object_object_add(x, "gain", json_money(h[i].r.gain,
 			    cur));
 			json_object_object_add(x, "income", json_money(

@@ -86,9 +86,15 @@ holdings(struct req *r, const struct portfolio *pf, const char *from,
 		if (h[i].r.has_twr)
 			put_pct(r->hdf, arena_printf(r->a, "%s.twr", key),
 			    dec_mul(h[i].r.twr, dec_from_int(100)));
+		else
+			view_set(r->hdf, arena_printf(r->a, "%s.twr_why", key),
+			    perf_missing_reasons[h[i].r.twr_why]);
 		if (h[i].r.has_irr)
 			put_pct(r->hdf, arena_printf(r->a, "%s.irr", key),
 			    dec_mul(h[i].r.irr, dec_from_int(100)));
+		else
+			view_set(r->hdf, arena_printf(r->a, "%s.irr_why", key),
+			    perf_missing_reasons[h[i].r.irr_why]);
 		put_signed(r->hdf, arena_printf(r->a, "%s.gain", key),
 		    h[i].r.gain, pf->currency);
 		put_money(r->hdf, arena_printf(r->a, "%s.income", key),
@@ -333,13 +339,20 @@ page_performance(struct req *r)
 	view_set(r->hdf, "Perf.to", days[b - 1].day);
 	view_set_int(r->hdf, "Perf.days", res.days);
 	view_set_int(r->hdf, "Perf.unpriced", unpriced);
+	/* A return there is none of says why, in a sentence. */
 	if (res.has_twr)
 		put_pct(r->hdf, "Perf.twr", dec_mul(res.twr, hundred));
+	else
+		view_set(r->hdf, "Perf.twr_why",
+		    perf_missing_sentences[res.twr_why]);
 	if (res.has_twr_annual)
 		put_pct(r->hdf, "Perf.twr_annual", dec_mul(res.twr_annual,
 		    hundred));
 	if (res.has_irr)
 		put_pct(r->hdf, "Perf.irr", dec_mul(res.irr, hundred));
+	else
+		view_set(r->hdf, "Perf.irr_why",
+		    perf_missing_sentences[res.irr_why]);
 	put_money(r->hdf, "Perf.start_value", res.start_value, pf.currency);
 	put_money(r->hdf, "Perf.end_value", res.end_value, pf.currency);
 	put_signed(r->hdf, "Perf.net_flows", res.net_flows, pf.currency);

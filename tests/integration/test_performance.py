@@ -62,6 +62,44 @@ class Performance(unittest.TestCase):
         r = self.u.api("GET", "/api/v1/portfolios/%d/performance?period=2Q" % self.pid)
         self.assertEqual(r.status, 422)
 
+    def test_returns_past_a_decimal_are_null_with_a_reason(self):
+        """A tenfold rise in two weeks has a yearly rate no decimal holds:
+        null and "too large", and a sentence on the page; a 96% fall
+        gives a number or a reason; never NaN or Inf."""
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,amount\n"
+                                        "2024-01-02,deposit,,,,1000\n"
+                                        "2024-01-02,buy,%s,10,100,\n" % self.sym)
+        self.assertEqual(r.status, 200, r.body)
+        self.price("1000", "2024-01-16")
+        raw = self.u.api("GET", "/api/v1/portfolios/%d/performance?from=2024-01-02"
+                                "&to=2024-01-16&holdings=1" % self.pid)
+        self.assertEqual(raw.status, 200, raw.body)
+        for bad in (b"NaN", b"nan", b"Inf", b"inf"):
+            self.assertNotIn(bad, raw.body)
+        p = raw.json
+        self.assertEqual(p["twr"], "9.00000000")
+        self.assertIsNone(p["irr"])
+        self.assertEqual(p["irr_reason"], "too large")
+        self.assertIsNone(p["twr_annualized"])
+        self.assertEqual(p["twr_annualized_reason"], "under a year")
+        self.assertEqual(p["holdings"][0]["irr_reason"], "too large")
+        page = harness.page_text(self.u.c.get(
+            "/portfolios/%d/performance?from=2024-01-02&to=2024-01-16" % self.pid).text)
+        self.assertIn("Too large to show", page)
+        self.assertNotIn("NaN", page)
+        # Then a fall of 96% over the next two weeks.
+        self.price("40", "2024-01-30")
+        raw = self.u.api("GET", "/api/v1/portfolios/%d/performance?from=2024-01-16"
+                                "&to=2024-01-30" % self.pid)
+        for bad in (b"NaN", b"nan", b"Inf", b"inf"):
+            self.assertNotIn(bad, raw.body)
+        p = raw.json
+        self.assertEqual(p["twr"], "-0.96000000")
+        if p["irr"] is None:
+            self.assertEqual(p["irr_reason"], "no answer")
+        else:
+            self.assertTrue(-1 <= float(p["irr"]) < 0, p["irr"])
+
     def test_benchmark_takes_the_same_money(self):
         bench = instrument(self.u, source="manual")
         r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,amount\n"

@@ -159,7 +159,57 @@ twr_total_loss_and_no_capital(void **state)
 	perf_period(none, 2, &r);
 	assert_false(r.has_twr);
 	assert_false(r.has_irr);
+	assert_int_equal(r.twr_why, PERF_NO_CAPITAL);
+	assert_int_equal(r.irr_why, PERF_NO_CAPITAL);
+	assert_string_equal(perf_missing_reasons[r.twr_why], "no capital");
 	assert_string_equal(fmt(r.gain, -1), "0");
+}
+
+static void
+returns_past_a_decimal_say_so(void **state)
+{
+	/* Tenfold in two weeks: +900%, but a yearly rate of about 10^26,
+	 * which no decimal of 12 places holds: "too large", never NaN. */
+	struct perf_day rise[] = {
+		DAY("2024-01-01", "1000", "1000"),
+		DAY("2024-01-15", "10000", "0"),
+	};
+	/* A 96% fall in two weeks: a yearly rate of -100% to twelve
+	 * places, or no answer; never a number that is not one. */
+	struct perf_day fall[] = {
+		DAY("2024-01-01", "1000", "1000"),
+		DAY("2024-01-15", "40", "0"),
+	};
+	/* Growth past any column: a return too large to hold. */
+	struct perf_day huge[] = {
+		DAY("2024-01-01", "0.000001", "0.000001"),
+		DAY("2024-01-02", "100000000000000000", "0"),
+	};
+	struct perf_result r;
+
+	(void)state;
+	perf_period(rise, 2, &r);
+	assert_true(r.has_twr);
+	assert_string_equal(fmt(r.twr, -1), "9");
+	assert_false(r.has_twr_annual);
+	assert_int_equal(r.twr_annual_why, PERF_SHORT);
+	assert_false(r.has_irr);
+	assert_int_equal(r.irr_why, PERF_TOO_LARGE);
+	assert_string_equal(perf_missing_reasons[r.irr_why], "too large");
+	perf_period(fall, 2, &r);
+	assert_true(r.has_twr);
+	assert_string_equal(fmt(r.twr, -1), "-0.96");
+	if (r.has_irr) {
+		assert_false(dec_bad(r.irr));
+		assert_true(dec_cmp(r.irr, dec_from_int(-1)) >= 0);
+		assert_true(dec_sign(r.irr) < 0);
+	} else
+		assert_int_equal(r.irr_why, PERF_NO_ANSWER);
+	perf_period(huge, 2, &r);
+	assert_false(r.has_twr);
+	assert_int_equal(r.twr_why, PERF_TOO_LARGE);
+	assert_false(r.has_irr);
+	assert_int_equal(r.irr_why, PERF_TOO_LARGE);
 }
 
 static void
@@ -435,6 +485,7 @@ main(void)
 		cmocka_unit_test(xirr_known_answers),
 		cmocka_unit_test(twr_links_days_around_flows),
 		cmocka_unit_test(twr_total_loss_and_no_capital),
+		cmocka_unit_test(returns_past_a_decimal_say_so),
 		cmocka_unit_test(flows_on_the_first_and_last_day),
 		cmocka_unit_test(annualised_over_a_year),
 		cmocka_unit_test(benchmark_takes_the_same_money),
