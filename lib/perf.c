@@ -327,24 +327,24 @@ int
 perf_benchmark(const struct perf_day *days, const dec *price, size_t n,
     dec *twr, dec *values)
 {
-	dec units, p = DEC_ZERO;
+	dec units, p;
+	size_t k = 0;
 
-	if (n == 0 || dec_sign(price[0]) <= 0)
+	while (k < n && dec_sign(price[k]) <= 0)
+		values[k] = days[k].value, k++;
+	if (k == n)
 		return -1;
-	units = dec_div(days[0].value, price[0]);
-	values[0] = days[0].value;
-	for (size_t i = 1; i < n; i++) {
+	p = price[k];
+	units = dec_div(days[k].value, p);
+	values[k] = days[k].value;
+	for (size_t i = k + 1; i < n; i++) {
 		if (dec_sign(price[i]) > 0)
 			p = price[i];
-		else if (dec_is_zero(p))
-			p = price[0];
 		units = dec_add(units, dec_div(days[i].flow, p));
 		values[i] = dec_mul(units, p);
 	}
-	*twr = dec_sub(dec_div(p, price[0]), DEC_ONE);
-	if (n == 1)
-		*twr = DEC_ZERO;
-	return 0;
+	*twr = dec_sub(dec_div(p, price[k]), DEC_ONE);
+	return (int)k;
 }
 
 const char *

@@ -86,12 +86,14 @@ void perf_period(const struct perf_day *days, size_t n,
 
 /*
  * A benchmark over the same days: price[i] its close on days[i] in the
- * portfolio's currency (0 where none is known yet).  Its time-weighted
- * return is its price's change from the start to the end; and the
- * portfolio's own money, invested in it instead (the value at the start
- * and each day's flow bought or sold at that day's price), would be
- * worth values[i] on each day.  Returns 0, or -1 when the benchmark has
- * no price at the start.
+ * portfolio's currency (0 where none is known yet).  It is compared from
+ * the first day both have, k, the first day it has a price: its
+ * time-weighted return is its price's change from day k to the end; and
+ * the portfolio's own money, invested in it instead from day k (the
+ * value on day k and each later day's flow bought or sold at that day's
+ * price), would be worth values[i] on each day (before day k, the
+ * portfolio's own value).  Returns k, or -1 when the benchmark has no
+ * price in the period.
  */
 int perf_benchmark(const struct perf_day *days, const dec *price, size_t n,
     dec *twr, dec *values);

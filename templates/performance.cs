@@ -29,7 +29,7 @@
 <div class="figure"><span class="label">Time-weighted</span><?cs if:Perf.twr ?><span class="big <?cs var:Perf.twr.sign ?>"><?cs var:Perf.twr ?></span><?cs else ?><span class="muted"><?cs var:Perf.twr_why ?></span><?cs /if ?><?cs if:Perf.twr_annual ?> <span class="muted">(<?cs var:Perf.twr_annual ?> a year)</span><?cs /if ?></div>
 <div class="figure"><span class="label">Money-weighted (a year)</span><?cs if:Perf.irr ?><span class="big <?cs var:Perf.irr.sign ?>"><?cs var:Perf.irr ?></span><?cs else ?><span class="muted"><?cs var:Perf.irr_why ?></span><?cs /if ?></div>
 <div class="figure"><span class="label">Gain</span><span class="<?cs var:Perf.gain.sign ?>"><?cs var:Perf.gain ?></span></div>
-<?cs if:Bench.symbol ?><div class="figure"><span class="label"><?cs var:Bench.symbol ?> over the period</span><span class="big <?cs var:Bench.twr.sign ?>"><?cs var:Bench.twr ?></span> <span class="muted">your money in it: <?cs var:Bench.value ?></span></div><?cs /if ?>
+<?cs if:Bench.symbol ?><div class="figure"><span class="label"><?cs var:Bench.symbol ?> over the period</span><span class="big <?cs var:Bench.twr.sign ?>"><?cs var:Bench.twr ?></span> <span class="muted">your money in it: <?cs var:Bench.value ?></span><?cs if:Bench.from ?><span class="muted bench-from">Compared from <?cs var:Bench.from ?>, the first day <?cs var:Bench.symbol ?> has a price<?cs if:Bench.own_twr ?>; this portfolio over the same days: <?cs var:Bench.own_twr ?><?cs /if ?>.</span><?cs /if ?></div><?cs /if ?>
 <div class="figure"><span class="label">Deepest drawdown</span><span class="<?cs var:Perf.drawdown.sign ?>"><?cs var:Perf.drawdown ?></span></div>
 </section>
 <dl class="facts">

@@ -8,7 +8,9 @@
  * "too large", "no capital", "no answer", "under a year"), start and end value, net flows, gain, income, and the
  * daily series (date, value, net_invested).  &benchmark=SYMBOL adds the
  * instrument's return over the same days and what the portfolio's own
- * money would be worth invested in it (benchmark_value each day);
+ * money would be worth invested in it (benchmark_value each day), from
+ * the first day it has a price (benchmark.from; portfolio_twr is the
+ * portfolio's own over the same days);
  * &holdings=1 adds each holding over the period on its own (symbol,
  * twr, irr, gain, income).
  * GET /api/v1/performance - the same for all of the user's portfolios
@@ -76,7 +78,8 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 	dec invested = DEC_ZERO;
 	struct buf text;
 	dec *bp, *bv = NULL, btwr = DEC_ZERO;
-	int places, brc;
+	struct perf_result same;	/* the portfolio's, the benchmark's days */
+	int places, brc, k = 0;
 
 	if (n == 0)
 		return web_json_error(r, 404, "No transactions yet: there is no "
@@ -105,9 +108,10 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 		if (brc == 0)
 			return web_json_error(r, 422, "Unknown benchmark symbol.",
 			    "benchmark");
-		if (perf_benchmark(days + a, bp, b - a, &btwr, bv) != 0)
+		if ((k = perf_benchmark(days + a, bp, b - a, &btwr, bv)) < 0)
 			return web_json_error(r, 422, "The benchmark has no "
-			    "price at the start of the period.", "benchmark");
+			    "price in the period.", "benchmark");
+		perf_period(days + a + k, b - a - (size_t)k, &same);
 	}
 	o = json_object_new_object();
 	if (pid != 0)
@@ -169,7 +173,12 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 
 		json_object_object_add(x, "symbol", json_object_new_string(
 		    web_param(r, "benchmark")));
+		/* Compared from the first day both have. */
+		json_object_object_add(x, "from", json_object_new_string(
+		    days[a + (size_t)k].day));
 		json_object_object_add(x, "twr", frac(1, btwr));
+		add_return(x, "portfolio_twr", same.has_twr, same.twr,
+		    same.twr_why);
 		json_object_object_add(x, "value_of_flows",
 		    json_money(bv[b - a - 1], cur));
 		json_object_object_add(o, "benchmark", x);
@@ -185,9 +194,11 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 		    "\"net_invested\":\"%s\"", i > a ? "," : "", days[i].day,
 		    dec_format(days[i].value, places, v),
 		    dec_format(invested, places, inv));
-		if (bv != NULL)
+		if (bv != NULL && i - a >= (size_t)k)
 			buf_printf(&text, ",\"benchmark_value\":\"%s\"",
 			    dec_format(bv[i - a], places, v));
+		else if (bv != NULL)
+			buf_puts(&text, ",\"benchmark_value\":null");
 		buf_putc(&text, '}');
 	}
 	buf_putc(&text, ']');

@@ -142,19 +142,33 @@ pct_grid(struct req *r, const struct chart_box *b, const char *key)
 }
 
 /* The time-weighted return since the start, each day, against the
- * benchmark's change (bp its prices, or NULL), into twr and bench. */
+ * benchmark's change (bp its prices, or NULL), into twr and bench.  A
+ * benchmark that starts later follows the portfolio's line until its
+ * first price, and moves with its price from there. */
 static void
 twr_chart(struct req *r, const struct perf_day *d, size_t n, const dec *bp,
     dec *twr, dec *bench)
 {
 	const dec *both[2] = { twr, bench };
+	dec hundred = dec_from_int(100), last = DEC_ZERO, base = DEC_ZERO;
 	struct chart_box b;
+	size_t k = 0;
 
 	twr_index(d, n, twr);
-	for (size_t i = 0; bp != NULL && i < n; i++)
-		bench[i] = dec_sign(bp[0]) > 0 && dec_sign(bp[i]) > 0 ?
-		    dec_mul(dec_sub(dec_div(bp[i], bp[0]), DEC_ONE),
-		    dec_from_int(100)) : (i ? bench[i - 1] : DEC_ZERO);
+	while (bp != NULL && k < n && dec_sign(bp[k]) <= 0)
+		k++;
+	if (k < n && bp != NULL)	/* the portfolio's index that day */
+		base = dec_add(DEC_ONE, dec_div(twr[k], hundred));
+	for (size_t i = 0; bp != NULL && i < n; i++) {
+		if (i < k || k == n) {
+			bench[i] = twr[i];
+			continue;
+		}
+		if (dec_sign(bp[i]) > 0)
+			last = bp[i];
+		bench[i] = dec_mul(dec_sub(dec_mul(base, dec_div(last,
+		    bp[k])), DEC_ONE), hundred);
+	}
 	chart_fit(&b, 56, 10, W - 66, H - 40, both, bp ? 2 : 1, n, 1);
 	view_set(r->hdf, "Chart.twr", chart_line(r->a, &b, twr, n, POINTS));
 	if (bp != NULL)
@@ -364,7 +378,7 @@ page_performance(struct req *r)
 	put_signed(r->hdf, "Perf.fees_out", dec_neg(res.fees), pf.currency);
 	if (*bench) {
 		dec btwr;
-		int brc;
+		int brc, k;
 
 		bp = arena_alloc(r->a, (b - a + 1) * sizeof(*bp));
 		bv = arena_alloc(r->a, (b - a + 1) * sizeof(*bv));
@@ -376,15 +390,28 @@ page_performance(struct req *r)
 			web_field_error(r, "benchmark", "You have no instrument "
 			    "with this symbol.");
 			bv = NULL;
-		} else if (perf_benchmark(days + a, bp, b - a, &btwr, bv)) {
-			web_field_error(r, "benchmark", "It has no price at the "
-			    "start of the period.");
+		} else if ((k = perf_benchmark(days + a, bp, b - a, &btwr,
+		    bv)) < 0) {
+			web_field_error(r, "benchmark", "It has no price in "
+			    "this period.");
 			bv = NULL;
 		} else {
 			put_pct(r->hdf, "Bench.twr", dec_mul(btwr, hundred));
 			put_money(r->hdf, "Bench.value", bv[b - a - 1],
 			    pf.currency);
 			view_set(r->hdf, "Bench.symbol", bench);
+			/* Compared from the first day both have. */
+			if (k > 0) {
+				struct perf_result same;
+
+				view_set(r->hdf, "Bench.from",
+				    days[a + (size_t)k].day);
+				perf_period(days + a + k, b - a - (size_t)k,
+				    &same);
+				if (same.has_twr)
+					put_pct(r->hdf, "Bench.own_twr",
+					    dec_mul(same.twr, hundred));
+			}
 		}
 	}
 	value_chart(r, days + a, b - a, invested, bv);

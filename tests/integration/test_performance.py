@@ -134,6 +134,39 @@ class Performance(unittest.TestCase):
         self.assertEqual(r.text.count('class="twr"'), 1)
         self.assertIn("2024-03-31 1,100.00 1,100.00 0.00 0.00% +10.00%", text)
 
+    def test_a_benchmark_that_starts_later_is_compared_from_its_first_day(self):
+        bench = instrument(self.u, source="manual")
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,amount\n"
+                                        "2024-04-01,deposit,,,,1000\n"
+                                        "2024-04-01,buy,%s,10,100,\n" % self.sym)
+        self.assertEqual(r.status, 200, r.body)
+        self.price("110", "2024-04-02")
+        self.price("121", "2024-04-03")
+        # The benchmark's first price is on the second day.
+        for value, day in (("20", "2024-04-02"), ("25", "2024-04-03")):
+            r = self.stack.cli("price", "set", bench, value, "--at", day + "T16:00:00Z")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        p = self.perf("?from=2024-04-01&to=2024-04-03&benchmark=" + bench)
+        b = p["benchmark"]
+        self.assertEqual(b["from"], "2024-04-02")
+        self.assertEqual(b["twr"], "0.25000000")
+        # The portfolio over the same days: 1100 to 1210.
+        self.assertEqual(b["portfolio_twr"], "0.10000000")
+        # 1100 buys 55 at 20, worth 1375 at 25; nothing before its start.
+        self.assertEqual(b["value_of_flows"], "1375.00")
+        self.assertEqual([d["benchmark_value"] for d in p["series"]],
+                         [None, "1100.00", "1375.00"])
+        text = harness.page_text(self.u.c.get(
+            "/portfolios/%d/performance?from=2024-04-01&to=2024-04-03&benchmark=%s"
+            % (self.pid, bench)).text)
+        self.assertIn("Compared from 2024-04-02, the first day %s has a price; this "
+                      "portfolio over the same days: +10.00%%." % bench, text)
+        # A benchmark with no price in the period is refused, saying so.
+        r = self.u.api("GET", "/api/v1/portfolios/%d/performance?from=2024-04-01"
+                       "&to=2024-04-01&benchmark=%s" % (self.pid, bench))
+        self.assertEqual(r.status, 422)
+        self.assertIn("no price in the period", r.json["error"]["message"])
+
     def test_without_cash_trades_are_flows(self):
         r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,fee\n"
                                         "2024-02-01,buy,%s,10,100,0\n"

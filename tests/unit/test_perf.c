@@ -270,7 +270,16 @@ benchmark_takes_the_same_money(void **state)
 	assert_string_equal(fmt(twr, -1), "0.1");
 	assert_string_equal(fmt(values[1], -1), "1100");
 	assert_string_equal(fmt(values[2], -1), "1210");
+	/* A benchmark that starts later is compared from its first day:
+	 * the portfolio's 1100 of day 2 buys 110 at 10, worth 1210 at 11;
+	 * before it, the portfolio's own value. */
 	price[0] = DEC_ZERO;
+	assert_int_equal(perf_benchmark(d, price, 3, &twr, values), 1);
+	assert_string_equal(fmt(twr, -1), "0.1");
+	assert_string_equal(fmt(values[0], -1), "1000");
+	assert_string_equal(fmt(values[1], -1), "1100");
+	assert_string_equal(fmt(values[2], -1), "1210");
+	price[1] = DEC_ZERO, price[2] = DEC_ZERO;
 	assert_int_equal(perf_benchmark(d, price, 3, &twr, values), -1);
 }
 
