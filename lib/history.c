@@ -457,7 +457,8 @@ load_pairs(struct db *d, struct arena *a, struct series_input *in)
 	static const char hq[] = "SELECT base, quote, "
 	    "DATE_FORMAT(day, '%Y-%m-%d'), rate FROM fx_history "
 	    "ORDER BY base, quote, day";
-	static const char lq[] = "SELECT base, quote, rate FROM fx_rates";
+	static const char lq[] = "SELECT base, quote, rate, "
+	    "UNIX_TIMESTAMP(as_of) FROM fx_rates";
 	struct series_pair *p;
 	struct series_point *pts;
 	struct dbres h, l;
@@ -493,6 +494,7 @@ load_pairs(struct db *d, struct arena *a, struct series_input *in)
 		}
 		p[k].has_latest = 1;
 		p[k].latest = col(db_val(&l, i, 2));
+		p[k].latest_as_of = (time_t)db_int(&l, i, 3);
 	}
 	in->pairs = p;
 	in->npairs = np;

@@ -190,9 +190,18 @@ series_rates_at(const struct series_pair *pairs, size_t npairs,
 			continue;
 		memcpy(rates[n].from, sp->from, 4);
 		memcpy(rates[n].to, sp->to, 4);
-		rates[n].rate = cursor[p] > 0 ? sp->rates[cursor[p] - 1].v :
-		    sp->latest;
-		rates[n].as_of = 0;
+		if (cursor[p] > 0) {
+			const struct series_point *x = &sp->rates[cursor[p] - 1];
+
+			rates[n].rate = x->v;
+			rates[n].as_of = sp->has_latest && x->day ==
+			    (long)(sp->latest_as_of / 86400) &&
+			    dec_cmp(x->v, sp->latest) == 0 ? sp->latest_as_of :
+			    (time_t)x->day * 86400;
+		} else {
+			rates[n].rate = sp->latest;
+			rates[n].as_of = 0;
+		}
 		n++;
 	}
 	return n;

@@ -46,6 +46,7 @@ struct series_pair {
 	size_t nrate;
 	int has_latest;		/* the latest known, for days before any */
 	dec latest;
+	time_t latest_as_of;	/* when it held */
 };
 
 struct series_input {
@@ -62,9 +63,14 @@ struct series_input {
 
 /*
  * The rates of day (perf_daynum) into rates (npairs room): for each
- * pair the last on or before it, else its latest; cursor (npairs, all 0
- * at first) remembers where each pair stands, so days must come in
- * order.  Returns how many.
+ * pair the last on or before it, as of its day (the latest's own moment
+ * when it is the latest, so that two rates of one day are ordered as
+ * the portfolio page orders them), else its latest, as of 0: used only
+ * for want of any rate known on the day.  Of a rate and its opposite,
+ * fx_path_find() then takes the newer: the rule of the portfolio page,
+ * whose rates are the latest ones.  cursor (npairs, all 0 at first)
+ * remembers where each pair stands, so days must come in order.
+ * Returns how many.
  */
 size_t series_rates_at(const struct series_pair *pairs, size_t npairs,
     size_t *cursor, long day, struct fx_rate *rates);

@@ -100,6 +100,36 @@ class Performance(unittest.TestCase):
         else:
             self.assertTrue(-1 <= float(p["irr"]) < 0, p["irr"])
 
+    def test_the_series_and_the_portfolio_use_the_same_rate_each_day(self):
+        """Three currencies, each with a rate and its opposite set on
+        different days (one by hand, one from a day past): the
+        performance API's value today is the portfolio API's, cent for
+        cent, and the rate used is the newer of the two."""
+        import datetime
+        ago = (datetime.date.today() - datetime.timedelta(days=40)).isoformat()
+        today = datetime.date.today().isoformat()
+        for args in (("ZAR", "USD", "0.055", "--at", ago), ("USD", "ZAR", "18.5"),
+                     ("USD", "PLN", "4.1", "--at", ago), ("PLN", "USD", "0.25"),
+                     ("CZK", "USD", "0.043"), ("USD", "CZK", "23", "--at", today)):
+            r = self.stack.cli("fx", "set", *args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        syms = {cur: instrument(self.u, cur, source="manual") for cur in ("ZAR", "PLN", "CZK")}
+        lines = "".join("%s,buy,%s,10,%s,,%s,%s\n" % (ago, syms[c], p, c, fx) for c, p, fx in
+                        (("ZAR", "200", "0.055"), ("PLN", "40", "0.24"), ("CZK", "500", "0.043")))
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,amount,currency,"
+                                        "fx_rate\n" + lines)
+        self.assertEqual(r.status, 200, r.body)
+        for c, price in (("ZAR", "210"), ("PLN", "42"), ("CZK", "520")):
+            r = self.stack.cli("price", "set", syms[c], price)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        view = self.u.view(self.pid)
+        # 2100 ZAR / 18.5 + 420 PLN x 0.25 + 5200 CZK x 0.043
+        self.assertEqual(view["totals"]["value"], "442.11")
+        p = self.perf()
+        self.assertEqual(p["to"], today)
+        self.assertEqual(p["end_value"], view["totals"]["value"])
+        self.assertEqual(p["series"][-1]["value"], view["totals"]["value"])
+
     def test_benchmark_takes_the_same_money(self):
         bench = instrument(self.u, source="manual")
         r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,amount\n"

@@ -329,7 +329,7 @@ series_with_fx_history_and_cash(void **state)
 	struct series_point eurusd[] = { P("2024-01-01", "1.1"),
 	    P("2024-01-03", "1.2") };
 	struct series_inst inst[] = { { 1, "USD", 0, closes, 2 } };
-	struct series_pair pairs[] = { { "EUR", "USD", eurusd, 2, 0, { 0 } } };
+	struct series_pair pairs[] = { { "EUR", "USD", eurusd, 2, 0, { 0 }, 0 } };
 	struct series_input in = { "EUR", 1, COST_FIFO, txs, 2, inst, 1,
 	    pairs, 1 };
 	struct perf_day d[4];
@@ -368,7 +368,7 @@ series_currency_effect(void **state)
 	struct series_point eurusd[] = { P("2024-01-01", "1.25"),
 	    P("2024-01-02", "1") };
 	struct series_inst inst[] = { { 1, "USD", 0, closes, 2 } };
-	struct series_pair pairs[] = { { "EUR", "USD", eurusd, 2, 0, { 0 } } };
+	struct series_pair pairs[] = { { "EUR", "USD", eurusd, 2, 0, { 0 }, 0 } };
 	struct series_input in = { "EUR", 0, COST_FIFO, txs, 1, inst, 1,
 	    pairs, 1 };
 	struct perf_day d[3], late[2];
@@ -486,6 +486,50 @@ gains_matched_to_lots(void **state)
 	free(g);
 }
 
+static void
+a_rate_and_its_opposite_the_newer_wins_each_day(void **state)
+{
+	/* CHF USD 1.15 recorded for early January, USD CHF 0.9 from
+	 * mid-January, both set by hand: each day, of the rates known on
+	 * it, the newer applies, as on the portfolio page. */
+	struct series_point chfusd[] = { P("2024-01-02", "1.15") };
+	struct series_point usdchf[] = { P("2024-01-15", "0.9") };
+	struct series_pair pairs[] = {
+		{ "CHF", "USD", chfusd, 1, 1, D("1.15"), 0 },
+		{ "USD", "CHF", usdchf, 1, 1, D("0.9"), 0 },
+	};
+	struct fx_rate rates[2];
+	struct fx_table fx = { rates, 0 };
+	size_t cursor[2] = { 0, 0 };
+	dec v;
+
+	(void)state;
+	pairs[0].latest_as_of = (time_t)perf_daynum("2024-01-02") * 86400 + 600;
+	pairs[1].latest_as_of = (time_t)perf_daynum("2024-01-15") * 86400 + 600;
+	/* Before either: the latest of each, the direct one on a tie. */
+	fx.n = series_rates_at(pairs, 2, cursor, perf_daynum("2024-01-01"),
+	    rates);
+	assert_int_equal(fx_convert(&fx, D("1000"), "CHF", "USD", &v), 0);
+	assert_string_equal(fmt(v, 2), "1150.00");
+	fx.n = series_rates_at(pairs, 2, cursor, perf_daynum("2024-01-10"),
+	    rates);
+	assert_int_equal(fx_convert(&fx, D("1000"), "CHF", "USD", &v), 0);
+	assert_string_equal(fmt(v, 2), "1150.00");
+	fx.n = series_rates_at(pairs, 2, cursor, perf_daynum("2024-01-20"),
+	    rates);
+	assert_int_equal(fx_convert(&fx, D("1000"), "CHF", "USD", &v), 0);
+	assert_string_equal(fmt(v, 2), "1111.11");
+	/* The portfolio page's table, the latest rates as they are: the
+	 * same answer. */
+	rates[0] = (struct fx_rate){ "CHF", "USD", D("1.15"),
+	    pairs[0].latest_as_of };
+	rates[1] = (struct fx_rate){ "USD", "CHF", D("0.9"),
+	    pairs[1].latest_as_of };
+	fx.n = 2;
+	assert_int_equal(fx_convert(&fx, D("1000"), "CHF", "USD", &v), 0);
+	assert_string_equal(fmt(v, 2), "1111.11");
+}
+
 int
 main(void)
 {
@@ -495,6 +539,7 @@ main(void)
 		cmocka_unit_test(twr_links_days_around_flows),
 		cmocka_unit_test(twr_total_loss_and_no_capital),
 		cmocka_unit_test(returns_past_a_decimal_say_so),
+		cmocka_unit_test(a_rate_and_its_opposite_the_newer_wins_each_day),
 		cmocka_unit_test(flows_on_the_first_and_last_day),
 		cmocka_unit_test(annualised_over_a_year),
 		cmocka_unit_test(benchmark_takes_the_same_money),
