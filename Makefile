@@ -54,6 +54,8 @@ Q =
 endif
 
 .PHONY: all asan test unit run start stop bench fuzz lint deps clean install \
+	cluster-up cluster-down cluster-kill cluster-start cluster-add-app \
+	cluster-remove-app cluster-status failover \
 	faults security soak
 all: $(PROGRAMS) $(UNIT_BIN)
 
@@ -175,7 +177,7 @@ faults: deps
 # errors, the live limit's cookie), import drafts and registration;
 # then sqlmap at --level=5 --risk=3 against every form and parameter of
 # a throwaway stack (tests/integration/test_sqlmap.py; SQLMAP=all, about
-# 40 minutes on two cores, or some targets' names).
+# 35 minutes on two cores, or some targets' names).
 SECURITY = test_isolation,test_hardening.Columns,test_hardening.Bodies,\
 	test_hardening.Names,test_hardening.Exports,test_throttle,tls_offers,\
 	nginx_errors,security_headers,redirects_to_https,hostile_names,\
@@ -202,6 +204,37 @@ bench: deps
 # see tests/fuzz/run.sh.
 fuzz: deps
 	$(Q)tests/fuzz/run.sh
+
+# The test cluster (scripts/cluster.sh): three Galera nodes, two
+# application hosts and a front nginx under $(NESTEGG_VAR)/cluster/.
+# NODE names one: db1..db3, app1.., front.
+cluster-up: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)NESTEGG_BUILD=$(BUILD) scripts/cluster.sh up
+
+cluster-down:
+	$(Q)scripts/cluster.sh down
+
+cluster-kill:
+	$(Q)scripts/cluster.sh kill $(NODE)
+
+cluster-start:
+	$(Q)NESTEGG_BUILD=$(BUILD) scripts/cluster.sh start $(NODE)
+
+cluster-add-app:
+	$(Q)NESTEGG_BUILD=$(BUILD) scripts/cluster.sh add-app
+
+cluster-remove-app:
+	$(Q)scripts/cluster.sh remove-app $(NODE)
+
+cluster-status:
+	$(Q)scripts/cluster.sh status
+
+# The failover scenarios under load (tests/cluster/failover.py), on the
+# running test cluster, or on one started for them and stopped after.
+failover: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)NESTEGG_BUILD=$(BUILD) python3 tests/cluster/failover.py
 
 clean:
 	rm -rf build

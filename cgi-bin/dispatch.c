@@ -21,13 +21,21 @@
 static struct cache *session_cache, *page_cache;
 
 #define CACHE_SLOTS	4096
-#define CACHE_AGE	5	/* seconds: bounds staleness across hosts */
+/*
+ * Milliseconds an entry lives.  A session ended or an account disabled
+ * through another host is seen once this host's entry is that old: well
+ * under a second.  Pages' figures are checked against the database's
+ * marks on each request (cache.h); their age bounds what time alone
+ * changes (prices growing stale, a new day).
+ */
+#define SESSION_AGE_MS	250
+#define PAGE_AGE_MS	5000
 
 void
 web_caches_init(void)
 {
-	session_cache = cache_new(CACHE_SLOTS, CACHE_AGE);
-	page_cache = cache_new(CACHE_SLOTS, CACHE_AGE);
+	session_cache = cache_new(CACHE_SLOTS, SESSION_AGE_MS);
+	page_cache = cache_new(CACHE_SLOTS, PAGE_AGE_MS);
 }
 
 struct cache *
@@ -188,8 +196,12 @@ int
 web_db_error(struct req *r)
 {
 	log_error("database: %u %s (%s)", r->db->err, r->db->errmsg, r->path);
-	if (db_down(r->db))
+	/* Passing (db_passing): nginx or the client may send it again, with
+	 * its idempotency key when it wrote. */
+	if (db_passing(r->db)) {
+		web_header(r, "Retry-After", "1");
 		return web_error(r, 503, NULL);
+	}
 	return web_error(r, 500, NULL);
 }
 
@@ -430,6 +442,9 @@ route_and_run(struct req *r)
 {
 	const struct route *found = NULL;
 	unsigned allowed = 0;
+	unsigned char idem[16];
+	char idem_hex[33];
+	const char *key;
 	int rc;
 
 	for (size_t i = 0; i < routes_len; i++) {
@@ -452,6 +467,11 @@ route_and_run(struct req *r)
 		view_set_int(r->hdf, "User.Admin", r->user.admin);
 	}
 	view_set(r->hdf, "CSRF", r->csrf);
+	/* A fresh key for each form of the page (idem.c). */
+	if (token_random(idem, sizeof(idem)) == 0) {
+		token_hex(idem, sizeof(idem), idem_hex);
+		view_set(r->hdf, "Idem", idem_hex);
+	}
 	if (found == NULL) {
 		if (allowed) {
 			buf_reset(&r->headers);
@@ -479,11 +499,61 @@ route_and_run(struct req *r)
 	    !loopback(r->remote_addr))
 		return web_error(r, 403, "Only this host or an admin sees "
 		    "this page.");
+	/* A write under a key it was carried out under before is answered
+	 * as then, and counts against no limit. */
+	if (r->user.id != 0 && r->method != M_GET && r->method != M_HEAD &&
+	    (key = idem_key(r)) != NULL && (rc = idem_begin(r, key)) != 0)
+		return rc;
 	if ((found->flags & R_API) && r->user.id != 0 &&
 	    r->method != M_GET && r->method != M_HEAD &&
 	    (rc = api_write_limit(r)) != 0)
 		return rc;
 	return found->fn(r);
+}
+
+/*
+ * 1 when a request that answered 503 for want of its database node (the
+ * connection lost, the node out of its primary component, a conflict
+ * past its retries) may be carried out again at once, on the next node:
+ * a read, or a write under an idempotency key (a retry of a key whose
+ * first try's node died takes it over, or answers as it did).  Once,
+ * and only where there is another node (db_nodes).
+ */
+static int
+again_on_next_node(const struct req *r, int status)
+{
+	const struct db *d = r->db;
+	struct db_node second;
+
+	if (status != 503 || r->retried || d == NULL ||
+	    config_db_node(r->cfg, 1, &second) != 0)	/* one node */
+		return 0;
+	if (!db_passing(d))
+		return 0;
+	return r->method == M_GET || r->method == M_HEAD ||
+	    (r->user.id != 0 && idem_key(r) != NULL);
+}
+
+/* Forgets what a try wrote into r's answer, for another. */
+static void
+answer_reset(struct req *r)
+{
+	NEOERR *nerr;
+
+	idem_end(r);
+	if (r->db->in_tx)
+		db_rollback(r->db);
+	buf_reset(&r->out);
+	buf_reset(&r->headers);
+	r->rendered = 0;
+	r->error_msg = NULL;
+	r->content_type = NULL;
+	r->route = NULL;
+	hdf_destroy(&r->hdf);
+	if ((nerr = hdf_init(&r->hdf)) != STATUS_OK) {
+		nerr_ignore(&nerr);
+		abort();
+	}
 }
 
 void
@@ -494,8 +564,14 @@ dispatch(struct req *r)
 	r->api = api_path(r->path);
 	if (r->status != 0)		/* rejected while reading */
 		status = r->status;
-	else
+	else if (again_on_next_node(r, status = route_and_run(r))) {
+		log_warn("database: %u %s; %s again on the next node",
+		    r->db->err, r->db->errmsg, r->path);
+		answer_reset(r);
+		r->retried = 1;
 		status = route_and_run(r);
+	}
+	status = idem_settled(r, status);
 	r->status = status;
 	if (!r->rendered && status >= 400) {
 		if (status >= 500)
@@ -504,6 +580,7 @@ dispatch(struct req *r)
 	}
 	if (r->content_type == NULL)
 		r->content_type = "text/html; charset=utf-8";
+	idem_end(r);
 }
 
 const char *

@@ -2,15 +2,18 @@
  * main.c - the page worker: a multi-threaded FastCGI server, or a plain
  * CGI program when a web server starts it as one.
  *
- *   nestegg-web --socket PATH [--threads N]   listen on a unix socket
- *   nestegg-web                               FastCGI on fd 0 when it is
- *                                             a socket, else one CGI request
+ *   nestegg-web --socket PATH [--threads N | --min-threads N
+ *               --max-threads N]          listen on a unix socket
+ *   nestegg-web                           FastCGI on fd 0 when it is a
+ *                                         socket, else one CGI request
  *
  * Each thread owns one FastCGI request, one database connection and one
  * arena, and serves requests with FCGX_Accept_r in a loop (no accept
- * mutex: the kernel hands each connection to one thread).  SIGTERM or
- * SIGINT shuts the listening socket, lets each thread finish the
- * request it is serving, and exits.
+ * mutex: the kernel hands each connection to one thread).  The threads
+ * are a pool (pool.c): N of them, or from the minimum up to the maximum
+ * while requests queue and back when they are no longer needed.
+ * SIGTERM or SIGINT shuts the listening socket, lets each thread finish
+ * the request it is serving, and exits.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,6 +36,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "password.h"
+#include "pool.h"
 #include "sock.h"
 #include "view.h"
 #include "web.h"
@@ -40,11 +44,37 @@
 #define BIG_REQUEST (64u << 20)	/* bytes of a request worth returning */
 #define MALLOC_ARENAS 2		/* glibc's heaps a worker's threads share */
 #define TRIM_EVERY 2048		/* requests between two heap trims */
+#define TRIM_GAP 3		/* seconds at least between two trims */
 
 static unsigned long served;	/* requests served, for TRIM_EVERY */
+static long last_trim;		/* CLOCK_MONOTONIC seconds, for TRIM_GAP */
+
+/*
+ * Whether the periodic trim is due: every TRIM_EVERY requests, but at
+ * most once in TRIM_GAP seconds.  A trim locks each heap in turn while
+ * it walks it (0.6 ms, and 20 ms when its thread lost the CPU meanwhile,
+ * with every thread wanting that heap waiting), and the pages it gives
+ * back are faulted in again by the next requests: under the dashboard
+ * benchmark the count alone trimmed two or three times a second.  At
+ * the soak's rate (500 requests a second a worker) the count comes
+ * first, as before.
+ */
+static int
+trim_due(void)
+{
+	struct timespec now;
+	long last;
+
+	if (__atomic_add_fetch(&served, 1, __ATOMIC_RELAXED) % TRIM_EVERY != 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	last = __atomic_load_n(&last_trim, __ATOMIC_RELAXED);
+	return now.tv_sec - last >= TRIM_GAP &&
+	    __atomic_compare_exchange_n(&last_trim, &last, (long)now.tv_sec, 0,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
 
 struct worker {
-	pthread_t tid;
 	int listen_fd;
 	const struct config *cfg;
 	struct db db;
@@ -142,6 +172,7 @@ read_request(struct req *r, const struct io *io)
 		r->request_id = "-";
 	r->user_agent = io_param(io, "HTTP_USER_AGENT");
 	r->csrf_header = io_param(io, "HTTP_X_CSRF_TOKEN");
+	r->idem_header = io_param(io, "HTTP_IDEMPOTENCY_KEY");
 	r->media_type = http_media_type(r->a, io_param(io, "CONTENT_TYPE"));
 	if (path == NULL || *path == '\0')
 		path = "/";
@@ -260,7 +291,7 @@ serve(struct worker *w, const struct io *io)
 		log_error("transaction left open by %s", r.path);
 		db_rollback(&w->db);
 	}
-	hdf_destroy(&hdf);
+	hdf_destroy(&r.hdf);	/* a retry may have made another */
 	/* A large request (an import, a long export) gives its memory back
 	 * to the system at once: a worker stays the size of its usual
 	 * requests, not of its largest. */
@@ -268,8 +299,7 @@ serve(struct worker *w, const struct io *io)
 		arena_reset(&w->arena);
 		buf_free(&w->out);
 		malloc_trim(0);
-	} else if (__atomic_add_fetch(&served, 1, __ATOMIC_RELAXED) %
-	    TRIM_EVERY == 0) {
+	} else if (trim_due()) {
 		/* The pages freed by ordinary requests go back now and then
 		 * too: the page cache's entries come and go in every size,
 		 * and a heap that only keeps them creeps upward. */
@@ -277,25 +307,97 @@ serve(struct worker *w, const struct io *io)
 	}
 }
 
-static void *
+/*
+ * libfcgi ends a connection by shutting its sending side and waiting,
+ * up to two seconds, for nginx to close first, reading whatever comes:
+ * on TCP, input left unread turns a close into a reset that can destroy
+ * the answer.  A unix socket keeps what was written readable after a
+ * close, and once a request's input has been read to its end nginx
+ * sends nothing more on that connection.  Then the thread closes at
+ * once (a detached request is closed without the wait) and takes the
+ * next request, instead of waiting for nginx to come round to this
+ * one: under 64 connections on two cores that wait was 70% of a
+ * thread's time, and new connections queued behind the waiting
+ * threads.  Input not read to its end (a body refused unread) keeps
+ * libfcgi's wait, so that nginx can finish sending it and read the
+ * answer.
+ */
+static int
+input_done(FCGX_Request *f)
+{
+	char trash[4096];
+	int left = 16;		/* reads of the rest: 64 KB at most */
+
+	while (!FCGX_HasSeenEOF(f->in) && left-- > 0)
+		if (FCGX_GetStr(trash, sizeof(trash), f->in) <= 0)
+			break;
+	return FCGX_HasSeenEOF(f->in) && FCGX_GetError(f->in) == 0;
+}
+
+/*
+ * A thread of the pool: its own request, database connection and
+ * arena, serving connections until the pool no longer needs it or the
+ * listening socket is shut.
+ */
+static void
 worker_main(void *arg)
 {
-	struct worker *w = arg;
+	const struct worker *proto = arg;
+	struct worker *w;
 	FCGX_Request req;
 	struct io io = { &req };
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+	int unix_socket, busy = 0, rc;
 
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		log_error("out of memory for a thread");
+		return;
+	}
+	w->listen_fd = proto->listen_fd;
+	w->cfg = proto->cfg;
+	db_init(&w->db, w->cfg, 0);
+	arena_init(&w->arena);
 	if (FCGX_InitRequest(&req, w->listen_fd, 0) != 0) {
 		log_error("FCGX_InitRequest failed");
-		return NULL;
+		free(w);
+		return;
 	}
-	while (FCGX_Accept_r(&req) >= 0) {
+	unix_socket = getsockname(w->listen_fd, (struct sockaddr *)&sa,
+	    &len) == 0 && sa.ss_family == AF_UNIX;
+	for (;;) {
+		rc = FCGX_Accept_r(&req);
+		if (rc == -EAGAIN) {
+			/* No connection for a while (pool.c). */
+			if (pool_idle(busy))
+				break;
+			busy = 0;
+			continue;
+		}
+		if (rc < 0)
+			break;
+		if (!busy)
+			pool_busy();
+		busy = 1;
 		serve(w, &io);
+		if (unix_socket && input_done(&req))
+			FCGX_Detach(&req);
 		FCGX_Finish_r(&req);
+		/* Free unless nginx keeps the connection for its next. */
+		if (req.ipcFd < 0) {
+			busy = 0;
+			if (pool_idle(1))
+				break;
+		}
 	}
 	FCGX_Free(&req, 1);
 	db_close(&w->db);
+	view_thread_end();
+	arena_free(&w->arena);
+	buf_free(&w->headers);
+	buf_free(&w->out);
+	free(w);
 	mysql_thread_end();
-	return NULL;
 }
 
 /*
@@ -338,10 +440,13 @@ no_thread_caches(char **argv)
 static void
 usage(FILE *f)
 {
-	fputs("usage: nestegg-web [--socket PATH] [--threads N]\n"
+	fputs("usage: nestegg-web [--socket PATH] [--threads N | "
+	    "--min-threads N --max-threads N]\n"
 	    "Serves nestegg's pages over FastCGI (on PATH, or on fd 0 when it\n"
-	    "is a socket) or, started by a CGI server, answers one request.\n",
-	    f);
+	    "is a socket) or, started by a CGI server, answers one request.\n"
+	    "--threads runs N threads; without it, the threads grow from the\n"
+	    "minimum to the maximum while requests queue (the settings\n"
+	    "threads_min, threads_max and threads_idle).\n", f);
 }
 
 static int
@@ -364,12 +469,11 @@ run_cgi(const struct config *cfg)
 }
 
 static int
-run_fastcgi(const struct config *cfg, const char *sockpath, int nthreads)
+run_fastcgi(const struct config *cfg, const char *sockpath, int min, int max)
 {
-	struct worker *ws;
+	static struct worker proto;
 	sigset_t set;
 	int fd = 0, sig = 0;
-	struct timespec deadline;
 
 	if (FCGX_Init() != 0) {
 		log_error("FCGX_Init failed");
@@ -397,38 +501,37 @@ run_fastcgi(const struct config *cfg, const char *sockpath, int nthreads)
 	 * a request's memory comes from its arena's few large blocks, so
 	 * the threads seldom wait on them. */
 	mallopt(M_ARENA_MAX, MALLOC_ARENAS);
-	ws = calloc((size_t)nthreads, sizeof(*ws));
-	if (ws == NULL)
+	proto.listen_fd = fd;
+	proto.cfg = cfg;
+	if (pool_start(fd, min, max, cfg->threads_idle, worker_main,
+	    &proto) != 0) {
+		log_error("cannot start the threads: %m");
 		return 1;
-	for (int i = 0; i < nthreads; i++) {
-		ws[i].listen_fd = fd;
-		ws[i].cfg = cfg;
-		db_init(&ws[i].db, cfg, 0);
-		arena_init(&ws[i].arena);
-		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i])
-		    != 0) {
-			log_error("cannot start thread %d", i);
-			return 1;
-		}
 	}
-	log_info("nestegg-web %d: %d threads on %s", (int)getpid(), nthreads,
-	    sockpath ? sockpath : "fd 0");
+	if (min == max)
+		log_info("nestegg-web %d: %d threads on %s", (int)getpid(),
+		    min, sockpath ? sockpath : "fd 0");
+	else
+		log_info("nestegg-web %d: %d to %d threads on %s",
+		    (int)getpid(), min, max, sockpath ? sockpath : "fd 0");
 	sigwait(&set, &sig);
 	log_info("nestegg-web %d: signal %d, stopping", (int)getpid(), sig);
-	/* accept() in every thread now fails; busy threads finish their
-	 * request first. */
-	shutdown(fd, SHUT_RDWR);
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += 10;
-	for (int i = 0; i < nthreads; i++)
-		if (pthread_timedjoin_np(ws[i].tid, NULL, &deadline) != 0) {
-			log_warn("threads still busy after 10 s; exiting");
-			break;
-		}
+	if (pool_stop(10) != 0)
+		log_warn("threads still busy after 10 s; exiting");
 	if (sockpath != NULL)
 		unlink(sockpath);
 	log_info("nestegg-web %d: stopped", (int)getpid());
 	_exit(0);
+}
+
+/* An option's number of threads: 1 to 1024, or -1. */
+static int
+thread_count(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	return *s != '\0' && *end == '\0' && n >= 1 && n <= 1024 ? (int)n : -1;
 }
 
 int
@@ -437,26 +540,29 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "min-threads", required_argument, NULL, 'm' },
+		{ "max-threads", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct config cfg;
 	const char *sockpath = NULL;
 	char err[512];
-	int nthreads = 0, c;
+	int nthreads = 0, min = 0, max = 0, c;
 
-	while ((c = getopt_long(argc, argv, "s:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:t:m:M:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			sockpath = optarg;
 			break;
 		case 't':
-			nthreads = atoi(optarg);
-			if (nthreads < 1 || nthreads > 1024) {
-				fputs("nestegg-web: --threads takes 1 to "
-				    "1024\n", stderr);
-				return 2;
-			}
+			nthreads = thread_count(optarg);
+			break;
+		case 'm':
+			min = thread_count(optarg);
+			break;
+		case 'M':
+			max = thread_count(optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -465,6 +571,11 @@ main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (nthreads < 0 || min < 0 || max < 0) {
+		fputs("nestegg-web: --threads, --min-threads and "
+		    "--max-threads take 1 to 1024\n", stderr);
+		return 2;
 	}
 	if (sockpath != NULL || !FCGX_IsCGI())
 		no_thread_caches(argv);
@@ -475,8 +586,21 @@ main(int argc, char **argv)
 	password_set_cost(cfg.password_cost);	/* in range: config_load */
 	if (strcmp(cfg.log, "syslog") == 0)
 		log_to_syslog("nestegg-web");
-	if (nthreads == 0)
+	/* --threads, else the setting threads: a fixed number; else the
+	 * options' or the settings' bounds. */
+	if (nthreads == 0 && min == 0 && max == 0)
 		nthreads = cfg.threads;
+	if (nthreads > 0)
+		min = max = nthreads;
+	if (min == 0)
+		min = cfg.threads_min;
+	if (max == 0)
+		max = cfg.threads_max;
+	if (max < min) {
+		fputs("nestegg-web: --max-threads is below --min-threads\n",
+		    stderr);
+		return 2;
+	}
 	view_global_init();
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		log_error("cannot initialise the MariaDB client library");
@@ -492,5 +616,5 @@ main(int argc, char **argv)
 		log_warn("cannot map %s/run/epochs: caching off", cfg.var);
 	if (sockpath == NULL && FCGX_IsCGI())
 		return run_cgi(&cfg);
-	return run_fastcgi(&cfg, sockpath, nthreads);
+	return run_fastcgi(&cfg, sockpath, min, max);
 }

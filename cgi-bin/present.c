@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "live.h"
 #include "view.h"
 #include "web.h"
 
@@ -43,12 +44,17 @@ put_signed(HDF *hdf, const char *name, dec v, const char *cur)
 	view_set(hdf, sname, sign_class(dec_round(v, currency_places(cur))));
 }
 
-void
-put_raw(HDF *hdf, const char *name, dec v, const char *cur)
+int
+put_live_since(struct req *r, HDF *hdf)
 {
-	char buf[DEC_BUFSZ];
+	struct live_cursor c;
+	char id[LIVE_CURSOR_MAX];
 
-	view_set(hdf, name, dec_format(v, currency_places(cur), buf));
+	if (live_cursor_now(r->db, &c) != 0)
+		return -1;
+	live_cursor_format(&c, id);
+	view_set(hdf, "Live.since", id);
+	return 0;
 }
 
 void
@@ -368,6 +374,7 @@ put_tx(struct req *r, const char *prefix, const struct tx *t,
 	if (t->has & TXF_FX)
 		view_set(r->hdf, KEY("fx_rate"), dec_format(t->fx_rate, -1,
 		    buf));
+	view_set_int(r->hdf, KEY("fx_assumed"), t->fx_origin == FX_LATEST);
 #undef KEY
 }
 

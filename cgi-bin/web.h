@@ -83,6 +83,7 @@ struct req {
 	const char *user_agent;
 	const char *media_type;		/* request body's, lower case */
 	const char *csrf_header;	/* X-CSRF-Token, or NULL */
+	const char *idem_header;	/* Idempotency-Key, or NULL */
 	const char *body;		/* NUL-terminated, body_len bytes */
 	size_t body_len;
 	struct kvlist query, form, cookies;
@@ -93,6 +94,9 @@ struct req {
 	struct user user;		/* user.id == 0: signed out */
 	const char *sid;		/* session token, when signed in */
 	char csrf[TOKEN_HEX + 1];	/* token for forms and meta tag */
+	int idem;			/* carried out under a key (idem.c) */
+	unsigned char idem_digest[32];
+	unsigned char idem_request[32];	/* what makes it the same request */
 
 	/* Output. */
 	HDF *hdf;			/* template data */
@@ -102,10 +106,30 @@ struct req {
 	struct buf out;			/* body */
 	int rendered;			/* out holds a complete body */
 	const char *error_msg;		/* for the error page */
+	int retried;			/* carried out again, on the next
+					   database node (dispatch) */
 	int api;			/* errors as JSON: a route flagged
 					   R_API matches the path, or it is
 					   under /api/ */
 };
+
+/*
+ * Idempotent writes (idem.c).  idem_key(): the request's key (the
+ * Idempotency-Key header, else the form's idem field), or NULL.
+ * idem_begin(): 0 when the request is to be carried out under key (the
+ * first with it), else the status of the answer given: the first's
+ * answer again, or a refusal (the key sent with another request, the
+ * same request still being answered).  idem_end() keeps the answer
+ * (after the error page is rendered); it does nothing for a request not
+ * carried out under a key.
+ */
+const char *idem_key(const struct req *r);
+int idem_begin(struct req *r, const char *key);
+void idem_end(struct req *r);
+/* The status of a request carried out under a key that failed (5xx):
+ * when the same request was carried out meanwhile (through another
+ * node: its writes won), the answer becomes that one's. */
+int idem_settled(struct req *r, int status);
 
 /* Form or query value by name, or "" when absent. */
 const char *web_param(const struct req *r, const char *name);
@@ -122,7 +146,8 @@ int web_redirect(struct req *r, const char *location);
 /* Answers status with the error page, saying msg (or the default). */
 int web_error(struct req *r, int status, const char *msg);
 
-/* Answers 503 when the database is down, else 500; logs either way. */
+/* Answers 503 with Retry-After when the database is down or a conflict
+ * outlasted its retries (db_again), else 500; logs either way. */
 int web_db_error(struct req *r);
 
 /* Adds a response header line "Name: value". */
@@ -226,8 +251,9 @@ void put_signed(HDF *hdf, const char *name, dec v, const char *cur);
 void put_dec(HDF *hdf, const char *name, dec v);
 /* A percentage (already times 100), signed, two places, with ".sign". */
 void put_pct(HDF *hdf, const char *name, dec pct);
-/* An amount rounded to cur's minor unit, without grouping (for scripts). */
-void put_raw(HDF *hdf, const char *name, dec v, const char *cur);
+/* The live panel's cursor (Live.since), read before the page reads its
+ * figures: its stream tells what changed after them; 0 or -1. */
+int put_live_since(struct req *r, HDF *hdf);
 /* When the figures were computed: Computed.iso and Computed.text. */
 void put_computed(HDF *hdf, time_t t);
 void put_view(struct req *r, const struct pf_view *v, const char *sort,

@@ -116,7 +116,6 @@ cmd_demo(struct cli *c, int argc, char **argv)
 	char path[600], line[200], email[100], password[TOKEN_HEX + 1];
 	char when[32];
 	struct portfolio pf;
-	struct fx_table fx;
 	struct import_result res;
 	struct import_opts o;
 	struct buf csv;
@@ -168,14 +167,13 @@ cmd_demo(struct cli *c, int argc, char **argv)
 			return cli_db_fail(c);
 	}
 	if ((pid = pf_create(&c->db, uid, "Demo portfolio", "USD", "fifo")) < 0
-	    || pf_get(&c->db, &c->a, uid, pid, &pf) != 1 ||
-	    fx_load(&c->db, &c->a, &fx) != 0)
+	    || pf_get(&c->db, &c->a, uid, pid, &pf) != 1)
 		return cli_db_fail(c);
 	buf_init(&csv);
 	transactions(&csv);
 	memset(&o, 0, sizeof(o));
 	o.dups = DUP_KEEP;
-	if (import_run(&c->db, &c->a, &pf, &fx, csv.data, csv.len, &o,
+	if (import_run(&c->db, &c->a, &pf, csv.data, csv.len, &o,
 	    &res) != 0) {
 		buf_free(&csv);
 		return cli_fail("the demo transactions were refused: %s",

@@ -9,8 +9,9 @@
  * delays nobody else's; the run and the health of each source are
  * recorded at the end.
  *
- * One fetch runs at a time, even with cron on several hosts: a second
- * one finds the database lock taken and exits 0 saying so.  A fetch
+ * One fetch runs at a time, even with cron on several hosts and a
+ * Galera cluster: a second one finds the "fetch" lease taken (lease.h)
+ * and exits 0 saying so.  A run that loses its lease stores no more.  A fetch
  * started less than half of fetch_interval after the last one also
  * stops (unless --force), so that cron entries on several hosts do not
  * fetch twice in a row.  The exit status is 1 when any source failed.
@@ -23,10 +24,12 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "cli.h"
 #include "history.h"
 #include "epoch.h"
 #include "fetch.h"
+#include "lease.h"
 
 #define FX_BASE "EUR"		/* rates are kept as one EUR in X */
 #define REVALUE_EVERY 2.0	/* seconds */
@@ -58,6 +61,7 @@ struct run {
 	long long run_id;
 	double started;
 	int failed_store;	/* a transaction failed: store no more */
+	struct lease *lease;	/* "fetch": this run is the only one */
 	int backfill;		/* nestegg backfill: every close since */
 	const char *only;	/* backfill: this symbol, or "" for all */
 	long backfilled;	/* closes of days past stored */
@@ -867,7 +871,7 @@ store_batch(struct run *r, struct target **v, size_t n)
 	    (nqueue && db_exec(d, NULL, NULL, queue, "s", queuej.data) != 0))
 		goto fail;
 	if (db_commit(d) != 0)
-		goto out;
+		goto undo;
 	r->stored += stored;
 	r->unchanged += unchanged;
 	r->rejected += rejected;
@@ -875,13 +879,14 @@ store_batch(struct run *r, struct target **v, size_t n)
 	if (stored > 0)
 		r->dirty = 1;
 	if (stored > 0 || renamed > 0)
-		epoch_bump(EPOCH_DATA);
+		cache_shared_changed(d);
 	if (r->backfilled > backfilled)
 		r->dirty = 1;
 	rc = 0;
 	goto out;
 fail:
 	db_rollback(d);
+undo:
 	r->backfilled = backfilled;
 out:
 	rows_free(&hist);
@@ -989,7 +994,7 @@ store_rates(struct run *r)
 	r->rates += rates;
 	r->backfilled += backfilled;
 	if (rates > 0) {
-		epoch_bump(EPOCH_DATA);
+		cache_shared_changed(d);
 		r->dirty = 1;
 	}
 	if (backfilled > 0)
@@ -1055,6 +1060,64 @@ fail:
 	return -1;
 }
 
+/* 1 while this run still holds the fetch lease, else says so once and
+ * stores no more (0). */
+static int
+ours(struct run *r)
+{
+	if (r->failed_store)
+		return 0;
+	if (lease_held(r->lease))
+		return 1;
+	cli_fail("fetch: %s", "the fetch lease was lost (the database "
+	    "unreachable?); storing no more");
+	r->failed_store = 1;
+	return 0;
+}
+
+/*
+ * The run's write transactions, each run again after a deadlock or a
+ * cluster conflict (db_again), while the lease is still held.  0 or -1.
+ */
+static int
+store_batch_tx(struct run *r, struct target **v, size_t n)
+{
+	int rc = -1, tries = 0;
+
+	while (ours(r) && (rc = store_batch(r, v, n)) < 0 &&
+	    db_again(&r->c->db, &tries))
+		;
+	return rc;
+}
+
+static int
+store_rates_tx(struct run *r)
+{
+	struct source_health h[FETCH_SOURCES];
+	int rc = -1, tries = 0, nh;
+
+	/* A refused rate is counted again by the next try. */
+	memcpy(h, r->f.health, sizeof(h));
+	nh = r->f.nhealth;
+	while (ours(r) && (rc = store_rates(r)) < 0 &&
+	    db_again(&r->c->db, &tries)) {
+		memcpy(r->f.health, h, sizeof(h));
+		r->f.nhealth = nh;
+	}
+	return rc;
+}
+
+static int
+store_run_tx(struct run *r)
+{
+	int rc = -1, tries = 0;
+
+	while (ours(r) && (rc = store_run(r)) < 0 &&
+	    db_again(&r->c->db, &tries))
+		;
+	return rc;
+}
+
 /* Revalues what the prices stored so far changed: at once with force,
  * else when the last run is REVALUE_EVERY seconds old. */
 static void
@@ -1092,7 +1155,7 @@ settle(struct run *r)
 		t->settled = 1;
 		v[n++] = t;
 	}
-	if (n > 0 && store_batch(r, v, n) != 0)
+	if (n > 0 && store_batch_tx(r, v, n) != 0)
 		r->failed_store = 1;
 	free(v);
 	maybe_revalue(r, 0);
@@ -1123,12 +1186,12 @@ on_group(void *arg, int g)
 
 	if (g == r->ecb_group) {
 		/* The ECB's rates, and Yahoo's for those it lacks. */
-		if (!fx_plan(r) && store_rates(r) != 0)
+		if (!fx_plan(r) && store_rates_tx(r) != 0)
 			r->failed_store = 1;
 		return;
 	}
 	if (g == r->fx_group) {
-		if (store_rates(r) != 0)
+		if (store_rates_tx(r) != 0)
 			r->failed_store = 1;
 		return;
 	}
@@ -1144,12 +1207,14 @@ on_tick(void *arg)
 	maybe_revalue(arg, 0);
 }
 
-/* Links the fetch run to the valuation run that followed it. */
+/* Links the fetch run to the valuation run that followed it: the one
+ * that committed last (ids do not commit in order on a cluster). */
 static void
 link_run(struct run *r)
 {
 	static const char q[] = "UPDATE fetch_runs SET valuation_run_id = "
-	    "(SELECT MAX(id) FROM valuation_runs) WHERE id = ?";
+	    "(SELECT id FROM valuation_runs ORDER BY finished_at DESC, id DESC "
+	    "LIMIT 1) WHERE id = ?";
 
 	db_exec(&r->c->db, NULL, NULL, q, "i", r->run_id);
 }
@@ -1158,11 +1223,9 @@ link_run(struct run *r)
  * with backfill every close since each instrument's first transaction,
  * of the instrument named only ("" for all). */
 static int
-run_fetch(struct cli *c, int quiet, int force, int backfill,
-    const char *only)
+fetch_held(struct cli *c, int quiet, int force, int backfill,
+    const char *only, struct lease *lease)
 {
-	static const char lock[] = "SELECT GET_LOCK(CONCAT('nestegg.fetch.', "
-	    "DATABASE()), 0)";
 	static const char last[] = "SELECT TIMESTAMPDIFF(SECOND, "
 	    "MAX(started_at), NOW(3)) FROM fetch_runs";
 	static struct run r;
@@ -1188,13 +1251,7 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 	if (fence_init(&fence, c->cfg.fetch_allow_private, c->cfg.fetch_allow,
 	    err, sizeof(err)) != 0)
 		return cli_fail("%s", err);
-	if (db_exec(&c->db, &c->a, &res, lock, "") != 0)
-		return cli_db_fail(c);
-	if (db_int(&res, 0, 0) != 1) {
-		printf("fetch: another fetch is running; this one has nothing "
-		    "to do\n");
-		return 0;
-	}
+	r.lease = lease;
 	if (db_exec(&c->db, &c->a, &res, last, "") != 0)
 		return cli_db_fail(c);
 	if (!force && !backfill && db_val(&res, 0, 0) != NULL &&
@@ -1258,7 +1315,7 @@ run_fetch(struct cli *c, int quiet, int force, int backfill,
 		rc = cli_db_fail(c);
 		goto out;
 	}
-	if (store_run(&r) != 0) {
+	if (store_run_tx(&r) != 0) {
 		rc = cli_db_fail(c);
 		goto out;
 	}
@@ -1294,6 +1351,28 @@ out:
 	free(r.t);
 	free(r.fx);
 	free(r.fxlast);
+	return rc;
+}
+
+/* One run, if no other runs on any host (the "fetch" lease, lease.h). */
+static int
+run_fetch(struct cli *c, int quiet, int force, int backfill,
+    const char *only)
+{
+	struct lease lease;
+	char err[256];
+	int rc;
+
+	rc = lease_take(&lease, &c->cfg, "fetch", 0, err, sizeof(err));
+	if (rc < 0)
+		return cli_fail("fetch: %s", err);
+	if (rc == 0) {
+		printf("fetch: another fetch is running; this one has nothing "
+		    "to do\n");
+		return 0;
+	}
+	rc = fetch_held(c, quiet, force, backfill, only, &lease);
+	lease_release(&lease);
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
  * cmd_gc.c - nestegg gc: forgets expired sessions, day-old sign-in
  * failures and ledger changes (a browser away longer gets the whole
- * state), imports left unfinished for a day, and fetch and valuation
+ * state), imports left unfinished for a day, idempotency keys a day
+ * old, and fetch and valuation
  * runs older than runs_keep; and rotates the logs of var/log (when
  * stderr of a process, not the journal, holds them) past LOG_MAX bytes:
  * copied to NAME.1 (the older to .2, .3), then emptied, so that the
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "live.h"
 #include "revalue.h"
 
 #define LOG_MAX (10L << 20)
@@ -86,8 +88,10 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	    "last_seen_at < NOW() - INTERVAL ? SECOND";
 	static const char f[] = "DELETE FROM login_failures WHERE "
 	    "last_failure_at < NOW() - INTERVAL 1 DAY";
+	/* By time, not id (ids commit out of order on a cluster); the
+	 * live worker serves cursors no older than this (live.h). */
 	static const char l[] = "DELETE FROM ledger_changes WHERE "
-	    "at < NOW(3) - INTERVAL 1 DAY";
+	    "at < NOW(3) - INTERVAL " LIVE_STR(LIVE_CHANGES_KEPT) " SECOND";
 	static const char dr[] = "DELETE FROM import_drafts WHERE "
 	    "created_at < NOW() - INTERVAL 1 DAY";
 	unsigned long long sessions, failures, changes, drafts;
@@ -109,9 +113,15 @@ cmd_gc(struct cli *c, int argc, char **argv)
 	if (db_exec(&c->db, NULL, NULL, dr, "") != 0)
 		return cli_db_fail(c);
 	drafts = c->db.affected;
-	/* The API write counts of minutes past (limit_api_writes). */
+	/* The API write counts of minutes past (limit_api_writes), and
+	 * the idempotency keys of days past (and claims left by a connection
+	 * that died, on this node: each node's claims are its own). */
 	if (db_exec(&c->db, NULL, NULL, "DELETE FROM api_writes WHERE "
-	    "minute < UNIX_TIMESTAMP() DIV 60", "") != 0)
+	    "minute < UNIX_TIMESTAMP() DIV 60", "") != 0 ||
+	    db_exec(&c->db, NULL, NULL, "DELETE FROM idempotency_keys WHERE "
+	    "created_at < NOW() - INTERVAL 1 DAY", "") != 0 ||
+	    db_exec(&c->db, NULL, NULL, "DELETE FROM idempotency_claims WHERE "
+	    "created_at < NOW() - INTERVAL 1 DAY", "") != 0)
 		return cli_db_fail(c);
 	if ((runs = runs_prune(&c->db, c->cfg.runs_keep)) < 0)
 		return cli_db_fail(c);

@@ -155,7 +155,7 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 	const char *why, *field, *owner_name = NULL;
 	char *end;
 	long long id, owner;
-	int listed, changed = 0, named = 0;
+	int listed, changed = 0, named = 0, tries = 0;
 
 	if (argc < 2)
 		return 2;
@@ -225,7 +225,7 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "nestegg: --%s: %s\n", field, why);
 		return 1;
 	}
-	if (db_begin(&c->db) != 0 ||
+	while (db_begin(&c->db) != 0 ||
 	    (owner != 0 && (db_exec(&c->db, NULL, NULL, keep, "sii",
 	    strcmp(owner_name, in.name) != 0 ? owner_name : NULL, owner,
 	    id) != 0 || db_exec(&c->db, NULL, NULL, share, "ii", id,
@@ -243,7 +243,8 @@ cmd_instrument_set(struct cli *c, int argc, char **argv)
 			    "already: see nestegg instrument list");
 		}
 		db_rollback(&c->db);
-		return cli_db_fail(c);
+		if (!db_again(&c->db, &tries))
+			return cli_db_fail(c);
 	}
 	printf("instrument %lld: %s, %s, %s%s%s\n", id, in.name, in.kind,
 	    in.currency, owner != 0 ? ", shared" : "",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cache.h"
 #include "cli.h"
 #include "epoch.h"
 #include "portfolio.h"
@@ -26,8 +27,10 @@ cli_revalue(struct cli *c, int all)
 	o.lock_wait = 120;
 	if (revalue_run(&c->db, &o, &res) != 0)
 		return cli_fail("valuation run failed: %s", c->db.errmsg);
-	if (res.run_id != 0)
+	if (res.run_id != 0) {
 		epoch_bump(EPOCH_RUN);	/* open streams hear of it at once */
+		cache_shared_changed(&c->db);	/* pages, on every host */
+	}
 	if (res.run_id == 0)
 		cli_job(0, "valuation: nothing changed (%ld changes seen)",
 		    res.changes);

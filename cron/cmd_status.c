@@ -1,13 +1,15 @@
 /*
- * cmd_status.c - nestegg status [--json]: each source's health, the last
- * fetch and valuation runs, and the held instruments that need a look
- * (the same as the admin page).
+ * cmd_status.c - nestegg status [--json]: each database node (db_nodes)
+ * and its Galera state, each source's health, the last fetch and
+ * valuation runs, and the held instruments that need a look (the same
+ * as the admin page).
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "cluster.h"
 #include "portfolio.h"
 #include "status.h"
 
@@ -17,10 +19,37 @@ or(const char *s, const char *dflt)
 	return s && *s ? s : dflt;
 }
 
+/* Each database node, a line each. */
+static void
+print_nodes(const struct cluster *cl)
+{
+	printf("Database nodes (%zu of %zu serving)\n", cl->serving, cl->n);
+	for (size_t i = 0; i < cl->n; i++) {
+		const struct cluster_node *n = &cl->node[i];
+
+		printf("  %-30s ", n->name);
+		if (!n->up)
+			printf("DOWN: %s\n", n->error);
+		else if (!n->galera)
+			printf("ok (a plain server, no Galera)\n");
+		else
+			printf("%s %s, %s%s, cluster of %lld, last committed "
+			    "%lld (%lld behind), queues %lld received %lld "
+			    "to send, flow control paused %.3f\n",
+			    cluster_serves(n) ? "ok" : "NOT SERVING",
+			    or(n->state_comment, "?"), n->primary ? "Primary" :
+			    "non-Primary", n->ready ? "" : ", not ready",
+			    n->cluster_size, n->last_committed,
+			    n->lag < 0 ? 0 : n->lag, n->recv_queue,
+			    n->send_queue, n->fc_paused);
+	}
+}
+
 int
 cmd_status(struct cli *c, int argc, char **argv)
 {
 	struct stale_policy sp;
+	struct cluster cl;
 	struct status s;
 	int json = 0;
 
@@ -30,18 +59,22 @@ cmd_status(struct cli *c, int argc, char **argv)
 		else
 			return 2;
 	}
+	cluster_probe(&c->cfg, 1, &cl);
 	pf_stale_policy(&c->cfg, &sp);
 	if (status_load(&c->db, &c->a, &sp, time(NULL), &s) != 0)
 		return cli_db_fail(c);
 	if (json) {
 		json_object *o = status_json(&s);
 
+		json_object_object_add(o, "database_nodes", cluster_json(&cl));
+
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 		    JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 		return 0;
 	}
-	printf("Sources (times UTC)\n");
+	print_nodes(&cl);
+	printf("\nSources (times UTC)\n");
 	if (s.nsrc == 0)
 		printf("  none asked yet\n");
 	for (size_t i = 0; i < s.nsrc; i++) {

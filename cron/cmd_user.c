@@ -86,16 +86,22 @@ cmd_user_disable(struct cli *c, int argc, char **argv)
 		return 2;
 	if (auth_email_check(&c->a, argv[0], &email) != NULL)
 		return cli_fail("not an email address: %s", argv[0]);
-	if (db_begin(&c->db) != 0 ||
-	    db_exec(&c->db, NULL, NULL, q, "s", email) != 0)
-		return cli_db_fail(c);
-	if (c->db.affected == 0) {
+	for (int tries = 0;;) {
+		if (db_begin(&c->db) == 0 &&
+		    db_exec(&c->db, NULL, NULL, q, "s", email) == 0) {
+			if (c->db.affected == 0) {
+				db_rollback(&c->db);
+				return cli_fail("no enabled account for %s",
+				    email);
+			}
+			if (db_exec(&c->db, NULL, NULL, end, "s", email) == 0 &&
+			    db_commit(&c->db) == 0)
+				break;
+		}
 		db_rollback(&c->db);
-		return cli_fail("no enabled account for %s", email);
+		if (!db_again(&c->db, &tries))
+			return cli_db_fail(c);
 	}
-	if (db_exec(&c->db, NULL, NULL, end, "s", email) != 0 ||
-	    db_commit(&c->db) != 0)
-		return cli_db_fail(c);
 	epoch_bump(EPOCH_AUTH);
 	printf("disabled %s\n", email);
 	return 0;

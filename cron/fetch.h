@@ -95,7 +95,8 @@ struct target {
 				   are to be fetched back to it; else 0 */
 };
 
-/* How one source did in this run. */
+/* How one source did in this run (FETCH_SOURCES at most). */
+#define FETCH_SOURCES 16
 struct source_health {
 	char name[16];
 	int used;		/* asked something this run */
@@ -125,7 +126,7 @@ struct fetch {
 	size_t nasks, capasks;
 	struct http_req **reqs;
 	size_t nreqs, capreqs;
-	struct source_health health[16];
+	struct source_health health[FETCH_SOURCES];
 	int nhealth;
 };
 

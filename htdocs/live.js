@@ -1,12 +1,17 @@
 // nestegg's live panel: keeps the dashboard's and a portfolio page's
 // figures current from GET /live (Server-Sent Events), without a reload.
 //
-// The server sends amounts as exact decimal strings; this script only
-// groups their digits and sums them as integers of the smallest unit
-// (BigInt), never as floating point.  A changed figure is marked for a
-// few seconds with an arrow (up or down, not colour alone), and a
-// polite announcement says what changed.  The status line says whether
-// the figures are live, reconnecting or offline, and when they last
+// An event says which portfolios changed (a valuation run, or a change
+// of their transactions in another tab or by an import).  The page then
+// fetches itself again and puts in the regions the server rendered
+// (data-region): every figure, holdings row, chart and recent
+// transaction is the server's, so the page equals a fresh reload,
+// figure by figure; nothing is computed here.  The fetches of all open
+// pages are spread over the event's spread_ms, and a hidden tab fetches
+// when it is shown again.  A changed figure is marked for a few seconds
+// with an arrow (up or down, not colour alone), and a polite
+// announcement says what changed.  The status line says whether the
+// figures are live, reconnecting or offline, and when they last
 // changed.  EventSource reconnects by itself, sending the last event's
 // id so that nothing is missed; when it gives up (the server said no),
 // this script tries again later.
@@ -21,16 +26,6 @@
   let retry = null;
   let lastUpdate = null;
 
-  // "-1234567.5" -> "-1,234,567.5"
-  function group(s) {
-    const neg = s.startsWith("-");
-    const body = neg ? s.slice(1) : s;
-    const dot = body.indexOf(".");
-    const whole = dot < 0 ? body : body.slice(0, dot);
-    const frac = dot < 0 ? "" : body.slice(dot);
-    return (neg ? "-" : "") + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + frac;
-  }
-
   // An exact decimal string as [BigInt units, decimals].
   function units(s) {
     const neg = s.startsWith("-");
@@ -41,196 +36,224 @@
     return [neg ? -v : v, places];
   }
 
-  function scaled(s, places) {
-    const [v, p] = units(s);
-    return v * 10n ** BigInt(places - p);
-  }
-
-  function fromUnits(v, places) {
-    const neg = v < 0n;
-    let digits = (neg ? -v : v).toString().padStart(places + 1, "0");
-    if (places > 0) digits = digits.slice(0, -places) + "." + digits.slice(-places);
-    return (neg ? "-" : "") + digits;
-  }
-
+  // -1, 0 or 1 as the figure a is below, at or above b (text as shown:
+  // "+1,234.50", "(-2.10%)"; no digits compare equal).
   function compare(a, b) {
-    const p = Math.max(units(a)[1], units(b)[1]);
-    const x = scaled(a, p), y = scaled(b, p);
-    return x < y ? -1 : x > y ? 1 : 0;
+    const x = a.replace(/[^\d.-]/g, ""), y = b.replace(/[^\d.-]/g, "");
+    if (!/\d/.test(x) || !/\d/.test(y)) return 0;
+    const [u, p] = units(x), [v, q] = units(y);
+    const m = Math.max(p, q);
+    const l = u * 10n ** BigInt(m - p), r = v * 10n ** BigInt(m - q);
+    return l < r ? -1 : l > r ? 1 : 0;
   }
 
-  function sign(s) {
-    return compare(s, "0");
+  // What a figure is called across a reload: its row's and its own name.
+  function key(el) {
+    const row = el.closest("[data-holding], tr[data-pf]");
+    return (row ? (row.dataset.holding || "pf" + row.dataset.pf) : "") + "/" + el.dataset.live;
   }
 
-  // The text of an element without its change arrow.
-  function plain(el) {
-    return el.dataset.raw !== undefined ? el.dataset.raw : el.textContent.replace(/[^\d.-]/g, "");
+  function text(el) {
+    return el.textContent.trim();
   }
 
-  // Shows text (for the exact value raw) in el; marks the change.
-  function show(el, raw, text, signed) {
-    if (!el) return 0;
-    const before = plain(el);
-    el.dataset.raw = raw;
-    if (signed) {
-      el.classList.remove("gain", "loss", "flat");
-      el.classList.add(["loss", "flat", "gain"][sign(raw) + 1]);
-    }
-    if (el.textContent === text) return 0;
-    const dir = before && /\d/.test(before) ? compare(raw, before) : 0;
-    el.textContent = text;
-    if (dir !== 0) {
-      const tick = document.createElement("span");
-      tick.className = "tick";
-      tick.setAttribute("aria-hidden", "true");
-      tick.textContent = dir > 0 ? "\u25b2 " : "\u25bc ";
-      el.prepend(tick);
+  // Marks a figure that went up or down: an arrow and a highlight, for
+  // MARK_MS.  A mark outlives the next fetch while its figure stays as
+  // it was marked (a second event in the same seconds keeps the arrow).
+  const MARK_MS = 4000;
+  const marks = new Map(); // key -> { dir, text, until }
+
+  function mark(el, dir, until) {
+    marks.set(key(el), { dir: dir, text: text(el), until: until });
+    const tick = document.createElement("span");
+    tick.className = "tick";
+    tick.setAttribute("aria-hidden", "true");
+    tick.textContent = dir > 0 ? "\u25b2 " : "\u25bc ";
+    el.prepend(tick);
+    el.classList.add(dir > 0 ? "went-up" : "went-down");
+    setTimeout(function () {
+      tick.remove();
       el.classList.remove("went-up", "went-down");
-      void el.offsetWidth;  // restart the highlight
-      el.classList.add(dir > 0 ? "went-up" : "went-down");
-      setTimeout(function () {
-        tick.remove();
-        el.classList.remove("went-up", "went-down");
-      }, 4000);
-    }
-    return dir;
-  }
-
-  function money(el, s) {
-    if (s === null || s === undefined) return 0;
-    return show(el, s, group(s), false);
-  }
-
-  function signed(el, s) {
-    if (s === null || s === undefined) return 0;
-    return show(el, s, (sign(s) > 0 ? "+" : "") + group(s), true);
-  }
-
-  function pct(el, s) {
-    if (!el) return;
-    el.textContent = s === null || s === undefined ? "" : "(" + (sign(s) > 0 ? "+" : "") + s + "%)";
-  }
-
-  function price(s) {
-    const dot = s.indexOf(".");
-    if (dot < 0) return group(s) + ".00";
-    return group(s.length - dot - 1 < 2 ? s + "0" : s);
+    }, until - Date.now());
   }
 
   const say = [];
-  function announce(name, value, currency, dir) {
-    if (dir === 0) return;
-    say.push(name + " " + (dir > 0 ? "up" : "down") + " to " + group(value) + " " + currency);
+
+  // What has the keyboard's focus in a region, to find it again there.
+  function focused() {
+    const el = document.activeElement;
+    const region = el && el.closest && el.closest("[data-region]");
+    if (!region || el === region) return null;
+    const attr = ["id", "href", "name"].find((a) => el.getAttribute(a));
+    return attr ? '[data-region="' + region.dataset.region + '"] ' + el.tagName +
+      "[" + attr + '="' + CSS.escape(el.getAttribute(attr)) + '"]' : null;
   }
 
-  // The dashboard: a row per portfolio and the total across them.
-  function dashboard(p) {
-    const row = document.querySelector('tr[data-pf="' + p.id + '"]');
-    if (!row) return;
-    if (p.deleted) {
-      row.classList.add("gone");
+  // Puts the regions of doc (the page as the server renders it now) in
+  // place of this page's, marking the figures that moved.
+  function replace(doc) {
+    const focus = focused();
+    const before = new Map();
+    document.querySelectorAll("[data-region] [data-live]").forEach(function (el) {
+      el.querySelectorAll(".tick").forEach(function (t) { t.remove(); });
+      before.set(key(el), text(el));
+    });
+    let changed = false;
+    document.querySelectorAll("[data-region]").forEach(function (old) {
+      const neu = doc.querySelector('[data-region="' + old.dataset.region + '"]');
+      if (!neu) return;
+      if (neu.innerHTML !== old.innerHTML) changed = true;
+      old.replaceWith(document.importNode(neu, true));
+    });
+    if (focus) {
+      const el = document.querySelector(focus);
+      if (el) el.focus({ preventScroll: true });
+    }
+    const now0 = Date.now();
+    document.querySelectorAll("[data-region] [data-live]").forEach(function (el) {
+      const was = before.get(key(el)), now = text(el);
+      const kept = marks.get(key(el));
+      if (kept && kept.until > now0 && kept.text === now) {
+        mark(el, kept.dir, kept.until);
+        return;
+      }
+      marks.delete(key(el));
+      if (was === undefined || was === now) return;
+      const dir = compare(now, was);
+      if (dir === 0) return;
+      mark(el, dir, now0 + MARK_MS);
+      if (el.dataset.live !== "value") return;
+      // The value of a portfolio (the page's, or a dashboard row's).
+      const owner = el.closest("tr[data-pf], section[data-pf]");
+      if (!owner) return;
+      const name = owner.dataset.name || owner.querySelector("th a").textContent;
+      say.push(name + " " + (dir > 0 ? "up" : "down") + " to " + now + " " +
+        owner.dataset.currency);
+    });
+    return changed;
+  }
+
+  // Fetches the page again, at most one fetch at a time; an event
+  // during one asks for another after it.  A failed fetch is tried
+  // again, later each time (up to a minute); a page that is gone or
+  // signed out says so and stops.
+  let timer = null, busy = false, again = false, dirty = false, ended = null;
+  let backoff = 0;
+
+  function refresh() {
+    timer = null;
+    if (document.hidden) {
+      dirty = true;
       return;
     }
-    const name = row.querySelector("th a").textContent;
-    announce(name, p.value, p.currency, money(row.querySelector('[data-live="value"]'), p.value));
-    if (p.day_change !== null) signed(row.querySelector('[data-live="day"]'), p.day_change);
-    signed(row.querySelector('[data-live="gain"]'), p.total_gain);
-    if (p.user) {
-      row.dataset.userValue = p.user.value;
-      row.dataset.userDay = p.user.day_change;
-      row.dataset.userGain = p.user.total_gain;
+    if (busy) {
+      again = true;
+      return;
     }
-  }
-
-  function total() {
-    const box = document.querySelector("[data-total]");
-    if (!box) return;
-    const rows = document.querySelectorAll("tr[data-pf]:not(.gone)");
-    const sums = { value: 0n, day: 0n, gain: 0n };
-    let places = 0;
-    rows.forEach(function (r) {
-      ["userValue", "userDay", "userGain"].forEach(function (k) {
-        if (r.dataset[k]) places = Math.max(places, units(r.dataset[k])[1]);
+    busy = true;
+    // With the last event's id: figures cached before it are not taken.
+    const url = new URL(location.href);
+    if (line.dataset.since) url.searchParams.set("live", line.dataset.since);
+    fetch(url, { cache: "no-store", credentials: "same-origin" })
+      .then(function (r) {
+        if (r.status === 404) return end("This portfolio was deleted.");
+        if (r.redirected && new URL(r.url).pathname === "/login")
+          return end("Signed out: figures as of " + when() + ".");
+        if (!r.ok) throw new Error(r.status);
+        return r.text();
+      })
+      .then(function (html) {
+        if (html === null) return;
+        backoff = 0;
+        const doc = new DOMParser().parseFromString(html, "text/html");
+        if (replace(doc)) lastUpdate = new Date();
+        if (say.length > 0) {
+          announcer.textContent = say.join(". ") + ".";
+          say.length = 0;
+        }
+        state("live");
+      })
+      .catch(function () {
+        // Busy or unreachable: again in 2, 4, ... 60 seconds.
+        backoff = Math.min(backoff ? backoff * 2 : 2000, 60000);
+        state("reconnecting");
+        again = true;
+      })
+      .finally(function () {
+        busy = false;
+        if (again && !ended) {
+          again = false;
+          if (backoff) timer = setTimeout(refresh, backoff);
+          else refresh();
+        }
       });
-    });
-    rows.forEach(function (r) {
-      if (r.dataset.userValue) sums.value += scaled(r.dataset.userValue, places);
-      if (r.dataset.userDay) sums.day += scaled(r.dataset.userDay, places);
-      if (r.dataset.userGain) sums.gain += scaled(r.dataset.userGain, places);
-    });
-    money(box.querySelector('[data-live="value"]'), fromUnits(sums.value, places));
-    signed(box.querySelector('[data-live="day"]'), fromUnits(sums.day, places));
-    signed(box.querySelector('[data-live="gain"]'), fromUnits(sums.gain, places));
   }
 
-  // A portfolio's own page: its totals and each holding.
-  function portfolio(box, p) {
-    if (p.deleted) {
-      status.textContent = "This portfolio was deleted.";
-      return;
-    }
-    announce(box.dataset.name || p.name, p.value, p.currency,
-      money(box.querySelector('[data-live="value"]'), p.value));
-    if (p.day_change !== null) signed(box.querySelector('[data-live="day"]'), p.day_change);
-    pct(box.querySelector('[data-live="day_pct"]'), p.day_pct);
-    signed(box.querySelector('[data-live="unrealized"]'), p.unrealized);
-    pct(box.querySelector('[data-live="unrealized_pct"]'), p.unrealized_pct);
-    signed(box.querySelector('[data-live="gain"]'), p.total_gain);
-    money(document.querySelector('dd[data-live="holdings_value"]'), p.holdings_value);
-    money(document.querySelector('dd[data-live="cash"]'), p.cash);
-    p.holdings.forEach(function (h) {
-      const row = document.querySelector('tr[data-holding="' + h.id + '"]');
-      if (!row) return;
-      if (h.price !== null) show(row.querySelector('[data-live="price"]'), h.price, price(h.price), false);
-      money(row.querySelector('[data-live="value"]'), h.value);
-      if (h.day_change !== null) signed(row.querySelector('[data-live="day"]'), h.day_change);
-      if (h.unrealized !== null) signed(row.querySelector('[data-live="gain"]'), h.unrealized);
-      row.classList.toggle("is-stale", h.stale);
-    });
+  // The page is over: it says why from now on, and the stream closes.
+  function end(why) {
+    ended = why;
+    status.textContent = why;
+    line.dataset.state = "offline";
+    if (source) source.close();
+    return null;
   }
+
+  function soon(spread) {
+    if (timer === null && !ended) timer = setTimeout(refresh, Math.random() * spread);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && dirty) {
+      dirty = false;
+      refresh();
+    }
+  });
 
   function time(d) {
     return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
+  function when() {
+    return lastUpdate ? time(lastUpdate) : "the page's loading";
+  }
+
   function state(s) {
+    if (ended) return;
     line.dataset.state = s;
-    const when = lastUpdate ? ", updated " + time(lastUpdate) : "";
-    status.textContent = s === "live" ? "Live" + when :
-      s === "reconnecting" ? "Reconnecting\u2026" + when :
-      "Offline: figures as of " + (lastUpdate ? time(lastUpdate) : "the page's loading");
+    const updated = lastUpdate ? ", updated " + time(lastUpdate) : "";
+    status.textContent = s === "live" ? "Live" + updated :
+      s === "reconnecting" ? "Reconnecting\u2026" + updated :
+      "Offline: figures as of " + when();
   }
 
   function onValuation(e) {
     const data = JSON.parse(e.data);
+    if (e.lastEventId) line.dataset.since = e.lastEventId;
     const box = document.querySelector("section[data-pf]");
-    data.portfolios.forEach(function (p) {
-      if (box) {
-        if (String(p.id) === box.dataset.pf) portfolio(box, p);
-      } else {
-        dashboard(p);
-      }
+    const mine = data.portfolios.filter(function (p) {
+      return !box || String(p.id) === box.dataset.pf;
     });
-    if (!box) total();
-    if (data.portfolios.length > 0) lastUpdate = new Date();
-    if (say.length > 0) {
-      announcer.textContent = say.join(". ") + ".";
-      say.length = 0;
+    if (box && mine.some(function (p) { return p.deleted; })) {
+      end("This portfolio was deleted.");
+      return;
     }
+    if (mine.length > 0) soon(data.spread_ms || 250);
     state("live");
   }
 
   function connect() {
     retry = null;
-    source = new EventSource("/live");
+    // From the moment the page read its figures, or the last event
+    // told: what changed since.
+    const since = line.dataset.since;
+    source = new EventSource(since ? "/live?since=" + encodeURIComponent(since) : "/live");
     source.addEventListener("valuation", onValuation);
     source.addEventListener("open", function () { state("live"); });
     source.addEventListener("error", function () {
       if (source.readyState === EventSource.CLOSED) {
         // Refused (signed out, too many streams): try again later.
         state("offline");
-        if (!retry) retry = setTimeout(connect, 30000);
+        if (!retry && !ended) retry = setTimeout(connect, 30000);
       } else {
         state("reconnecting");
       }

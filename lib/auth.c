@@ -214,13 +214,12 @@ long
 auth_attempt(struct db *d, struct arena *a, const char *email,
     const char *addr)
 {
-	long rc = -1;
+	long rc;
+	int tries = 0;
 
-	for (int i = 0; i < DB_TRIES; i++) {
+	do
 		rc = attempt_once(d, a, email, addr);
-		if (rc >= 0 || !db_retry(d))
-			break;
-	}
+	while (rc < 0 && db_again(d, &tries));
 	return rc;
 }
 
@@ -312,13 +311,11 @@ int
 auth_notice_register(struct db *d, struct arena *a, const char *email,
     const char *addr)
 {
-	int rc = -1;
+	int rc, tries = 0;
 
-	for (int i = 0; i < DB_TRIES; i++) {
+	do
 		rc = notice_once(d, a, email, addr);
-		if (rc == 0 || !db_retry(d))
-			break;
-	}
+	while (rc < 0 && db_again(d, &tries));
 	if (rc == 0)
 		epoch_bump(EPOCH_AUTH);	/* see auth_notices_take() */
 	return rc;
@@ -376,7 +373,7 @@ auth_notices_take(struct db *d, struct arena *a, long long user_id,
 	static const char any[] = "SELECT 1 FROM account_notice_counts "
 	    "WHERE user_id = ? AND unseen > 0";
 	struct dbres res;
-	int rc = -1;
+	int rc, tries = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -385,13 +382,11 @@ auth_notices_take(struct db *d, struct arena *a, long long user_id,
 		return -1;
 	if (res.nrows == 0)
 		return 0;
-	for (int i = 0; i < DB_TRIES; i++) {
+	do {
 		*n = 0;
 		*total = 0;
 		rc = take_once(d, a, user_id, out, n, total);
-		if (rc == 0 || !db_retry(d))
-			break;
-	}
+	} while (rc < 0 && db_again(d, &tries));
 	return rc;
 }
 

@@ -26,13 +26,13 @@ static const struct setting {
     sizeof(((struct config *)0)->k) }
 #define L(k) { #k, C_LONG, offsetof(struct config, k), 0 }
 #define I(k) { #k, C_INT, offsetof(struct config, k), 0 }
-	S(home), S(db_socket), S(db_host), I(db_port), S(db_name),
+	S(home), S(db_socket), S(db_host), I(db_port), S(db_nodes), S(db_name),
 	S(db_user), S(db_password), S(admin_user), S(admin_password),
 	L(session_idle), L(session_max), L(body_max), L(import_max),
 	I(login_free_failures), I(login_account_failures), I(password_cost),
 	I(db_timeout),
 	S(backup_dir), L(backup_keep), L(backup_days), S(socket_dir),
-	I(threads), S(log),
+	I(threads), I(threads_min), I(threads_max), I(threads_idle), S(log),
 	S(yahoo_url), S(stooq_url), S(amfi_url), S(coingecko_url),
 	S(alphavantage_url), S(ecb_url), S(stooq_key), S(coingecko_key),
 	S(alphavantage_key), L(fetch_interval), L(fetch_timeout),
@@ -105,7 +105,9 @@ defaults(struct config *c)
 	c->import_max = 17L * 1024 * 1024;	/* a 16 MiB file and a form */
 	c->login_free_failures = 5;
 	c->login_account_failures = 100;
-	c->threads = 8;
+	c->threads_min = 4;
+	c->threads_max = 16;
+	c->threads_idle = 10;
 	strcpy(c->log, "stderr");
 	snprintf(c->yahoo_url, sizeof(c->yahoo_url),
 	    "https://query1.finance.yahoo.com");
@@ -239,11 +241,83 @@ config_load(struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "log: stderr or syslog");
 		return -1;
 	}
-	if (c->threads < 1)
-		c->threads = 1;
+	if (c->threads > 1024 || c->threads_min < 1 ||
+	    c->threads_max < c->threads_min || c->threads_max > 1024 ||
+	    c->threads_idle < 1) {
+		snprintf(err, errlen, "threads: 1 to 1024 (0: between "
+		    "threads_min, at least 1, and threads_max, at most 1024); "
+		    "threads_idle: at least 1");
+		return -1;
+	}
 	snprintf(c->templates, sizeof(c->templates), "%s/templates", c->home);
 	if (*c->socket_dir == '\0')
 		snprintf(c->socket_dir, sizeof(c->socket_dir), "%.400s/run",
 		    c->var);
 	return 0;
+}
+
+int
+config_db_node(const struct config *c, size_t i, struct db_node *out)
+{
+	const char *p = c->db_nodes, *e, *colon;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	out->port = c->db_port;
+	if (*p == '\0') {
+		if (i > 0)
+			return -1;
+		snprintf(out->socket, sizeof(out->socket), "%s", c->db_socket);
+		snprintf(out->host, sizeof(out->host), "%s", c->db_host);
+		return 0;
+	}
+	for (; i > 0; i--)
+		if ((p = strchr(p, ',')) == NULL)
+			return -1;
+		else
+			p++;
+	p += strspn(p, " ");
+	e = strchr(p, ',');
+	n = e ? (size_t)(e - p) : strlen(p);
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return -1;
+	if (*p == '/') {
+		if (n >= sizeof(out->socket))
+			return -1;
+		memcpy(out->socket, p, n);
+		return 0;
+	}
+	if (*p == '[') {			/* [v6]:port */
+		const char *close = memchr(p, ']', n);
+
+		if (close == NULL || (size_t)(close - p - 1) >=
+		    sizeof(out->host))
+			return -1;
+		memcpy(out->host, p + 1, (size_t)(close - p - 1));
+		colon = close + 1 < p + n && close[1] == ':' ? close + 1 :
+		    NULL;
+	} else {
+		colon = memchr(p, ':', n);
+		if ((size_t)((colon ? colon : p + n) - p) >= sizeof(out->host))
+			return -1;
+		memcpy(out->host, p, (size_t)((colon ? colon : p + n) - p));
+	}
+	if (colon != NULL) {
+		char port[8];
+		size_t k = (size_t)(p + n - colon - 1);
+		char *end;
+		long v;
+
+		if (k == 0 || k >= sizeof(port))
+			return -1;
+		memcpy(port, colon + 1, k);
+		port[k] = '\0';
+		v = strtol(port, &end, 10);
+		if (*end != '\0' || v < 1 || v > 65535)
+			return -1;
+		out->port = (int)v;
+	}
+	return *out->host ? 0 : -1;
 }

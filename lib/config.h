@@ -19,6 +19,10 @@ struct config {
 	char db_socket[512];	/* MariaDB unix socket */
 	char db_host[256];	/* used when db_socket is empty */
 	int db_port;
+	char db_nodes[1024];	/* several nodes (a Galera cluster), comma-
+				   separated: "host", "host:port",
+				   "[v6]:port" or a socket's path; "": the
+				   one of db_socket, else db_host:db_port */
 	char db_name[64];
 	char db_user[64];	/* web account */
 	char db_password[128];
@@ -40,7 +44,12 @@ struct config {
 	long backup_days;	/* days a backup is kept (0: no limit) */
 	int db_timeout;		/* seconds a web request waits on one read or
 				   write of the database before answering 503 */
-	int threads;		/* FastCGI threads per worker process */
+	int threads;		/* FastCGI threads per worker process, fixed
+				   (0: between threads_min and threads_max) */
+	int threads_min;	/* a page worker's threads at rest */
+	int threads_max;	/* and at most, when requests queue */
+	int threads_idle;	/* seconds a thread beyond the minimum may go
+				   unneeded before it ends */
 	char log[8];		/* "stderr" (the default) or "syslog" */
 
 	/* Price sources: the base address each source's own path is
@@ -109,5 +118,20 @@ int config_load(struct config *c, char *err, size_t errlen);
 
 /* Sets one setting by name from text; 0 on success, -1 if unknown/bad. */
 int config_set(struct config *c, const char *key, const char *value);
+
+/* One database node: a socket (socket[0] != 0), else host and port. */
+struct db_node {
+	char socket[512];
+	char host[256];
+	int port;
+};
+
+/*
+ * The i-th (from 0) node of c's database, of db_nodes (a port left out
+ * is db_port), else the one node of db_socket or db_host:db_port.
+ * Returns 0, or -1 past the last node or for a node that cannot be
+ * (empty, too long, a port out of range).
+ */
+int config_db_node(const struct config *c, size_t i, struct db_node *out);
 
 #endif

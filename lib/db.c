@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -32,6 +33,7 @@ db_init(struct db *d, const struct config *cfg, int admin)
 	memset(d, 0, sizeof(*d));
 	d->cfg = cfg;
 	d->admin = admin;
+	d->wsrep = -1;
 }
 
 static int is_lost(unsigned err);
@@ -57,6 +59,9 @@ drop_conn(struct db *d)
 	}
 	d->conn = NULL;
 	d->in_tx = 0;
+	d->wsrep = -1;
+	d->fragment_set = 0;
+	d->node++;		/* lost: the next node first */
 }
 
 void
@@ -67,8 +72,9 @@ db_close(struct db *d)
 	d->stmts = NULL;
 }
 
-int
-db_connect(struct db *d)
+/* A connection to node, or NULL with d->err set. */
+static MYSQL *
+connect_node(struct db *d, const struct db_node *node)
 {
 	const struct config *c = d->cfg;
 	MYSQL *m;
@@ -77,18 +83,9 @@ db_connect(struct db *d)
 	const char *user = d->admin ? c->admin_user : c->db_user;
 	const char *pw = d->admin ? c->admin_password : c->db_password;
 
-	if (d->conn != NULL)
-		return 0;
-	if (d->stmts == NULL) {
-		d->stmts = calloc(DB_STMT_CACHE, sizeof(*d->stmts));
-		if (d->stmts == NULL) {
-			set_err(d, CR_OUT_OF_MEMORY, "out of memory");
-			return -1;
-		}
-	}
 	if ((m = mysql_init(NULL)) == NULL) {
 		set_err(d, CR_OUT_OF_MEMORY, "out of memory");
-		return -1;
+		return NULL;
 	}
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
@@ -106,14 +103,73 @@ db_connect(struct db *d)
 	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
 	    "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
 	    "NO_ENGINE_SUBSTITUTION'");
-	if (mysql_real_connect(m, *c->db_socket ? NULL : c->db_host, user,
-	    *pw ? pw : NULL, c->db_name, (unsigned)c->db_port,
-	    *c->db_socket ? c->db_socket : NULL,
+	if (mysql_real_connect(m, *node->socket ? NULL : node->host, user,
+	    *pw ? pw : NULL, c->db_name, (unsigned)node->port,
+	    *node->socket ? node->socket : NULL,
 	    d->admin ? CLIENT_MULTI_STATEMENTS : 0) == NULL) {
 		set_err(d, mysql_errno(m), mysql_error(m));
 		mysql_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* 1 when m's server is a Galera node that is not synced, else 0. */
+static int
+unsynced(MYSQL *m)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	int bad = 0;
+
+	/* lint: trusted text (a literal, on a connection not yet d's) */
+	if (mysql_query(m, "SHOW GLOBAL STATUS LIKE 'wsrep_local_state'") !=
+	    0 || (res = mysql_store_result(m)) == NULL)
+		return 1;
+	if ((row = mysql_fetch_row(res)) != NULL && row[1] != NULL)
+		bad = strcmp(row[1], "4") != 0;
+	mysql_free_result(res);
+	return bad;
+}
+
+int
+db_connect(struct db *d)
+{
+	struct db_node node;
+	size_t n = 0;
+	MYSQL *m = NULL;
+
+	if (d->conn != NULL)
+		return 0;
+	if (d->stmts == NULL) {
+		d->stmts = calloc(DB_STMT_CACHE, sizeof(*d->stmts));
+		if (d->stmts == NULL) {
+			set_err(d, CR_OUT_OF_MEMORY, "out of memory");
+			return -1;
+		}
+	}
+	while (config_db_node(d->cfg, n, &node) == 0)
+		n++;
+	if (n == 0) {
+		set_err(d, CR_UNKNOWN_HOST, "no database node in db_nodes");
 		return -1;
 	}
+	for (size_t k = 0; k < n && m == NULL; k++) {
+		size_t i = (d->node + k) % n;
+
+		config_db_node(d->cfg, i, &node);
+		if ((m = connect_node(d, &node)) == NULL)
+			continue;
+		if (n > 1 && unsynced(m)) {
+			set_err(d, 1047, "the node is not synced");
+			mysql_close(m);
+			m = NULL;
+			continue;
+		}
+		d->node = i;
+	}
+	if (m == NULL)
+		return -1;
 	d->conn = m;
 	d->last_used = time(NULL);
 	metrics_gauge(GAUGE_DB_CONNECTIONS, 1);
@@ -139,6 +195,35 @@ int
 db_retry(const struct db *d)
 {
 	return d->err == ER_LOCK_DEADLOCK || d->err == ER_LOCK_WAIT_TIMEOUT;
+}
+
+int
+db_again(struct db *d, int *tries)
+{
+	static __thread unsigned seed;
+	struct timespec ts;
+	long us;
+
+	if (++*tries >= DB_TRIES || !db_retry(d))
+		return 0;
+	if (d->in_tx)
+		db_rollback(d);		/* a caller that left it open */
+	if (seed == 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		seed = (unsigned)getpid() * 2654435761u ^ (unsigned)ts.tv_nsec;
+	}
+	us = (1000L << *tries) + rand_r(&seed) % (1000L << *tries);
+	ts.tv_sec = 0;
+	ts.tv_nsec = us * 1000;
+	nanosleep(&ts, NULL);
+	metrics_db_retry();
+	return 1;
+}
+
+int
+db_passing(const struct db *d)
+{
+	return db_down(d) || db_retry(d) || d->err == 1047 || d->err == 1180;
 }
 
 int
@@ -681,11 +766,58 @@ db_thread_end(void)
 	mysql_thread_end();
 }
 
+void
+db_fragments(struct db *d, long rows)
+{
+	d->fragment_rows = rows > 0 ? rows : 0;
+}
+
+/* Sets the session's fragments to d->fragment_rows on a Galera node
+ * (asking the server once a connection whether it is one).  0 or -1. */
+static int
+set_fragments(struct db *d)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char sql[160];
+
+	if (d->fragment_rows == d->fragment_set || d->wsrep == 0)
+		return 0;
+	if (d->wsrep < 0) {
+		/* lint: trusted text (a literal) */
+		if (mysql_query(d->conn, "SELECT @@wsrep_on") != 0) {
+			d->wsrep = 0;	/* a server without Galera */
+			return 0;
+		}
+		if ((res = mysql_store_result(d->conn)) == NULL)
+			return -1;
+		row = mysql_fetch_row(res);
+		d->wsrep = row != NULL && row[0] != NULL &&
+		    strcmp(row[0], "1") == 0;
+		mysql_free_result(res);
+		if (!d->wsrep)
+			return 0;
+	}
+	snprintf(sql, sizeof(sql), "SET SESSION wsrep_trx_fragment_unit = "
+	    "'rows', wsrep_trx_fragment_size = %ld", d->fragment_rows);
+	/* lint: trusted text (a literal and a number) */
+	if (mysql_query(d->conn, sql) != 0)
+		return -1;
+	d->fragment_set = d->fragment_rows;
+	return 0;
+}
+
 static int
 begin(struct db *d, const char *level)
 {
 	if (ensure_conn(d) != 0)
 		return -1;
+	if (set_fragments(d) != 0) {
+		set_err(d, mysql_errno(d->conn), mysql_error(d->conn));
+		if (is_lost(d->err))
+			drop_conn(d);
+		return -1;
+	}
 	/* lint: trusted text (level is a literal of this file) */
 	if ((level != NULL && mysql_query(d->conn, level) != 0) ||
 	    mysql_query(d->conn, "START TRANSACTION") != 0) {
@@ -711,11 +843,31 @@ db_begin_committed(struct db *d)
 	return begin(d, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
 }
 
+void
+db_mark_commits(struct db *d, const char *sql, long long id,
+    const unsigned char key[32], const unsigned char req[32])
+{
+	d->mark_sql = sql;
+	d->mark_id = id;
+	if (key != NULL)
+		memcpy(d->mark_key, key, sizeof(d->mark_key));
+	if (req != NULL)
+		memcpy(d->mark_req, req, sizeof(d->mark_req));
+}
+
 int
 db_commit(struct db *d)
 {
 	if (d->conn == NULL) {
 		set_err(d, CR_SERVER_GONE_ERROR, "connection lost");
+		return -1;
+	}
+	if (d->mark_sql != NULL && d->in_tx && db_exec(d, NULL, NULL,
+	    d->mark_sql, "ibb", d->mark_id, d->mark_key,
+	    sizeof(d->mark_key), d->mark_req, sizeof(d->mark_req)) != 0) {
+		if (d->conn != NULL)
+			db_rollback(d);
+		d->in_tx = 0;
 		return -1;
 	}
 	if (mysql_commit(d->conn) != 0) {
@@ -727,6 +879,7 @@ db_commit(struct db *d)
 		return -1;
 	}
 	d->in_tx = 0;
+	d->mark_sql = NULL;	/* made its row; the next commits do not */
 	return 0;
 }
 

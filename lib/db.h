@@ -38,10 +38,20 @@ struct db {
 	struct db_stmt *stmts;		/* DB_STMT_CACHE prepared statements */
 	size_t nstmts;
 	int in_tx;
+	size_t node;			/* the node to try first (db_nodes) */
 	time_t last_used;
 	unsigned err;			/* MariaDB error number of last call */
 	char errmsg[256];
 	unsigned long long affected, insert_id;
+	long fragment_rows;		/* db_fragments() */
+	int wsrep;			/* this connection's server is a
+					   Galera node: 1, 0, -1 unknown */
+	long fragment_set;		/* what the session has now */
+	/* db_mark_commits(): run in each transaction before its commit. */
+	const char *mark_sql;
+	long long mark_id;
+	unsigned char mark_key[32];
+	unsigned char mark_req[32];
 };
 
 struct dbres {
@@ -53,7 +63,13 @@ struct dbres {
 /* Prepares d for use with cfg (kept by reference); connects lazily. */
 void db_init(struct db *d, const struct config *cfg, int admin);
 
-/* Connects now if not connected; 0 on success, -1 with d->errmsg. */
+/*
+ * Connects now if not connected; 0 on success, -1 with d->errmsg.  Of
+ * several nodes (config db_nodes) it takes the one it last used, else
+ * the next that answers and, in a Galera cluster, is synced
+ * (wsrep_local_state 4: a node that is joining answers error 1047); a
+ * connection lost moves it on to the next.
+ */
 int db_connect(struct db *d);
 
 /* Closes the connection and frees the statement cache. */
@@ -69,6 +85,17 @@ void db_close(struct db *d);
  */
 int db_exec(struct db *d, struct arena *a, struct dbres *res,
     const char *sql, const char *fmt, ...);
+
+/*
+ * While sql is set (NULL: no more), the next transaction committed
+ * through db_commit() first runs sql with (id, key, req: 32 bytes each)
+ * as its parameters, in the same transaction: what lets a request's idempotency
+ * key say that its writes were committed, whatever becomes of the
+ * connection after.  A failure of sql rolls the transaction back (and
+ * leaves sql set); a commit that succeeds unsets it.
+ */
+void db_mark_commits(struct db *d, const char *sql, long long id,
+    const unsigned char key[32], const unsigned char req[32]);
 
 /*
  * Runs sql with n text parameters (NULL for SQL NULL), for statements
@@ -129,6 +156,19 @@ void db_stream_close(struct db_stream *s);
 void db_thread_start(void);
 void db_thread_end(void);
 
+/*
+ * Large transactions on a Galera cluster: those begun on d from now on
+ * replicate, when d's server is a Galera node (@@wsrep_on), in
+ * fragments of about rows rows as they are written (MariaDB's streaming
+ * replication, wsrep_trx_fragment_size), instead of as one write set at
+ * their commit, which a cluster certifies and applies slowly and which
+ * stalls the other nodes' commits behind it; 0 (the default): at
+ * commit.  A transaction stays whole all the same: others see all of it
+ * at its commit, or nothing.  No effect on a single server.
+ */
+void db_fragments(struct db *d, long rows);
+#define DB_FRAGMENT_ROWS 10000	/* what large transactions use */
+
 /* Starts, commits or rolls back a transaction; 0 on success. */
 int db_begin(struct db *d);
 /* db_begin at READ COMMITTED: its reads and deletes lock the rows they
@@ -146,6 +186,36 @@ int db_down(const struct db *d);
  * DB_TRIES times in all. */
 #define DB_TRIES	5
 int db_retry(const struct db *d);
+
+/*
+ * 1 when the last failure passes and nothing was committed: the server
+ * gone (db_down), a conflict past its retries (db_retry), or a Galera
+ * node outside its primary component (1047 not ready, 1180 a commit it
+ * could not replicate).  Worth sending again in a moment, elsewhere.
+ */
+int db_passing(const struct db *d);
+
+/*
+ * The one retry policy of write transactions.  After a transaction
+ * failed (and was rolled back), says whether to run it again from its
+ * start: 1 when the failure was a deadlock or a lock wait timeout (on
+ * Galera also a certification conflict with another node's commit,
+ * which any statement or the COMMIT reports as error 1213) and fewer
+ * than DB_TRIES runs were made (*tries counts them: 0 before the
+ * first), after a short random pause that doubles each time (2-4 ms,
+ * then 4-8 ...), so that two writers that collided do not collide
+ * again; else 0.  A lost connection is 0: whether its commit took is
+ * unknown, and only the caller knows whether its writes may be sent
+ * again (a web request answers 503 with Retry-After; one with an
+ * idempotency key is then safe for the client to resend).  The whole
+ * transaction, reads included, must be in what is run again:
+ *
+ *	int tries = 0;
+ *	do
+ *		rc = once(d, ...);	(begins, writes, commits)
+ *	while (rc < 0 && db_again(d, &tries));
+ */
+int db_again(struct db *d, int *tries);
 
 /* 1 if the last failure was a duplicate key. */
 int db_duplicate(const struct db *d);

@@ -12,8 +12,9 @@
  *               rate or user setting changed
  *   EPOCH_RUN   a valuation run was committed (the live worker wakes)
  *
- * Processes on other hosts do not share the file: caches also expire
- * after a few seconds (see cache.h), which bounds staleness there.
+ * Processes on other hosts do not share the file: a cache also checks
+ * marks kept in the database, or keeps its entries well under a second
+ * (see cache.h).
  * When the file cannot be mapped, epoch_get() returns a fresh value on
  * every call, so caches never hit.
  */

@@ -10,16 +10,6 @@
 
 #include "sock.h"
 
-static long long
-micros_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000000LL +
-	    (t.tv_nsec - t0->tv_nsec) / 1000;
-}
-
 static void
 workers(const struct config *cfg, struct health *h)
 {
@@ -52,11 +42,12 @@ health_read(struct db *d, struct arena *a, const struct config *cfg,
 	static const char runs[] = "SELECT "
 	    "(SELECT TIMESTAMPDIFF(SECOND, MAX(started_at), NOW(3)) "
 	    "FROM fetch_runs), "
-	    "(SELECT duration_ms FROM fetch_runs ORDER BY id DESC LIMIT 1), "
+	    "(SELECT duration_ms FROM fetch_runs ORDER BY started_at DESC, "
+	    "id DESC LIMIT 1), "
 	    "(SELECT TIMESTAMPDIFF(SECOND, MAX(started_at), NOW(3)) "
 	    "FROM valuation_runs), "
-	    "(SELECT duration_ms FROM valuation_runs ORDER BY id DESC "
-	    "LIMIT 1)";
+	    "(SELECT duration_ms FROM valuation_runs ORDER BY started_at DESC, "
+	    "id DESC LIMIT 1)";
 	static const char sources[] = "SELECT source, errors, failing_runs, "
 	    "COALESCE(TIMESTAMPDIFF(SECOND, last_success_at, NOW()), -1) "
 	    "FROM feed_health ORDER BY source";
@@ -66,10 +57,24 @@ health_read(struct db *d, struct arena *a, const struct config *cfg,
 	memset(h, 0, sizeof(*h));
 	h->fetch_age = h->fetch_ms = h->val_age = h->val_ms = -1;
 	workers(cfg, h);
+	cluster_read(cfg, &h->cluster);
+	/* No node serves: the database is down, without waiting for a
+	 * connection to find so. */
+	if (!h->cluster.ok)
+		return;
+	/* To connect, the first node seen serving rather than one that
+	 * is down or stalled and would hold the answer up. */
+	if (d->conn == NULL && h->cluster.n > 0 &&
+	    !cluster_serves(&h->cluster.node[d->node % h->cluster.n]))
+		for (size_t i = 0; i < h->cluster.n; i++)
+			if (cluster_serves(&h->cluster.node[i])) {
+				d->node = i;
+				break;
+			}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (db_exec(d, a, &r, runs, "") != 0 || r.nrows != 1)
 		return;
-	h->db_micros = micros_since(&t0);
+	h->db_micros = cluster_micros_since(&t0);
 	h->db_up = 1;
 #define OR(c) (db_val(&r, 0, c) ? db_int(&r, 0, c) : -1)
 	h->fetch_age = OR(0), h->fetch_ms = OR(1);

@@ -6,6 +6,7 @@
 #define NESTEGG_HEALTH_H
 
 #include "arena.h"
+#include "cluster.h"
 #include "config.h"
 #include "db.h"
 
@@ -19,8 +20,10 @@ struct health_source {
 };
 
 struct health {
-	int db_up;
+	int db_up;			/* this process's connection answers */
 	long long db_micros;		/* the round trip of a query */
+	struct cluster cluster;		/* each database node (cluster.h),
+					   a reading at most a second old */
 	long long fetch_age, fetch_ms;	/* the last fetch run: seconds
 					   since it started, its duration;
 					   -1: none yet */
@@ -36,8 +39,11 @@ struct health {
 
 /*
  * Reads the health of the stack of cfg: the workers from the sockets in
- * cfg->socket_dir (web-*.sock and live.sock), the rest from the
- * database (d; db_up 0 when it does not answer).  Always fills h.
+ * cfg->socket_dir (web-*.sock and live.sock), each database node from
+ * cluster_read() (within about a second), the rest from the database
+ * (d; db_up 0 when it does not answer, or at once when no node serves;
+ * d, when not connected, is pointed at a node that serves).  Always
+ * fills h.
  */
 void health_read(struct db *d, struct arena *a, const struct config *cfg,
     struct health *h);

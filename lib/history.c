@@ -14,7 +14,7 @@
 #include "value.h"
 
 #define ROWS 500		/* days per REPLACE */
-#define DAY_PARAMS 10
+#define DAY_PARAMS 11
 #define IDS "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j "
 
 int
@@ -451,53 +451,16 @@ load_instruments(struct db *d, struct arena *a, const struct tx *txs,
 }
 
 /* Loads every pair of rates with its daily history and latest rate. */
+/* Every rate's whole history, and the latest, into in. */
 static int
 load_pairs(struct db *d, struct arena *a, struct series_input *in)
 {
-	static const char hq[] = "SELECT base, quote, "
-	    "DATE_FORMAT(day, '%Y-%m-%d'), rate FROM fx_history "
-	    "ORDER BY base, quote, day";
-	static const char lq[] = "SELECT base, quote, rate, "
-	    "UNIX_TIMESTAMP(as_of) FROM fx_rates";
-	struct series_pair *p;
-	struct series_point *pts;
-	struct dbres h, l;
-	size_t np = 0;
+	struct fx_days h;
 
-	if (db_exec(d, a, &h, hq, "") != 0 || db_exec(d, a, &l, lq, "") != 0)
+	if (fx_days_load(d, a, "", "9999-12-31", "", &h) != 0)
 		return -1;
-	p = arena_alloc(a, (h.nrows + l.nrows + 1) * sizeof(*p));
-	pts = arena_alloc(a, (h.nrows + 1) * sizeof(*pts));
-	for (size_t i = 0; i < h.nrows; i++) {
-		if (np == 0 || strcmp(p[np - 1].from, db_val(&h, i, 0)) != 0 ||
-		    strcmp(p[np - 1].to, db_val(&h, i, 1)) != 0) {
-			snprintf(p[np].from, 4, "%s", db_val(&h, i, 0));
-			snprintf(p[np].to, 4, "%s", db_val(&h, i, 1));
-			p[np].rates = pts + i;
-			np++;
-		}
-		pts[i].day = perf_daynum(db_val(&h, i, 2));
-		pts[i].v = col(db_val(&h, i, 3));
-		p[np - 1].nrate++;
-	}
-	for (size_t i = 0; i < l.nrows; i++) {
-		size_t k;
-
-		for (k = 0; k < np && (strcmp(p[k].from, db_val(&l, i, 0)) ||
-		    strcmp(p[k].to, db_val(&l, i, 1))); k++)
-			;
-		if (k == np) {
-			memset(&p[np], 0, sizeof(p[np]));
-			snprintf(p[np].from, 4, "%s", db_val(&l, i, 0));
-			snprintf(p[np].to, 4, "%s", db_val(&l, i, 1));
-			np++;
-		}
-		p[k].has_latest = 1;
-		p[k].latest = col(db_val(&l, i, 2));
-		p[k].latest_as_of = (time_t)db_int(&l, i, 3);
-	}
-	in->pairs = p;
-	in->npairs = np;
+	in->pairs = h.pairs;
+	in->npairs = h.npairs;
 	return 0;
 }
 
@@ -507,8 +470,8 @@ store_days(struct db *d, struct arena *a, long long pid,
 {
 	static struct db_rows rep = DB_ROWS("REPLACE INTO portfolio_series "
 	    "(portfolio_id, day, value, cost, cash, flow, income, fees, fx, "
-	    "unpriced) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", DAY_PARAMS,
-	    ROWS);
+	    "unpriced, flow_in) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "", DAY_PARAMS, ROWS);
 	const char **p = arena_alloc(a, (n + 1) * DAY_PARAMS * sizeof(*p));
 	char *id = arena_printf(a, "%lld", pid);
 
@@ -528,6 +491,7 @@ store_days(struct db *d, struct arena *a, long long pid,
 		v[8] = arena_strdup(a, dec_format(x->fx, -1, b));
 		v[9] = arena_printf(a, "%d", x->unpriced > 65535 ? 65535 :
 		    x->unpriced);
+		v[10] = arena_strdup(a, dec_format(x->inflow, -1, b));
 	}
 	return db_exec_rows(d, &rep, n, p);
 }
@@ -536,8 +500,8 @@ store_days(struct db *d, struct arena *a, long long pid,
 static int
 store_twr(struct db *d, struct arena *a, long long pid)
 {
-	static const char q[] = "SELECT value, flow FROM portfolio_series "
-	    "WHERE portfolio_id = ? ORDER BY day";
+	static const char q[] = "SELECT value, flow, flow_in FROM "
+	    "portfolio_series WHERE portfolio_id = ? ORDER BY day";
 	static const char up[] = "UPDATE portfolios SET series_twr = ? "
 	    "WHERE id = ?";
 	struct perf_result res;
@@ -551,9 +515,10 @@ store_twr(struct db *d, struct arena *a, long long pid)
 	for (size_t i = 0; i < r.nrows; i++) {
 		days[i].value = col(db_val(&r, i, 0));
 		days[i].flow = col(db_val(&r, i, 1));
+		days[i].inflow = col(db_val(&r, i, 2));
 		snprintf(days[i].day, sizeof(days[i].day), "1970-01-01");
 	}
-	perf_period(days, r.nrows, &res);
+	perf_period_from_zero(days, r.nrows, &res);
 	return db_exec(d, NULL, NULL, up, "si", res.has_twr ?
 	    dec_format(res.twr, -1, buf) : NULL, pid);
 }
@@ -589,9 +554,29 @@ store_series(struct db *d, struct arena *a, long long pid,
 {
 	static const char before[] = "DELETE FROM portfolio_series "
 	    "WHERE portfolio_id = ? AND day < ?";
+	/* Writers of the same series take the portfolio's row first, one
+	 * after the other (they deadlocked on the days' index gaps: 15 of
+	 * 16 at a dashboard's first load under load), and one that finds
+	 * what it computed already stored, through the same day and run
+	 * and not marked since, writes nothing. */
+	static const char done[] = "SELECT series_from IS NULL AND "
+	    "series_to >= ? AND series_run <=> ? AND series_gen = ? "
+	    "FROM portfolios WHERE id = ? FOR UPDATE";
+	struct dbres r;
 
 	if (db_begin_committed(d) != 0 ||
-	    db_exec(d, NULL, NULL, before, "is", pid, fromday) != 0 ||
+	    db_exec(d, a, &r, done, "ssii", days[n - 1].day, run, gen,
+	    pid) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	if (r.nrows == 1 && db_int(&r, 0, 0) == 1) {
+		if (db_commit(d) == 0)
+			return 0;
+		db_rollback(d);
+		return -1;
+	}
+	if (db_exec(d, NULL, NULL, before, "is", pid, fromday) != 0 ||
 	    store_days(d, a, pid, days, n) != 0 || store_twr(d, a, pid) != 0 ||
 	    db_exec(d, NULL, NULL, series_done, "ssii", days[n - 1].day, run,
 	    pid, gen) != 0 || db_commit(d) != 0) {
@@ -621,7 +606,7 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	struct series_point *pts = NULL;
 	char fromday[11], today[11];
 	long long gen;
-	int rc = -1;
+	int rc = -1, tries = 0;
 
 	if (rebuilt)
 		*rebuilt = 0;
@@ -685,10 +670,10 @@ series_update(struct db *d, struct arena *a, const struct portfolio *pf,
 	perf_ymd(first, fromday);
 	/* Writers of other portfolios' series share index gaps with this
 	 * one: a deadlock or lock timeout is tried again. */
-	for (int i = 0; i < DB_TRIES; i++)
-		if ((rc = store_series(d, a, pf->id, fromday, days,
-		    (size_t)(to - from + 1), run, gen)) == 0 || !db_retry(d))
-			break;
+	do
+		rc = store_series(d, a, pf->id, fromday, days,
+		    (size_t)(to - from + 1), run, gen);
+	while (rc < 0 && db_again(d, &tries));
 	free(days);
 	if (rc == 0 && rebuilt)
 		*rebuilt = to - from + 1;
@@ -700,7 +685,7 @@ series_read(struct db *d, struct arena *a, long long pid, const char *from,
     const char *to, struct perf_day **out, size_t *n)
 {
 	static const char q[] = "SELECT TO_DAYS(day) - 719528, value, "
-	    "flow, income, fees, unpriced, fx FROM portfolio_series "
+	    "flow, income, fees, unpriced, fx, flow_in FROM portfolio_series "
 	    "WHERE portfolio_id = ? AND (? = '' OR day >= ?) "
 	    "AND (? = '' OR day <= ?) ORDER BY day";
 	struct dbres r;
@@ -718,6 +703,7 @@ series_read(struct db *d, struct arena *a, long long pid, const char *from,
 		x->fees = col(db_val(&r, i, 4));
 		x->unpriced = (int)db_int(&r, i, 5);
 		x->fx = col(db_val(&r, i, 6));
+		x->inflow = col(db_val(&r, i, 7));
 	}
 	*n = r.nrows;
 	return 0;
@@ -773,8 +759,8 @@ series_combined(struct db *d, struct arena *a, long long uid,
 		for (size_t i = 0; i < npf; i++) {
 			const struct perf_day *x;
 			struct fx_path p;
-			const dec *src[5];
-			dec *dst[5], rate;
+			const dec *src[6];
+			dec *dst[6], rate;
 
 			if (at[i] >= nd[i] || strcmp(days[i][at[i]].day,
 			    o->day) != 0)
@@ -788,9 +774,11 @@ series_combined(struct db *d, struct arena *a, long long uid,
 			}
 			src[0] = &x->value, src[1] = &x->flow;
 			src[2] = &x->income, src[3] = &x->fees, src[4] = &x->fx;
+			src[5] = &x->inflow;
 			dst[0] = &o->value, dst[1] = &o->flow;
 			dst[2] = &o->income, dst[3] = &o->fees, dst[4] = &o->fx;
-			for (int k = 0; k < 5; k++)
+			dst[5] = &o->inflow;
+			for (int k = 0; k < 6; k++)
 				*dst[k] = dec_add(*dst[k], fx_path_apply(&p,
 				    *src[k]));
 			o->unpriced += x->unpriced;
@@ -874,7 +862,7 @@ history_import(struct db *d, struct arena *a, long long iid,
 	struct csv csv;
 	const char **p;
 	char today[11], first[11] = "9999-12-31", id[24];
-	int cd = -1, cc = -1;
+	int cd = -1, cc = -1, tries = 0;
 	size_t n = 0;
 	time_t now = time(NULL);
 
@@ -943,20 +931,27 @@ history_import(struct db *d, struct arena *a, long long iid,
 		n++;
 	}
 	*line = 0;
-	if (db_begin(d) != 0)
-		return -2;
-	if (db_exec_rows(d, &ins, n, p) != 0 ||
-	    series_mark_instrument(d, iid, first) != 0 ||
-	    db_commit(d) != 0) {
+	/* Up to 100,000 rows in one transaction: on a Galera node it
+	 * replicates in fragments as it is written (db_fragments). */
+	db_fragments(d, DB_FRAGMENT_ROWS);
+	for (;;) {
+		if (db_begin(d) == 0 && db_exec_rows(d, &ins, n, p) == 0 &&
+		    series_mark_instrument(d, iid, first) == 0 &&
+		    db_commit(d) == 0)
+			break;
 		db_rollback(d);
-		return -2;
+		if (!db_again(d, &tries)) {
+			db_fragments(d, 0);
+			return -2;
+		}
 	}
+	db_fragments(d, 0);
 	return (long)n;
 }
 
 int
 series_holdings(struct db *d, struct arena *a, const struct portfolio *pf,
-    const char *from, const char *to, time_t now,
+    const char *from, const char *to, int zero, time_t now,
     struct holding_return **out, size_t *n)
 {
 	static const char sq[] = "SELECT i.id, COALESCE(us.symbol, i.symbol) "
@@ -986,8 +981,9 @@ series_holdings(struct db *d, struct arena *a, const struct portfolio *pf,
 		goto out;
 	for (size_t i = 0; i < in.ninst; i++) {
 		struct holding_return *h = &(*out)[*n];
-		size_t k = 0, a0 = 0;
+		size_t k = 0, a0 = 0, nd = (size_t)(t - f + 1);
 		struct dbres r;
+		long first;
 		int held = 0;
 
 		for (size_t j = 0; j < ntx; j++)
@@ -1009,11 +1005,22 @@ series_holdings(struct db *d, struct arena *a, const struct portfolio *pf,
 			    !dec_is_zero(days[day - f].flow);
 		if (!held)
 			continue;
-		/* From its first day in the period with a value or flow. */
-		while (a0 + 1 < (size_t)(t - f + 1) &&
-		    dec_is_zero(days[a0].value) && dec_is_zero(days[a0 + 1].flow))
-			a0++;
-		perf_period(days + a0, (size_t)(t - f + 1) - a0, &h->r);
+		first = perf_daynum(mine[0].date);
+		if (first > f || (first == f && zero)) {
+			/* First bought in the period: from nothing before its
+			 * first day, as the portfolio from its first. */
+			while (a0 < nd && dec_is_zero(days[a0].value) &&
+			    dec_is_zero(days[a0].flow))
+				a0++;
+			perf_period_from_zero(days + a0, nd - a0, &h->r);
+		} else {
+			/* From its first day in the period with a value, or
+			 * the day before its next flow. */
+			while (a0 + 1 < nd && dec_is_zero(days[a0].value) &&
+			    dec_is_zero(days[a0 + 1].flow))
+				a0++;
+			perf_period(days + a0, nd - a0, &h->r);
+		}
 		h->instrument = in.inst[i].id;
 		if (db_exec(d, a, &r, sq, "ii", pf->user_id, h->instrument) != 0)
 			goto out_days;

@@ -95,10 +95,13 @@ struct holding_return {
 /*
  * The returns of each instrument pf held during from..to (YYYY-MM-DD)
  * on its own, into *out (arena): its value each day at that day's close
- * and rate, its trades as its flows.  0 or -1.
+ * and rate, its trades as its flows.  Like the portfolio's, a holding's
+ * period starts from nothing when it was first bought after from, or on
+ * from in a period that starts from nothing (zero: from is on or before
+ * the portfolio's first transaction); else from from's close.  0 or -1.
  */
 int series_holdings(struct db *d, struct arena *a, const struct portfolio *pf,
-    const char *from, const char *to, time_t now,
+    const char *from, const char *to, int zero, time_t now,
     struct holding_return **out, size_t *n);
 
 #endif

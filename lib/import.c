@@ -19,7 +19,7 @@
 
 /* Rows per INSERT. */
 #define BATCH 200
-#define TX_PARAMS 14
+#define TX_PARAMS 15
 
 /* One distinct symbol of the file and what it names. */
 struct sym {
@@ -40,6 +40,7 @@ struct item {
 	const char *note;
 	size_t row;		/* index into the file's rows */
 	int skip;		/* already in the portfolio: left out */
+	int opening;		/* an opening position, before that row */
 };
 
 static unsigned long
@@ -61,6 +62,75 @@ sym_slot(struct symtab *t, const char *s)
 	while (t->v[i].key != NULL && strcasecmp(t->v[i].key, s) != 0)
 		i = (i + 1) & (t->cap - 1);
 	return &t->v[i];
+}
+
+/* Notes row's rate when it is not of the row's own day. */
+static void
+add_rate(struct import_result *res, const struct import_row *row,
+    const struct tx *t, const char *to)
+{
+	struct import_rate *x;
+	dec factor;
+
+	if (t->fx_origin != FX_EARLIER && t->fx_origin != FX_LATEST)
+		return;
+	res->nlatest += t->fx_origin == FX_LATEST;
+	if (res->nrates++ >= IMPORT_MAX_ERRORS)
+		return;
+	x = &res->rates[res->nrates - 1];
+	x->line = row->line;
+	memcpy(x->date, t->date, sizeof(x->date));
+	currency_major(t->currency, x->from, &factor);
+	snprintf(x->to, sizeof(x->to), "%s", to);
+	x->rate = t->fx_rate;
+	perf_ymd(t->fx_day, x->rate_day);
+	x->latest = t->fx_origin == FX_LATEST;
+}
+
+/* The rates of the days of f's rows, those before them included. */
+static int
+rates_of(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct import_file *f, struct symtab *syms, struct fx_days *fx)
+{
+	char lo[11] = "", hi[11] = "", day[11], tm[9], major[4];
+	struct buf set;
+	dec factor;
+	int rc;
+
+	/* The currencies the rows may need: theirs, their instruments',
+	 * the portfolio's and the pivots. */
+	buf_init(&set);
+	buf_printf(&set, ",%s,USD,EUR,", pf->currency);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct import_row *r = &f->rows[i];
+		const char *s = r->t.date, *c[2] = { r->t.currency, NULL };
+
+		if (r->error || r->skip ||
+		    ledger_datetime(s ? s : "", day, tm) != NULL)
+			continue;
+		if (r->t.symbol && *r->t.symbol &&
+		    sym_slot(syms, r->t.symbol)->known)
+			c[1] = sym_slot(syms, r->t.symbol)->inst.currency;
+		for (int k = 0; k < 2; k++) {
+			char item[6];
+
+			if (!c[k] || !*c[k] || currency_major(c[k], major,
+			    &factor) != 0)
+				continue;
+			snprintf(item, sizeof(item), ",%s,", major);
+			if (!strstr(set.data, item))
+				buf_printf(&set, "%s,", major);
+		}
+		if (!*lo || strcmp(day, lo) < 0)
+			memcpy(lo, day, sizeof(lo));
+		if (strcmp(day, hi) > 0)
+			memcpy(hi, day, sizeof(hi));
+	}
+	fx->pairs = NULL, fx->npairs = 0;
+	/* (FIND_IN_SET ignores the empty ends.) */
+	rc = *lo ? fx_days_load(d, a, lo, hi, set.data, fx) : 0;
+	buf_free(&set);
+	return rc;
 }
 
 static void
@@ -118,7 +188,8 @@ resolve(struct db *d, struct arena *a, const struct portfolio *pf,
 		struct sym *s;
 		int rc;
 
-		if (r->error || r->t.symbol == NULL || *r->t.symbol == '\0')
+		if (r->error || r->skip || r->t.symbol == NULL ||
+		    *r->t.symbol == '\0')
 			continue;
 		s = sym_slot(t, r->t.symbol);
 		if (s->key != NULL) {
@@ -133,6 +204,10 @@ resolve(struct db *d, struct arena *a, const struct portfolio *pf,
 		}
 		s->key = r->t.symbol;
 		if ((rc = inst_find(d, a, pf->user_id, r->t.symbol, &s->inst)) < 0)
+			return -1;
+		/* Else by the ISIN the file gives, or the symbol is. */
+		if (rc == 0 && (rc = inst_find_isin(d, a, pf->user_id,
+		    *r->hint.isin ? r->hint.isin : r->t.symbol, &s->inst)) < 0)
 			return -1;
 		s->known = rc == 1;
 		if (!s->known) {
@@ -221,7 +296,9 @@ cmp_item(const void *x, const void *y)
 		return a->tx.instrument < b->tx.instrument ? -1 : 1;
 	if ((c = ledger_order_cmp(&a->tx, &b->tx)) != 0)
 		return c;
-	return a->row < b->row ? -1 : a->row > b->row;
+	if (a->row != b->row)
+		return a->row < b->row ? -1 : 1;
+	return b->opening - a->opening;
 }
 
 static int
@@ -258,6 +335,25 @@ symbol_of(const struct symtab *t, long long iid)
 }
 
 /*
+ * The next transaction of instrument iid in the ledger's order, of the
+ * new items nw[*i..nn) and those recorded old[*j..no) (both sorted by
+ * instrument, then that order): *i or *j moves past it, and *fresh says
+ * whether it is a new one.  NULL when iid has no more.
+ */
+static const struct tx *
+next_of(long long iid, struct item **nw, size_t nn, size_t *i,
+    const struct tx **old, size_t no, size_t *j, int *fresh)
+{
+	int n = *i < nn && nw[*i]->tx.instrument == iid;
+	int o = *j < no && old[*j]->instrument == iid;
+
+	if (!n && !o)
+		return NULL;
+	*fresh = n && (!o || ledger_order_cmp(&nw[*i]->tx, old[*j]) < 0);
+	return *fresh ? &nw[(*i)++]->tx : old[(*j)++];
+}
+
+/*
  * Replays each instrument the new rows touch, the recorded transactions
  * and the new ones in the ledger's order; refusals go to res.  With
  * write, the positions are stored.  0 or -1.
@@ -275,25 +371,20 @@ replay(struct db *d, struct arena *a, const struct portfolio *pf,
 	while (i < nn) {
 		long long iid = nw[i]->tx.instrument;
 		struct ledger_state st;
-		const struct tx *last = NULL;
+		const struct tx *last = NULL, *t;
 		const struct item *prev = NULL;
-		int failed = 0;
+		int failed = 0, take_new;
 
 		while (j < no && old[j]->instrument < iid)
 			j++;
 		ledger_init(&st);
-		while ((i < nn && nw[i]->tx.instrument == iid) ||
-		    (j < no && old[j]->instrument == iid)) {
-			int take_new = i < nn && nw[i]->tx.instrument == iid &&
-			    (j >= no || old[j]->instrument != iid ||
-			    ledger_order_cmp(&nw[i]->tx, old[j]) < 0);
-			const struct tx *t = take_new ? &nw[i]->tx : old[j];
-
+		while ((t = next_of(iid, nw, nn, &i, old, no, &j,
+		    &take_new)) != NULL) {
 			if (!failed && ledger_apply(&st, t, pf->method, msg,
 			    sizeof(msg)) != 0) {
 				failed = 1;
 				if (take_new)
-					add_error(a, res, &f->rows[nw[i]->row],
+					add_error(a, res, &f->rows[nw[i - 1]->row],
 					    "quantity", msg);
 				else
 					add_error(a, res, prev ? &f->rows[
@@ -304,9 +395,7 @@ replay(struct db *d, struct arena *a, const struct portfolio *pf,
 			}
 			last = t;
 			if (take_new)
-				prev = nw[i++];
-			else
-				j++;
+				prev = nw[i - 1];
 		}
 		if (!failed) {
 			struct import_holding *h =
@@ -323,6 +412,137 @@ replay(struct db *d, struct arena *a, const struct portfolio *pf,
 			}
 		}
 		ledger_free(&st);
+	}
+	return 0;
+}
+
+/* How t changes a holding of m x Q + c shares (Q an opening position
+ * not known yet): bought, sold, split. */
+static void
+moves(const struct tx *t, dec *m, dec *c)
+{
+	dec ratio;
+
+	switch (t->type) {
+	case TX_BUY:
+	case TX_TRANSFER_IN:
+		*c = dec_add(*c, t->quantity);
+		break;
+	case TX_SELL:
+	case TX_TRANSFER_OUT:
+		*c = dec_sub(*c, t->quantity);
+		break;
+	case TX_SPLIT:
+		ratio = (t->has & TXF_PRICE) ? dec_div(t->quantity, t->price) :
+		    t->quantity;
+		*m = dec_mul(*m, ratio);
+		*c = dec_mul(*c, ratio);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Finds, for each instrument of the new rows (nw, nn, in ledger order)
+ * with those recorded (old, no), the smallest opening position on day
+ * open that no sell takes below zero, into res->openings; with o->open,
+ * adds it to it (*n items, room for as many more as instruments) and
+ * nw as a transfer in, at the first price the file gives the
+ * instrument or the cost a share given.  Returns 0.
+ */
+static int
+openings(struct arena *a, const struct portfolio *pf,
+    const struct symtab *syms,
+    const struct fx_days *fx, const char *open, struct item *it, size_t *n,
+    struct item **nw, size_t *nn, const struct tx **old, size_t no,
+    const struct import_opts *o, struct import_result *res)
+{
+	size_t i = 0, j = 0, nnew = *nn;
+
+	res->openings = arena_alloc(a, (nnew + 1) * sizeof(*res->openings));
+	while (i < nnew) {
+		long long iid = nw[i]->tx.instrument;
+		const struct item *first = nw[i];
+		const char *price = "";
+		const struct tx *t;
+		int take_new;
+		dec m = DEC_ZERO, c = DEC_ZERO, need = DEC_ZERO;
+
+		while (j < no && old[j]->instrument < iid)
+			j++;
+		while ((t = next_of(iid, nw, nnew, &i, old, no, &j,
+		    &take_new)) != NULL) {
+			if (dec_is_zero(m) && strcmp(t->date, open) >= 0)
+				m = DEC_ONE;
+			moves(t, &m, &c);
+			if (take_new && *price == '\0' && (t->type == TX_BUY ||
+			    t->type == TX_SELL) && (t->has & TXF_PRICE))
+				price = arena_strdup(a, dec_format(t->price, -1,
+				    (char[DEC_BUFSZ]){ 0 }));
+			if (dec_sign(c) < 0 && dec_sign(m) > 0) {
+				dec q = dec_div(dec_neg(c), m);
+
+				/* Rounded up: no sell left short by 1e-12. */
+				if (dec_sign(dec_add(dec_mul(q, m), c)) < 0)
+					q = dec_add(q, dec_div(DEC_ONE,
+					    dec_from_int(1000000000000LL)));
+				if (dec_cmp(q, need) > 0)
+					need = q;
+			}
+		}
+		if (dec_sign(need) > 0) {
+			struct import_opening *x =
+			    &res->openings[res->nopenings];
+			const char *cost = res->nopenings < o->nopen_costs ?
+			    o->open_costs[res->nopenings] : "";
+			struct tx_text tt;
+			struct sym *s;
+			const char *why, *field;
+			dec total;	/* the cost a share given */
+
+			memset(x, 0, sizeof(*x));
+			x->instrument = iid;
+			x->symbol = symbol_of(syms, iid);
+			snprintf(x->date, sizeof(x->date), "%s", open);
+			x->quantity = need;
+			x->first_price = price;
+			snprintf(x->currency, sizeof(x->currency), "%s",
+			    first->tx.currency);
+			res->nopenings++;
+			if (o->open == OPEN_NONE ||
+			    (o->open == OPEN_AT_FIRST_PRICE && *price == '\0') ||
+			    (o->open == OPEN_AT_COST && (num_parse(cost,
+			    NUM_PLAIN, &total, NULL) != NULL ||
+			    dec_sign(total) < 0)))
+				continue;
+			memset(&tt, 0, sizeof(tt));
+			tt.date = open;
+			tt.type = "transfer_in";
+			tt.symbol = x->symbol;
+			tt.quantity = dec_format(need, -1, (char[DEC_BUFSZ]){ 0 });
+			tt.price = o->open == OPEN_AT_FIRST_PRICE ? price :
+			    arena_strdup(a, dec_format(total, -1,
+			    (char[DEC_BUFSZ]){ 0 }));
+			tt.currency = first->tx.currency;
+			tt.fee = tt.amount = tt.fx_rate = tt.counter = "";
+			tt.note = "Opening position";
+			tt.style = NUM_PLAIN;
+			s = sym_slot((struct symtab *)syms, x->symbol);
+			why = tx_build(pf, &tt, &s->inst, fx, &it[*n].tx, &field,
+			    NULL);
+			if (why != NULL)
+				continue;
+			it[*n].note = tt.note;
+			it[*n].row = first->row;
+			it[*n].skip = 0;
+			it[*n].opening = 1;
+			x->cost = dec_mul(need, it[*n].tx.price);
+			x->recorded = 1;
+			nw[(*nn)++] = &it[(*n)++];
+			res->written++;
+			res->per_type[TX_TRANSFER_IN]++;
+		}
 	}
 	return 0;
 }
@@ -424,9 +644,9 @@ insert_rows(struct db *d, struct arena *a, const struct portfolio *pf,
 {
 	static struct db_rows ins = DB_ROWS("INSERT INTO transactions "
 	    "(portfolio_id, instrument_id, date, time, type, quantity, price, "
-	    "fee, amount, currency, counter_currency, fx_rate, note, import_id, "
-	    "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "NOW())", "", TX_PARAMS, BATCH);
+	    "fee, amount, currency, counter_currency, fx_rate, fx_assumed, "
+	    "note, import_id, created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, NOW())", "", TX_PARAMS, BATCH);
 	const char **p = arena_alloc(a, (n + 1) * TX_PARAMS * sizeof(*p));
 	char *pid = arena_printf(a, "%lld", pf->id);
 	char *imp = arena_printf(a, "%lld", import_id);
@@ -455,8 +675,9 @@ insert_rows(struct db *d, struct arena *a, const struct portfolio *pf,
 		v[10] = *t->counter ? t->counter : NULL;
 		v[11] = OPT(TXF_FX, t->fx_rate);
 #undef OPT
-		v[12] = it[i].note ? it[i].note : "";
-		v[13] = imp;
+		v[12] = t->fx_origin == FX_LATEST ? "1" : "0";
+		v[13] = it[i].note ? it[i].note : "";
+		v[14] = imp;
 		k++;
 	}
 	return db_exec_rows(d, &ins, k, p);
@@ -510,10 +731,10 @@ import_mapping_save(struct db *d, struct arena *a, long long uid, char **h,
 	    import_mapping_format(a, m));
 }
 
-int
-import_run(struct db *d, struct arena *a, const struct portfolio *pf,
-    const struct fx_table *fx, const char *text, size_t len,
-    const struct import_opts *o, struct import_result *res)
+static int
+import_once(struct db *d, struct arena *a, const struct portfolio *pf,
+    const char *text, size_t len, const struct import_opts *o,
+    struct import_result *res)
 {
 	static const char record[] = "INSERT INTO imports (user_id, "
 	    "portfolio_id, format, digest, rows_written, created_at) "
@@ -521,6 +742,7 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 	static const char cash_off[] = "UPDATE portfolios SET track_cash = 0 "
 	    "WHERE id = ?";
 	struct import_file f;
+	struct fx_days fx;
 	struct symtab syms;
 	struct item *it, **nw;
 	const struct tx **old;
@@ -528,10 +750,13 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 	size_t n = 0, nold, nn = 0, no = 0;
 	unsigned char digest[32];
 	int write = !o->dry_run, flows_only = 1, refuse;
-	const char *since = NULL;
+	const char *since = NULL, *open = NULL;
 
 	memset(res, 0, sizeof(*res));
 	res->errors = arena_alloc(a, IMPORT_MAX_ERRORS * sizeof(*res->errors));
+	res->rates = arena_alloc(a, IMPORT_MAX_ERRORS * sizeof(*res->rates));
+	res->skipped = arena_alloc(a, IMPORT_MAX_ERRORS *
+	    sizeof(*res->skipped));
 	if (import_read(a, text, len, o->format, o->map, &f) != 0 &&
 	    f.needs_mapping && o->map == NULL) {
 		/* A generic CSV: the mapping chosen for this header before. */
@@ -565,9 +790,11 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 		add_error(a, res, NULL, "file", res->message);
 		return 1;
 	}
-	if (resolve(d, a, pf, &f, &syms, res) != 0)
+	if (resolve(d, a, pf, &f, &syms, res) != 0 ||
+	    rates_of(d, a, pf, &f, &syms, &fx) != 0)
 		return -1;
-	it = arena_alloc(a, (f.n + 1) * sizeof(*it));
+	/* Room for an opening position per instrument. */
+	it = arena_alloc(a, (2 * f.n + 1) * sizeof(*it));
 	for (size_t i = 0; i < f.n; i++) {
 		const struct import_row *r = &f.rows[i];
 		const struct instrument *inst = NULL;
@@ -576,6 +803,19 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 
 		if (r->error) {
 			add_error(a, res, r, r->error_field, r->error);
+			continue;
+		}
+		if (r->skip) {
+			if (res->nskipped < IMPORT_MAX_ERRORS) {
+				struct import_error *e =
+				    &res->skipped[res->nskipped];
+
+				e->line = r->line;
+				e->raw = r->raw ? r->raw : "";
+				e->field = "";
+				e->reason = r->skip;
+			}
+			res->nskipped++;
 			continue;
 		}
 		if (r->t.symbol && *r->t.symbol) {
@@ -589,17 +829,25 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 			}
 			inst = &s->inst;
 		}
-		why = tx_build(pf, &r->t, inst, fx, &it[n].tx, &field,
+		why = tx_build(pf, &r->t, inst, &fx, &it[n].tx, &field,
 		    &rounded);
 		if (why != NULL) {
 			add_error(a, res, r, field, why);
 			continue;
 		}
+		add_rate(res, r, &it[n].tx, pf->currency);
 		it[n].note = r->t.note;
 		it[n].row = i;
 		it[n].skip = 0;
+		it[n].opening = 0;
 		res->rounded += (size_t)rounded;
 		n++;
+	}
+	if (n == 0 && res->nerrors == 0 && res->nunknown == 0) {
+		res->message = "The file holds no transactions: every row "
+		    "records nothing.";
+		add_error(a, res, NULL, "file", res->message);
+		return 1;
 	}
 	/* Under the portfolio's lock from here when writing: what is
 	 * recorded cannot change before the new rows are. */
@@ -613,7 +861,7 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 			it[i].skip = 0;
 	} else if (res->duplicates > 0 && o->dups == DUP_ASK)
 		res->needs_choice = 1;
-	nw = arena_alloc(a, (n + 1) * sizeof(*nw));
+	nw = arena_alloc(a, (2 * n + 1) * sizeof(*nw));
 	for (size_t i = 0; i < n; i++) {
 		if (it[i].skip)
 			continue;
@@ -631,6 +879,14 @@ import_run(struct db *d, struct arena *a, const struct portfolio *pf,
 		if (oldv[i].instrument)
 			old[no++] = &oldv[i];
 	qsort(old, no, sizeof(*old), cmp_old);
+	/* The file's first day: where an opening position goes. */
+	for (size_t i = 0; i < n; i++)
+		if (open == NULL || strcmp(it[i].tx.date, open) < 0)
+			open = it[i].tx.date;
+	if (nn > 0 && openings(a, pf, &syms, &fx, open, it, &n, nw, &nn, old,
+	    no, o, res) != 0)
+		goto fail;
+	qsort(nw, nn, sizeof(*nw), cmp_item);
 	/* A new portfolio without deposits: its trades were not funded
 	 * from cash it tracks. */
 	res->cash_off = pf->track_cash && nold == 0 && flows_only;
@@ -696,6 +952,28 @@ fail:
 		return 1;
 	}
 	return -1;
+}
+
+/*
+ * An import stays all or nothing: one transaction, run again whole
+ * after a deadlock or a cluster conflict (db_again).  A file of 100,000
+ * rows makes a large one; on a Galera node it replicates in fragments
+ * as it is written (streaming replication, db_fragments) rather than
+ * all at its commit.
+ */
+int
+import_run(struct db *d, struct arena *a, const struct portfolio *pf,
+    const char *text, size_t len, const struct import_opts *o,
+    struct import_result *res)
+{
+	int rc, tries = 0;
+
+	db_fragments(d, o->dry_run ? 0 : DB_FRAGMENT_ROWS);
+	do
+		rc = import_once(d, a, pf, text, len, o, res);
+	while (rc < 0 && db_again(d, &tries));
+	db_fragments(d, 0);
+	return rc;
 }
 
 int
@@ -965,7 +1243,7 @@ import_draft_save(struct db *d, const struct portfolio *pf,
 	char fname[201];
 	size_t zlen = 0;
 	long long id = -1;
-	int live;
+	int live, tries = 0;
 
 	use->drafts = 0, use->bytes = 0;
 	if (len > IMPORT_MAX_BYTES)
@@ -983,12 +1261,10 @@ import_draft_save(struct db *d, const struct portfolio *pf,
 		return 0;
 	if (id == 0 && draft_pack(text, len, &z, &zlen) != 0)
 		return -1;
-	for (int i = 0; i < DB_TRIES; i++) {
+	do
 		id = draft_save_once(d, pf, import_format_names[format], fname,
 		    text, len, digest, max_drafts, max_bytes, use, &z, &zlen);
-		if (id >= 0 || !db_retry(d))
-			break;
-	}
+	while (id < 0 && db_again(d, &tries));
 	if (id < 0 && z != NULL)
 		draft_drop_body(d);
 	free(z);

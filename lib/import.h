@@ -25,11 +25,38 @@
 
 enum dup_policy { DUP_ASK, DUP_SKIP, DUP_KEEP };
 
+/* Whether to record an opening position for each instrument the file
+ * sells more of than is held (a file that starts mid-history). */
+enum open_policy {
+	OPEN_NONE,		/* no: such sells are refused */
+	OPEN_AT_FIRST_PRICE,	/* at the first price the file gives it */
+	OPEN_AT_COST		/* at the costs a share given */
+};
+
 struct import_opts {
 	enum import_format format;	/* IF_AUTO: recognise it */
 	const struct import_mapping *map;	/* a generic CSV's, or NULL */
 	int dry_run;			/* check and preview, write nothing */
 	enum dup_policy dups;
+	enum open_policy open;
+	/* OPEN_AT_COST: the cost a share of each opening position, in the
+	 * order of res->openings (an instrument without one is refused). */
+	const char *const *open_costs;
+	size_t nopen_costs;
+};
+
+/* An opening position the file needs: the quantity of an instrument it
+ * sells before it holds it, on the file's first day, and the first
+ * price the file gives it ("" when it gives none). */
+struct import_opening {
+	long long instrument;
+	const char *symbol;
+	char date[11];
+	dec quantity;
+	const char *first_price;
+	char currency[4];
+	dec cost;		/* recorded at, when recorded */
+	int recorded;
 };
 
 struct import_error {
@@ -37,6 +64,18 @@ struct import_error {
 	const char *raw;	/* the line as written */
 	const char *field;	/* the field at fault */
 	const char *reason;
+};
+
+/* A row in another currency without a rate of its own, whose rate is
+ * not of its own day: an earlier day's, or with none stored on or
+ * before it the latest (and the row is marked as such). */
+struct import_rate {
+	size_t line;
+	char date[11];		/* the row's day */
+	char from[4], to[4];	/* one unit of from is rate of to */
+	dec rate;
+	char rate_day[11];	/* the day of the rate */
+	int latest;		/* no history: the latest rate, marked */
 };
 
 struct import_unknown {
@@ -68,9 +107,16 @@ struct import_result {
 	size_t duplicates;	/* rows already in the portfolio */
 	int needs_choice;	/* duplicates, and DUP_ASK */
 	size_t rounded;		/* rows with a number rounded to 12 places */
+	struct import_rate *rates;	/* the first IMPORT_MAX_ERRORS */
+	size_t nrates;			/* all rows with an earlier rate */
+	size_t nlatest;			/* of those, at the latest rate */
 	int cash_off;		/* turns the portfolio's cash tracking off */
 	struct import_error *errors;	/* the first IMPORT_MAX_ERRORS */
 	size_t nerrors;			/* all of them */
+	struct import_error *skipped;	/* rows that record nothing: the */
+	size_t nskipped;		/* first IMPORT_MAX_ERRORS, and all */
+	struct import_opening *openings;	/* by instrument id */
+	size_t nopenings;
 	struct import_unknown *unknown;
 	size_t nunknown;
 	struct import_holding *holdings;	/* instruments it touches */
@@ -81,15 +127,17 @@ struct import_result {
 };
 
 /*
- * Imports text (len bytes) into pf with the rates in fx.  Returns 0
+ * Imports text (len bytes) into pf.  A row in another currency without
+ * a rate takes the rate of its day (tx_build, fx_rate_on; res->rates
+ * says which were of another day).  Returns 0
  * when it was written (or, on a dry run, would be: res is the preview),
  * 1 when it was refused (res says why: message, needs_mapping, errors
  * and unknown symbols, or needs_choice for duplicates; nothing
  * written), -1 on a database error (nothing written).
  */
 int import_run(struct db *d, struct arena *a, const struct portfolio *pf,
-    const struct fx_table *fx, const char *text, size_t len,
-    const struct import_opts *o, struct import_result *res);
+    const char *text, size_t len, const struct import_opts *o,
+    struct import_result *res);
 
 /*
  * The mapping user uid chose for generic CSVs whose header is h (n

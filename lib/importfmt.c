@@ -9,20 +9,33 @@
 #include <string.h>
 #include <strings.h>
 
+#include <expat.h>
 #include <json-c/json.h>
 
 #include "csv.h"
+#include "importint.h"
 #include "text.h"
 
 const char *const import_format_names[IF__MAX] = {
 	"auto", "nestegg", "ghostfolio", "ghostfolio-csv", "ibkr", "pp",
-	"generic",
+	"generic", "wealthfolio", "trading212", "revolut", "schwab",
+	"freetrade", "scalable", "parqet", "etoro", "bux", "coinbase", "xtb",
+	"degiro", "traderepublic", "pp-export",
+	"ibkr-cash", "degiro-account", "ibkr-xml",
+	"ibkr-activity",
 };
 
 const char *const import_format_titles[IF__MAX] = {
 	"Recognise it", "nestegg CSV", "Ghostfolio export (JSON)",
 	"Ghostfolio CSV", "Interactive Brokers flex query (trades)",
 	"Portfolio Performance CSV", "Other CSV (choose the columns)",
+	"Wealthfolio", "Trading 212", "Revolut", "Charles Schwab", "Freetrade",
+	"Scalable Capital", "Parqet", "eToro", "BUX", "Coinbase", "XTB",
+	"DEGIRO transactions", "Trade Republic",
+	"Portfolio Performance export of all transactions",
+	"Interactive Brokers flex query (cash transactions)",
+	"DEGIRO account statement", "Interactive Brokers flex query (XML)",
+	"Interactive Brokers activity statement",
 };
 
 const char *const import_field_names[IM__MAX] = {
@@ -38,20 +51,6 @@ import_format_parse(const char *s)
 			return i;
 	return -1;
 }
-
-/* What a column holds: the fields of a transaction and what some
- * formats add. */
-enum role {
-	R_DATE, R_TYPE, R_SYMBOL, R_QUANTITY, R_PRICE, R_FEE, R_AMOUNT,
-	R_CURRENCY, R_FX, R_NOTE, R_NAME,	/* = enum import_field */
-	R_TIME, R_DATETIME, R_COUNTER, R_SOURCE, R_ISIN, R_CLASS, R_TAXES,
-	R_GROSS, R_FEECUR, R_WKN, R_EXCHANGE, R_ACCOUNT, R__MAX
-};
-
-struct alias {
-	const char *name;
-	enum role role;
-};
 
 /* nestegg's columns, and the names spreadsheets and Ghostfolio's CSV
  * give them. */
@@ -85,6 +84,9 @@ static const struct alias ibkr_cols[] = {
 	{ "description", R_NAME }, { "isin", R_ISIN },
 	{ "assetclass", R_CLASS }, { "listingexchange", R_EXCHANGE },
 	{ "notes/codes", R_NOTE }, { "tradeid", R_NOTE },
+	/* The same fields as a flex query's XML names them. */
+	{ "buysell", R_TYPE }, { "currency", R_CURRENCY },
+	{ "assetcategory", R_CLASS }, { "notes", R_NOTE },
 	{ NULL, 0 }
 };
 
@@ -135,6 +137,22 @@ static const struct {
 	{ "delivery (outbound)", "transfer_out" },
 	{ "auslieferung", "transfer_out" },
 	{ "exchange", "exchange" },
+	/* More of the words brokers and other languages use. */
+	{ "aankoop", "buy" }, { "koop", "buy" }, { "verkoop", "sell" },
+	{ "storting", "deposit" }, { "opname", "withdrawal" },
+	{ "rente", "interest" }, { "belasting", "tax" },
+	{ "einzahlung", "deposit" }, { "auszahlung", "withdrawal" },
+	{ "sparplan", "buy" }, { "intérêts", "interest" }, { "frais", "fee" },
+	{ "impôt", "tax" }, { "taxe", "tax" }, { "dépôt", "deposit" },
+	{ "versement", "deposit" }, { "retrait", "withdrawal" },
+	{ "dividendo", "dividend" }, { "intereses", "interest" },
+	{ "comisión", "fee" }, { "impuesto", "tax" }, { "depósito", "deposit" },
+	{ "ingreso", "deposit" }, { "retirada", "withdrawal" },
+	{ "market buy", "buy" }, { "limit buy", "buy" },
+	{ "market sell", "sell" }, { "limit sell", "sell" },
+	{ "buy - market", "buy" }, { "sell - market", "sell" },
+	{ "reinvest shares", "buy" }, { "top_up", "deposit" },
+	{ "top up", "deposit" },
 };
 
 const char *
@@ -171,10 +189,22 @@ header_name(const char *h, char *out, size_t outsz)
 	out[n] = '\0';
 }
 
+/* Whether a header's name is the alias's: the same, or starting with
+ * it where the alias ends with '*' ("total *": "total eur"). */
+static int
+alias_is(const char *alias, const char *name)
+{
+	size_t n = strlen(alias);
+
+	if (n > 0 && alias[n - 1] == '*')
+		return strncmp(name, alias, n - 1) == 0;
+	return strcmp(name, alias) == 0;
+}
+
 /* Finds the columns of header (n cells) by the names in al; cols[role]
  * is the column or -1.  Returns how many roles were found. */
-static int
-find_cols(char **header, size_t n, const struct alias *al, int cols[R__MAX])
+int
+imp_find_cols(char **header, size_t n, const struct alias *al, int cols[R__MAX])
 {
 	int found = 0;
 
@@ -185,7 +215,7 @@ find_cols(char **header, size_t n, const struct alias *al, int cols[R__MAX])
 
 		header_name(header[i], name, sizeof(name));
 		for (const struct alias *x = al; x->name; x++)
-			if (strcmp(name, x->name) == 0 && cols[x->role] < 0) {
+			if (alias_is(x->name, name) && cols[x->role] < 0) {
 				cols[x->role] = (int)i;
 				found++;
 				break;
@@ -194,8 +224,8 @@ find_cols(char **header, size_t n, const struct alias *al, int cols[R__MAX])
 	return found;
 }
 
-static int
-has_col(char **header, size_t n, const char *name)
+int
+imp_has_col(char **header, size_t n, const char *name)
 {
 	char h[64];
 
@@ -221,8 +251,8 @@ trimmed(struct arena *a, const char *s)
 }
 
 /* The record's field for role, trimmed, or "". */
-static const char *
-cell(struct arena *a, const struct csv_record *rec, const int *cols, int role)
+const char *
+imp_cell(struct arena *a, const struct csv_record *rec, const int *cols, int role)
 {
 	if (cols[role] < 0 || (size_t)cols[role] >= rec->n)
 		return "";
@@ -247,14 +277,14 @@ raw_line(struct arena *a, const struct csv_record *rec, char delim)
 }
 
 /* A number without its sign ("-5" gives "5"); "" stays "". */
-static const char *
-unsigned_text(const char *s)
+const char *
+imp_unsigned(const char *s)
 {
 	return (*s == '-' || *s == '+') ? s + 1 : s;
 }
 
-static struct import_row *
-new_row(struct import_file *f, size_t cap)
+struct import_row *
+imp_new_row(struct import_file *f, size_t cap)
 {
 	struct import_row *r;
 
@@ -446,7 +476,7 @@ read_ghostfolio(struct arena *a, const char *text, size_t len,
 	f->rows = arena_alloc(a, (n + 1) * sizeof(*f->rows));
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(acts, i);
-		struct import_row *r = new_row(f, n);
+		struct import_row *r = imp_new_row(f, n);
 		const char *type, *ds, *sub = "", *js;
 
 		r->line = i + 1;
@@ -519,6 +549,41 @@ ibkr_type(const char *bs, const char *qty)
 	return NULL;
 }
 
+/* An activity statement's trade (rec, under the section's header of
+ * nh names) as a flex query's: its columns into cols, its asset
+ * category and its date and time ("2024-01-10, 14:30:01") as the flex
+ * query writes them. */
+static void
+activity_trade(struct arena *a, char **hdr, size_t nh,
+    struct csv_record *rec, int *cols)
+{
+	static const struct alias names[] = {
+		{ "date/time", R_DATETIME }, { "symbol", R_SYMBOL },
+		{ "quantity", R_QUANTITY }, { "t. price", R_PRICE },
+		{ "comm/fee", R_FEE }, { "comm in eur", R_FEE },
+		{ "currency", R_CURRENCY }, { "asset category", R_CLASS },
+		{ NULL, 0 }
+	};
+	static const char *const classes[][2] = {
+		{ "Stocks", "STK" }, { "Forex", "CASH" }, { "Funds", "FUND" },
+		{ "Bonds", "BOND" }, { "Crypto", "CRYPTO" },
+		{ "Crypto Currency", "CRYPTO" },
+	};
+	char *c, *comma;
+
+	imp_find_cols(hdr, nh, names, cols);
+	if (cols[R_CLASS] >= 0 && (size_t)cols[R_CLASS] < rec->n)
+		for (size_t k = 0; k < sizeof(classes) / sizeof(classes[0]);
+		    k++)
+			if (strcmp(rec->fields[cols[R_CLASS]], classes[k][0]) == 0)
+				rec->fields[cols[R_CLASS]] =
+				    (char *)classes[k][1];
+	if (cols[R_DATETIME] >= 0 && (size_t)cols[R_DATETIME] < rec->n &&
+	    (comma = strstr(c = rec->fields[cols[R_DATETIME]], ", ")) != NULL)
+		rec->fields[cols[R_DATETIME]] = arena_printf(a, "%.*s %s",
+		    (int)(comma - c), c, comma + 2);
+}
+
 /* Yahoo's suffix for an Interactive Brokers listing exchange. */
 static const char *
 ibkr_suffix(const char *ex)
@@ -544,25 +609,27 @@ static void
 ibkr_row(struct arena *a, const struct csv_record *rec, const int *cols,
     struct import_row *r)
 {
-	const char *cls = cell(a, rec, cols, R_CLASS);
-	const char *qty = cell(a, rec, cols, R_QUANTITY);
-	const char *dt = cell(a, rec, cols, R_DATETIME);
-	const char *type = ibkr_type(cell(a, rec, cols, R_TYPE), qty);
+	const char *cls = imp_cell(a, rec, cols, R_CLASS);
+	const char *qty = imp_cell(a, rec, cols, R_QUANTITY);
+	const char *dt = imp_cell(a, rec, cols, R_DATETIME);
+	const char *type = ibkr_type(imp_cell(a, rec, cols, R_TYPE), qty);
 	struct tx_text *t = &r->t;
 
-	t->date = *dt ? dt : cell(a, rec, cols, R_DATE);
-	t->symbol = cell(a, rec, cols, R_SYMBOL);
-	t->quantity = unsigned_text(qty);
-	t->price = cell(a, rec, cols, R_PRICE);
-	t->fee = unsigned_text(cell(a, rec, cols, R_FEE));
-	t->currency = cell(a, rec, cols, R_CURRENCY);
-	t->note = cell(a, rec, cols, R_NOTE);
+	t->date = *dt ? dt : imp_cell(a, rec, cols, R_DATE);
+	t->symbol = imp_cell(a, rec, cols, R_SYMBOL);
+	if (*t->symbol == '\0')	/* a flex query of ISINs only */
+		t->symbol = imp_cell(a, rec, cols, R_ISIN);
+	t->quantity = imp_unsigned(qty);
+	t->price = imp_cell(a, rec, cols, R_PRICE);
+	t->fee = imp_unsigned(imp_cell(a, rec, cols, R_FEE));
+	t->currency = imp_cell(a, rec, cols, R_CURRENCY);
+	t->note = imp_cell(a, rec, cols, R_NOTE);
 	t->amount = t->fx_rate = t->counter = "";
 	t->type = type ? type : "";
 	if (type == NULL) {
 		r->error = arena_printf(a, "Buy/Sell says %s: only plain BUY "
 		    "and SELL are holdings (leave out a cancelled trade and "
-		    "the one it cancels).", cell(a, rec, cols, R_TYPE));
+		    "the one it cancels).", imp_cell(a, rec, cols, R_TYPE));
 		r->error_field = "Buy/Sell";
 		return;
 	}
@@ -606,15 +673,18 @@ ibkr_row(struct arena *a, const struct csv_record *rec, const int *cols,
 		r->error_field = "AssetClass";
 		return;
 	}
-	r->hint.name = cell(a, rec, cols, R_NAME);
-	r->hint.isin = cell(a, rec, cols, R_ISIN);
+	r->hint.name = imp_cell(a, rec, cols, R_NAME);
+	r->hint.isin = imp_cell(a, rec, cols, R_ISIN);
 	r->hint.currency = t->currency;
 	r->hint.kind = strcasecmp(cls, "FUND") == 0 ? "fund" :
 	    strcasecmp(cls, "BOND") == 0 ? "bond" :
 	    strcasecmp(cls, "CRYPTO") == 0 ? "crypto" : "stock";
 	r->hint.source = "yahoo";
-	r->hint.source_symbol = arena_printf(a, "%s%s", t->symbol,
-	    ibkr_suffix(cell(a, rec, cols, R_EXCHANGE)));
+	/* Yahoo's symbol is the ticker and the exchange's suffix; an ISIN
+	 * is none (the user gives it on creating the instrument). */
+	r->hint.source_symbol = strcmp(t->symbol, r->hint.isin) == 0 ? "" :
+	    arena_printf(a, "%s%s", t->symbol, ibkr_suffix(imp_cell(a, rec,
+	    cols, R_EXCHANGE)));
 }
 
 /* Adds to f the rows of one Portfolio Performance line; returns 0. */
@@ -623,30 +693,30 @@ pp_row(struct arena *a, struct import_file *f, size_t cap,
     const struct csv_record *rec, const int *cols, enum num_style style,
     const char *raw)
 {
-	struct import_row *r = new_row(f, cap), *x;
+	struct import_row *r = imp_new_row(f, cap), *x;
 	struct tx_text *t = &r->t;
-	const char *word = cell(a, rec, cols, R_TYPE), *type;
-	const char *value = unsigned_text(cell(a, rec, cols, R_AMOUNT));
-	const char *fees = unsigned_text(cell(a, rec, cols, R_FEE));
-	const char *taxes = unsigned_text(cell(a, rec, cols, R_TAXES));
-	const char *shares = unsigned_text(cell(a, rec, cols, R_QUANTITY));
-	const char *sym = cell(a, rec, cols, R_SYMBOL);
-	const char *time = cell(a, rec, cols, R_TIME);
+	const char *word = imp_cell(a, rec, cols, R_TYPE), *type;
+	const char *value = imp_unsigned(imp_cell(a, rec, cols, R_AMOUNT));
+	const char *fees = imp_unsigned(imp_cell(a, rec, cols, R_FEE));
+	const char *taxes = imp_unsigned(imp_cell(a, rec, cols, R_TAXES));
+	const char *shares = imp_unsigned(imp_cell(a, rec, cols, R_QUANTITY));
+	const char *sym = imp_cell(a, rec, cols, R_SYMBOL);
+	const char *time = imp_cell(a, rec, cols, R_TIME);
 	dec v, fe = DEC_ZERO, tx = DEC_ZERO, q, gross;
 	char buf[DEC_BUFSZ];
 
 	r->line = rec->line;
 	r->raw = raw;
-	t->date = cell(a, rec, cols, R_DATE);
+	t->date = imp_cell(a, rec, cols, R_DATE);
 	if (*time)
 		t->date = arena_printf(a, "%s %s", t->date, time);
-	t->currency = cell(a, rec, cols, R_CURRENCY);
-	t->note = cell(a, rec, cols, R_NOTE);
+	t->currency = imp_cell(a, rec, cols, R_CURRENCY);
+	t->note = imp_cell(a, rec, cols, R_NOTE);
 	t->style = style;
 	t->symbol = t->quantity = t->price = t->fee = t->amount = "";
 	t->fx_rate = t->counter = "";
-	r->hint.name = cell(a, rec, cols, R_NAME);
-	r->hint.isin = cell(a, rec, cols, R_ISIN);
+	r->hint.name = imp_cell(a, rec, cols, R_NAME);
+	r->hint.isin = imp_cell(a, rec, cols, R_ISIN);
 	r->hint.source = "yahoo";
 	r->hint.kind = "stock";
 	if (*sym == '\0')
@@ -711,7 +781,7 @@ pp_row(struct arena *a, struct import_file *f, size_t cap,
 		t->amount = arena_strdup(a, dec_format(v, -1, buf));
 	t->style = NUM_PLAIN;		/* computed above */
 	if (dec_sign(tx) > 0 && strcmp(type, "tax") != 0 &&
-	    (x = new_row(f, cap)) != NULL) {
+	    (x = imp_new_row(f, cap)) != NULL) {
 		/* Taxes withheld: a tax of their own, on the same day. */
 		*x = *r;
 		x->t.type = "tax";
@@ -735,64 +805,156 @@ day_first(struct arena *a, const char *d)
 	return d;
 }
 
-/* A generic or nestegg row from the columns found. */
+/* A generic CSV's numbers, read liberally (imp_number: "$1,234.56",
+ * "(5.00)") and written plainly, costs, quantities and amounts by their
+ * size (the type says which way they go: brokers write a fee or a sell
+ * negative).  Where one is no number, all stay as written, for the
+ * message tx_build gives them in the file's style. */
+static void
+loosen(struct arena *a, struct tx_text *t)
+{
+	const char **v[5] = { &t->quantity, &t->price, &t->fee, &t->amount,
+	    &t->fx_rate };
+	const char *out[5];
+
+	for (int i = 0; i < 5; i++) {
+		char buf[DEC_BUFSZ];
+		dec d;
+
+		if (*v[i] == NULL || text_blank(*v[i])) {
+			out[i] = "";
+			continue;
+		}
+		if (imp_number(*v[i], t->style, &d) != 0)
+			return;
+		out[i] = arena_strdup(a, dec_format(i < 4 ? dec_abs(d) : d, -1,
+		    buf));
+	}
+	for (int i = 0; i < 5; i++)
+		*v[i] = out[i];
+	t->style = NUM_PLAIN;
+}
+
+/* A generic (generic 1) or nestegg row from the columns found. */
 static void
 plain_row(struct arena *a, const struct csv_record *rec, const int *cols,
     enum num_style style, const char *every, struct import_row *r,
-    int ghostfolio)
+    int ghostfolio, int generic)
 {
 	struct tx_text *t = &r->t;
-	const char *time = cell(a, rec, cols, R_TIME), *word, *type;
+	const char *time = imp_cell(a, rec, cols, R_TIME), *word, *type;
 
-	t->date = cell(a, rec, cols, R_DATE);
+	t->date = imp_cell(a, rec, cols, R_DATE);
 	if (*time)
 		t->date = arena_printf(a, "%s %s", t->date, time);
-	t->symbol = csv_text(cell(a, rec, cols, R_SYMBOL));
-	t->quantity = cell(a, rec, cols, R_QUANTITY);
-	t->price = cell(a, rec, cols, R_PRICE);
-	t->fee = cell(a, rec, cols, R_FEE);
-	t->amount = cell(a, rec, cols, R_AMOUNT);
-	t->currency = cell(a, rec, cols, R_CURRENCY);
-	t->fx_rate = cell(a, rec, cols, R_FX);
-	t->counter = cell(a, rec, cols, R_COUNTER);
+	t->symbol = csv_text(imp_cell(a, rec, cols, R_SYMBOL));
+	t->quantity = imp_cell(a, rec, cols, R_QUANTITY);
+	t->price = imp_cell(a, rec, cols, R_PRICE);
+	t->fee = imp_cell(a, rec, cols, R_FEE);
+	t->amount = imp_cell(a, rec, cols, R_AMOUNT);
+	t->currency = imp_cell(a, rec, cols, R_CURRENCY);
+	t->fx_rate = imp_cell(a, rec, cols, R_FX);
+	t->counter = imp_cell(a, rec, cols, R_COUNTER);
 	/* The note is kept as written, spaces and all, but for the ' an
 	 * export wrote before a formula's first character. */
 	t->note = cols[R_NOTE] >= 0 && (size_t)cols[R_NOTE] < rec->n ?
 	    csv_text(rec->fields[cols[R_NOTE]]) : "";
 	t->style = style;
-	word = cell(a, rec, cols, R_TYPE);
-	r->hint.name = cell(a, rec, cols, R_NAME);
-	r->hint.isin = cell(a, rec, cols, R_ISIN);
+	word = imp_cell(a, rec, cols, R_TYPE);
+	r->hint.name = imp_cell(a, rec, cols, R_NAME);
+	r->hint.isin = imp_cell(a, rec, cols, R_ISIN);
 	r->hint.currency = t->currency;
 	r->hint.source_symbol = t->symbol;
 	if (ghostfolio || cols[R_SOURCE] >= 0) {
 		t->date = day_first(a, t->date);
-		r->hint.source = gf_source(cell(a, rec, cols, R_SOURCE));
+		r->hint.source = gf_source(imp_cell(a, rec, cols, R_SOURCE));
 		r->hint.kind = gf_kind("", r->hint.source);
 		if (*r->hint.name == '\0')
 			r->hint.name = t->symbol;
 		t->type = word;
 		gf_activity(a, r, word);
 		if (cols[R_ACCOUNT] >= 0)
-			gf_valuable(r, cell(a, rec, cols, R_ACCOUNT));
+			gf_valuable(r, imp_cell(a, rec, cols, R_ACCOUNT));
 		return;
 	}
 	if (*word == '\0' && every && *every)
 		word = every;
 	type = import_type_word(word);
 	t->type = type ? type : word;
+	if (generic)
+		loosen(a, t);
 }
 
-/* Counts lines the cheap way, to refuse a huge file before parsing. */
-static size_t
-count_lines(const char *s, size_t len)
+/* Whether two records hold the same fields. */
+static int
+same_record(const struct csv_record *x, const struct csv_record *y)
 {
-	size_t n = 0;
-	const char *p = s, *end = s + len;
+	if (x->n != y->n)
+		return 0;
+	for (size_t k = 0; k < x->n; k++)
+		if (strcmp(x->fields[k], y->fields[k]) != 0)
+			return 0;
+	return 1;
+}
 
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+/*
+ * How many fields each row of csv from record first on must have: as
+ * many as its header's n names, or one more where every row has one
+ * more and it is empty (a writer that ends each line with a delimiter).
+ * A row with any other count has a value missing or one split in two,
+ * and each field after it would be read under the wrong column (but
+ * for fields under the names a header leaves blank at its end, which
+ * a row may leave out: see read_csv).
+ */
+static size_t
+fields_per_row(const struct csv *csv, size_t first, size_t n)
+{
+	size_t rows = 0;
+
+	for (size_t i = first; i < csv->n; i++) {
+		const struct csv_record *rec = &csv->rec[i];
+
+		if ((rec->n == 1 && text_blank(rec->fields[0])) ||
+		    same_record(rec, &csv->rec[first - 1]))
+			continue;
+		if (rec->n != n + 1 || !text_blank(rec->fields[n]))
+			return n;
+		rows++;
+	}
+	return rows > 0 ? n + 1 : n;
+}
+
+/* Adds the row of a line that does not line up with the header, refused
+ * with a message that says so. */
+static void
+misaligned(struct arena *a, struct import_file *f, size_t cap,
+    const struct csv_record *rec, const char *raw, char delim)
+{
+	struct import_row *r = imp_new_row(f, cap);
+	struct tx_text *t = &r->t;
+
+	r->line = rec->line;
+	r->raw = raw;
+	t->date = t->type = t->symbol = t->quantity = t->price = "";
+	t->fee = t->amount = t->currency = t->fx_rate = t->counter = "";
+	t->note = "";
+	r->error = arena_printf(a, "This line has %zu fields where the first "
+	    "line names %zu columns: a value is missing, or one holds a %s "
+	    "without quotes around it, so the values would be read under the "
+	    "wrong columns.", rec->n, f->nheader, delim == ';' ?
+	    "semicolon" : "comma");
+}
+
+/* Counts the times s occurs in text (len bytes). */
+static size_t
+occurs(const char *text, size_t len, const char *s)
+{
+	size_t n = 0, k = strlen(s);
+	const char *p = text, *end = text + len;
+
+	while ((p = memmem(p, (size_t)(end - p), s, k)) != NULL) {
 		n++;
-		p++;
+		p += k;
 	}
 	return n;
 }
@@ -834,6 +996,124 @@ sections(struct csv *csv)
 	csv->n = k;
 }
 
+/* How many of header's n cells are not blank. */
+static size_t
+named_cells(char **h, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += !text_blank(h[i]);
+	return k;
+}
+
+/*
+ * The number style under which every number of csv's rows from record
+ * first on reads (quantities, prices, fees, amounts in cols): style when
+ * it does, else the other of comma or point decimals when that does
+ * ("1.5" fails under comma decimals only where a value has more than
+ * one point or a point before fewer than three digits), else style.
+ * Detection prefers the reading under which every row parses.
+ */
+static enum num_style
+best_style(const struct csv *csv, size_t first, const int *cols,
+    enum num_style style)
+{
+	static const int roles[] = { R_QUANTITY, R_PRICE, R_FEE, R_AMOUNT,
+	    R_TAXES, R_GROSS };
+	enum num_style other = style == NUM_COMMA ? NUM_POINT : NUM_COMMA;
+	int bad[2] = { 0, 0 };
+
+	for (size_t i = first; i < csv->n; i++) {
+		const struct csv_record *rec = &csv->rec[i];
+
+		for (size_t k = 0; k < sizeof(roles) / sizeof(roles[0]); k++) {
+			const char *v;
+			dec d;
+
+			if (cols[roles[k]] < 0 || (size_t)cols[roles[k]] >= rec->n)
+				continue;
+			v = rec->fields[cols[roles[k]]];
+			if (text_blank(v) || strcmp(v, "-") == 0)
+				continue;
+			bad[0] += imp_number(v, style, &d) != 0;
+			bad[1] += imp_number(v, other, &d) != 0;
+		}
+	}
+	return bad[0] > 0 && bad[1] == 0 ? other : style;
+}
+
+/* Whether csv is an Interactive Brokers activity statement: sections
+ * of lines "Name,Header,..." and "Name,Data,...". */
+static int
+is_activity(const struct csv *csv)
+{
+	return csv->n > 1 && csv->rec[0].n >= 2 &&
+	    strcmp(csv->rec[0].fields[0], "Statement") == 0 &&
+	    strcmp(csv->rec[0].fields[1], "Header") == 0;
+}
+
+/*
+ * An Interactive Brokers activity statement: each section's Header line
+ * names the columns of the Data lines after it.  Trades (orders only,
+ * not their subtotals) are read as a flex query's, with its asset
+ * categories' names; the sections of money by their presets
+ * (preset_section); totals and every other section left out.
+ */
+static int
+read_activity(struct arena *a, const struct csv *csv, struct import_file *f)
+{
+	char **hdr = NULL;
+	size_t nh = 0, cap = 2 * csv->n + 1;
+	const char *sec = "";
+
+	f->format = IF_IBKR_ACTIVITY;
+	f->rows = arena_alloc(a, cap * sizeof(*f->rows));
+	for (size_t i = 0; i < csv->n; i++) {
+		const struct csv_record *in = &csv->rec[i];
+		struct csv_record rec;
+		const struct preset *pre;
+		int cols[R__MAX];
+
+		if (in->n < 3)
+			continue;
+		if (strcmp(in->fields[1], "Header") == 0) {
+			sec = in->fields[0];
+			hdr = in->fields + 2;
+			nh = in->n - 2;
+			continue;
+		}
+		if (strcmp(in->fields[1], "Data") != 0 || hdr == NULL ||
+		    strcmp(in->fields[0], sec) != 0 ||
+		    strncmp(in->fields[2], "Total", 5) == 0)
+			continue;
+		rec.fields = in->fields + 2;
+		rec.n = in->n - 2;
+		rec.line = in->line;
+		if (strcmp(sec, "Trades") == 0) {
+			struct import_row *r;
+
+			if (strcmp(rec.fields[0], "Order") != 0 ||
+			    (r = imp_new_row(f, cap)) == NULL)
+				continue;
+			activity_trade(a, hdr, nh, &rec, cols);
+			r->line = rec.line;
+			r->raw = raw_line(a, in, ',');
+			ibkr_row(a, &rec, cols, r);
+		} else if ((pre = preset_section(sec)) != NULL) {
+			preset_map(pre, hdr, nh, cols);
+			preset_row(a, pre, preset_style(pre), f, cap, &rec, cols,
+			    raw_line(a, in, ','));
+		}
+	}
+	if (f->n == 0) {
+		f->error = "The activity statement holds no trades, dividends, "
+		    "interest, fees or cash moves.";
+		return -1;
+	}
+	return 0;
+}
+
 /* The header's format: IF_IBKR, IF_PP, IF_GHOSTFOLIO_CSV, IF_NESTEGG or
  * IF_GENERIC. */
 static enum import_format
@@ -841,32 +1121,72 @@ csv_format(char **h, size_t n)
 {
 	int cols[R__MAX];
 
-	if (has_col(h, n, "tradeprice") && (has_col(h, n, "buy/sell") ||
-	    has_col(h, n, "tradedate")))
+	if (imp_has_col(h, n, "tradeprice") && (imp_has_col(h, n, "buy/sell") ||
+	    imp_has_col(h, n, "tradedate")))
 		return IF_IBKR;
-	if ((has_col(h, n, "value") || has_col(h, n, "wert")) &&
-	    (has_col(h, n, "type") || has_col(h, n, "typ")) &&
-	    (has_col(h, n, "transaction currency") ||
-	    has_col(h, n, "buchungswährung") ||
-	    has_col(h, n, "security name") || has_col(h, n, "wertpapiername")))
+	if ((imp_has_col(h, n, "value") || imp_has_col(h, n, "wert")) &&
+	    (imp_has_col(h, n, "type") || imp_has_col(h, n, "typ")) &&
+	    (imp_has_col(h, n, "transaction currency") ||
+	    imp_has_col(h, n, "buchungswährung") ||
+	    imp_has_col(h, n, "security name") || imp_has_col(h, n, "wertpapiername")))
 		return IF_PP;
-	if (has_col(h, n, "datasource") && (has_col(h, n, "code") ||
-	    has_col(h, n, "symbol")) && (has_col(h, n, "action") ||
-	    has_col(h, n, "type")))
+	if (imp_has_col(h, n, "datasource") && (imp_has_col(h, n, "code") ||
+	    imp_has_col(h, n, "symbol")) && (imp_has_col(h, n, "action") ||
+	    imp_has_col(h, n, "type")))
 		return IF_GHOSTFOLIO_CSV;
-	find_cols(h, n, nestegg_cols, cols);
-	if (cols[R_DATE] >= 0 && cols[R_TYPE] >= 0)
+	/* nestegg's own: a date and a type, and no column it does not
+	 * know (a broker's file with a date and a type column holds others,
+	 * and its words are the broker's: it gets a mapping). */
+	if (imp_find_cols(h, n, nestegg_cols, cols) == (int)named_cells(h, n) &&
+	    cols[R_DATE] >= 0 && cols[R_TYPE] >= 0)
 		return IF_NESTEGG;
 	return IF_GENERIC;
 }
+
+/* The names other files give nestegg's fields, in English, German,
+ * French, Dutch and Spanish: a mapping's guesses (never nestegg's own
+ * format, whose names are nestegg_cols). */
+static const struct alias guess_cols[] = {
+	{ "datum", R_DATE }, { "fecha", R_DATE }, { "buchungstag", R_DATE },
+	{ "handelstag", R_DATE }, { "transaction date", R_DATE },
+	{ "typ", R_TYPE }, { "art", R_TYPE }, { "transaktion", R_TYPE },
+	{ "buchungsart", R_TYPE }, { "tipo", R_TYPE }, { "soort", R_TYPE },
+	{ "omschrijving", R_TYPE }, { "operation", R_TYPE },
+	{ "opération", R_TYPE }, { "transaction type", R_TYPE },
+	{ "wertpapier", R_SYMBOL }, { "isin", R_SYMBOL }, { "valeur", R_SYMBOL },
+	{ "fonds", R_SYMBOL }, { "instrument", R_SYMBOL },
+	{ "stück", R_QUANTITY }, { "stueck", R_QUANTITY },
+	{ "anzahl", R_QUANTITY }, { "menge", R_QUANTITY },
+	{ "quantité", R_QUANTITY }, { "cantidad", R_QUANTITY },
+	{ "aantal", R_QUANTITY }, { "títulos", R_QUANTITY },
+	{ "kurs", R_PRICE }, { "preis", R_PRICE }, { "prix", R_PRICE },
+	{ "cours", R_PRICE }, { "precio", R_PRICE }, { "koers", R_PRICE },
+	{ "gebühr", R_FEE }, { "gebühren", R_FEE }, { "provision", R_FEE },
+	{ "frais", R_FEE }, { "comisión", R_FEE }, { "comision", R_FEE },
+	{ "kosten", R_FEE }, { "transactiekosten", R_FEE },
+	{ "betrag", R_AMOUNT }, { "wert", R_AMOUNT }, { "montant", R_AMOUNT },
+	{ "importe", R_AMOUNT }, { "bedrag", R_AMOUNT }, { "totaal", R_AMOUNT },
+	{ "währung", R_CURRENCY }, { "devise", R_CURRENCY },
+	{ "moneda", R_CURRENCY }, { "valuta", R_CURRENCY },
+	{ "wechselkurs", R_FX }, { "taux de change", R_FX },
+	{ "tipo de cambio", R_FX }, { "wisselkoers", R_FX },
+	{ "notiz", R_NOTE }, { "bemerkung", R_NOTE }, { "nota", R_NOTE },
+	{ "opmerking", R_NOTE }, { "bezeichnung", R_NAME }, { "nom", R_NAME },
+	{ "naam", R_NAME }, { "descripción", R_NAME }, { "product", R_NAME },
+	{ NULL, 0 }
+};
 
 void
 import_mapping_guess(char **header, size_t n, int semicolons,
     struct import_mapping *m)
 {
-	int cols[R__MAX];
+	int cols[R__MAX], more[R__MAX];
 
-	find_cols(header, n, nestegg_cols, cols);
+	imp_find_cols(header, n, nestegg_cols, cols);
+	imp_find_cols(header, n, guess_cols, more);
+	for (int i = 0; i < IM__MAX; i++)
+		if (cols[i] < 0)
+			cols[i] = more[i];
 	for (int i = 0; i < IM__MAX; i++)
 		m->col[i] = cols[i];
 	m->style = semicolons ? NUM_COMMA : NUM_PLAIN;
@@ -945,13 +1265,14 @@ read_csv(struct arena *a, const char *text, size_t len,
 {
 	struct csv csv;
 	const char *why;
-	size_t line, cap, hdr = 0;
+	size_t line, cap, hdr = 0, width, least;
 	int cols[R__MAX], semis;
+	const struct preset *pre;
 	const char *semi, *comma;
 	enum num_style style = NUM_PLAIN;
 	char delim;
 
-	if (count_lines(text, len) > 2 * (size_t)IMPORT_MAX_ROWS + 10) {
+	if (occurs(text, len, "\n") > 2 * (size_t)IMPORT_MAX_ROWS + 10) {
 		f->error = "Too many lines: import at most 100000 transactions "
 		    "at a time.";
 		return -1;
@@ -973,15 +1294,24 @@ read_csv(struct arena *a, const char *text, size_t len,
 		f->error_line = 1;
 		return -1;
 	}
+	if (is_activity(&csv) && (format == IF_AUTO ||
+	    format == IF_IBKR_ACTIVITY))
+		return read_activity(a, &csv, f);
 	sections(&csv);
 	if (csv.n == 0) {
 		f->error = "The file holds no trades.";
 		return -1;
 	}
-	/* Interactive Brokers may start with lines of its own. */
-	while (hdr + 1 < csv.n && csv.rec[hdr].n <= 2 &&
-	    csv.rec[hdr + 1].n > 2)
-		hdr++;
+	/* A preset's header may come after lines of its own (a title, the
+	 * account); Interactive Brokers' too. */
+	pre = format == IF_AUTO || preset_of(format) ? preset_header(&csv,
+	    &hdr) : NULL;
+	if (pre == NULL) {
+		hdr = 0;
+		while (hdr + 1 < csv.n && csv.rec[hdr].n <= 2 &&
+		    csv.rec[hdr + 1].n > 2)
+			hdr++;
+	}
 	f->header = csv.rec[hdr].fields;
 	f->nheader = csv.rec[hdr].n;
 	semi = memchr(text, ';', len);
@@ -989,14 +1319,29 @@ read_csv(struct arena *a, const char *text, size_t len,
 	semis = semi != NULL && (comma == NULL || semi < comma);
 	delim = semis ? ';' : ',';
 	if (format == IF_AUTO)
-		format = csv_format(f->header, f->nheader);
+		format = pre ? preset_format(pre) : csv_format(f->header,
+		    f->nheader);
+	else if (pre != NULL && preset_of(format) != pre)
+		pre = NULL;	/* named, and not what the header is */
 	f->format = format;
+	if (preset_of(format) != NULL) {
+		if (pre == NULL) {
+			f->error = arena_printf(a, "This is not a %s export: no "
+			    "line names its columns.",
+			    import_format_titles[format]);
+			f->error_line = 1;
+			return -1;
+		}
+		why = preset_cols(pre, f->header, f->nheader, cols);
+		style = best_style(&csv, hdr + 1, cols, preset_style(pre));
+		format = IF_AUTO;	/* read by the preset, below */
+	} else
 	switch (format) {
 	case IF_IBKR:
-		find_cols(f->header, f->nheader, ibkr_cols, cols);
+		imp_find_cols(f->header, f->nheader, ibkr_cols, cols);
 		if (cols[R_DATE] < 0 && cols[R_DATETIME] < 0)
 			why = "TradeDate";
-		else if (cols[R_SYMBOL] < 0)
+		else if (cols[R_SYMBOL] < 0 && cols[R_ISIN] < 0)
 			why = "Symbol";
 		else if (cols[R_QUANTITY] < 0)
 			why = "Quantity";
@@ -1004,8 +1349,10 @@ read_csv(struct arena *a, const char *text, size_t len,
 			why = "TradePrice";
 		break;
 	case IF_PP:
-		find_cols(f->header, f->nheader, pp_cols, cols);
-		style = semis ? NUM_COMMA : NUM_POINT;
+		imp_find_cols(f->header, f->nheader, pp_cols, cols);
+		/* Either delimiter with either decimal style. */
+		style = best_style(&csv, hdr + 1, cols, semis ? NUM_COMMA :
+		    NUM_POINT);
 		why = cols[R_DATE] < 0 ? "Date" : cols[R_TYPE] < 0 ? "Type" :
 		    cols[R_AMOUNT] < 0 ? "Value" : NULL;
 		break;
@@ -1026,7 +1373,7 @@ read_csv(struct arena *a, const char *text, size_t len,
 		    (map->type == NULL || *map->type == '\0') ? "type" : NULL;
 		break;
 	default:
-		find_cols(f->header, f->nheader, nestegg_cols, cols);
+		imp_find_cols(f->header, f->nheader, nestegg_cols, cols);
 		why = cols[R_DATE] < 0 ? "date" : cols[R_TYPE] < 0 ? "type" :
 		    NULL;
 		break;
@@ -1039,29 +1386,196 @@ read_csv(struct arena *a, const char *text, size_t len,
 	}
 	cap = 2 * (csv.n - hdr) + 1;
 	f->rows = arena_alloc(a, cap * sizeof(*f->rows));
+	width = fields_per_row(&csv, hdr + 1, f->nheader);
+	/* Columns the header leaves unnamed at its end (it ends with a
+	 * delimiter) may be left out of a row: nothing is read there. */
+	least = f->nheader;
+	while (least > 1 && text_blank(f->header[least - 1]))
+		least--;
 	for (size_t i = hdr + 1; i < csv.n; i++) {
 		const struct csv_record *rec = &csv.rec[i];
 		const char *raw = raw_line(a, rec, delim);
 		struct import_row *r;
-		int same = rec->n == f->nheader;
 
 		/* A header repeated (one section per account) is no row. */
-		for (size_t k = 0; same && k < rec->n; k++)
-			same = strcmp(rec->fields[k], f->header[k]) == 0;
-		if (same || (rec->n == 1 && text_blank(rec->fields[0])))
+		if (same_record(rec, &csv.rec[hdr]) ||
+		    (rec->n == 1 && text_blank(rec->fields[0])))
 			continue;
+		if (pre != NULL && preset_footer(pre, rec))
+			continue;
+		if (rec->n != width && (rec->n < least || rec->n > f->nheader)) {
+			misaligned(a, f, cap, rec, raw, delim);
+			continue;
+		}
+		if (pre != NULL) {
+			preset_row(a, pre, style, f, cap, rec, cols, raw);
+			continue;
+		}
 		if (format == IF_PP) {
 			pp_row(a, f, cap, rec, cols, style, raw);
 			continue;
 		}
-		r = new_row(f, cap);
+		r = imp_new_row(f, cap);
 		r->line = rec->line;
 		r->raw = raw;
 		if (format == IF_IBKR)
 			ibkr_row(a, rec, cols, r);
 		else
 			plain_row(a, rec, cols, style, map ? map->type : NULL,
-			    r, format == IF_GHOSTFOLIO_CSV);
+			    r, format == IF_GHOSTFOLIO_CSV,
+			    format == IF_GENERIC);
+	}
+	return 0;
+}
+
+/* Whether s is empty or a number equal to 0 as style writes it. */
+static int
+zero_or_none(const char *s, enum num_style style)
+{
+	dec d;
+
+	if (s == NULL || text_blank(s))
+		return 1;
+	return num_parse(s, style, &d, NULL) == NULL && dec_is_zero(d);
+}
+
+/* Marks the rows of f that record nothing: a trade or a transfer of
+ * quantity 0 at price 0 with no amount, or money of amount 0; a row
+ * with a problem of its own keeps it. */
+static void
+skip_empty(struct import_file *f)
+{
+	static const char *const trades[] = { "buy", "sell", "transfer_in",
+	    "transfer_out", NULL };
+	static const char *const money[] = { "dividend", "interest", "fee",
+	    "tax", "deposit", "withdrawal", NULL };
+
+	for (size_t i = 0; i < f->n; i++) {
+		struct import_row *r = &f->rows[i];
+		const struct tx_text *t = &r->t;
+
+		if (r->error || t->type == NULL)
+			continue;
+		if (text_in_list(trades, t->type) && zero_or_none(t->quantity,
+		    t->style) && zero_or_none(t->price, t->style) &&
+		    zero_or_none(t->amount, t->style) &&
+		    !text_blank(t->quantity ? t->quantity : ""))
+			r->skip = "A trade of 0 shares at 0 records nothing.";
+		else if (text_in_list(money, t->type) && t->amount &&
+		    !text_blank(t->amount) && zero_or_none(t->amount,
+		    t->style) && zero_or_none(t->quantity, t->style))
+			r->skip = "An amount of 0 records nothing.";
+	}
+}
+
+/* The state of reading a flex query's XML. */
+struct flex {
+	struct arena *a;
+	struct import_file *f;
+	size_t cap;
+	XML_Parser p;
+	int stop;		/* a DOCTYPE: not read further */
+};
+
+/* expat: a Trade or a CashTransaction element is one row (or two, with
+ * a tax): its attributes are read as a CSV line whose header is their
+ * names, by the flex query's trades or cash transactions. */
+static void XMLCALL
+flex_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct flex *x = ud;
+	struct csv_record rec;
+	char **names;
+	size_t n = 0;
+	int trade = strcmp(name, "Trade") == 0, cols[R__MAX];
+	const char *raw;
+	struct import_row *r;
+
+	if (!trade && strcmp(name, "CashTransaction") != 0)
+		return;
+	while (atts[2 * n])
+		n++;
+	names = arena_alloc(x->a, (n + 1) * sizeof(*names));
+	rec.fields = arena_alloc(x->a, (n + 1) * sizeof(*rec.fields));
+	for (size_t i = 0; i < n; i++) {
+		names[i] = arena_strdup(x->a, atts[2 * i]);
+		rec.fields[i] = arena_strdup(x->a, atts[2 * i + 1]);
+	}
+	rec.n = n;
+	rec.line = (size_t)XML_GetCurrentLineNumber(x->p);
+	raw = arena_printf(x->a, "<%s>", name);
+	if (!trade) {
+		const struct preset *pre = preset_of(IF_IBKR_CASH);
+
+		preset_map(pre, names, n, cols);
+		preset_row(x->a, pre, preset_style(pre), x->f, x->cap, &rec,
+		    cols, raw);
+		return;
+	}
+	if ((r = imp_new_row(x->f, x->cap)) == NULL)
+		return;
+	imp_find_cols(names, n, ibkr_cols, cols);
+	r->line = rec.line;
+	r->raw = raw;
+	ibkr_row(x->a, &rec, cols, r);
+}
+
+/* expat: a document type declaration stops the parse (no entities). */
+static void XMLCALL
+flex_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+    const XML_Char *pubid, int has_internal_subset)
+{
+	struct flex *x = ud;
+
+	(void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
+	x->stop = 1;
+	XML_StopParser(x->p, XML_FALSE);
+}
+
+/* An Interactive Brokers flex query as XML: its trades and its cash
+ * transactions.  0, or -1 with f->error set. */
+static int
+read_flex(struct arena *a, const char *text, size_t len,
+    struct import_file *f)
+{
+	struct flex x = { a, f, 0, NULL, 0 };
+	size_t n;
+
+	f->format = IF_IBKR_XML;
+	if (memmem(text, len, "<FlexQueryResponse", 18) == NULL) {
+		f->error = "This XML is not an Interactive Brokers flex query "
+		    "(FlexQueryResponse); nestegg reads no other XML.";
+		return -1;
+	}
+	n = occurs(text, len, "<Trade ") + occurs(text, len,
+	    "<CashTransaction ");
+	if (n > IMPORT_MAX_ROWS) {
+		f->error = "Too many transactions: import at most 100000 at a "
+		    "time.";
+		return -1;
+	}
+	x.cap = 2 * n + 1;
+	f->rows = arena_alloc(a, x.cap * sizeof(*f->rows));
+	if ((x.p = XML_ParserCreate(NULL)) == NULL) {
+		f->error = "Out of memory.";
+		return -1;
+	}
+	XML_SetUserData(x.p, &x);
+	XML_SetStartElementHandler(x.p, flex_start);
+	XML_SetStartDoctypeDeclHandler(x.p, flex_doctype);
+	if (XML_Parse(x.p, text, (int)len, 1) != XML_STATUS_OK || x.stop) {
+		f->error = x.stop ? "A flex query has no DOCTYPE." :
+		    arena_printf(a, "The file is not valid XML: %s at line %lu.",
+		    XML_ErrorString(XML_GetErrorCode(x.p)),
+		    (unsigned long)XML_GetCurrentLineNumber(x.p));
+		f->error_line = (size_t)XML_GetCurrentLineNumber(x.p);
+		XML_ParserFree(x.p);
+		return -1;
+	}
+	XML_ParserFree(x.p);
+	if (f->n == 0) {
+		f->error = "The flex query holds no trades or cash transactions.";
+		return -1;
 	}
 	return 0;
 }
@@ -1093,7 +1607,18 @@ import_read(struct arena *a, const char *text, size_t len,
 			out->error = "The file is not UTF-8 text.";
 			return -1;
 		}
-		return read_ghostfolio(a, text + i, len - i, out);
-	}
-	return read_csv(a, text, len, format, map, out);
+		if (read_ghostfolio(a, text + i, len - i, out) != 0)
+			return -1;
+	} else if (format == IF_IBKR_XML || (format == IF_AUTO &&
+	    text[i] == '<')) {
+		if (memchr(text, '\0', len) != NULL || !utf8_valid(text, len)) {
+			out->error = "The file is not UTF-8 text.";
+			return -1;
+		}
+		if (read_flex(a, text + i, len - i, out) != 0)
+			return -1;
+	} else if (read_csv(a, text, len, format, map, out) != 0)
+		return -1;
+	skip_empty(out);
+	return 0;
 }

@@ -11,6 +11,10 @@
  *   pp           Portfolio Performance's CSV of account or portfolio
  *                transactions, English or German
  *   generic      any CSV, through a column mapping
+ * and the presets of importpre.c, brokers' and trackers' exports
+ * recognised by their headers (wealthfolio, trading212, revolut,
+ * schwab, freetrade, scalable, parqet, etoro, bux, coinbase, xtb,
+ * degiro, traderepublic, pp-export, ibkr-cash).
  * Each row keeps where it came from and what the file says about its
  * instrument, so that an unknown symbol can be created from it.
  */
@@ -27,7 +31,14 @@
 
 enum import_format {
 	IF_AUTO, IF_NESTEGG, IF_GHOSTFOLIO, IF_GHOSTFOLIO_CSV, IF_IBKR, IF_PP,
-	IF_GENERIC, IF__MAX
+	IF_GENERIC,
+	/* Presets (importpre.c): brokers' and trackers' exports. */
+	IF_WEALTHFOLIO, IF_TRADING212, IF_REVOLUT, IF_SCHWAB, IF_FREETRADE,
+	IF_SCALABLE, IF_PARQET, IF_ETORO, IF_BUX, IF_COINBASE, IF_XTB,
+	IF_DEGIRO, IF_TRADEREPUBLIC, IF_PP_EXPORT,
+	IF_IBKR_CASH, IF_DEGIRO_ACCOUNT, IF_IBKR_XML,
+	IF_IBKR_ACTIVITY,
+	IF__MAX
 };
 
 /* "auto", "nestegg", ... indexed by enum import_format, and what to call
@@ -55,6 +66,7 @@ struct import_row {
 	struct import_hint hint;
 	const char *error;	/* a problem the format itself sees, or NULL */
 	const char *error_field;
+	const char *skip;	/* why the row records nothing, or NULL */
 };
 
 /*
@@ -93,7 +105,9 @@ struct import_file {
 /*
  * Reads text (len bytes) as format (IF_AUTO: recognised from the
  * content), with map for a generic CSV (may be NULL).  Returns 0 with
- * out filled, rows with problems of their own carrying them; or -1
+ * out filled, rows with problems of their own carrying them, and rows
+ * that record nothing (a trade of quantity 0 at price 0, an amount of
+ * 0: placeholders some trackers write) marked skip; or -1
  * with out->error set (the file is empty, too large, not UTF-8, not
  * valid JSON, ...), or out->needs_mapping when a generic CSV needs a
  * mapping first (out->header then says its columns).

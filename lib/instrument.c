@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cache.h"
 #include "epoch.h"
 #include "money.h"
 #include "text.h"
@@ -87,6 +88,66 @@ inst_row(const struct dbres *r, size_t i, size_t c, struct instrument *in)
 	"ON us.user_id = ? AND us.instrument_id = i.id "
 
 int
+isin_shaped(const char *s)
+{
+	if (strlen(s) != 12 || !isupper((unsigned char)s[0]) ||
+	    !isupper((unsigned char)s[1]) || !isdigit((unsigned char)s[11]))
+		return 0;
+	for (int i = 2; i < 11; i++)
+		if (!isdigit((unsigned char)s[i]) && !isupper((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* The instrument key names: uid's own by the query mine, else the one
+ * listed shared instrument by the query listed, which then becomes
+ * theirs under its symbol (ignored when they already have it under
+ * another).  1 and *out, 0 when there is none or more than one, -1. */
+static int
+find_mine_or_listed(struct db *d, struct arena *a, long long uid,
+    const char *mine, const char *listed, const char *key,
+    struct instrument *out)
+{
+	static const char adopt[] = "INSERT IGNORE INTO user_symbols "
+	    "(user_id, symbol, instrument_id) VALUES (?, ?, ?)";
+	struct dbres r;
+
+	if (db_exec(d, a, &r, mine, "is", uid, key) != 0)
+		return -1;
+	if (r.nrows == 1) {
+		inst_row(&r, 0, 0, out);
+		return 1;
+	}
+	if (r.nrows > 1)
+		return 0;
+	if (db_exec(d, a, &r, listed, "is", uid, key) != 0)
+		return -1;
+	/* Two listed instruments of one key: the user must choose. */
+	if (r.nrows != 1)
+		return 0;
+	inst_row(&r, 0, 0, out);
+	if (db_exec(d, NULL, NULL, adopt, "isi", uid, out->symbol, out->id) != 0)
+		return -1;
+	out->mine = d->affected > 0;
+	return 1;
+}
+
+int
+inst_find_isin(struct db *d, struct arena *a, long long uid,
+    const char *isin, struct instrument *out)
+{
+	static const char mine[] = "SELECT " INST_COLS " FROM user_symbols us "
+	    "JOIN instruments i ON i.id = us.instrument_id "
+	    "WHERE us.user_id = ? AND i.isin = ? LIMIT 2";
+	static const char listed[] = "SELECT " INST_COLS " " INST_FROM
+	    "WHERE i.isin = ? AND i.owner_id = 0 AND i.listed = 1 LIMIT 2";
+
+	if (!isin_shaped(isin))
+		return 0;
+	return find_mine_or_listed(d, a, uid, mine, listed, isin, out);
+}
+
+int
 inst_find(struct db *d, struct arena *a, long long uid, const char *symbol,
     struct instrument *out)
 {
@@ -95,28 +156,8 @@ inst_find(struct db *d, struct arena *a, long long uid, const char *symbol,
 	    "WHERE us.user_id = ? AND us.symbol = ?";
 	static const char listed[] = "SELECT " INST_COLS " " INST_FROM
 	    "WHERE i.symbol = ? AND i.owner_id = 0 AND i.listed = 1 LIMIT 2";
-	static const char adopt[] = "INSERT IGNORE INTO user_symbols "
-	    "(user_id, symbol, instrument_id) VALUES (?, ?, ?)";
-	struct dbres r;
 
-	if (db_exec(d, a, &r, mine, "is", uid, symbol) != 0)
-		return -1;
-	if (r.nrows == 1) {
-		inst_row(&r, 0, 0, out);
-		return 1;
-	}
-	if (db_exec(d, a, &r, listed, "is", uid, symbol) != 0)
-		return -1;
-	/* Two listed instruments of one symbol: the user must choose. */
-	if (r.nrows != 1)
-		return 0;
-	inst_row(&r, 0, 0, out);
-	/* It holds that meaning for them from now on (ignored when they
-	 * already have this instrument under another symbol). */
-	if (db_exec(d, NULL, NULL, adopt, "isi", uid, out->symbol, out->id) != 0)
-		return -1;
-	out->mine = d->affected > 0;
-	return 1;
+	return find_mine_or_listed(d, a, uid, mine, listed, symbol, out);
 }
 
 int
@@ -503,7 +544,7 @@ done:
 		goto fail;
 	arena_free(&a);
 	if (what == INST_CREATED || what == INST_OWN || what == INST_LINKED)
-		epoch_bump(EPOCH_DATA);
+		cache_shared_changed(d);
 	return what;
 fail:
 	db_rollback(d);
@@ -520,9 +561,10 @@ inst_add(struct db *d, long long uid, int admin, const struct instrument *in,
 	/* Two users adding one new instrument at once: the second meets
 	 * the first's row (a duplicate key or a lock wait) and, tried
 	 * again, links to it. */
-	for (int tries = 0; tries < 3; tries++) {
+	for (int tries = 0;;) {
 		rc = add_once(d, uid, admin, in, id);
-		if (rc >= 0 || !(db_duplicate(d) || db_retry(d)))
+		if (rc >= 0 || !(db_duplicate(d) ? ++tries < 3 :
+		    db_again(d, &tries)))
 			break;
 	}
 	return rc;
@@ -577,7 +619,7 @@ inst_remove(struct db *d, long long uid, long long id)
 	int rc = -1;
 
 	arena_init(&a);
-	for (int tries = 0; tries < DB_TRIES && rc == -1; tries++) {
+	for (int tries = 0;;) {
 		long long owner;
 
 		if (db_begin(d) != 0 ||
@@ -604,14 +646,14 @@ inst_remove(struct db *d, long long uid, long long id)
 		break;
 again:
 		db_rollback(d);
-		if (!db_retry(d))
+		if (!db_again(d, &tries))
 			break;
 	}
 	if (rc == 0 || rc == 2)
 		db_rollback(d);
 	arena_free(&a);
 	if (rc == 1)
-		epoch_bump(EPOCH_DATA);
+		cache_shared_changed(d);
 	return rc;
 }
 
@@ -630,7 +672,7 @@ inst_set_address(struct db *d, long long uid, long long id, const char *tmpl,
 	if (db_exec(d, NULL, NULL, q, "ssii", tmpl, url_field, id, uid) != 0)
 		return -1;
 	if (d->affected > 0) {
-		epoch_bump(EPOCH_DATA);
+		cache_shared_changed(d);
 		return 1;
 	}
 	/* Nothing changed: the same address again, or not theirs. */

@@ -84,6 +84,16 @@ char *inst_url_host(char *out, const char *t);
 int inst_find(struct db *d, struct arena *a, long long uid,
     const char *symbol, struct instrument *out);
 
+/* Like inst_find, by ISIN: the one of uid's instruments with that
+ * ISIN, or the one listed shared instrument with it; 0 when there is
+ * none, or more than one. */
+int inst_find_isin(struct db *d, struct arena *a, long long uid,
+    const char *isin, struct instrument *out);
+
+/* Whether s has an ISIN's shape: two letters, nine letters or digits,
+ * a digit. */
+int isin_shaped(const char *s);
+
 /*
  * The instrument id if uid may see it: their own, a listed shared one,
  * a shared one in their list, or any shared one for an admin.  1 and

@@ -50,6 +50,9 @@ struct tx {
 	char currency[4];	/* as entered: may be a minor unit (GBp) */
 	dec fx_rate;		/* base per major unit; 1 in the base */
 	char counter[4];	/* exchange: the currency bought; else "" */
+	int fx_origin;		/* enum fx_origin (series.h): where fx_rate
+				   came from; FX_LATEST is stored (marked) */
+	long fx_day;		/* the day of that rate (perf_daynum) */
 };
 
 /*

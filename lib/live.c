@@ -7,14 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http.h"
 #include "portfolio.h"
+
+#define MS(x) LIVE_MS_SQL(x)
 
 int
 live_cursor_now(struct db *d, struct live_cursor *c)
 {
 	static const char q[] = "SELECT COALESCE((SELECT MAX(id) FROM "
 	    "valuation_runs), 0), COALESCE((SELECT MAX(id) FROM "
-	    "ledger_changes), 0)";
+	    "ledger_changes), 0), " MS("NOW(3)");
 	struct dbres r;
 	struct arena a;
 	int rc;
@@ -24,54 +27,160 @@ live_cursor_now(struct db *d, struct live_cursor *c)
 	if (rc == 0) {
 		c->run = db_int(&r, 0, 0);
 		c->change = db_int(&r, 0, 1);
+		c->ms = db_int(&r, 0, 2);
 	}
 	arena_free(&a);
 	return rc;
 }
 
 void
-live_cursor_format(const struct live_cursor *c, char out[48])
+live_cursor_format(const struct live_cursor *c, char out[LIVE_CURSOR_MAX])
 {
-	snprintf(out, 48, "%lld.%lld", c->run, c->change);
+	snprintf(out, LIVE_CURSOR_MAX, "%lld.%lld.%lld", c->run, c->change,
+	    c->ms);
+}
+
+const char *
+live_since(struct arena *a, const char *query)
+{
+	struct kvlist q;
+
+	memset(&q, 0, sizeof(q));
+	if (query == NULL || http_parse_urlencoded(a, &q, query,
+	    strlen(query)) != HTTP_OK)
+		return NULL;
+	return kv_get(&q, "since");
 }
 
 int
 live_cursor_parse(const char *s, struct live_cursor *c)
 {
-	long long r = 0, ch = 0;
-	int n = 0;
+	long long v[3] = { 0, 0, 0 };
+	int k = 0, n;
 
-	if (s == NULL || sscanf(s, "%18lld.%18lld%n", &r, &ch, &n) != 2 ||
-	    s[n] != '\0' || r < 0 || ch < 0 || s[0] == '+' || s[0] == ' ')
+	if (s == NULL)
 		return -1;
-	c->run = r;
-	c->change = ch;
+	/* Two or three numbers of digits only, dot-separated. */
+	for (;;) {
+		if (*s < '0' || *s > '9' || sscanf(s, "%18lld%n", &v[k],
+		    &n) != 1)
+			return -1;
+		s += n;
+		k++;
+		if (*s == '\0')
+			break;
+		if (*s != '.' || k == 3)
+			return -1;
+		s++;
+	}
+	if (k < 2)
+		return -1;
+	c->run = v[0];
+	c->change = v[1];
+	c->ms = v[2];
 	return 0;
+}
+
+int
+live_cursor_before(const struct live_cursor *a, const struct live_cursor *b)
+{
+	return a->run < b->run || a->change < b->change || a->ms < b->ms;
 }
 
 int
 live_cursor_kept(struct db *d, const struct live_cursor *c)
 {
 	static const char q[] = "SELECT COALESCE((SELECT MAX(id) FROM "
-	    "valuation_runs), 0), COALESCE((SELECT MIN(id) FROM "
-	    "ledger_changes), 0), COALESCE((SELECT MAX(id) FROM "
-	    "ledger_changes), 0)";
+	    "valuation_runs), 0), COALESCE((SELECT MAX(id) FROM "
+	    "ledger_changes), 0), " MS("NOW(3)");
+	long long keep = LIVE_CHANGES_KEPT;
 	struct dbres r;
 	struct arena a;
 	int rc = -1;
 
+	/* Runs in the window are looked up by their rows too. */
+	if (d->cfg != NULL && d->cfg->runs_keep > 0 && d->cfg->runs_keep < keep)
+		keep = d->cfg->runs_keep;
+	if (c->ms <= 0)
+		return 0;
 	arena_init(&a);
 	if (db_exec(d, &a, &r, q, "") == 0) {
-		long long maxrun = db_int(&r, 0, 0), minch = db_int(&r, 0, 1);
-		long long maxch = db_int(&r, 0, 2);
+		long long now = db_int(&r, 0, 2);
 
-		/* A run's values stay in portfolio_latest: any run cursor
-		 * up to now is good.  Changes are pruned after a day. */
-		rc = c->run <= maxrun && c->change <= maxch &&
-		    (minch == 0 || c->change >= minch - 1);
+		rc = c->run <= db_int(&r, 0, 0) &&
+		    c->change <= db_int(&r, 0, 1) &&
+		    c->ms <= now + LIVE_CHANGE_LAG * 1000LL &&
+		    c->ms - LIVE_CHANGE_LAG * 1000LL > now - keep * 1000;
 	}
 	arena_free(&a);
 	return rc;
+}
+
+/* The index of key in s, or where it would go. */
+static size_t
+seen_find(const struct live_seen *s, long long key)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int
+live_seen_has(const struct live_seen *s, long long key)
+{
+	size_t i = seen_find(s, key);
+
+	return i < s->n && s->v[i].key == key;
+}
+
+void
+live_seen_add(struct live_seen *s, long long key, long long ms)
+{
+	size_t i = seen_find(s, key);
+
+	if (i < s->n && s->v[i].key == key) {
+		s->v[i].ms = ms;
+		return;
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct live_seen_row *v = realloc(s->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			abort();
+		s->v = v;
+		s->cap = cap;
+	}
+	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(s->v[0]));
+	s->v[i].key = key;
+	s->v[i].ms = ms;
+	s->n++;
+}
+
+void
+live_seen_prune(struct live_seen *s, long long ms)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].ms >= ms)
+			s->v[o++] = s->v[i];
+	s->n = o;
+}
+
+void
+live_seen_free(struct live_seen *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
 }
 
 /* Appends s as a JSON string; "<" and ">" escaped too. */
@@ -747,32 +856,65 @@ live_user_portfolios(struct db *d, struct arena *a, long long uid,
 
 int
 live_user_changed(struct db *d, struct arena *a, long long uid,
-    const struct live_cursor *c, long long **pids, size_t *n)
+    const struct live_cursor *c, struct live_seen *seen, long long **pids,
+    size_t *n)
 {
-	static const char q[] = "SELECT l.portfolio_id FROM portfolios p "
+	/* Each row: portfolio, key (a run's id negated, a change's id),
+	 * time.  A run's row may be gone (runs_keep): then its id alone. */
+	static const char q[] = "SELECT l.portfolio_id, -CAST(l.run_id AS "
+	    "SIGNED), " MS("v.finished_at") " FROM portfolios p "
 	    "JOIN portfolio_latest l ON l.portfolio_id = p.id "
-	    "WHERE p.user_id = ? AND l.run_id > ? UNION "
-	    "SELECT portfolio_id FROM ledger_changes WHERE user_id = ? "
-	    "AND (id > ? OR at >= NOW(3) - INTERVAL 30 SECOND) "
+	    "LEFT JOIN valuation_runs v ON v.id = l.run_id "
+	    "WHERE p.user_id = ? AND (l.run_id > ? OR v.finished_at >= "
+	    "FROM_UNIXTIME(? / 1000) - INTERVAL " LIVE_LAG_SQL " SECOND) "
+	    "UNION ALL SELECT portfolio_id, id, " MS("at") " FROM "
+	    "ledger_changes WHERE user_id = ? AND (id > ? OR at >= "
+	    "FROM_UNIXTIME(? / 1000) - INTERVAL " LIVE_LAG_SQL " SECOND) "
 	    "ORDER BY 1";
 	struct dbres r;
+	size_t k = 0;
+	char *fresh;
 
-	if (db_exec(d, a, &r, q, "iiii", uid, c->run, uid, c->change) != 0)
+	if (db_exec(d, a, &r, q, "iiiiii", uid, c->run, c->ms, uid, c->change,
+	    c->ms) != 0)
 		return -1;
 	*pids = arena_alloc(a, (r.nrows + 1) * sizeof(**pids));
+	fresh = arena_alloc(a, r.nrows + 1);
+	/* Which rows are new, all against seen as it was: the rows of one
+	 * run are as new as each other. */
 	for (size_t i = 0; i < r.nrows; i++)
-		(*pids)[i] = db_int(&r, i, 0);
-	*n = r.nrows;
+		fresh[i] = seen == NULL || !live_seen_has(seen,
+		    db_int(&r, i, 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		long long pid = db_int(&r, i, 0);
+
+		if (!fresh[i])
+			continue;
+		if (seen != NULL)
+			live_seen_add(seen, db_int(&r, i, 1), db_int(&r, i, 2));
+		if (k == 0 || (*pids)[k - 1] != pid)
+			(*pids)[k++] = pid;
+	}
+	*n = k;
 	return 0;
+}
+
+long
+live_spread_ms(long streams)
+{
+	long ms = streams * 2;
+
+	return ms < 250 ? 250 : ms > 30000 ? 30000 : ms;
 }
 
 void
 live_event_data(struct buf *out, const struct live_cursor *c, int full,
-    const char *text, const struct live_piece *pieces, const size_t *idx,
-    size_t n)
+    long streams, const char *text, const struct live_piece *pieces,
+    const size_t *idx, size_t n)
 {
 	buf_printf(out, "{\"run\":%lld,\"change\":%lld,\"full\":%s,"
-	    "\"portfolios\":[", c->run, c->change, full ? "true" : "false");
+	    "\"spread_ms\":%ld,\"portfolios\":[", c->run, c->change,
+	    full ? "true" : "false", live_spread_ms(streams));
 	for (size_t i = 0; i < n; i++) {
 		const struct live_piece *p = &pieces[idx[i]];
 

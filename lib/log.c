@@ -30,9 +30,22 @@ vlog(int prio, const char *level, const char *fmt, va_list ap)
 	int k, saved = errno;		/* for %m in fmt */
 
 	if (!to_syslog) {
+		/* gmtime_r takes glibc's time zone lock: a page worker's
+		 * threads, a line a request each, waited on it.  Each thread
+		 * formats its second once. */
+		static __thread time_t stamp_sec = -1;
+		static __thread char stamp[32];
+		static __thread size_t stamp_len;
+
 		clock_gettime(CLOCK_REALTIME, &ts);
-		gmtime_r(&ts.tv_sec, &tm);
-		n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+		if (ts.tv_sec != stamp_sec) {
+			gmtime_r(&ts.tv_sec, &tm);
+			stamp_len = strftime(stamp, sizeof(stamp),
+			    "%Y-%m-%dT%H:%M:%SZ ", &tm);
+			stamp_sec = ts.tv_sec;
+		}
+		memcpy(line, stamp, stamp_len);
+		n = stamp_len;
 	}
 	k = snprintf(line + n, sizeof(line) - n, "%s ", level);
 	if (k > 0)

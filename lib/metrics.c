@@ -109,10 +109,24 @@ metrics_gauge_value(enum metrics_gauge g)
 }
 
 void
+metrics_count(enum metrics_counter c, unsigned long n)
+{
+	if (m != NULL)
+		__atomic_add_fetch(&m->counter[c], n, __ATOMIC_RELAXED);
+}
+
+void
 metrics_db_error(void)
 {
 	if (m != NULL)
 		__atomic_add_fetch(&m->db_errors, 1, __ATOMIC_RELAXED);
+}
+
+void
+metrics_db_retry(void)
+{
+	if (m != NULL)
+		__atomic_add_fetch(&m->db_retries, 1, __ATOMIC_RELAXED);
 }
 
 const struct metrics *

@@ -246,8 +246,50 @@ take_rate(double r, int *has, enum perf_missing *why, dec *out)
 	*why = PERF_HAS;
 }
 
+/*
+ * Links days[i] into *growth: its growth over the day before's close
+ * (from nothing, for i == 0 with zero: the day's money in is its
+ * capital, and its close with what went out that day what became of it,
+ * so that a buy and a sell of the first day are money in and money out,
+ * not their balance).  Returns 1, or 0 when the day had no capital (and
+ * so earned nothing).
+ */
+static int
+link_day(const struct perf_day *days, size_t i, int zero, dec *growth)
+{
+	const struct perf_day *d = &days[i];
+
+	if (i == 0) {
+		dec in = dec_sign(d->inflow) > 0 ? d->inflow : d->flow;
+
+		if (!zero || dec_sign(in) <= 0)
+			return 0;
+		*growth = dec_div(dec_mul(*growth, dec_add(d->value,
+		    dec_sub(in, d->flow))), in);
+		return 1;
+	}
+	if (dec_sign(days[i - 1].value) <= 0)
+		return 0;
+	*growth = dec_div(dec_mul(*growth, dec_sub(d->value, d->flow)),
+	    days[i - 1].value);
+	return 1;
+}
+
 void
-perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
+perf_growth(const struct perf_day *days, size_t n, int zero, dec *growth)
+{
+	dec g = DEC_ONE;
+
+	for (size_t i = 0; i < n; i++) {
+		link_day(days, i, zero, &g);
+		growth[i] = g;
+	}
+}
+
+/* perf_period(), or with zero perf_period_from_zero(). */
+static void
+period(const struct perf_day *days, size_t n, int zero,
+    struct perf_result *out)
 {
 	dec growth = DEC_ONE;
 	struct xirr_flow *f;
@@ -260,22 +302,21 @@ perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 	out->twr_annual_why = PERF_SHORT;
 	if (n == 0)
 		return;
-	out->start_value = days[0].value;
+	out->start_value = zero ? DEC_ZERO : days[0].value;
 	out->end_value = days[n - 1].value;
 	out->days = (int)(perf_daynum(days[n - 1].day) -
 	    perf_daynum(days[0].day));
-	for (size_t i = 1; i < n; i++) {
-		const struct perf_day *p = &days[i - 1], *d = &days[i];
+	/* One day from its close to itself: nothing earned, not nothing
+	 * invested. */
+	capital = n == 1 && !zero && dec_sign(days[0].value) > 0;
+	for (size_t i = zero ? 0 : 1; i < n; i++) {
+		const struct perf_day *d = &days[i];
 
 		out->net_flows = dec_add(out->net_flows, d->flow);
 		out->income = dec_add(out->income, d->income);
 		out->fees = dec_add(out->fees, d->fees);
 		out->fx = dec_add(out->fx, d->fx);
-		if (dec_sign(p->value) <= 0)
-			continue;		/* no capital: nothing earned */
-		capital = 1;
-		growth = dec_div(dec_mul(growth, dec_sub(d->value, d->flow)),
-		    p->value);
+		capital |= link_day(days, i, zero, &growth);
 	}
 	out->gain = dec_sub(dec_sub(out->end_value, out->start_value),
 	    out->net_flows);
@@ -306,7 +347,7 @@ perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 	if (f == NULL)
 		return;
 	f[nf].day = perf_daynum(days[0].day);
-	f[nf++].amount = -to_double(days[0].value);
+	f[nf++].amount = -to_double(zero ? days[0].flow : days[0].value);
 	for (size_t i = 1; i < n; i++)
 		if (!dec_is_zero(days[i].flow)) {
 			f[nf].day = perf_daynum(days[i].day);
@@ -321,6 +362,26 @@ perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
 	    out->days >= log(RETURN_MAX)))
 		out->irr_why = PERF_TOO_LARGE;	/* past a double, even */
 	free(f);
+}
+
+void
+perf_period(const struct perf_day *days, size_t n, struct perf_result *out)
+{
+	period(days, n, 0, out);
+}
+
+void
+perf_period_from_zero(const struct perf_day *days, size_t n,
+    struct perf_result *out)
+{
+	period(days, n, 1, out);
+}
+
+void
+perf_span(const struct perf_day *days, size_t a, size_t b,
+    struct perf_result *out)
+{
+	period(days + a, b - a, a == 0, out);
 }
 
 int

@@ -34,6 +34,9 @@ struct perf_day {
 	dec cost;		/* cost of what is held */
 	dec cash;		/* cash, when tracked */
 	dec flow;		/* net external flow in, taken at day's end */
+	dec inflow;		/* of it, the money in, gross (flow less what
+				   went out the same day); 0: not known, the
+				   net flow stands for it */
 	dec income;		/* dividends and interest */
 	dec fees;		/* fees and taxes paid */
 	dec fx;			/* currency effect: what the rates' change
@@ -83,6 +86,33 @@ struct perf_result {
  */
 void perf_period(const struct perf_day *days, size_t n,
     struct perf_result *out);
+
+/*
+ * The same for a period that starts on or before the first
+ * transaction: it starts from nothing, before days[0], so days[0]'s
+ * flow, income and fees are the period's and its value at its close is
+ * earned like any other (the first purchase's fee, and the move from
+ * its price to the day's close, count).  The portfolio and each holding
+ * alike start this way, so that their gains add up.
+ */
+void perf_period_from_zero(const struct perf_day *days, size_t n,
+    struct perf_result *out);
+
+/*
+ * The period of days[a..b) of a portfolio's whole series days: from
+ * nothing when it starts on the series' first day (a == 0), else from
+ * days[a]'s close.  The one place that decides which.
+ */
+void perf_span(const struct perf_day *days, size_t a, size_t b,
+    struct perf_result *out);
+
+/*
+ * The time-weighted growth through each day, as those two link the
+ * days (zero: from nothing): growth[i] is 1 + the return from the
+ * start through days[i]'s close.  growth has room for n.
+ */
+void perf_growth(const struct perf_day *days, size_t n, int zero,
+    dec *growth);
 
 /*
  * A benchmark over the same days: price[i] its close on days[i] in the

@@ -5,6 +5,7 @@
 #include "portfolio.h"
 
 #include "buf.h"
+#include "cache.h"
 #include "epoch.h"
 #include "history.h"
 #include "text.h"
@@ -143,7 +144,7 @@ pf_create(struct db *d, long long uid, const char *name, const char *currency,
 	struct arena a;
 
 	arena_init(&a);
-	for (int tries = 0; tries < DB_TRIES; tries++) {
+	for (int tries = 0;;) {
 		if (db_begin(d) != 0 ||
 		    db_exec(d, &a, &r, lock, "i", uid) != 0 ||
 		    (limit > 0 && db_exec(d, &a, &r, mine, "i", uid) != 0))
@@ -165,7 +166,7 @@ pf_create(struct db *d, long long uid, const char *name, const char *currency,
 		break;
 again:
 		db_rollback(d);
-		if (!db_retry(d))
+		if (!db_again(d, &tries))
 			break;
 	}
 	arena_free(&a);
@@ -232,8 +233,8 @@ pf_finish_change(struct db *d, const struct portfolio *pf, const char *since)
 	return 0;
 }
 
-int
-pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
+static int
+pf_update_once(struct db *d, struct arena *a, const struct portfolio *pf,
     const char *name, const char *method)
 {
 	static const char q[] = "UPDATE portfolios SET name = ?, "
@@ -270,7 +271,20 @@ fail:
 }
 
 int
-pf_set_track_cash(struct db *d, const struct portfolio *pf, int on)
+pf_update(struct db *d, struct arena *a, const struct portfolio *pf,
+    const char *name, const char *method)
+{
+	int rc;
+	int tries = 0;
+
+	do
+		rc = pf_update_once(d, a, pf, name, method);
+	while (rc < 0 && db_again(d, &tries));
+	return rc;
+}
+
+static int
+pf_set_track_cash_once(struct db *d, const struct portfolio *pf, int on)
 {
 	static const char q[] = "UPDATE portfolios SET track_cash = ? "
 	    "WHERE id = ? AND user_id = ?";
@@ -290,6 +304,18 @@ pf_set_track_cash(struct db *d, const struct portfolio *pf, int on)
 	}
 	epoch_bump(EPOCH_DATA);
 	return 0;
+}
+
+int
+pf_set_track_cash(struct db *d, const struct portfolio *pf, int on)
+{
+	int rc;
+	int tries = 0;
+
+	do
+		rc = pf_set_track_cash_once(d, pf, on);
+	while (rc < 0 && db_again(d, &tries));
+	return rc;
 }
 
 int
@@ -325,7 +351,7 @@ opt_dec(const char *s, enum num_style style, dec *out, unsigned bit,
 
 const char *
 tx_build(const struct portfolio *pf, const struct tx_text *in,
-    const struct instrument *inst, const struct fx_table *fx, struct tx *t,
+    const struct instrument *inst, const struct fx_days *fx, struct tx *t,
     const char **field, int *rounded)
 {
 	static const struct {
@@ -368,7 +394,9 @@ tx_build(const struct portfolio *pf, const struct tx_text *in,
 		t->instrument = inst->id;
 		copy_cur(t->currency, inst->currency);
 	}
-	if (in->currency && *in->currency) {
+	if (in->currency && strcmp(in->currency, TX_CURRENCY_PORTFOLIO) == 0)
+		copy_cur(t->currency, pf->currency);
+	else if (in->currency && *in->currency) {
 		if (strlen(in->currency) != 3)
 			return *field = "currency", "Enter a currency code like "
 			    "USD.";
@@ -388,7 +416,10 @@ tx_build(const struct portfolio *pf, const struct tx_text *in,
 			    "portfolio's currency: leave the rate empty.";
 		t->has &= ~TXF_FX;
 	} else if (!(t->has & TXF_FX)) {
-		if (fx_lookup(fx, major, pf->currency, &rate) != 0) {
+		enum fx_origin origin;
+
+		if (fx_rate_on(fx, perf_daynum(t->date), major, pf->currency,
+		    &rate, &origin, &t->fx_day) != 0) {
 			/* Each thread's own: copied before the next row. */
 			static __thread char msg[160];
 
@@ -399,6 +430,7 @@ tx_build(const struct portfolio *pf, const struct tx_text *in,
 			return *field = "fx_rate", msg;
 		}
 		t->fx_rate = rate;
+		t->fx_origin = (int)origin;
 		t->has |= TXF_FX;
 	}
 	return tx_check(t, field);
@@ -406,12 +438,19 @@ tx_build(const struct portfolio *pf, const struct tx_text *in,
 
 const char *
 tx_parse(struct db *d, struct arena *a, const struct portfolio *pf,
-    const struct tx_text *in, const struct fx_table *fx, struct tx *t,
-    const char **field, int *dberr)
+    const struct tx_text *in, struct tx *t, const char **field, int *dberr)
 {
 	struct instrument inst;
+	struct fx_days fx = { NULL, 0 };
+	char day[11], tm[9];
 
 	*dberr = 0;
+	/* The rates of its day (a bad date is refused by tx_build). */
+	if (ledger_datetime(in->date ? in->date : "", day, tm) == NULL &&
+	    fx_days_load(d, a, day, day, "", &fx) != 0) {
+		*dberr = 1;
+		return *field = "fx_rate", "database error";
+	}
 	memset(t, 0, sizeof(*t));
 	if (in->symbol && *in->symbol) {
 		int rc = inst_find(d, a, pf->user_id, in->symbol, &inst);
@@ -424,13 +463,13 @@ tx_parse(struct db *d, struct arena *a, const struct portfolio *pf,
 			return *field = "symbol", "Unknown symbol: add the "
 			    "instrument first.";
 	}
-	return tx_build(pf, in, in->symbol && *in->symbol ? &inst : NULL, fx,
+	return tx_build(pf, in, in->symbol && *in->symbol ? &inst : NULL, &fx,
 	    t, field, NULL);
 }
 
 #define TX_COLS "id, DATE_FORMAT(date, '%Y-%m-%d'), type, instrument_id, " \
 	"quantity, price, fee, amount, currency, fx_rate, note, " \
-	"TIME_FORMAT(time, '%H:%i:%s'), counter_currency"
+	"TIME_FORMAT(time, '%H:%i:%s'), counter_currency, fx_assumed"
 /* The ledger's order (ledger_order_key). */
 #define TX_ORDER "date, type <> 'split', time, id"
 
@@ -463,6 +502,8 @@ tx_row(const struct dbres *r, size_t i, struct tx *t)
 		snprintf(t->time, sizeof(t->time), "%s", db_val(r, i, 11));
 	if (db_val(r, i, 12) != NULL)
 		copy_cur(t->counter, db_val(r, i, 12));
+	if (db_int(r, i, 13) != 0)
+		t->fx_origin = FX_LATEST;
 }
 
 int
@@ -512,7 +553,7 @@ pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
 	    "'%Y-%m-%d'), t.type, t.instrument_id, t.quantity, t.price, t.fee, "
 	    "t.amount, t.currency, t.fx_rate, t.note, "
 	    "TIME_FORMAT(t.time, '%H:%i:%s'), t.counter_currency, "
-	    "COALESCE(us.symbol, i.symbol) FROM transactions t "
+	    "t.fx_assumed, COALESCE(us.symbol, i.symbol) FROM transactions t "
 	    "LEFT JOIN instruments i ON i.id = t.instrument_id "
 	    "LEFT JOIN user_symbols us ON us.user_id = ? "
 	    "AND us.instrument_id = i.id " TX_WHERE
@@ -533,7 +574,7 @@ pf_tx_list(struct db *d, struct arena *a, const struct portfolio *pf,
 	for (size_t i = 0; i < r.nrows; i++) {
 		tx_row(&r, i, &(*out)[i].tx);
 		(*out)[i].note = db_val(&r, i, 10);
-		(*out)[i].symbol = db_val(&r, i, 13) ? db_val(&r, i, 13) : "";
+		(*out)[i].symbol = db_val(&r, i, 14) ? db_val(&r, i, 14) : "";
 	}
 	*n = r.nrows;
 	if (total == NULL)
@@ -706,14 +747,15 @@ tx_write(struct db *d, struct arena *a, const struct portfolio *pf,
 {
 	static const char ins[] = "INSERT INTO transactions (portfolio_id, "
 	    "instrument_id, date, time, type, quantity, price, fee, amount, "
-	    "currency, counter_currency, fx_rate, note, created_at) VALUES "
-	    "(?, NULLIF(?, 0), ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, "
-	    "NULLIF(?, ''), ?, ?, NOW())";
+	    "currency, counter_currency, fx_rate, fx_assumed, note, created_at) "
+	    "VALUES (?, NULLIF(?, 0), ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, "
+	    "NULLIF(?, ''), ?, ?, ?, NOW())";
 	static const char upd[] = "UPDATE transactions SET instrument_id = "
 	    "NULLIF(?, 0), date = ?, time = NULLIF(?, ''), type = ?, "
 	    "quantity = ?, price = ?, fee = ?, amount = ?, currency = ?, "
-	    "counter_currency = NULLIF(?, ''), fx_rate = ?, note = ? "
-	    "WHERE id = ? AND portfolio_id = ?";
+	    "counter_currency = NULLIF(?, ''), fx_rate = ?, fx_assumed = ?, "
+	    "note = ? WHERE id = ? AND portfolio_id = ?";
+	long long assumed = t->fx_origin == FX_LATEST;
 	const char *qty = opt_text(a, t, TXF_QUANTITY, t->quantity);
 	const char *price = opt_text(a, t, TXF_PRICE, t->price);
 	const char *fee = opt_text(a, t, TXF_FEE, t->fee);
@@ -724,19 +766,19 @@ tx_write(struct db *d, struct arena *a, const struct portfolio *pf,
 	if (note == NULL)
 		note = "";
 	if (update)
-		return db_exec(d, NULL, NULL, upd, "isssssssssssii",
+		return db_exec(d, NULL, NULL, upd, "issssssssssisii",
 		    t->instrument, t->date, t->time, type, qty, price, fee, amt,
-		    t->currency, t->counter, fx, note, t->id, pf->id);
-	if (db_exec(d, NULL, NULL, ins, "iisssssssssss", pf->id, t->instrument,
-	    t->date, t->time, type, qty, price, fee, amt, t->currency,
-	    t->counter, fx, note) != 0)
+		    t->currency, t->counter, fx, assumed, note, t->id, pf->id);
+	if (db_exec(d, NULL, NULL, ins, "iissssssssssis", pf->id,
+	    t->instrument, t->date, t->time, type, qty, price, fee, amt,
+	    t->currency, t->counter, fx, assumed, note) != 0)
 		return -1;
 	t->id = (long long)d->insert_id;
 	return 0;
 }
 
-int
-pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
+static int
+pf_tx_change_once(struct db *d, struct arena *a, const struct portfolio *pf,
     const struct tx *old, struct tx *neu, const char *note, char *msg,
     size_t msglen)
 {
@@ -825,7 +867,88 @@ fail:
 	return -1;
 }
 
+int
+pf_tx_change(struct db *d, struct arena *a, const struct portfolio *pf,
+    const struct tx *old, struct tx *neu, const char *note, char *msg,
+    size_t msglen)
+{
+	int rc;
+	int tries = 0;
+
+	do
+		rc = pf_tx_change_once(d, a, pf, old, neu, note, msg, msglen);
+	while (rc < 0 && db_again(d, &tries));
+	return rc;
+}
+
 /* Valuation. */
+
+int
+fx_days_load(struct db *d, struct arena *a, const char *from, const char *to,
+    const char *set, struct fx_days *out)
+{
+	/* The last rate before from of each pair, and those from..to. */
+#define IN_SET(b, q) "(? = '' OR (FIND_IN_SET(" b ", ?) AND " \
+	"FIND_IN_SET(" q ", ?)))"
+	static const char hq[] = "SELECT h.base, h.quote, "
+	    "DATE_FORMAT(h.day, '%Y-%m-%d'), h.rate FROM fx_history h "
+	    "JOIN (SELECT base, quote, MAX(day) AS day FROM fx_history "
+	    "WHERE day < ? AND " IN_SET("base", "quote") " GROUP BY base, "
+	    "quote) e ON e.base = h.base AND e.quote = h.quote "
+	    "AND e.day = h.day UNION ALL SELECT base, quote, "
+	    "DATE_FORMAT(day, '%Y-%m-%d'), rate FROM fx_history "
+	    "WHERE day BETWEEN ? AND ? AND " IN_SET("base", "quote")
+	    " ORDER BY 1, 2, 3";
+	static const char lq[] = "SELECT base, quote, rate, "
+	    "UNIX_TIMESTAMP(as_of) FROM fx_rates WHERE "
+	    IN_SET("base", "quote");
+#undef IN_SET
+	struct series_pair *p;
+	struct series_point *pts;
+	struct dbres h, l;
+	size_t np = 0;
+
+	if (*from == '\0')
+		from = "0001-01-01";
+	if (db_exec(d, a, &h, hq, "sssssssss", from, set, set, set, from, to,
+	    set, set, set) != 0 ||
+	    db_exec(d, a, &l, lq, "sss", set, set, set) != 0)
+		return -1;
+	p = arena_alloc(a, (h.nrows + l.nrows + 1) * sizeof(*p));
+	pts = arena_alloc(a, (h.nrows + 1) * sizeof(*pts));
+	for (size_t i = 0; i < h.nrows; i++) {
+		if (np == 0 || strcmp(p[np - 1].from, db_val(&h, i, 0)) != 0 ||
+		    strcmp(p[np - 1].to, db_val(&h, i, 1)) != 0) {
+			memset(&p[np], 0, sizeof(p[np]));
+			snprintf(p[np].from, 4, "%s", db_val(&h, i, 0));
+			snprintf(p[np].to, 4, "%s", db_val(&h, i, 1));
+			p[np].rates = pts + i;
+			np++;
+		}
+		pts[i].day = perf_daynum(db_val(&h, i, 2));
+		pts[i].v = col_dec(&h, i, 3);
+		p[np - 1].nrate++;
+	}
+	for (size_t i = 0; i < l.nrows; i++) {
+		size_t k;
+
+		for (k = 0; k < np && (strcmp(p[k].from, db_val(&l, i, 0)) ||
+		    strcmp(p[k].to, db_val(&l, i, 1))); k++)
+			;
+		if (k == np) {
+			memset(&p[np], 0, sizeof(p[np]));
+			snprintf(p[np].from, 4, "%s", db_val(&l, i, 0));
+			snprintf(p[np].to, 4, "%s", db_val(&l, i, 1));
+			np++;
+		}
+		p[k].has_latest = 1;
+		p[k].latest = col_dec(&l, i, 2);
+		p[k].latest_as_of = (time_t)db_int(&l, i, 3);
+	}
+	out->pairs = p;
+	out->npairs = np;
+	return 0;
+}
 
 int
 fx_load(struct db *d, struct arena *a, struct fx_table *fx)
@@ -1004,8 +1127,8 @@ arena_day(char day[11], const char *at)
 	return day;
 }
 
-int
-price_set(struct db *d, long long iid, const char *price, const char *at,
+static int
+price_set_once(struct db *d, long long iid, const char *price, const char *at,
     const char *source)
 {
 	static const char hist[] = "INSERT INTO price_history (instrument_id, "
@@ -1045,12 +1168,25 @@ price_set(struct db *d, long long iid, const char *price, const char *at,
 	}
 	if (db_commit(d) != 0)
 		return -1;
-	epoch_bump(EPOCH_DATA);
+	cache_shared_changed(d);
 	return 0;
 }
 
 int
-fx_set(struct db *d, const char *from, const char *to, const char *rate,
+price_set(struct db *d, long long iid, const char *price, const char *at,
+    const char *source)
+{
+	int rc;
+	int tries = 0;
+
+	do
+		rc = price_set_once(d, iid, price, at, source);
+	while (rc < 0 && db_again(d, &tries));
+	return rc;
+}
+
+static int
+fx_set_once(struct db *d, const char *from, const char *to, const char *rate,
     const char *source)
 {
 	static const char q[] = "INSERT INTO fx_rates (base, quote, rate, "
@@ -1074,12 +1210,25 @@ fx_set(struct db *d, const char *from, const char *to, const char *rate,
 	}
 	if (db_commit(d) != 0)
 		return -1;
-	epoch_bump(EPOCH_DATA);
+	cache_shared_changed(d);
 	return 0;
 }
 
 int
-fx_set_day(struct db *d, const char *from, const char *to, const char *day,
+fx_set(struct db *d, const char *from, const char *to, const char *rate,
+    const char *source)
+{
+	int rc;
+	int tries = 0;
+
+	do
+		rc = fx_set_once(d, from, to, rate, source);
+	while (rc < 0 && db_again(d, &tries));
+	return rc;
+}
+
+static int
+fx_set_day_once(struct db *d, const char *from, const char *to, const char *day,
     const char *rate, const char *source)
 {
 	static const char hist[] = "INSERT INTO fx_history (base, quote, day, "
@@ -1095,8 +1244,21 @@ fx_set_day(struct db *d, const char *from, const char *to, const char *day,
 	}
 	if (db_commit(d) != 0)
 		return -1;
-	epoch_bump(EPOCH_DATA);
+	cache_shared_changed(d);
 	return 0;
+}
+
+int
+fx_set_day(struct db *d, const char *from, const char *to, const char *day,
+    const char *rate, const char *source)
+{
+	int rc;
+	int tries = 0;
+
+	do
+		rc = fx_set_day_once(d, from, to, day, rate, source);
+	while (rc < 0 && db_again(d, &tries));
+	return rc;
 }
 
 long

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "instrument.h"
 #include "ledger.h"
+#include "series.h"
 #include "value.h"
 
 #define PF_NAME_MAX 100
@@ -84,8 +85,12 @@ int pf_delete(struct db *d, const struct portfolio *pf);
 
 /*
  * A transaction as text: empty strings (or NULL) are fields not given.
- * The date may carry a time of day; numbers are read in style.
+ * The date may carry a time of day; numbers are read in style.  The
+ * currency TX_CURRENCY_PORTFOLIO is the portfolio's (an export that
+ * writes its account's money without naming the currency).
  */
+#define TX_CURRENCY_PORTFOLIO "="
+
 struct tx_text {
 	const char *date, *type, *symbol, *quantity, *price, *fee, *amount,
 	    *currency, *fx_rate, *note, *counter;
@@ -96,22 +101,35 @@ struct tx_text {
  * Turns text fields into a checked transaction of portfolio pf, inst
  * being the instrument its symbol names (NULL when it has none): the
  * currency defaults to the instrument's or the portfolio's, fx_rate to
- * the latest known rate.  Numbers may have any number of decimals;
+ * the rate of the transaction's day from fx by fx_rate_on() (fx_origin
+ * and fx_day saying which, FX_GIVEN when entered).  Numbers may have
+ * any number of decimals;
  * *rounded (when not NULL) is set to 1 when one had to be rounded to
  * the 12 places stored.  Returns NULL when the transaction is good,
  * else a message with *field naming the field.
  */
 const char *tx_build(const struct portfolio *pf, const struct tx_text *in,
-    const struct instrument *inst, const struct fx_table *fx, struct tx *out,
+    const struct instrument *inst, const struct fx_days *fx, struct tx *out,
     const char **field, int *rounded);
 
 /*
- * tx_build() after looking the symbol up among uid's instruments:
- * unknown, it is an error on "symbol"; -1 in *dberr on a database error.
+ * tx_build() after looking the symbol up among uid's instruments
+ * (unknown, it is an error on "symbol") with the rates known on the
+ * transaction's day (fx_days_load); -1 in *dberr on a database error.
  */
 const char *tx_parse(struct db *d, struct arena *a, const struct portfolio *pf,
-    const struct tx_text *in, const struct fx_table *fx, struct tx *out,
-    const char **field, int *dberr);
+    const struct tx_text *in, struct tx *out, const char **field,
+    int *dberr);
+
+/*
+ * The exchange rates known from day from through day to (YYYY-MM-DD):
+ * every pair's history of those days with the last rate before them,
+ * and its latest (fx_rates), for fx_rate_on(); from "" for all of its
+ * history.  Only pairs of two of the currencies in set (codes separated
+ * by commas; "" for every pair).  0 or -1.
+ */
+int fx_days_load(struct db *d, struct arena *a, const char *from,
+    const char *to, const char *set, struct fx_days *out);
 
 /* Every transaction of pf in the ledger's order into *out (arena), the
  * notes left out; 0 or -1. */

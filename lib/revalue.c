@@ -10,11 +10,20 @@
 #include <time.h>
 
 #include "buf.h"
+#include "lease.h"
 #include "money.h"
 #include "portfolio.h"
 
 #define BATCH 500		/* rows per INSERT */
 #define NCUR 256		/* distinct currencies a run can tell apart */
+/*
+ * A run stays one transaction, not batches of commits: the live panel
+ * and the pages read a run as a whole (the latest valuation_runs id,
+ * then the portfolio_latest rows of a later run_id), and a run killed
+ * midway leaves the state before it.  What keeps a run of 100,000
+ * portfolios from stalling a Galera cluster is streaming replication:
+ * it replicates in fragments as it writes (db_fragments).
+ */
 
 /* Currencies by small number, so a conversion is found once per pair. */
 struct currencies {
@@ -864,14 +873,23 @@ run_free(struct run *r)
 	free(r->rows_sql[1]);
 }
 
-int
-revalue_run(struct db *d, const struct revalue_opts *o,
-    struct revalue_result *res)
+/* 1 while the run's lease is held, else 0 with the error said. */
+static int
+ours(struct db *d, struct lease *lease)
 {
-	static const char lock[] = "SELECT GET_LOCK(CONCAT('nestegg.revalue.', "
-	    "DATABASE()), ?)";
-	static const char unlock[] = "SELECT RELEASE_LOCK(CONCAT("
-	    "'nestegg.revalue.', DATABASE()))";
+	if (lease_held(lease))
+		return 1;
+	snprintf(d->errmsg, sizeof(d->errmsg), "the valuation lease was lost "
+	    "(the database unreachable?): nothing written");
+	d->err = 0;
+	return 0;
+}
+
+/* One try at a run, holding lease: see revalue_run(). */
+static int
+revalue_once(struct db *d, const struct revalue_opts *o,
+    struct revalue_result *res, struct lease *lease)
+{
 	static const char holders[] = "SELECT DISTINCT p.portfolio_id FROM "
 	    IDS "JOIN positions p ON p.instrument_id = j.id "
 	    "WHERE p.quantity <> 0";
@@ -879,7 +897,8 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 	    "prices_as_of, portfolios, duration_ms, scope, changes) VALUES "
 	    "(NOW(3), (SELECT MAX(as_of) FROM prices), 0, 0, ?, 0)";
 	static const char fin[] = "UPDATE valuation_runs SET portfolios = ?, "
-	    "changes = ?, duration_ms = ? WHERE id = ?";
+	    "changes = ?, duration_ms = ?, finished_at = NOW(3) "
+	    "WHERE id = ?";
 	static const char consume[] = "DELETE p FROM " IDS
 	    "JOIN revalue_pending p ON p.id = j.id";
 	struct timespec t0;
@@ -887,11 +906,10 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 	struct idset seen = { 0 }, pfs = { 0 }, insts = { 0 };
 	struct fx_table fx;
 	struct arena a;
-	struct dbres lr;
 	struct buf ids;
 	struct db rd;
 	long written;
-	int rc = -1, locked = 0, subset = 0;
+	int rc = -1, subset = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(res, 0, sizeof(*res));
@@ -906,14 +924,6 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 		abort();
 	arena_init(&a);
 	buf_init(&ids);
-	if (db_exec(d, &a, &lr, lock, "i", (long long)o->lock_wait) != 0)
-		goto out;
-	if (db_int(&lr, 0, 0) != 1) {
-		snprintf(d->errmsg, sizeof(d->errmsg), "another valuation run "
-		    "is still going after %d s", o->lock_wait);
-		goto out;
-	}
-	locked = 1;
 	if (db_begin(d) != 0)
 		goto out;
 	if (fx_load(d, &a, &fx) != 0)
@@ -930,6 +940,8 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 			if (db_exec(d, NULL, NULL, consume, "s", ids.data) != 0)
 				goto rollback;
 		}
+		if (!ours(d, lease))
+			goto rollback;
 		if (db_commit(d) != 0)
 			goto out;
 		rc = 0;
@@ -984,6 +996,8 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 	if (db_exec(d, NULL, NULL, fin, "iiii", (long long)r.npf,
 	    (long long)seen.n, (long long)res->ms, r.run_id) != 0)
 		goto rollback;
+	if (!ours(d, lease))
+		goto rollback;
 	if (db_commit(d) != 0)
 		goto out;
 	res->run_id = r.run_id;
@@ -993,16 +1007,6 @@ revalue_run(struct db *d, const struct revalue_opts *o,
 rollback:
 	db_rollback(d);
 out:
-	if (locked) {
-		/* Keep the error of the run, not of the unlock. */
-		char msg[sizeof(d->errmsg)];
-		unsigned err = d->err;
-
-		memcpy(msg, d->errmsg, sizeof(msg));
-		db_exec(d, &a, &lr, unlock, "");
-		memcpy(d->errmsg, msg, sizeof(msg));
-		d->err = err;
-	}
 	res->ms = ms_since(&t0);
 	free(seen.v);
 	free(pfs.v);
@@ -1010,5 +1014,32 @@ out:
 	buf_free(&ids);
 	arena_free(&a);
 	run_free(&r);
+	return rc;
+}
+
+int
+revalue_run(struct db *d, const struct revalue_opts *o,
+    struct revalue_result *res)
+{
+	struct lease lease;
+	int rc, tries = 0;
+
+	memset(res, 0, sizeof(*res));
+	rc = lease_take(&lease, d->cfg, "revalue", o->lock_wait, d->errmsg,
+	    sizeof(d->errmsg));
+	if (rc <= 0) {
+		if (rc == 0)
+			snprintf(d->errmsg, sizeof(d->errmsg), "another "
+			    "valuation run is still going after %d s",
+			    o->lock_wait);
+		return -1;
+	}
+	/* A large run replicates to a cluster's other nodes as it writes. */
+	db_fragments(d, DB_FRAGMENT_ROWS);
+	do
+		rc = revalue_once(d, o, res, &lease);
+	while (rc < 0 && lease_held(&lease) && db_again(d, &tries));
+	db_fragments(d, 0);
+	lease_release(&lease);
 	return rc;
 }

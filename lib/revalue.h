@@ -10,8 +10,11 @@
  * that last changed it), the run's row in valuation_runs (prices as of,
  * portfolios, duration), the day's snapshot, and the consumption of the
  * changes it saw.  A run that fails or is killed leaves the previous
- * state whole.  Runs are serialised by a database lock, so runs from
- * several hosts never interleave.
+ * state whole.  Runs are serialised by the "revalue" lease (lease.h),
+ * so runs from several hosts and database nodes never interleave.  On a
+ * Galera cluster the run's transaction replicates in fragments as it
+ * writes (db_fragments), and is run again whole after a conflict with
+ * another node's commit (db_again).
  *
  * How it stays fast: positions are read in one streaming pass (or, for
  * a few changed instruments, only the portfolios holding them, by
@@ -30,7 +33,8 @@ struct revalue_opts {
 	const struct stale_policy *sp;
 	long runs_keep;			/* seconds; older runs are pruned (0:
 					   never) */
-	int lock_wait;			/* seconds to wait for a running run */
+	int lock_wait;			/* seconds to wait for a running run
+					   (its lease) */
 };
 
 struct revalue_result {

@@ -175,6 +175,27 @@ currencies(const struct series_input *in)
 	return n;
 }
 
+/* Pair sp's rate as of the end of its k-th point (k > 0), or its latest
+ * for want of any (k == 0, as of its moment less FX_WANT), into *out. */
+static void
+pair_rate(const struct series_pair *sp, size_t k, struct fx_rate *out)
+{
+	memcpy(out->from, sp->from, 4);
+	memcpy(out->to, sp->to, 4);
+	if (k > 0) {
+		const struct series_point *x = &sp->rates[k - 1];
+
+		out->rate = x->v;
+		out->as_of = sp->has_latest && x->day ==
+		    (long)(sp->latest_as_of / 86400) &&
+		    dec_cmp(x->v, sp->latest) == 0 ? sp->latest_as_of :
+		    (time_t)x->day * 86400;
+	} else {
+		out->rate = sp->latest;
+		out->as_of = sp->latest_as_of - FX_WANT;
+	}
+}
+
 size_t
 series_rates_at(const struct series_pair *pairs, size_t npairs,
     size_t *cursor, long day, struct fx_rate *rates)
@@ -188,23 +209,51 @@ series_rates_at(const struct series_pair *pairs, size_t npairs,
 			cursor[p]++;
 		if (cursor[p] == 0 && !sp->has_latest)
 			continue;
-		memcpy(rates[n].from, sp->from, 4);
-		memcpy(rates[n].to, sp->to, 4);
-		if (cursor[p] > 0) {
-			const struct series_point *x = &sp->rates[cursor[p] - 1];
-
-			rates[n].rate = x->v;
-			rates[n].as_of = sp->has_latest && x->day ==
-			    (long)(sp->latest_as_of / 86400) &&
-			    dec_cmp(x->v, sp->latest) == 0 ? sp->latest_as_of :
-			    (time_t)x->day * 86400;
-		} else {
-			rates[n].rate = sp->latest;
-			rates[n].as_of = 0;
-		}
-		n++;
+		pair_rate(sp, cursor[p], &rates[n++]);
 	}
 	return n;
+}
+
+int
+fx_rate_on(const struct fx_days *h, long day, const char *from,
+    const char *to, dec *rate, enum fx_origin *origin, long *rate_day)
+{
+	struct fx_rate *v = malloc((h->npairs + 1) * sizeof(*v));
+	struct fx_table fx = { v, 0 };
+	struct fx_path path;
+	int latest = 0;
+
+	if (v == NULL)
+		return -1;
+	for (size_t p = 0; p < h->npairs; p++) {
+		const struct series_pair *sp = &h->pairs[p];
+		size_t lo = 0, hi = sp->nrate;
+
+		/* k: how many of its points are on or before day. */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (sp->rates[mid].day <= day)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == 0 && !sp->has_latest)
+			continue;
+		pair_rate(sp, lo, &v[fx.n++]);
+	}
+	fx_path_find(&fx, from, to, &path);
+	latest = path.legs > 0 && path.as_of < 0;
+	if (latest)
+		path.as_of += FX_WANT;
+	free(v);
+	if (!path.known)
+		return -1;
+	*rate = fx_path_apply(&path, DEC_ONE);
+	*rate_day = (long)(path.as_of / 86400);
+	*origin = path.legs == 0 ? FX_GIVEN : latest ? FX_LATEST :
+	    *rate_day == day ? FX_OF_DAY : FX_EARLIER;
+	return 0;
 }
 
 int
@@ -238,7 +287,8 @@ series_build(const struct series_input *in, long from, long to,
 		struct perf_day *o = day >= from ? &out[day - from] : NULL;
 		struct fx_table fx = { rates, 0 };
 		struct paths ps;
-		dec flow = DEC_ZERO, income = DEC_ZERO, fees = DEC_ZERO;
+		dec flow = DEC_ZERO, inflow = DEC_ZERO, income = DEC_ZERO;
+		dec fees = DEC_ZERO;
 
 		/* The day's transactions, in the ledger's order. */
 		for (; k < in->ntx && txday[k] == day; k++) {
@@ -275,7 +325,11 @@ series_build(const struct series_input *in, long from, long to,
 			add_balance(cash, &ncash, cur, v);
 			/* A debt brought in is value taken out. */
 			v = flow_of(t, in->track_cash);
-			flow = dec_add(flow, owed ? dec_neg(v) : v);
+			if (owed)
+				v = dec_neg(v);
+			flow = dec_add(flow, v);
+			if (dec_sign(v) > 0)
+				inflow = dec_add(inflow, v);
 			if (t->type == TX_DIVIDEND || t->type == TX_INTEREST)
 				income = dec_add(income, to_base(t, t->amount));
 			if (t->type == TX_FEE || t->type == TX_TAX)
@@ -290,7 +344,8 @@ series_build(const struct series_input *in, long from, long to,
 		memset(o, 0, sizeof(*o));
 		ps.n = 0;
 		perf_ymd(day, o->day);
-		o->flow = flow, o->income = income, o->fees = fees;
+		o->flow = flow, o->inflow = inflow;
+		o->income = income, o->fees = fees;
 		fx.n = series_rates_at(in->pairs, in->npairs, rnext, day,
 		    rates);
 		for (size_t i = 0; i < in->ninst; i++) {

@@ -75,6 +75,33 @@ struct series_input {
 size_t series_rates_at(const struct series_pair *pairs, size_t npairs,
     size_t *cursor, long day, struct fx_rate *rates);
 
+/* The rates known by day: each pair's history (at least from the first
+ * day asked for, with the last rate before it) and its latest. */
+struct fx_days {
+	const struct series_pair *pairs;
+	size_t npairs;
+};
+
+/* Where fx_rate_on() took a rate from. */
+enum fx_origin {
+	FX_GIVEN,		/* entered with the row, or none needed */
+	FX_OF_DAY,		/* the history of the row's own day */
+	FX_EARLIER,		/* the history of an earlier day */
+	FX_LATEST		/* no history on or before the day: the latest */
+};
+
+/*
+ * The rate that applies on day (perf_daynum) from one major currency to
+ * another: the one function that decides it.  The rates of the day as
+ * series_rates_at() gives them, then fx_path_find()'s rule (the newer
+ * of a rate and its opposite, else through USD or EUR), as the daily
+ * series values a day and the portfolio page values today.  Returns 0
+ * with *rate, *origin and *rate_day (the day of the oldest rate used;
+ * for FX_LATEST, the latest's own day), or -1 when no rate is known.
+ */
+int fx_rate_on(const struct fx_days *h, long day, const char *from,
+    const char *to, dec *rate, enum fx_origin *origin, long *rate_day);
+
 /*
  * Fills out[0..to-from] with the days from through to (perf_daynum
  * days), replaying every transaction from the first.  Returns 0, or -1

@@ -41,10 +41,10 @@ load_runs(struct db *d, struct arena *a, struct status *s)
 	static const char f[] = "SELECT id, " UTC("started_at") ", "
 	    "duration_ms, instruments, requests, stored, unchanged, rejected, "
 	    "missing, rates, failed_sources, COALESCE(valuation_run_id, 0) "
-	    "FROM fetch_runs ORDER BY id DESC LIMIT 10";
+	    "FROM fetch_runs ORDER BY started_at DESC, id DESC LIMIT 10";
 	static const char v[] = "SELECT id, " UTC("started_at") ", "
 	    UTC("prices_as_of") ", portfolios, duration_ms, scope, changes "
-	    "FROM valuation_runs ORDER BY id DESC LIMIT 10";
+	    "FROM valuation_runs ORDER BY started_at DESC, id DESC LIMIT 10";
 	static const char p[] = "SELECT COUNT(*) FROM revalue_pending";
 	struct dbres r;
 

@@ -7,10 +7,11 @@
 #include <string.h>
 
 /* One leg from -> to: a direct rate or its opposite, the newer of the
- * two where both are known (the direct one on a tie).  0, or -1. */
+ * two where both are known (the direct one on a tie).  0, or -1.  The
+ * path's as_of becomes the leg's where that is older. */
 static int
 leg(const struct fx_table *fx, const char *from, const char *to, dec *rate,
-    int *divide)
+    int *divide, struct fx_path *p)
 {
 	const struct fx_rate *best = NULL;
 	int inverse = 0;
@@ -33,6 +34,8 @@ leg(const struct fx_table *fx, const char *from, const char *to, dec *rate,
 		return -1;
 	*rate = best->rate;
 	*divide = inverse;
+	if (p->legs == 0 || best->as_of < p->as_of)
+		p->as_of = best->as_of;
 	return 0;
 }
 
@@ -41,6 +44,7 @@ fx_path_find(const struct fx_table *fx, const char *from, const char *to,
     struct fx_path *p)
 {
 	static const char *const pivots[] = { "USD", "EUR" };
+	struct fx_path direct, via;
 
 	memset(p, 0, sizeof(*p));
 	if (strcmp(from, to) == 0) {
@@ -49,19 +53,37 @@ fx_path_find(const struct fx_table *fx, const char *from, const char *to,
 	}
 	if (fx == NULL)
 		return;
-	if (leg(fx, from, to, &p->leg[0].rate, &p->leg[0].divide) == 0) {
-		p->known = 1;
-		p->legs = 1;
-		return;
-	}
-	for (size_t i = 0; i < 2; i++)
-		if (leg(fx, from, pivots[i], &p->leg[0].rate,
-		    &p->leg[0].divide) == 0 && leg(fx, pivots[i], to,
-		    &p->leg[1].rate, &p->leg[1].divide) == 0) {
-			p->known = 1;
-			p->legs = 2;
+	memset(&direct, 0, sizeof(direct));
+	if (leg(fx, from, to, &direct.leg[0].rate, &direct.leg[0].divide,
+	    &direct) == 0) {
+		direct.known = 1;
+		direct.legs = 1;
+		/* A rate of the day: taken. */
+		if (direct.as_of >= 0) {
+			*p = direct;
 			return;
 		}
+	}
+	for (size_t i = 0; i < 2; i++) {
+		memset(&via, 0, sizeof(via));
+		if (leg(fx, from, pivots[i], &via.leg[0].rate,
+		    &via.leg[0].divide, &via) != 0)
+			continue;
+		via.legs = 1;
+		if (leg(fx, pivots[i], to, &via.leg[1].rate,
+		    &via.leg[1].divide, &via) != 0)
+			continue;
+		via.known = 1;
+		via.legs = 2;
+		/* Through a pivot at rates of the day, rather than a direct
+		 * rate for want of one; else the direct one, if any. */
+		if (!direct.known || via.as_of >= 0) {
+			*p = via;
+			return;
+		}
+	}
+	if (direct.known)
+		*p = direct;
 }
 
 dec

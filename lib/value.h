@@ -23,6 +23,12 @@ struct fx_rate {
 	time_t as_of;		/* of two rates for one pair, the newer wins */
 };
 
+/* A rate taken for want of one known on a day (series.c) is as of its
+ * own moment less FX_WANT: older than every rate of the day, in its own
+ * order among such; fx_path_find() goes through USD or EUR at rates of
+ * the day rather than take one. */
+#define FX_WANT ((time_t)1 << 40)
+
 struct fx_table {
 	const struct fx_rate *v;
 	size_t n;
@@ -37,6 +43,8 @@ struct fx_table {
 struct fx_path {
 	int known;		/* 0: no rate known */
 	int legs;		/* 0 (the same currency), 1 or 2 */
+	time_t as_of;		/* the oldest leg's as_of (0 with no leg;
+				   below 0: a leg for want of one, FX_WANT) */
 	struct {
 		dec rate;
 		int divide;

@@ -223,6 +223,14 @@ parsed_make(struct parsed *p, const char *dir, const char *name)
 	return STATUS_OK;
 }
 
+void
+view_thread_end(void)
+{
+	for (size_t i = 0; i < PARSED_MAX; i++)
+		if (parsed[i].cs != NULL)
+			parsed_drop(&parsed[i]);
+}
+
 int
 view_render(HDF *hdf, const char *dir, const char *name, struct buf *out,
     char *err, size_t errlen)

@@ -17,6 +17,9 @@
 /* Call once per process, before any thread renders. */
 void view_global_init(void);
 
+/* Frees the calling thread's parsed templates; call before it ends. */
+void view_thread_end(void);
+
 /*
  * Renders <dir>/<name>.cs with the data in hdf, appending to out.  The
  * template is parsed once per thread with html escaping (view.c); dir

@@ -9,7 +9,8 @@ libcrypt-dev libssl-dev zlib1g-dev libcmocka-dev libcurl4-openssl-dev
 libjson-c-dev libexpat1-dev mariadb-server-core mariadb-client-core mariadb-client
 nginx-light openssl
 tidy wrk curl python3 ca-certificates chromium apache2
-clang libclang-rt-14-dev sqlmap spawn-fcgi multiwatch iproute2"
+clang libclang-rt-14-dev sqlmap spawn-fcgi multiwatch iproute2
+galera-4 mariadb-server rsync"
 # Node.js runs the browser tests; any Node.js 18+ will do.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -9,16 +9,24 @@
 #                     by default) and, on a new stack, a demo account
 #   stack.sh stop     stop every process of this stack (from its pid files)
 #   stack.sh status   say what is running
+#   stack.sh start-app  start as an application host of a cluster: the
+#                     page workers, the live worker, nginx and the
+#                     scheduler, against the database nodes that
+#                     etc/nestegg.conf names (scripts/cluster.sh)
 #
 # Environment: NESTEGG_VAR (default var/), NESTEGG_HTTPS_PORT (8443),
 # NESTEGG_HTTP_PORT (8080), NESTEGG_LISTEN (127.0.0.1), NESTEGG_WORKERS
-# (page worker processes, 2), NESTEGG_THREADS (threads each, 8),
+# (page worker processes, 2), NESTEGG_THREADS_MIN and NESTEGG_THREADS_MAX
+# (threads each, 4 to 16 as requests queue; NESTEGG_THREADS_IDLE, 10,
+# seconds an unneeded thread lasts) or NESTEGG_THREADS (a fixed number),
 # NESTEGG_LOGIN_RATE (10r/s) and NESTEGG_LOGIN_BURST (20) for nginx's
 # limit on /login and /register, NESTEGG_KEEPALIVE (idle FastCGI
 # connections nginx keeps per worker; 0, the default, opens one per
 # request), NESTEGG_LIVE_PER_ADDR (open /live streams per client address,
 # 64) and NESTEGG_LIVE_PER_SESSION (16), NESTEGG_SERVER_NAME (the host
-# name the HTTP port redirects to, localhost), NESTEGG_BUILD (build).
+# name the HTTP port redirects to, localhost), NESTEGG_BUILD (build),
+# NESTEGG_DB_EXTERNAL (1: start no MariaDB of the stack's own; the
+# database is the one etc/nestegg.conf names, its schema already there).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +40,9 @@ HTTPS_PORT=${NESTEGG_HTTPS_PORT:-8443}
 HTTP_PORT=${NESTEGG_HTTP_PORT:-8080}
 LISTEN=${NESTEGG_LISTEN:-127.0.0.1}
 WORKERS=${NESTEGG_WORKERS:-2}
-THREADS=${NESTEGG_THREADS:-8}
+THREADS=${NESTEGG_THREADS:-}
+THREADS_MIN=${NESTEGG_THREADS_MIN:-4}
+THREADS_MAX=${NESTEGG_THREADS_MAX:-16}
 LOGIN_RATE=${NESTEGG_LOGIN_RATE:-10r/s}
 LOGIN_BURST=${NESTEGG_LOGIN_BURST:-20}
 KEEPALIVE=${NESTEGG_KEEPALIVE:-0}
@@ -204,14 +214,15 @@ make_certificate() {
 # Each worker runs supervised; a supervisor left from an earlier start
 # whose worker does not listen is stopped and started afresh.
 start_workers() {
-	local i k
+	local i k pool=(--min-threads "$THREADS_MIN" --max-threads "$THREADS_MAX")
+	[ -n "$THREADS" ] && pool=(--threads "$THREADS")
 	for ((i = 1; i <= WORKERS; i++)); do
 		if alive "$RUN/web-$i.pid"; then
 			listening "$RUN/web-$i.sock" && continue
 			stop_pid "$RUN/web-$i.pid" "page worker web-$i" 15
 		fi
 		supervised "web-$i" "$LOG/web.log" "$BUILD/nestegg-web" \
-			--socket "$RUN/web-$i.sock" --threads "$THREADS"
+			--socket "$RUN/web-$i.sock" "${pool[@]}"
 	done
 	for ((i = 0; i < 100; i++)); do
 		local all=1
@@ -225,7 +236,7 @@ start_workers() {
 		listening "$RUN/web-$k.sock" ||
 			die "page worker web-$k does not listen; see $LOG/web.log"
 	done
-	say "$WORKERS page workers with $THREADS threads each, supervised"
+	say "$WORKERS page workers with ${THREADS:-$THREADS_MIN to $THREADS_MAX} threads each, supervised"
 	start_live
 }
 
@@ -277,7 +288,7 @@ nginx_config() {
 	if [ "$KEEPALIVE" -gt 0 ]; then
 		ka="		keepalive $KEEPALIVE;"
 		kc=on
-		[ $((WORKERS * THREADS)) -gt $((KEEPALIVE * 2)) ] ||
+		[ $((WORKERS * ${THREADS:-$THREADS_MAX})) -gt $((KEEPALIVE * 2)) ] ||
 			die "NESTEGG_KEEPALIVE=$KEEPALIVE needs more than $((KEEPALIVE * 2)) page worker threads in all"
 	fi
 	[ -n "${NESTEGG_NGINX_HTTP_EXTRA:-}" ] && hx="	include $NESTEGG_NGINX_HTTP_EXTRA;"
@@ -318,7 +329,7 @@ wait_site() {
 	local i code
 	for ((i = 0; i < 300; i++)); do
 		code=$(curl -sk -o /dev/null -w '%{http_code}' \
-			"https://127.0.0.1:$HTTPS_PORT/login" 2>/dev/null || true)
+			"https://$LISTEN:$HTTPS_PORT/login" 2>/dev/null || true)
 		[ "$code" = 200 ] && return 0
 		sleep 0.1
 	done
@@ -327,14 +338,19 @@ wait_site() {
 
 do_start() {
 	[ -x "$BUILD/nestegg-web" ] || die "$BUILD/nestegg-web is missing; run make"
-	mkdir -p "$RUN" "$LOG" "$ETC" "$VAR/db" "$VAR/tmp"
-	start_mariadb
-	setup_database
+	mkdir -p "$RUN" "$LOG" "$ETC" "$VAR/tmp"
+	if [ "${NESTEGG_DB_EXTERNAL:-0}" != 1 ]; then
+		mkdir -p "$VAR/db"
+		start_mariadb
+		setup_database
+	else
+		[ -f "$ETC/nestegg.conf" ] || die "NESTEGG_DB_EXTERNAL=1 needs $ETC/nestegg.conf"
+	fi
 	make_certificate
 	start_workers
 	start_nginx
 	wait_site
-	say "nestegg is running at https://127.0.0.1:$HTTPS_PORT/"
+	say "nestegg is running at https://$LISTEN:$HTTPS_PORT/"
 }
 
 # The scheduler: the crontab's entries on their schedule, fetching more
@@ -399,8 +415,17 @@ stop)
 status)
 	do_status
 	;;
+start-app)
+	do_start
+	if ! alive "$RUN/schedule.pid"; then
+		setsid "$BUILD/nestegg" schedule --every-fetch "${NESTEGG_FETCH_INTERVAL:-60}" \
+			< /dev/null >> "$LOG/cron.log" 2>&1 &
+		echo $! > "$RUN/schedule.pid"
+		say "the scheduler runs cron/nestegg.cron (log: $LOG/cron.log)"
+	fi
+	;;
 *)
-	echo "usage: $0 start|run|stop|status" >&2
+	echo "usage: $0 start|run|stop|status|start-app" >&2
 	exit 2
 	;;
 esac

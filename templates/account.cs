@@ -5,7 +5,7 @@
 <p>Signed in as <strong><?cs var:User.Email ?></strong>.</p>
 <h2>Currency of totals</h2>
 <form method="post" action="/account" novalidate>
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.account0">
 <div class="field">
 <label for="currency">Currency</label>
 <input id="currency" name="currency" maxlength="3" value="<?cs var:Form.currency ?>" aria-describedby="currency-hint<?cs if:Errors.currency ?> currency-error<?cs /if ?>"<?cs if:Errors.currency ?> aria-invalid="true"<?cs /if ?>>
@@ -16,7 +16,7 @@
 </form>
 <h2>Change password</h2>
 <form method="post" action="/account" novalidate>
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.account1">
 <div class="field">
 <label for="current_password">Current password</label>
 <input id="current_password" name="current_password" type="password" autocomplete="current-password" required<?cs if:Errors.current_password ?> aria-invalid="true" aria-describedby="current_password-error"<?cs /if ?>>

@@ -10,12 +10,13 @@
 <p>Create one, then record its transactions or import them from a CSV file.</p>
 </section>
 <?cs else ?>
-<section class="summary" aria-label="All portfolios" data-total="<?cs var:Total.currency ?>">
+<section class="summary" aria-label="All portfolios" data-total="<?cs var:Total.currency ?>" data-region="totals">
 <div class="figure"><span class="label">Total value</span><span class="big"><span data-live="value"><?cs var:Total.value ?></span> <?cs var:Total.currency ?></span></div>
 <div class="figure"><span class="label">Today</span><span class="<?cs var:Total.day.sign ?>" data-live="day"><?cs var:Total.day ?></span></div>
 <div class="figure"><span class="label">Total gain</span><span class="<?cs var:Total.gain.sign ?>" data-live="gain"><?cs var:Total.gain ?></span></div>
 </section>
 <?cs include:"live_status.cs" ?>
+<div data-region="portfolios">
 <?cs if:Total.unconverted > 0 ?><p class="warn">The total leaves out <?cs var:Total.unconverted ?> portfolio(s) with no exchange rate to <?cs var:Total.currency ?>.</p><?cs /if ?>
 <?cs if:Total.unpriced > 0 ?><p class="warn"><?cs var:Total.unpriced ?> holding(s) have no price yet and are left out of the values.</p><?cs /if ?>
 <div class="table-wrap">
@@ -23,7 +24,7 @@
 <thead><tr><th scope="col">Portfolio</th><th scope="col" class="num">Value</th><th scope="col" class="num">Today</th><th scope="col" class="num">Total gain</th><th scope="col" class="num"><abbr title="Time-weighted return since the first transaction">Return</abbr></th></tr></thead>
 <tbody>
 <?cs each:p = Portfolios ?>
-<tr data-pf="<?cs var:p.id ?>" data-user-value="<?cs var:p.user_value ?>" data-user-day="<?cs var:p.user_day ?>" data-user-gain="<?cs var:p.user_gain ?>">
+<tr data-pf="<?cs var:p.id ?>" data-currency="<?cs var:p.currency ?>">
 <th scope="row"><a href="/portfolios/<?cs var:p.id ?>"><?cs var:p.name ?></a> <span class="muted"><?cs var:p.open ?> holdings</span></th>
 <td class="num"><span data-live="value"><?cs var:p.value ?></span> <?cs var:p.currency ?></td>
 <td class="num <?cs var:p.day.sign ?>" data-live="day"><?cs var:p.day ?></td>
@@ -33,6 +34,7 @@
 <?cs /each ?>
 </tbody>
 </table>
+</div>
 </div>
 <?cs /if ?>
 <p class="aside"><a href="/instruments">Instruments</a> · <a href="/export.json">Export all my data (JSON)</a></p>

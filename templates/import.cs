@@ -13,7 +13,7 @@
 2024-01-15T10:30,buy,AAPL,10,185.20,1.00,,USD,0.92,first lot
 2024-02-01,deposit,,,,,5000,EUR,,</pre>
 <form method="post" action="/portfolios/<?cs var:P.id ?>/import" enctype="multipart/form-data" novalidate>
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import0">
 <div class="field">
 <label for="file">File</label>
 <input id="file" name="file" type="file" accept=".csv,.json,.txt,text/csv,application/json"<?cs if:Errors.file ?> aria-invalid="true" aria-describedby="file-error"<?cs /if ?>>
@@ -34,7 +34,7 @@
 <?cs if:subcount(Drafts) > 0 ?>
 <h2 id="waiting">Waiting for their preview</h2>
 <div class="table-wrap"><table class="data"><thead><tr><th scope="col">Portfolio</th><th scope="col">Format</th><th scope="col" class="num">Size</th><th scope="col">Uploaded (UTC)</th><th scope="col"></th><th scope="col"></th></tr></thead><tbody>
-<?cs each:d = Drafts ?><tr><td class="note"><?cs var:d.portfolio ?></td><td><?cs var:d.format ?></td><td class="num"><?cs var:d.size ?></td><td><?cs var:d.created ?></td><td><a href="<?cs var:d.href ?>">Preview</a></td><td><form method="post" action="<?cs var:d.href ?>" class="inline"><input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="action" value="cancel"><button type="submit" class="link">Cancel</button></form></td></tr><?cs /each ?>
+<?cs each:d = Drafts ?><tr><td class="note"><?cs var:d.portfolio ?></td><td><?cs var:d.format ?></td><td class="num"><?cs var:d.size ?></td><td><?cs var:d.created ?></td><td><a href="<?cs var:d.href ?>">Preview</a></td><td><form method="post" action="<?cs var:d.href ?>" class="inline"><input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import1"><input type="hidden" name="action" value="cancel"><button type="submit" class="link">Cancel</button></form></td></tr><?cs /each ?>
 </tbody></table></div>
 <?cs /if ?>
 </section>

@@ -8,11 +8,11 @@
 <h2>Which column holds what?</h2>
 <?cs if:Errors.columns ?><p class="error" role="alert"><?cs var:Errors.columns ?></p><?cs /if ?>
 <form method="post" action="<?cs var:Import.href ?>" class="grid">
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import_draft0">
 <input type="hidden" name="action" value="columns">
 <?cs each:f = Import.fields ?>
 <div class="field"><label for="col-<?cs var:f ?>"><?cs var:f ?></label>
-<select id="col-<?cs var:f ?>" name="<?cs var:f ?>"><option value="">(none)</option><?cs each:c = Import.columns ?><option value="<?cs name:c ?>"><?cs var:c ?></option><?cs /each ?></select></div>
+<select id="col-<?cs var:f ?>" name="<?cs var:f ?>"><option value="">(none)</option><?cs each:c = Import.columns ?><option value="<?cs name:c ?>"<?cs if:Import.guess[f] != "" && name(c) == Import.guess[f] ?> selected<?cs /if ?>><?cs var:c ?></option><?cs /each ?></select></div>
 <?cs /each ?>
 <div class="field"><label for="every">Type of every row, when no column says</label>
 <select id="every" name="every"><option value="">(a column says)</option><?cs each:t = Types ?><option value="<?cs var:t ?>"><?cs var:t ?></option><?cs /each ?></select></div>
@@ -29,10 +29,26 @@
 <?cs each:u = Import.unknown ?><tr><td class="note"><?cs var:u.symbol ?></td><td class="note"><?cs var:u.name ?></td><td><?cs var:u.kind ?></td><td><?cs var:u.currency ?></td><td><?cs var:u.source ?></td><td class="num"><?cs var:u.rows ?></td><td><a href="<?cs var:u.href ?>">Create…</a></td></tr><?cs /each ?>
 </tbody></table></div>
 <form method="post" action="<?cs var:Import.href ?>">
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import_draft1">
 <input type="hidden" name="action" value="create">
 <button type="submit">Create all <?cs var:subcount(Import.unknown) ?> as shown</button>
 </form>
+<?cs /if ?>
+<?cs if:subcount(Import.openings) > 0 && !Import.opening ?>
+<section aria-labelledby="opening-h">
+<h2 id="opening-h">This file starts mid-history</h2>
+<p>It sells <?cs var:subcount(Import.openings) ?> instrument(s) before it holds them: shares bought before its first row. Record an opening position for each on the file's first day, and the sells are read against it. A short position stays refused.</p>
+<form method="get" action="<?cs var:Import.href ?>">
+<div class="table-wrap"><table class="data"><caption>Opening positions the file needs</caption><thead><tr><th scope="col">Symbol</th><th scope="col">Date</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">First price in the file</th><th scope="col" class="num">Cost a share, if you know it</th></tr></thead><tbody>
+<?cs each:x = Import.openings ?><tr><td><?cs var:x.symbol ?></td><td><?cs var:x.date ?></td><td class="num"><?cs var:x.quantity ?></td><td class="num"><?cs if:x.first_price ?><?cs var:x.first_price ?> <?cs var:x.currency ?><?cs else ?>none<?cs /if ?></td><td class="num"><label><span class="visually-hidden">Cost a share of <?cs var:x.symbol ?> in <?cs var:x.currency ?></span><input name="opening_cost_<?cs name:x ?>" inputmode="decimal" size="10" value="<?cs var:x.first_price ?>"></label></td></tr><?cs /each ?>
+</tbody></table></div>
+<fieldset><legend>Record them</legend>
+<label><input type="radio" name="opening" value="at_first_price" checked> at the first price the file gives each</label>
+<label><input type="radio" name="opening" value="at_cost"> at the costs a share entered above, in each one's currency</label>
+</fieldset>
+<button type="submit">Preview with opening positions</button>
+</form>
+</section>
 <?cs /if ?>
 <?cs if:Import.nerrors > 0 ?>
 <div class="error" role="alert">
@@ -47,8 +63,26 @@
 <ul>
 <li><?cs var:Import.written ?> transaction(s): <?cs each:t = Import.types ?><?cs var:t.rows ?> <?cs var:t.type ?><?cs if:!last(t) ?>, <?cs /if ?><?cs /each ?></li>
 <?cs if:Import.rounded > 0 ?><li><?cs var:Import.rounded ?> row(s) have numbers with more than 12 decimals: they are rounded half-even to 12.</li><?cs /if ?>
+<?cs if:Import.nrates > Import.nlatest ?><li><?cs var:Import.nrates - Import.nlatest ?> row(s) in another currency without a rate take the rate of the nearest earlier day: none is stored for their own.</li><?cs /if ?>
+<?cs if:Import.nlatest > 0 ?><li><?cs var:Import.nlatest ?> row(s) in another currency without a rate have no rate stored on or before their day: they take the latest one and are marked as such in the transactions until you enter theirs (or add the history of the rate and import them again).</li><?cs /if ?>
+<?cs if:Import.nskipped > 0 ?><li><?cs var:Import.nskipped ?> row(s) record nothing and are skipped (listed below).</li><?cs /if ?>
 <?cs if:Import.cash_off ?><li>The file has no deposits or withdrawals: cash tracking of this portfolio is turned off, so its value is its holdings alone (you can turn it on again in its settings).</li><?cs /if ?>
 </ul>
+<?cs if:subcount(Import.rates) > 0 ?>
+<div class="table-wrap"><table class="data"><caption>Rates not of the row's own day</caption><thead><tr><th scope="col" class="num">Line</th><th scope="col">Date</th><th scope="col" class="num">Rate</th><th scope="col">The rate of</th></tr></thead><tbody>
+<?cs each:x = Import.rates ?><tr><td class="num"><?cs var:x.line ?></td><td><?cs var:x.date ?></td><td class="num">1 <?cs var:x.from ?> = <?cs var:x.rate ?> <?cs var:x.to ?></td><td><?cs if:x.latest ?>the latest (<?cs var:x.rate_date ?>), none before: marked<?cs else ?><?cs var:x.rate_date ?><?cs /if ?></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
+<?cs if:Import.opening ?>
+<div class="table-wrap"><table class="data openings"><caption>Opening positions recorded on the file's first day</caption><thead><tr><th scope="col">Symbol</th><th scope="col">Date</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Cost</th></tr></thead><tbody>
+<?cs each:x = Import.openings ?><tr><td><?cs var:x.symbol ?></td><td><?cs var:x.date ?></td><td class="num"><?cs var:x.quantity ?></td><td class="num"><?cs if:x.recorded ?><?cs var:x.cost ?><?cs else ?>not recorded: no price<?cs /if ?></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
+<?cs if:subcount(Import.skipped) > 0 ?>
+<div class="table-wrap"><table class="data skipped"><caption>Rows skipped: they record nothing</caption><thead><tr><th scope="col" class="num">Line</th><th scope="col">Why</th><th scope="col">Line as written</th></tr></thead><tbody>
+<?cs each:x = Import.skipped ?><tr><td class="num"><?cs var:x.line ?></td><td class="note"><?cs var:x.reason ?></td><td class="raw"><code><?cs var:x.text ?></code></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
 <?cs if:subcount(Import.holdings) > 0 ?>
 <div class="table-wrap"><table class="data"><caption>Holdings after the import</caption><thead><tr><th scope="col">Symbol</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Cost</th></tr></thead><tbody>
 <?cs each:h = Import.holdings ?><tr><td><?cs var:h.symbol ?></td><td class="num"><?cs var:h.quantity ?></td><td class="num"><?cs var:h.cost ?></td></tr><?cs /each ?>
@@ -60,8 +94,9 @@
 </tbody></table></div>
 <?cs /if ?>
 <form method="post" action="<?cs var:Import.href ?>">
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import_draft2">
 <input type="hidden" name="action" value="import">
+<?cs if:Import.opening ?><input type="hidden" name="opening" value="<?cs var:Import.opening ?>"><?cs each:c = Import.opening_costs ?><input type="hidden" name="opening_cost_<?cs name:c ?>" value="<?cs var:c ?>"><?cs /each ?><?cs /if ?>
 <?cs if:Import.duplicates > 0 ?>
 <fieldset><legend><?cs var:Import.duplicates ?> row(s) are already in this portfolio (the same file imported before?)</legend>
 <label><input type="radio" name="duplicates" value="skip" checked> Skip duplicates</label>
@@ -72,7 +107,7 @@
 </form>
 <?cs /if ?>
 <form method="post" action="<?cs var:Import.href ?>">
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import_draft3">
 <input type="hidden" name="action" value="cancel">
 <p class="muted">This upload waits a day for its import. Not importing it? Cancel it, and it no longer counts against the uploads that may wait.</p>
 <button type="submit" class="danger">Cancel this import</button>

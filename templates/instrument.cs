@@ -16,7 +16,7 @@
 <section class="card narrow">
 <h2>Set the price</h2>
 <form method="post" action="/instruments/<?cs var:I.id ?>" novalidate>
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.instrument0">
 <div class="field">
 <label for="price">Price in <?cs var:I.currency ?></label>
 <input id="price" name="price" inputmode="decimal" value="<?cs var:Form.price ?>"<?cs if:Errors.price ?> aria-invalid="true" aria-describedby="price-error"<?cs /if ?>>
@@ -62,7 +62,7 @@
 <section class="card narrow">
 <h2>Give it a new address</h2>
 <form method="post" action="/instruments/<?cs var:I.id ?>" novalidate>
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.instrument1">
 <div class="field">
 <label for="url_template">New address</label>
 <input id="url_template" name="url_template" autocomplete="off" spellcheck="false" aria-describedby="url_template-hint<?cs if:Errors.url_template ?> url_template-error<?cs /if ?>"<?cs if:Errors.url_template ?> aria-invalid="true"<?cs /if ?>>
@@ -83,7 +83,7 @@
 <section class="card narrow">
 <h2>Upload its history</h2>
 <form method="post" action="/instruments/<?cs var:I.id ?>" enctype="multipart/form-data" novalidate>
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.instrument2">
 <div class="field">
 <label for="history">A CSV file of daily closes (date,close)</label>
 <input id="history" name="history" type="file" accept=".csv,text/csv"<?cs if:Errors.history ?> aria-invalid="true" aria-describedby="history-error"<?cs /if ?>>
@@ -106,7 +106,7 @@
 <h2>Your list</h2>
 <?cs if:subcount(Txs) > 0 ?><p>Your transactions use it: it stays in your list while they do.</p>
 <?cs else ?><form method="post" action="/instruments/<?cs var:I.id ?>/remove">
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.instrument3">
 <p><?cs if:I.own ?>Remove it: it is yours alone, so it is deleted, with its prices.<?cs else ?>Remove it from your list; it stays shared with everyone else who has it.<?cs /if ?> Your symbol for it is then free, and so is its place in your list.</p>
 <button type="submit">Remove</button>
 </form><?cs /if ?>

@@ -18,7 +18,7 @@
 <p class="crumbs"><a href="/instruments">Instruments</a></p>
 <h1>Add instrument</h1>
 <form method="post" action="/instruments/new" novalidate class="grid">
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.instrument_new0">
 <?cs if:Form.back ?><input type="hidden" name="back" value="<?cs var:Form.back ?>"><?cs /if ?>
 <?cs call:text("symbol", "Symbol", "Like AAPL, VOD.L or BTC-USD.") ?>
 <?cs call:text("name", "Name", "") ?>

@@ -11,7 +11,7 @@
 <a href="/portfolios/<?cs var:P.id ?>/edit">Edit</a>
 </nav>
 </div>
-<section class="summary" aria-label="Totals" data-pf="<?cs var:P.id ?>" data-name="<?cs var:P.name ?>">
+<section class="summary" aria-label="Totals" data-pf="<?cs var:P.id ?>" data-name="<?cs var:P.name ?>" data-currency="<?cs var:P.currency ?>" data-region="totals">
 <div class="figure"><span class="label">Value</span><span class="big"><span data-live="value"><?cs var:T.value ?></span> <?cs var:P.currency ?></span></div>
 <div class="figure"><span class="label">Today</span><span class="<?cs var:T.day_change.sign ?>" data-live="day"><?cs if:T.day_change ?><?cs var:T.day_change ?><?cs else ?>no earlier close yet<?cs /if ?></span> <span class="muted" data-live="day_pct"><?cs if:T.day_pct ?>(<?cs var:T.day_pct ?>)<?cs /if ?></span></div>
 <div class="figure"><span class="label">Unrealized</span><span class="<?cs var:T.unrealized.sign ?>" data-live="unrealized"><?cs var:T.unrealized ?></span> <span class="muted" data-live="unrealized_pct"><?cs if:T.unrealized_pct ?>(<?cs var:T.unrealized_pct ?>)<?cs /if ?></span></div>
@@ -19,6 +19,7 @@
 </section>
 <?cs include:"live_status.cs" ?>
 <?cs if:Query.imported ?><p class="notice" role="status">Imported <?cs var:Query.imported ?> transaction(s)<?cs if:Query.instruments > 0 ?> of <?cs var:Query.instruments ?> instrument(s)<?cs /if ?> into this portfolio.<?cs if:Query.cash == "off" ?> The file had no deposits or withdrawals, so cash tracking is off: the value is the holdings alone (<a href="/portfolios/<?cs var:P.id ?>/edit">change</a>).<?cs /if ?></p><?cs /if ?>
+<div data-region="details">
 <dl class="facts">
 <dt>Holdings</dt><dd data-live="holdings_value"><?cs var:T.holdings_value ?></dd>
 <?cs if:P.track_cash ?><dt>Cash</dt><dd data-live="cash"><?cs var:T.cash ?></dd><?cs else ?><dt>Cash</dt><dd>not tracked (<a href="/portfolios/<?cs var:P.id ?>/edit">change</a>)</dd><?cs /if ?>
@@ -61,4 +62,5 @@
 <?cs if:subcount(Tx) > 0 ?><?cs include:"tx_table.cs" ?>
 <p><a href="/portfolios/<?cs var:P.id ?>/transactions">All transactions</a></p>
 <?cs else ?><p class="muted">None yet.</p><?cs /if ?>
+</div>
 <?cs /def ?><?cs include:"layout.cs" ?>

@@ -4,7 +4,7 @@
 <h1>Delete “<?cs var:P.name ?>”?</h1>
 <p>This deletes the portfolio with all its transactions. It cannot be undone; <a href="/portfolios/<?cs var:P.id ?>/export.csv">export it as CSV</a> first if you may want it back.</p>
 <form method="post" action="/portfolios/<?cs var:P.id ?>/delete">
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.portfolio_delete0">
 <div class="field check">
 <input type="checkbox" id="confirm" name="confirm" value="yes"<?cs if:Errors.confirm ?> aria-invalid="true" aria-describedby="confirm-error"<?cs /if ?>>
 <label for="confirm">Yes, delete this portfolio</label>

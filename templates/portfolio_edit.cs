@@ -3,7 +3,7 @@
 <p class="crumbs"><a href="/portfolios/<?cs var:P.id ?>"><?cs var:P.name ?></a></p>
 <h1>Edit portfolio</h1>
 <form method="post" action="/portfolios/<?cs var:P.id ?>/edit" novalidate>
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.portfolio_edit0">
 <?cs include:"portfolio_fields.cs" ?>
 <p class="hint">Base currency: <?cs var:P.currency ?> (fixed once created).</p>
 <fieldset class="field"><legend>Cash</legend>

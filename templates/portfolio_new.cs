@@ -2,7 +2,7 @@
 <section class="card narrow">
 <h1>New portfolio</h1>
 <form method="post" action="/portfolios/new" novalidate>
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.portfolio_new0">
 <?cs include:"portfolio_fields.cs" ?>
 <div class="field">
 <label for="currency">Base currency</label>

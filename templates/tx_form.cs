@@ -12,7 +12,7 @@
 <h1><?cs var:Page.Title ?></h1>
 <?cs if:Errors.form ?><p class="error" role="alert"><?cs var:Errors.form ?></p><?cs /if ?>
 <form method="post" action="/portfolios/<?cs var:P.id ?>/transactions/<?cs if:Edit.id ?><?cs var:Edit.id ?>/edit<?cs else ?>new<?cs /if ?>" novalidate class="grid">
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.tx_form0">
 <?cs call:input("date", "Date", "date", "") ?>
 <?cs call:input("time", "Time", "time", "Optional: orders the day's transactions.") ?>
 <div class="field">
@@ -27,13 +27,14 @@
 <?cs call:input("amount", "Amount", "text", "For cash, dividend totals, interest, fees and taxes.") ?>
 <?cs call:input("currency", "Currency", "text", "Empty: the instrument's, or the portfolio's (" + P.currency + ").") ?>
 <?cs call:input("counter_currency", "Currency bought", "text", "For an exchange: the currency bought; quantity is the amount bought, or price the rate, amount the amount sold.") ?>
-<?cs call:input("fx_rate", "Exchange rate", "text", P.currency + " per unit of the currency; empty: the latest known rate.") ?>
+<?cs if:Form.fx_assumed ?><p class="warn" id="fx-assumed">No rate of this transaction's day was stored when it was recorded: it was converted at the latest rate, <?cs var:Form.fx_rate_assumed ?>. Enter the rate of its day, or leave it empty to look it up again.</p><?cs /if ?>
+<?cs call:input("fx_rate", "Exchange rate", "text", P.currency + " per unit of the currency; empty: the rate of the transaction's day (the nearest earlier day's if that day has none; the latest if none is stored before it, and the transaction is marked).") ?>
 <?cs call:input("note", "Note", "text", "") ?>
 <div class="buttons"><button type="submit">Save</button> <a href="/portfolios/<?cs var:P.id ?>">Cancel</a></div>
 </form>
 <?cs if:Edit.id ?>
 <form method="post" action="/portfolios/<?cs var:P.id ?>/transactions/<?cs var:Edit.id ?>/delete" class="delete">
-<input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+<input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.tx_form1">
 <button type="submit" class="danger">Delete this transaction</button>
 </form>
 <?cs /if ?>

@@ -12,7 +12,7 @@
 <td class="num"><?cs if:t.price ?><?cs var:t.price ?> <?cs var:t.currency ?><?cs /if ?></td>
 <td class="num"><?cs var:t.fee ?></td>
 <td class="num"><?cs if:t.amount ?><?cs var:t.amount ?> <?cs var:t.currency ?><?cs /if ?></td>
-<td class="note"><?cs var:t.note ?></td>
+<td class="note"><?cs if:t.fx_assumed ?><strong class="flag" title="No rate of its day was stored: it was converted at the latest rate. Edit it to enter the rate of its day.">Rate assumed: <?cs var:t.fx_rate ?></strong> <?cs /if ?><?cs var:t.note ?></td>
 <td><a href="/portfolios/<?cs var:P.id ?>/transactions/<?cs var:t.id ?>/edit">Edit</a></td>
 </tr>
 <?cs /each ?>

@@ -9,10 +9,13 @@
  *     bump (a valuation run committed, a ledger changed): then, and every
  *     live_poll seconds whatever they say (changes made on other hosts),
  *     it asks the database what changed, with one query for the runs and
- *     one for the ledger changes, for all streams at once;
- *   - every live_heartbeat seconds, to send each stream a comment and to
- *     check every stream's session with one query: a session that ended
- *     (signed out, password changed, expired) ends its streams.
+ *     one for the ledger changes, for all streams at once: rows above the
+ *     cursor's ids or of the last LIVE_CHANGE_LAG seconds, less those in
+ *     its seen-set (live.h: ids do not commit in order);
+ *   - every second, to check every stream's session with one query: a
+ *     session that ended (signed out, password changed, account
+ *     disabled, expired, on any host) ends its streams;
+ *   - every live_heartbeat seconds, to send each stream a comment.
  * Each changed portfolio's JSON is built once (live_portfolios, from a
  * book of the viewed portfolios' positions that their ledger changes
  * invalidate: a valuation run costs a read of prices), each user's event
@@ -59,19 +62,14 @@ struct pair {
 	long long pid, uid;
 };
 
-/* A ledger change already told, until it is out of the lookback. */
-struct seen {
-	long long id;
-	time_t until;
-};
-
 /* What the taking threads share with the broadcaster. */
 static struct {
 	pthread_mutex_t mu;
 	struct stream *inbox;
 	int efd;
 	long nstreams;
-} shared = { PTHREAD_MUTEX_INITIALIZER, NULL, -1, 0 };
+	unsigned long polls;	/* looks begun and ended: odd during one */
+} shared = { PTHREAD_MUTEX_INITIALIZER, NULL, -1, 0, 0 };
 
 /* The broadcaster's own state. */
 static struct {
@@ -84,11 +82,10 @@ static struct {
 	struct user *buckets[NBUCKETS];
 	struct db db;
 	struct arena a;
-	struct live_cursor cursor;
+	struct live_cursor cursor;	/* ms 0: not taken yet */
 	unsigned long epochs[EPOCH__MAX];
-	time_t next_poll, next_beat;
-	struct seen *seen;
-	size_t nseen, capseen;
+	time_t next_poll, next_beat, next_check;
+	struct live_seen seen;		/* rows told, of the window */
 	struct pair *viewed;		/* every user's portfolios, by pid */
 	size_t nviewed;
 	int viewed_dirty;
@@ -393,46 +390,6 @@ fill_book(time_t now)
 	B.book_short = left > 0;
 }
 
-/* 1 if ledger change id was told already; else remembers it. */
-static int
-seen_before(long long id, time_t now)
-{
-	size_t lo = 0, hi = B.nseen;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (B.seen[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < B.nseen && B.seen[lo].id == id)
-		return 1;
-	if (B.nseen == B.capseen) {
-		B.capseen = B.capseen ? B.capseen * 2 : 256;
-		B.seen = xrealloc(B.seen, B.capseen * sizeof(*B.seen));
-	}
-	memmove(B.seen + lo + 1, B.seen + lo, (B.nseen - lo) *
-	    sizeof(*B.seen));
-	B.seen[lo].id = id;
-	B.seen[lo].until = now + 2 * LIVE_CHANGE_LAG;
-	B.nseen++;
-	return 0;
-}
-
-/* Forgets changes that are out of the lookback. */
-static void
-seen_prune(time_t now)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < B.nseen; i++)
-		if (B.seen[i].until > now)
-			B.seen[o++] = B.seen[i];
-	B.nseen = o;
-}
-
 static void
 ids_json(struct buf *b, const struct pair *v, size_t n)
 {
@@ -453,7 +410,7 @@ tell(struct pair *changed, size_t n, const struct live_cursor *c)
 	struct live_piece *pieces;
 	long long *pids;
 	size_t *idx, k, users = 0, sent = 0, bytes = 0;
-	char id[48];
+	char id[LIVE_CURSOR_MAX];
 	struct pair *byuser;
 	struct timespec t0, t1, t2;
 
@@ -489,7 +446,8 @@ tell(struct pair *changed, size_t n, const struct live_cursor *c)
 		if (u == NULL)
 			continue;
 		buf_reset(&B.data);
-		live_event_data(&B.data, c, 0, B.text.data, pieces, idx, m);
+		live_event_data(&B.data, c, 0, broadcast_streams(), B.text.data,
+		    pieces, idx, m);
 		buf_reset(&B.event);
 		sse_event(&B.event, id, "valuation", B.data.data, B.data.len);
 		users++;
@@ -526,61 +484,123 @@ pair_add(struct pair **v, size_t *n, size_t *cap, long long pid,
 	(*n)++;
 }
 
-/* Looks for what changed since the cursor and tells it.  0 or -1. */
+/*
+ * The cursor of now, and the rows of the window taken as seen, when the
+ * broadcaster starts (or the database first answers): what is there
+ * already was told by the streams' first events.  0 or -1.
+ */
 static int
-poll_changes(time_t now)
+start_cursor(void)
 {
-	static const char runs[] = "SELECT COALESCE(MAX(id), 0) FROM "
-	    "valuation_runs";
+	static const char recent[] = "SELECT id, " LIVE_MS_SQL("at") " FROM "
+	    "ledger_changes WHERE at >= FROM_UNIXTIME(? / 1000) - INTERVAL "
+	    LIVE_LAG_SQL " SECOND UNION ALL SELECT -CAST(id AS SIGNED), "
+	    LIVE_MS_SQL("finished_at") " FROM valuation_runs WHERE "
+	    "finished_at >= FROM_UNIXTIME(? / 1000) - INTERVAL " LIVE_LAG_SQL
+	    " SECOND";
+	struct live_cursor c;
+	struct dbres r;
+
+	arena_reset(&B.a);
+	if (live_cursor_now(&B.db, &c) != 0 || db_exec(&B.db, &B.a, &r,
+	    recent, "ii", c.ms, c.ms) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++)
+		live_seen_add(&B.seen, db_int(&r, i, 0), db_int(&r, i, 1));
+	B.cursor = c;
+	return 0;
+}
+
+/* Appends a portfolio's pairs (pid, each viewer) to changed. */
+static void
+add_viewers(struct pair **changed, size_t *n, size_t *cap, long long pid)
+{
+	size_t lo = 0, hi = B.nviewed;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (B.viewed[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < B.nviewed && B.viewed[lo].pid == pid; lo++)
+		pair_add(changed, n, cap, pid, B.viewed[lo].uid);
+}
+
+/*
+ * Looks for what committed since the cursor and tells it: runs and
+ * ledger changes above the cursor's ids or in the window (from the last
+ * look's clock less the lag) and not in the seen-set.  They count as
+ * seen, and the cursor moves, only once told.  0 or -1.
+ */
+static int
+poll_changes(void)
+{
+	static const char clock[] = "SELECT " LIVE_MS_SQL("NOW(3)");
+	static const char runs[] = "SELECT id, " LIVE_MS_SQL("finished_at")
+	    " FROM valuation_runs WHERE id > ? OR finished_at >= "
+	    "FROM_UNIXTIME(? / 1000) - INTERVAL " LIVE_LAG_SQL " SECOND";
 	static const char touched[] = "SELECT l.portfolio_id FROM "
 	    "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j "
 	    "JOIN portfolio_latest l ON l.portfolio_id = j.id "
-	    "WHERE l.run_id > ?";
-	static const char changes[] = "SELECT id, user_id, portfolio_id FROM "
-	    "ledger_changes WHERE at >= NOW(3) - INTERVAL 30 SECOND ORDER BY id";
+	    "JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) "
+	    "r ON r.id = l.run_id";
+	static const char changes[] = "SELECT id, user_id, portfolio_id, "
+	    LIVE_MS_SQL("at") " FROM ledger_changes WHERE id > ? OR at >= "
+	    "FROM_UNIXTIME(? / 1000) - INTERVAL " LIVE_LAG_SQL " SECOND";
 	struct live_cursor c = B.cursor;
 	struct pair *changed = NULL;
+	struct live_seen fresh = { NULL, 0, 0 };	/* new rows */
 	size_t n = 0, cap = 0, o = 0;
+	struct buf newruns;
 	struct dbres r;
 	int rc = -1;
 
+	buf_init(&newruns);
 	arena_reset(&B.a);
+	if (B.cursor.ms == 0) {
+		rc = start_cursor();
+		goto out;
+	}
 	if (B.viewed_dirty)
 		rebuild_viewed();
-	if (db_exec(&B.db, &B.a, &r, runs, "") != 0)
+	/* The clock first: what commits after it is in the next window. */
+	if (db_exec(&B.db, &B.a, &r, clock, "") != 0)
 		goto out;
-	c.run = db_int(&r, 0, 0) > c.run ? db_int(&r, 0, 0) : c.run;
-	if (c.run > B.cursor.run && B.nviewed > 0) {
+	c.ms = db_int(&r, 0, 0);
+	if (db_exec(&B.db, &B.a, &r, runs, "ii", B.cursor.run,
+	    B.cursor.ms) != 0)
+		goto out;
+	for (size_t i = 0; i < r.nrows; i++) {
+		long long id = db_int(&r, i, 0);
+
+		if (id > c.run)
+			c.run = id;
+		if (live_seen_has(&B.seen, -id))
+			continue;
+		live_seen_add(&fresh, -id, db_int(&r, i, 1));
+		buf_printf(&newruns, newruns.len ? ",%lld" : "[%lld", id);
+	}
+	if (newruns.len > 0 && B.nviewed > 0) {
 		struct buf ids;
 
+		buf_putc(&newruns, ']');
 		buf_init(&ids);
 		ids_json(&ids, B.viewed, B.nviewed);
-		rc = db_exec(&B.db, &B.a, &r, touched, "si", ids.data,
-		    B.cursor.run);
+		rc = db_exec(&B.db, &B.a, &r, touched, "ss", ids.data,
+		    newruns.data);
 		buf_free(&ids);
 		if (rc != 0)
 			goto out;
 		rc = -1;
-		for (size_t i = 0; i < r.nrows; i++) {
-			long long pid = db_int(&r, i, 0);
-			size_t lo = 0, hi = B.nviewed;
-
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-
-				if (B.viewed[mid].pid < pid)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			for (; lo < B.nviewed && B.viewed[lo].pid == pid; lo++)
-				pair_add(&changed, &n, &cap, pid,
-				    B.viewed[lo].uid);
-		}
+		for (size_t i = 0; i < r.nrows; i++)
+			add_viewers(&changed, &n, &cap, db_int(&r, i, 0));
 	}
-	if (db_exec(&B.db, &B.a, &r, changes, "") != 0)
+	if (db_exec(&B.db, &B.a, &r, changes, "ii", B.cursor.change,
+	    B.cursor.ms) != 0)
 		goto out;
-	seen_prune(now);
 	for (size_t i = 0; i < r.nrows; i++) {
 		long long id = db_int(&r, i, 0), uid = db_int(&r, i, 1);
 		long long pid = db_int(&r, i, 2);
@@ -588,15 +608,16 @@ poll_changes(time_t now)
 
 		if (id > c.change)
 			c.change = id;
-		if (seen_before(id, now))
+		if (live_seen_has(&B.seen, id))
 			continue;
+		live_seen_add(&fresh, id, db_int(&r, i, 3));
 		live_book_forget(B.book, pid);	/* its positions changed */
 		if ((u = user_find(uid)) == NULL)
 			continue;
 		user_add_pid(u, pid);	/* a new one, maybe */
 		pair_add(&changed, &n, &cap, pid, uid);
 	}
-	/* One entry a portfolio. */
+	/* One entry a portfolio (its owner's). */
 	if (n > 0) {
 		qsort(changed, n, sizeof(*changed), pair_cmp);
 		for (size_t i = 0; i < n; i++)
@@ -605,11 +626,18 @@ poll_changes(time_t now)
 	}
 	if (tell(changed, o, &c) != 0)
 		goto out;
+	for (size_t i = 0; i < fresh.n; i++)
+		live_seen_add(&B.seen, fresh.v[i].key, fresh.v[i].ms);
+	/* Rows before the next window cannot come back (a second to spare
+	 * for rounding). */
+	live_seen_prune(&B.seen, c.ms - (LIVE_CHANGE_LAG + 1) * 1000LL);
 	B.cursor = c;
 	rc = 0;
 out:
 	if (rc != 0)
 		log_warn("live: looking for changes: %s", B.db.errmsg);
+	live_seen_free(&fresh);
+	buf_free(&newruns);
 	free(changed);
 	return rc;
 }
@@ -621,11 +649,12 @@ catch_up(struct stream *s)
 	struct live_piece *pieces;
 	long long *pids;
 	size_t n, *idx;
-	char id[48];
+	char id[LIVE_CURSOR_MAX];
 	int rid = -1;
 
 	arena_reset(&B.a);
-	if (live_user_changed(&B.db, &B.a, s->uid, &s->cursor, &pids, &n) != 0)
+	if (live_user_changed(&B.db, &B.a, s->uid, &s->cursor, NULL, &pids,
+	    &n) != 0)
 		return;
 	if (n == 0) {
 		s->cursor = B.cursor;
@@ -640,7 +669,8 @@ catch_up(struct stream *s)
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
 	buf_reset(&B.data);
-	live_event_data(&B.data, &B.cursor, 0, B.text.data, pieces, idx, n);
+	live_event_data(&B.data, &B.cursor, 0, broadcast_streams(),
+	    B.text.data, pieces, idx, n);
 	buf_reset(&B.event);
 	live_cursor_format(&B.cursor, id);
 	sse_event(&B.event, id, "valuation", B.data.data, B.data.len);
@@ -691,10 +721,11 @@ adopt_all(void)
 		ev.events = EPOLLIN | EPOLLRDHUP;
 		ev.data.fd = s->fd;
 		epoll_ctl(B.ep, EPOLL_CTL_ADD, s->fd, &ev);
-		/* It was told the state at its own cursor: anything the
-		 * broadcaster told others since, it has not heard. */
-		if (s->cursor.run < B.cursor.run ||
-		    s->cursor.change < B.cursor.change)
+		/* It was told the state at its own cursor: what a look
+		 * that ran since (or was running) told others and took as
+		 * seen, it has not heard. */
+		if (s->polls != __atomic_load_n(&shared.polls,
+		    __ATOMIC_ACQUIRE))
 			catch_up(s);
 	}
 }
@@ -829,12 +860,17 @@ broadcaster_main(void *arg)
 		}
 		now = time(NULL);
 		if (counters_moved() || now >= B.next_poll) {
-			poll_changes(now);
+			__atomic_add_fetch(&shared.polls, 1, __ATOMIC_ACQ_REL);
+			poll_changes();
+			__atomic_add_fetch(&shared.polls, 1, __ATOMIC_ACQ_REL);
 			B.next_poll = now + B.o->poll;
+		}
+		if (now >= B.next_check) {
+			check_sessions();
+			B.next_check = now + 1;
 		}
 		if (now >= B.next_beat) {
 			heartbeat();
-			check_sessions();
 			B.next_beat = now + B.o->heartbeat;
 			B.book_short = 1;	/* entries grown old */
 		}
@@ -865,22 +901,13 @@ broadcast_start(const struct config *cfg, const struct live_opts *o)
 	    (B.ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		return -1;
 	/* What is there already was told by the first events. */
-	if (live_cursor_now(&B.db, &B.cursor) != 0)
+	if (start_cursor() != 0)
 		log_warn("live: no database yet (%s); looking again shortly",
 		    B.db.errmsg);
-	{
-		static const char recent[] = "SELECT id FROM ledger_changes "
-		    "WHERE at >= NOW(3) - INTERVAL 30 SECOND";
-		struct dbres r;
-
-		if (db_exec(&B.db, &B.a, &r, recent, "") == 0)
-			for (size_t i = 0; i < r.nrows; i++)
-				seen_before(db_int(&r, i, 0), now);
-		arena_reset(&B.a);
-	}
 	counters_moved();
 	B.next_poll = now + o->poll;
 	B.next_beat = now + o->heartbeat;
+	B.next_check = now + 1;
 	if (pthread_create(&tid, NULL, broadcaster_main, NULL) != 0)
 		return -1;
 	pthread_detach(tid);
@@ -900,6 +927,12 @@ broadcast_adopt(struct stream *s)
 	pthread_mutex_unlock(&shared.mu);
 	/* A full counter means it is awake anyway. */
 	(void)!write(shared.efd, &one, sizeof(one));
+}
+
+unsigned long
+broadcast_polls(void)
+{
+	return __atomic_load_n(&shared.polls, __ATOMIC_ACQUIRE);
 }
 
 long

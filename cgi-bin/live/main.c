@@ -83,7 +83,7 @@ live_first_event(struct db *d, struct arena *a, const struct stale_policy *sp,
 	struct live_piece *pieces;
 	long long *pids;
 	size_t n, *idx;
-	char id[48];
+	char id[LIVE_CURSOR_MAX];
 	int full = 1, kept;
 
 	/* The cursor before the state: nothing after it can be missed. */
@@ -95,7 +95,7 @@ live_first_event(struct db *d, struct arena *a, const struct stale_policy *sp,
 		full = !kept;
 	}
 	if (full ? live_user_portfolios(d, a, uid, &pids, &n) :
-	    live_user_changed(d, a, uid, &last, &pids, &n))
+	    live_user_changed(d, a, uid, &last, NULL, &pids, &n))
 		return -1;
 	pieces = arena_alloc(a, (n + 1) * sizeof(*pieces));
 	idx = arena_alloc(a, (n + 1) * sizeof(*idx));
@@ -108,7 +108,8 @@ live_first_event(struct db *d, struct arena *a, const struct stale_policy *sp,
 		struct buf data;
 
 		buf_init(&data);
-		live_event_data(&data, now, full, text->data, pieces, idx, n);
+		live_event_data(&data, now, full, broadcast_streams(),
+		    text->data, pieces, idx, n);
 		live_cursor_format(now, id);
 		sse_event(out, id, "valuation", data.data, data.len);
 		buf_free(&data);
@@ -129,6 +130,7 @@ take(struct taker *t, FCGX_Request *req)
 	struct stream *s;
 	struct user u;
 	const char *sid = NULL;
+	unsigned long polls;
 	int rc, fd;
 
 	arena_reset(&t->a);
@@ -154,6 +156,10 @@ take(struct taker *t, FCGX_Request *req)
 	    "; charset=utf-8\r\nCache-Control: no-store\r\n"
 	    "X-Accel-Buffering: no\r\n\r\n");
 	sse_retry(&t->out, t->o->retry_ms);
+	if (last == NULL)
+		last = live_since(&t->a, FCGX_GetParam("QUERY_STRING",
+		    req->envp));
+	polls = broadcast_polls();	/* before the state is read */
 	if (live_first_event(&t->db, &t->a, &sp, u.id, last, &now, &t->text,
 	    &t->out) != 0) {
 		log_warn("live: first event for user %lld: %s", u.id,
@@ -179,6 +185,7 @@ take(struct taker *t, FCGX_Request *req)
 	token_sha256(sid, strlen(sid), s->sid);	/* as auth.c keys it */
 	snprintf(s->currency, sizeof(s->currency), "%s", u.currency);
 	s->cursor = now;
+	s->polls = polls;
 	FCGX_Free(req, 0);
 	req->ipcFd = -1;
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);

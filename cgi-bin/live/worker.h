@@ -34,6 +34,7 @@ struct stream {
 	unsigned char sid[32];	/* the session's key (SHA-256 of its token) */
 	char currency[4];	/* the user's, for totals */
 	struct live_cursor cursor;	/* what it has been told */
+	unsigned long polls;	/* broadcast_polls() before its first event */
 	char *pending;		/* bytes it could not take yet (heap) */
 	size_t npending, off;
 	struct stream *next_of_user;
@@ -65,6 +66,14 @@ int broadcast_start(const struct config *cfg, const struct live_opts *o);
 
 /* Hands a stream over (s is taken); the broadcaster owns it from now. */
 void broadcast_adopt(struct stream *s);
+
+/*
+ * The broadcaster's count of looks for changes, begun and ended (odd
+ * while one runs): taken before a stream's first event, it tells the
+ * broadcaster whether a look ran since, whose rows the stream has not
+ * heard of (a stream taken while it stays the same needs no catch-up).
+ */
+unsigned long broadcast_polls(void);
 
 /* Streams held now, for logs and tests. */
 long broadcast_streams(void);

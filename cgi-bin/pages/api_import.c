@@ -30,6 +30,77 @@ jdec(dec v)
 	return json_object_new_string(dec_format(v, -1, buf));
 }
 
+/* The rows whose rate is not of their own day: each with the rate
+ * used and its day ("latest": none stored on or before it, the row
+ * marked). */
+static json_object *
+rates(const struct import_result *res)
+{
+	json_object *o = json_object_new_array();
+
+	for (size_t i = 0; i < res->nrates && i < IMPORT_MAX_ERRORS; i++) {
+		const struct import_rate *x = &res->rates[i];
+		json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "line",
+		    json_object_new_int64((long long)x->line));
+		json_object_object_add(l, "date", jstr(x->date));
+		json_object_object_add(l, "from", jstr(x->from));
+		json_object_object_add(l, "to", jstr(x->to));
+		json_object_object_add(l, "fx_rate", jdec(x->rate));
+		json_object_object_add(l, "rate_date", jstr(x->rate_day));
+		json_object_object_add(l, "latest",
+		    json_object_new_boolean(x->latest));
+		json_object_array_add(o, l);
+	}
+	return o;
+}
+
+/* Lines of the file as [{line, field, reason, text}]: its problems, or
+ * the rows skipped (the first IMPORT_MAX_ERRORS of n). */
+static json_object *
+line_list(const struct import_error *v, size_t n)
+{
+	json_object *o = json_object_new_array();
+
+	for (size_t i = 0; i < n && i < IMPORT_MAX_ERRORS; i++) {
+		json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "line",
+		    json_object_new_int64((long long)v[i].line));
+		json_object_object_add(l, "field", jstr(v[i].field));
+		json_object_object_add(l, "reason", jstr(v[i].reason));
+		json_object_object_add(l, "text", jstr(v[i].raw));
+		json_object_array_add(o, l);
+	}
+	return o;
+}
+
+/* The opening positions the file needs: [{symbol, date, quantity,
+ * first_price, recorded, cost}]. */
+static json_object *
+opening_list(const struct import_result *res)
+{
+	json_object *o = json_object_new_array();
+
+	for (size_t i = 0; i < res->nopenings; i++) {
+		const struct import_opening *x = &res->openings[i];
+		json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "symbol", jstr(x->symbol));
+		json_object_object_add(l, "date", jstr(x->date));
+		json_object_object_add(l, "quantity", jdec(x->quantity));
+		json_object_object_add(l, "first_price", *x->first_price ?
+		    jstr(x->first_price) : NULL);
+		json_object_object_add(l, "recorded",
+		    json_object_new_boolean(x->recorded));
+		json_object_object_add(l, "cost", x->recorded ?
+		    json_money(x->cost, x->currency) : NULL);
+		json_object_array_add(o, l);
+	}
+	return o;
+}
+
 /* What the import did or would do. */
 static json_object *
 summary(const struct portfolio *pf, const struct import_result *res,
@@ -50,6 +121,9 @@ summary(const struct portfolio *pf, const struct import_result *res,
 	    json_object_new_int64((long long)res->duplicates));
 	json_object_object_add(o, "rounded",
 	    json_object_new_int64((long long)res->rounded));
+	json_object_object_add(o, "skipped",
+	    line_list(res->skipped, res->nskipped));
+	json_object_object_add(o, "opening_positions", opening_list(res));
 	json_object_object_add(o, "cash_tracking_off",
 	    json_object_new_boolean(res->cash_off));
 	types = json_object_new_object();
@@ -81,6 +155,7 @@ summary(const struct portfolio *pf, const struct import_result *res,
 		json_object_array_add(c, x);
 	}
 	json_object_object_add(o, "cash", c);
+	json_object_object_add(o, "rates", rates(res));
 	return o;
 }
 
@@ -89,7 +164,6 @@ static json_object *
 refusal(const struct import_result *res, int status)
 {
 	json_object *o = json_object_new_object(), *e = json_object_new_object();
-	json_object *lines = json_object_new_array();
 	json_object *unknown = json_object_new_array();
 
 	json_object_object_add(e, "status", json_object_new_int(status));
@@ -97,17 +171,6 @@ refusal(const struct import_result *res, int status)
 	    "This CSV's columns are not nestegg's: choose them once on the "
 	    "import page, and they are remembered." : res->message ?
 	    res->message : "Nothing was imported: some lines need fixing."));
-	for (size_t i = 0; i < res->nerrors && i < IMPORT_MAX_ERRORS; i++) {
-		const struct import_error *x = &res->errors[i];
-		json_object *l = json_object_new_object();
-
-		json_object_object_add(l, "line",
-		    json_object_new_int64((long long)x->line));
-		json_object_object_add(l, "field", jstr(x->field));
-		json_object_object_add(l, "reason", jstr(x->reason));
-		json_object_object_add(l, "text", jstr(x->raw));
-		json_object_array_add(lines, l);
-	}
 	for (size_t i = 0; i < res->nunknown; i++) {
 		const struct import_unknown *u = &res->unknown[i];
 		json_object *x = json_object_new_object();
@@ -124,7 +187,11 @@ refusal(const struct import_result *res, int status)
 	}
 	json_object_object_add(e, "errors",
 	    json_object_new_int64((long long)res->nerrors));
-	json_object_object_add(e, "lines", lines);
+	json_object_object_add(e, "lines", line_list(res->errors,
+	    res->nerrors));
+	json_object_object_add(e, "skipped", line_list(res->skipped,
+	    res->nskipped));
+	json_object_object_add(e, "opening_positions", opening_list(res));
 	json_object_object_add(e, "unknown_symbols", unknown);
 	json_object_object_add(e, "duplicates",
 	    json_object_new_int64((long long)res->duplicates));
@@ -141,6 +208,7 @@ page_api_import(struct req *r)
 	struct fx_table fx;
 	struct pf_view v;
 	const char *fmt = web_param(r, "format");
+	const char *open = web_param(r, "opening_positions");
 	const char *dups = web_param(r, "duplicates");
 	json_object *out;
 	int rc, f = IF_AUTO;
@@ -153,10 +221,21 @@ page_api_import(struct req *r)
 		return web_json_error(r, 415, "Send a CSV file as text/csv, or "
 		    "Ghostfolio's export as application/json.", NULL);
 	memset(&o, 0, sizeof(o));
-	if (*fmt && (f = import_format_parse(fmt)) < 0)
-		return web_json_error(r, 422, "Unknown format: use nestegg, "
-		    "ghostfolio, ghostfolio-csv, ibkr, pp or generic.",
-		    "format");
+	if (*fmt && (f = import_format_parse(fmt)) < 0) {
+		const char *names = "";
+
+		for (int i = IF_AUTO + 1; i < IF__MAX; i++)
+			names = arena_printf(r->a, "%s%s%s", names, *names ?
+			    ", " : "", import_format_names[i]);
+		return web_json_error(r, 422, arena_printf(r->a, "Unknown "
+		    "format: use one of %s.", names), "format");
+	}
+	if (*open && strcmp(open, "at_first_price") != 0 &&
+	    strcmp(open, "none") != 0)
+		return web_json_error(r, 422, "opening_positions is "
+		    "at_first_price or none.", "opening_positions");
+	o.open = strcmp(open, "at_first_price") == 0 ? OPEN_AT_FIRST_PRICE :
+	    OPEN_NONE;
 	o.format = *fmt ? (enum import_format)f : IF_AUTO;
 	if (strcmp(r->media_type, "application/json") == 0 && !*fmt)
 		o.format = IF_GHOSTFOLIO;
@@ -167,9 +246,7 @@ page_api_import(struct req *r)
 		    "duplicates");
 	o.dups = strcmp(dups, "skip") == 0 ? DUP_SKIP :
 	    strcmp(dups, "keep") == 0 ? DUP_KEEP : DUP_ASK;
-	if (fx_load(r->db, r->a, &fx) != 0)
-		return web_db_error(r);
-	rc = import_run(r->db, r->a, &pf, &fx, r->body ? r->body : "",
+	rc = import_run(r->db, r->a, &pf, r->body ? r->body : "",
 	    r->body_len, &o, &res);
 	if (rc < 0)
 		return web_db_error(r);
@@ -189,6 +266,7 @@ page_api_import(struct req *r)
 		json_object_object_add(out, "message", jstr(res.message));
 	/* Reload: the import changed the portfolio's own totals. */
 	if (!o.dry_run && (pf_get(r->db, r->a, r->user.id, pf.id, &pf) != 1 ||
+	    fx_load(r->db, r->a, &fx) != 0 ||
 	    web_value(r, &pf, &fx, time(NULL), &v) != 0)) {
 		json_object_put(out);
 		return web_db_error(r);

@@ -96,7 +96,7 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 		invested = dec_add(invested, days[a++].flow);
 	for (b = a; b < n && strcmp(days[b].day, to) <= 0; b++)
 		;
-	perf_period(days + a, b - a, &res);
+	perf_span(days, a, b, &res);
 	places = currency_places(cur);
 	if (*web_param(r, "benchmark")) {
 		bp = arena_alloc(r->a, (b - a + 1) * sizeof(*bp));
@@ -147,7 +147,7 @@ answer(struct req *r, const struct portfolio *pf, const char *cur,
 		size_t nh;
 
 		if (series_holdings(r->db, r->a, pf, days[a].day,
-		    days[b - 1].day, time(NULL), &h, &nh) != 0) {
+		    days[b - 1].day, a == 0, time(NULL), &h, &nh) != 0) {
 			json_object_put(o);
 			return web_db_error(r);
 		}

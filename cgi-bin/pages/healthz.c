@@ -1,8 +1,12 @@
 /*
  * GET /healthz - whether the stack is well, for a load balancer or a
- * monitor (from this host, or an admin): 200 when the database answers
- * and every worker accepts connections, else 503; the age of the last
- * fetch and valuation runs, and the price sources failing now, as JSON.
+ * monitor (from this host, or an admin): 200 when the database answers,
+ * at least one database node serves (a plain server, or a Galera node
+ * synced in a Primary component) and every worker accepts connections,
+ * else 503; status "degraded" (still 200) when a node listed in db_nodes
+ * is down or not synced, or a node sees a cluster smaller than the list.
+ * The body, JSON, also says each node's state, the age of the last fetch
+ * and valuation runs, and the price sources failing now.
  */
 #include "health.h"
 #include "web.h"
@@ -26,11 +30,12 @@ page_healthz(struct req *r)
 		if (h.src[i].failing_runs > 0)
 			json_object_array_add(f,
 			    json_object_new_string(h.src[i].name));
-	up &= h.db_up;
-	json_object_object_add(o, "status", json_object_new_string(up ?
-	    "ok" : "failing"));
+	up &= h.db_up & h.cluster.ok;
+	json_object_object_add(o, "status", json_object_new_string(!up ?
+	    "failing" : h.cluster.degraded ? "degraded" : "ok"));
 	json_object_object_add(o, "database", json_object_new_boolean(
 	    h.db_up));
+	json_object_object_add(o, "database_nodes", cluster_json(&h.cluster));
 	json_object_object_add(o, "workers", w);
 	json_object_object_add(o, "last_fetch_age_seconds", h.fetch_age < 0 ?
 	    NULL : json_object_new_int64(h.fetch_age));

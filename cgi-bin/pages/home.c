@@ -8,7 +8,8 @@
  * only when the figures are not cached: recording a notice makes every
  * cache of the host look again (EPOCH_AUTH), and on other hosts an entry
  * lives a few seconds, so a dashboard served from the cache has none to
- * give.  Taking them marks them seen; they are never cached.
+ * give (a notice can wait that long).  Taking them marks them seen; they
+ * are never cached.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,8 +17,13 @@
 
 #include "cache.h"
 #include "history.h"
+#include "live.h"
 #include "view.h"
 #include "web.h"
+
+/* How long a request waits for another thread making the same user's
+ * figures before making its own. */
+#define FILL_WAIT_MS 1000
 
 /* Computes the dashboard's figures into d; 0 or -1. */
 static int
@@ -32,7 +38,8 @@ figures(struct req *r, HDF *d)
 	int unconverted = 0, unpriced = 0;
 	time_t now = time(NULL);
 
-	if (pf_list(r->db, r->a, r->user.id, &pfs, &n) != 0 ||
+	if (put_live_since(r, d) != 0 ||
+	    pf_list(r->db, r->a, r->user.id, &pfs, &n) != 0 ||
 	    fx_load(r->db, r->a, &fx) != 0)
 		return -1;
 	totals_init(&all);
@@ -68,12 +75,6 @@ figures(struct req *r, HDF *d)
 		all.value = dec_add(all.value, value);
 		all.day_change = dec_add(all.day_change, day);
 		all.total_gain = dec_add(all.total_gain, gain);
-		/* Exact, for the live script's total across portfolios. */
-#define KEY(f) (snprintf(key, sizeof(key), "Portfolios.%zu." f, i), key)
-		put_raw(d, KEY("user_value"), value, cur);
-		put_raw(d, KEY("user_day"), day, cur);
-		put_raw(d, KEY("user_gain"), gain, cur);
-#undef KEY
 	}
 	view_set(d, "Total.currency", cur);
 	put_money(d, "Total.value", all.value, cur);
@@ -112,6 +113,34 @@ notices(struct req *r)
 	return 0;
 }
 
+/*
+ * Whether figures cached (val, len bytes) were read before the live
+ * cursor the page asks for (?live=, which live.js sends when an event
+ * made it fetch the page): an event from a change on another host can
+ * arrive before this host's change counters say so.  A change that
+ * committed late with a lower id moves only the cursor's time.
+ */
+static int
+older_than_asked(struct req *r, const char *val, long len)
+{
+	struct live_cursor want, had;
+	HDF *h = NULL;
+	NEOERR *err;
+	int older = 1;
+
+	if (live_cursor_parse(web_param(r, "live"), &want) != 0)
+		return 0;
+	if ((err = hdf_init(&h)) != STATUS_OK) {
+		nerr_ignore(&err);
+		return 1;
+	}
+	view_restore(h, val, (size_t)len);
+	if (live_cursor_parse(hdf_get_value(h, "Live.since", ""), &had) == 0)
+		older = live_cursor_before(&had, &want);
+	hdf_destroy(&h);
+	return older;
+}
+
 int
 page_home(struct req *r)
 {
@@ -120,24 +149,38 @@ page_home(struct req *r)
 	struct buf snap;
 	char *val;
 	long len;
+	int claimed;
 	HDF *d = NULL;
 	NEOERR *err;
 
 	view_set(r->hdf, "Page.Title", "Portfolios");
 	view_set_int(r->hdf, "Page.Live", 1);
 	memcpy(key + 4, &r->user.id, sizeof(r->user.id));
-	epoch_now(&now);		/* before reading, see cache.h */
-	len = cache_get(web_page_cache(), key, sizeof(key), &now, r->a, &val);
-	if (len >= 0) {
+	/* Before reading, see cache.h; the database's marks tell what
+	 * other hosts changed. */
+	epoch_now(&now);
+	if (cache_marks(r->db, r->user.id, &now, r->user.currency) != 0)
+		return web_db_error(r);
+	/* One thread of the process makes a user's figures while the others
+	 * asking for them wait: when the entry expires under load, or at
+	 * the first request, they would all read and compute the same, and
+	 * the first series update of each would write the same days. */
+	len = cache_get_or_claim(web_page_cache(), key, sizeof(key), &now,
+	    r->a, &val, &claimed, FILL_WAIT_MS);
+	if (len >= 0 && !older_than_asked(r, val, len)) {
 		view_restore(r->hdf, val, (size_t)len);
 		return web_render(r, "home");
 	}
 	if ((err = hdf_init(&d)) != STATUS_OK) {
 		nerr_ignore(&err);
+		if (claimed)
+			cache_unclaim(web_page_cache(), key, sizeof(key));
 		return web_error(r, 500, NULL);
 	}
 	if (figures(r, d) != 0 || notices(r) != 0) {
 		hdf_destroy(&d);
+		if (claimed)
+			cache_unclaim(web_page_cache(), key, sizeof(key));
 		return web_db_error(r);
 	}
 	buf_init(&snap);

@@ -158,6 +158,53 @@ put_result(struct req *r, const struct portfolio *pf,
 		    e->reason);
 		view_set(r->hdf, arena_printf(r->a, "%s.text", key), e->raw);
 	}
+	for (size_t i = 0; i < res->nopenings; i++) {
+		const struct import_opening *x = &res->openings[i];
+
+		snprintf(key, sizeof(key), "Import.openings.%zu", i);
+		view_set(r->hdf, arena_printf(r->a, "%s.symbol", key),
+		    x->symbol);
+		view_set(r->hdf, arena_printf(r->a, "%s.date", key), x->date);
+		put_dec(r->hdf, arena_printf(r->a, "%s.quantity", key),
+		    x->quantity);
+		view_set(r->hdf, arena_printf(r->a, "%s.first_price", key),
+		    x->first_price);
+		view_set(r->hdf, arena_printf(r->a, "%s.currency", key),
+		    x->currency);
+		view_set_int(r->hdf, arena_printf(r->a, "%s.recorded", key),
+		    x->recorded);
+		if (x->recorded)
+			put_money(r->hdf, arena_printf(r->a, "%s.cost", key),
+			    x->cost, x->currency);
+	}
+	view_set_int(r->hdf, "Import.nskipped", (long long)res->nskipped);
+	for (size_t i = 0; i < res->nskipped && i < IMPORT_MAX_ERRORS; i++) {
+		const struct import_error *e = &res->skipped[i];
+
+		snprintf(key, sizeof(key), "Import.skipped.%zu", i);
+		view_set_int(r->hdf, arena_printf(r->a, "%s.line", key),
+		    (long long)e->line);
+		view_set(r->hdf, arena_printf(r->a, "%s.reason", key),
+		    e->reason);
+		view_set(r->hdf, arena_printf(r->a, "%s.text", key), e->raw);
+	}
+	view_set_int(r->hdf, "Import.nrates", (long long)res->nrates);
+	view_set_int(r->hdf, "Import.nlatest", (long long)res->nlatest);
+	for (size_t i = 0; i < res->nrates && i < IMPORT_MAX_ERRORS; i++) {
+		const struct import_rate *x = &res->rates[i];
+
+		snprintf(key, sizeof(key), "Import.rates.%zu", i);
+		view_set_int(r->hdf, arena_printf(r->a, "%s.line", key),
+		    (long long)x->line);
+		view_set(r->hdf, arena_printf(r->a, "%s.date", key), x->date);
+		view_set(r->hdf, arena_printf(r->a, "%s.from", key), x->from);
+		view_set(r->hdf, arena_printf(r->a, "%s.to", key), x->to);
+		put_dec(r->hdf, arena_printf(r->a, "%s.rate", key), x->rate);
+		view_set(r->hdf, arena_printf(r->a, "%s.rate_date", key),
+		    x->rate_day);
+		view_set_int(r->hdf, arena_printf(r->a, "%s.latest", key),
+		    x->latest);
+	}
 	for (size_t i = 0; i < res->nunknown; i++) {
 		snprintf(key, sizeof(key), "Import.unknown.%zu", i);
 		put_hint(r, key, &res->unknown[i], back, pf->currency);
@@ -182,6 +229,17 @@ put_result(struct req *r, const struct portfolio *pf,
 		snprintf(key, sizeof(key), "Import.columns.%zu", i);
 		view_set(r->hdf, key, res->header[i]);
 	}
+	if (res->needs_mapping) {
+		/* Each field's column guessed from the header's names. */
+		struct import_mapping m;
+
+		import_mapping_guess(res->header, res->nheader, 0, &m);
+		for (int i = 0; i < IM__MAX; i++)
+			if (m.col[i] >= 0)
+				view_set_int(r->hdf, arena_printf(r->a,
+				    "Import.guess.%s", import_field_names[i]),
+				    m.col[i]);
+	}
 	for (int i = 0; res->needs_mapping && i < IM__MAX; i++) {
 		snprintf(key, sizeof(key), "Import.fields.%d", i);
 		view_set(r->hdf, key, import_field_names[i]);
@@ -192,6 +250,39 @@ put_result(struct req *r, const struct portfolio *pf,
 	}
 }
 
+/* The opening positions chosen: "opening" is at_first_price, or
+ * at_cost with the costs in opening_cost_0, opening_cost_1, ... in the
+ * order the preview lists them. */
+static void
+opening_choice(struct req *r, struct import_opts *o)
+{
+	const char *open = web_param(r, "opening");
+	const char **costs;
+	size_t n = 0;
+
+	if (strcmp(open, "at_first_price") == 0)
+		o->open = OPEN_AT_FIRST_PRICE;
+	else if (strcmp(open, "at_cost") == 0) {
+		o->open = OPEN_AT_COST;
+		costs = arena_alloc(r->a, IMPORT_MAX_ERRORS * sizeof(*costs));
+		while (n < IMPORT_MAX_ERRORS) {
+			const char *c = web_param(r, arena_printf(r->a,
+			    "opening_cost_%zu", n));
+
+			if (*c == '\0')
+				break;
+			costs[n++] = c;
+		}
+		o->open_costs = costs;
+		o->nopen_costs = n;
+	} else
+		return;
+	view_set(r->hdf, "Import.opening", open);
+	for (size_t i = 0; i < o->nopen_costs; i++)
+		view_set(r->hdf, arena_printf(r->a, "Import.opening_costs.%zu",
+		    i), o->open_costs[i]);
+}
+
 int
 page_import_draft(struct req *r)
 {
@@ -199,7 +290,6 @@ page_import_draft(struct req *r)
 	struct import_draft dr;
 	struct import_result res;
 	struct import_opts o;
-	struct fx_table fx;
 	const char *action = web_param(r, "action");
 	const char *dups = web_param(r, "duplicates");
 	char *back;
@@ -221,18 +311,17 @@ page_import_draft(struct req *r)
 	back = arena_printf(r->a, "/portfolios/%lld/import/%lld", pf.id, dr.id);
 	view_set(r->hdf, "Page.Title", "Import: preview");
 	view_set(r->hdf, "Import.href", back);
-	if (fx_load(r->db, r->a, &fx) != 0)
-		return web_db_error(r);
 	memset(&o, 0, sizeof(o));
 	o.format = dr.format;
 	o.dry_run = 1;
 	o.dups = DUP_ASK;
+	opening_choice(r, &o);
 	if (r->method == M_POST && strcmp(action, "import") == 0) {
 		o.dry_run = 0;
 		o.dups = strcmp(dups, "keep") == 0 ? DUP_KEEP :
 		    strcmp(dups, "skip") == 0 ? DUP_SKIP : DUP_ASK;
 	}
-	rc = import_run(r->db, r->a, &pf, &fx, dr.text, dr.len, &o, &res);
+	rc = import_run(r->db, r->a, &pf, dr.text, dr.len, &o, &res);
 	if (rc < 0)
 		return web_db_error(r);
 	if (r->method == M_POST && strcmp(action, "import") == 0 && rc == 0) {

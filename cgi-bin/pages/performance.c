@@ -69,13 +69,14 @@ value_chart(struct req *r, const struct perf_day *d, size_t n,
 /* Each holding on its own over the period. */
 static int
 holdings(struct req *r, const struct portfolio *pf, const char *from,
-    const char *to)
+    const char *to, int zero)
 {
 	struct holding_return *h;
 	size_t n;
 	char key[64];
 
-	if (series_holdings(r->db, r->a, pf, from, to, time(NULL), &h, &n))
+	if (series_holdings(r->db, r->a, pf, from, to, zero, time(NULL), &h,
+	    &n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "Holdings.%zu", i);
@@ -103,19 +104,16 @@ holdings(struct req *r, const struct portfolio *pf, const char *from,
 	return 0;
 }
 
-/* The time-weighted growth of each day since the first, as a percentage
- * into pct[0..n). */
+/* The time-weighted return through each day since the start, as a
+ * percentage into pct[0..n), as the period's return links the days. */
 static void
-twr_index(const struct perf_day *d, size_t n, dec *pct)
+twr_index(const struct perf_day *d, size_t n, int zero, dec *pct)
 {
-	dec index = DEC_ONE, hundred = dec_from_int(100);
+	dec hundred = dec_from_int(100);
 
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && dec_sign(d[i - 1].value) > 0)
-			index = dec_div(dec_mul(index, dec_sub(d[i].value,
-			    d[i].flow)), d[i - 1].value);
-		pct[i] = dec_mul(dec_sub(index, DEC_ONE), hundred);
-	}
+	perf_growth(d, n, zero, pct);
+	for (size_t i = 0; i < n; i++)
+		pct[i] = dec_mul(dec_sub(pct[i], DEC_ONE), hundred);
 }
 
 /* Percentages on a chart's axis: its grid lines, labelled, under key. */
@@ -146,15 +144,15 @@ pct_grid(struct req *r, const struct chart_box *b, const char *key)
  * benchmark that starts later follows the portfolio's line until its
  * first price, and moves with its price from there. */
 static void
-twr_chart(struct req *r, const struct perf_day *d, size_t n, const dec *bp,
-    dec *twr, dec *bench)
+twr_chart(struct req *r, const struct perf_day *d, size_t n, int zero,
+    const dec *bp, dec *twr, dec *bench)
 {
 	const dec *both[2] = { twr, bench };
 	dec hundred = dec_from_int(100), last = DEC_ZERO, base = DEC_ZERO;
 	struct chart_box b;
 	size_t k = 0;
 
-	twr_index(d, n, twr);
+	twr_index(d, n, zero, twr);
 	while (bp != NULL && k < n && dec_sign(bp[k]) <= 0)
 		k++;
 	if (k < n && bp != NULL)	/* the portfolio's index that day */
@@ -348,7 +346,7 @@ page_performance(struct req *r)
 		invested = dec_add(invested, days[a++].flow);
 	for (b = a; b < n && strcmp(days[b].day, to) <= 0; b++)
 		unpriced |= days[b].unpriced > 0;
-	perf_period(days + a, b - a, &res);
+	perf_span(days, a, b, &res);
 	view_set(r->hdf, "Perf.from", days[a].day);
 	view_set(r->hdf, "Perf.to", days[b - 1].day);
 	view_set_int(r->hdf, "Perf.days", res.days);
@@ -415,11 +413,11 @@ page_performance(struct req *r)
 		}
 	}
 	value_chart(r, days + a, b - a, invested, bv);
-	if (holdings(r, &pf, days[a].day, days[b - 1].day) != 0)
+	if (holdings(r, &pf, days[a].day, days[b - 1].day, a == 0) != 0)
 		return web_db_error(r);
 	twr = arena_alloc(r->a, (b - a + 1) * sizeof(*twr));
 	btw = arena_alloc(r->a, (b - a + 1) * sizeof(*btw));
-	twr_chart(r, days + a, b - a, bv ? bp : NULL, twr, btw);
+	twr_chart(r, days + a, b - a, a == 0, bv ? bp : NULL, twr, btw);
 	put_pct(r->hdf, "Perf.drawdown", drawdown_chart(r, twr, b - a));
 	income_chart(r, days + a, b - a, pf.currency);
 	month_table(r, days + a, b - a, invested, pf.currency, twr,

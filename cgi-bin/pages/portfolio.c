@@ -25,6 +25,9 @@ page_portfolio(struct req *r)
 	char key[32];
 	int rc;
 
+	/* The live cursor first: nothing the page reads can be older. */
+	if (put_live_since(r, r->hdf) != 0)
+		return web_db_error(r);
 	if ((rc = web_portfolio(r, &pf)) != 0)
 		return rc;
 	if (fx_load(r->db, r->a, &fx) != 0 ||

@@ -35,7 +35,6 @@ page_tx_form(struct req *r)
 	struct portfolio pf;
 	struct tx old, neu;
 	struct tx_text in;
-	struct fx_table fx;
 	const char *note = "", *why, *field;
 	char msg[256], key[32];
 	int rc, dberr, editing = r->ids[1] != 0;
@@ -61,6 +60,15 @@ page_tx_form(struct req *r)
 			if (rc < 0)
 				return web_db_error(r);
 			put_tx(r, "Form", &old, sym, note);
+			/* An assumed rate is not offered as entered: saved
+			 * empty, the rate of its day is looked up again. */
+			if (old.fx_origin == FX_LATEST) {
+				char b[DEC_BUFSZ];
+
+				view_set(r->hdf, "Form.fx_rate_assumed",
+				    dec_format(old.fx_rate, -1, b));
+				view_set(r->hdf, "Form.fx_rate", "");
+			}
 		}
 	}
 	view_set(r->hdf, "Page.Title", editing ? "Edit transaction" :
@@ -95,9 +103,7 @@ page_tx_form(struct req *r)
 	in.fx_rate = web_param(r, "fx_rate");
 	in.note = web_param(r, "note");
 	in.counter = web_param(r, "counter_currency");
-	if (fx_load(r->db, r->a, &fx) != 0)
-		return web_db_error(r);
-	why = tx_parse(r->db, r->a, &pf, &in, &fx, &neu, &field, &dberr);
+	why = tx_parse(r->db, r->a, &pf, &in, &neu, &field, &dberr);
 	if (dberr)
 		return web_db_error(r);
 	if (why != NULL) {

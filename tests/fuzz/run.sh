@@ -6,8 +6,11 @@
 #   1. every input kept in tests/fuzz/crashes/<name>-* (what an earlier run
 #      found) is replayed: a fixed crash stays fixed;
 #   2. a corpus is seeded from tests/fixtures/feeds/<name>*,
-#      tests/fixtures/<name>/ and tests/fuzz/seeds/<name>/ (the import
-#      target's inputs get a first byte of 0: "find the format");
+#      tests/fixtures/<name>/ (and its presets/ samples) and
+#      tests/fuzz/seeds/<name>/ (the import
+#      target's inputs get a first byte of 0: "find the format"), and
+#      from tests/fuzz/corpus/<name>/, what earlier runs reached, kept
+#      as they are: a run starts where the last kept one stopped;
 #   3. the target runs FUZZ_RUNS executions (10,000,000), or FUZZ_SECONDS
 #      seconds when that is set, on inputs of at most FUZZ_MAX_LEN bytes
 #      (by default the target's own limit, see max_len: 512 bytes for
@@ -17,7 +20,9 @@
 # Targets run FUZZ_JOBS at a time (the cores), the slowest first.  The
 # last lines are a table: executions, seconds, executions a second and
 # code edges covered of each target.  Fails when a target crashed or ran fewer executions than
-# asked.
+# asked.  With FUZZ_SAVE=1 each target's corpus is then merged into
+# tests/fuzz/corpus/<name>/ (libFuzzer's -merge=1: the fewest inputs
+# that reach every edge the run reached), to be committed.
 #
 #   tests/fuzz/run.sh [TARGET...]
 set -uo pipefail
@@ -30,7 +35,7 @@ JOBS=${FUZZ_JOBS:-$(nproc)}
 # The slowest first, so that the others fill the cores beside it.
 TARGETS=${*:-import amfi csv ecb yahoo stooq coingecko http url alphavantage money}
 LIB="lib/arena.c lib/buf.c lib/text.c lib/http.c lib/csv.c lib/money.c
-lib/ledger.c lib/importfmt.c $(ls lib/feeds/*.c)"
+lib/ledger.c lib/importfmt.c lib/importpre.c $(ls lib/feeds/*.c)"
 if [ -n "$SECONDS_EACH" ]; then
 	LIMIT=-max_total_time=$SECONDS_EACH
 else
@@ -81,7 +86,7 @@ seed() {
 	local dir=$OUT/corpus_$1 f
 	mkdir -p "$dir"
 	for f in tests/fixtures/feeds/"$1"* tests/fixtures/"$1"/* \
-	    tests/fuzz/seeds/"$1"/*; do
+	    tests/fixtures/"$1"/presets/*.csv tests/fuzz/seeds/"$1"/*; do
 		[ -f "$f" ] || continue
 		if [ "$1" = import ]; then
 			{ printf '\000'; cat "$f"; } > "$dir/$(basename "$f")"
@@ -89,6 +94,26 @@ seed() {
 			cp "$f" "$dir/"
 		fi
 	done
+	for f in tests/fuzz/corpus/"$1"/*; do
+		[ -f "$f" ] && cp "$f" "$dir/"
+	done
+	return 0
+}
+
+# save T: merges T's corpus into tests/fuzz/corpus/T/.
+save() {
+	local keep=tests/fuzz/corpus/$1
+	rm -rf "$keep.new"
+	mkdir -p "$keep.new"
+	if ! "$OUT/fuzz_$1" -merge=1 -max_len="$(max_len "$1")" "$keep.new" \
+	    "$OUT/corpus_$1" > "$OUT/$1-merge.log" 2>&1; then
+		tail -20 "$OUT/$1-merge.log"
+		rm -rf "$keep.new"
+		return 1
+	fi
+	rm -rf "$keep"
+	mv "$keep.new" "$keep"
+	echo "  SAVE    $1: $(ls "$keep" | wc -l) inputs in $keep"
 }
 
 # run T: fuzzes T; its summary line goes to $OUT/T.result.
@@ -153,5 +178,10 @@ done
 if [ "$failed" -ne 0 ]; then
 	echo "fuzz: FAILED"
 	exit 1
+fi
+if [ "${FUZZ_SAVE:-}" = 1 ]; then
+	for t in $TARGETS; do
+		save "$t" || exit 1
+	done
 fi
 echo "fuzz: every target passed"

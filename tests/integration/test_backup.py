@@ -1,9 +1,11 @@
 """Backups: nestegg backup while the site serves, a wipe, nestegg restore,
 and the same data, table by table; rotation by count; the durable
-MariaDB settings."""
+MariaDB settings; a list of database nodes (db_nodes), of which the
+backup and the restore take one that serves."""
 import concurrent.futures
 import glob
 import os
+import socket
 import subprocess
 import time
 import unittest
@@ -85,6 +87,58 @@ class Backup(unittest.TestCase):
         self.assertEqual({k for k in before if before[k] != after.get(k)}, set())
         # And the site works on it, sessions included.
         self.assertEqual(u.c.get("/portfolios/%d" % pid).status, 200)
+
+    def test_backup_and_restore_with_database_nodes(self):
+        # db_nodes with a node that refuses and one that never answers
+        # (it accepts connections and says nothing): the backup is taken
+        # from the node that serves, says which, and restores.
+        stack = self.stack
+        sock = stack.path("run", "mariadb.sock")
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        self.addCleanup(silent.close)
+
+        def cli(nodes, *args):
+            env = dict(stack.env, NESTEGG_DB_NODES=nodes,
+                       NESTEGG_BACKUP_DIR=stack.path("backups-nodes"))
+            return subprocess.run([os.path.join(harness.BUILD, "nestegg")] + list(args),
+                                  env=env, capture_output=True, text=True, timeout=60)
+
+        u = User(stack, "nodes")
+        pid = u.portfolio("Noded", "USD")
+        before = checksums(stack)
+        nodes = "%s, 127.0.0.1:1, 127.0.0.1:%d" % (sock, silent.getsockname()[1])
+        r = cli(nodes, "backup")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("from %s " % sock, r.stdout)
+        new = glob.glob(stack.path("backups-nodes", "nestegg-*.sql.gz"))
+        self.assertEqual(len(new), 1)
+        new = new[0]
+        out = subprocess.run(["zcat", new], capture_output=True, timeout=60).stdout
+        # The dump's own first line stays first; the note of where it
+        # came from is at its end, after the dump completed.
+        self.assertNotIn(b"nestegg backup", out.split(b"\n", 1)[0])
+        tail = out[out.index(b"-- Dump completed"):]
+        self.assertIn(("-- nestegg backup from database node %s (a plain server)" % sock)
+                      .encode(), tail)
+        self.assertNotIn(b"Galera position", out)
+        self.assertIn(b"CHANGE MASTER TO MASTER_LOG_FILE=", out)
+
+        # The refusing node first: the restore goes to the one that serves.
+        stack.sql("DELETE FROM portfolios WHERE id = %d" % pid)
+        r = cli("127.0.0.1:1, %s" % sock, "restore", new, "--yes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        after = checksums(stack)
+        self.assertEqual({k for k in before if before[k] != after.get(k)}, set())
+
+        # No node serves: no backup, nothing left behind.
+        r = cli("127.0.0.1:1, [::1]:1", "backup")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(glob.glob(stack.path("backups-nodes", "*")), [new])
+        r = cli("127.0.0.1:1", "restore", new, "--yes")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no database node serves", r.stderr)
 
     def test_rotation_keeps_the_newest(self):
         stack = self.stack

@@ -50,3 +50,29 @@ class Caching(unittest.TestCase):
         self.assertEqual(u.c.post("/account", {"currency": "SEK"}).status, 303)
         self.assertIn("USD", harness.page_text(u.c.get("/").text))
         self.assertIn("no exchange rate to SEK", harness.page_text(u.c.get("/").text))
+
+    def test_a_live_refetch_takes_no_figures_older_than_its_event(self):
+        # On another host a change reaches this one's streams before its
+        # change counters: live.js asks with the event's id (?live=),
+        # and figures cached before it are not taken.
+        u = User(self.stack, "cache")
+        pid = u.portfolio("Before")
+        sid = u.c.cookies["__Host-sid"]
+
+        def names(query=""):
+            out = set()
+            for _ in range(16):
+                c = self.stack.client()
+                c.cookies["__Host-sid"] = sid
+                r = c.get("/" + query)
+                self.assertEqual(r.status, 200)
+                out |= {n for n in ("Before", "After") if n in harness.page_text(r.text)}
+            return out
+
+        self.assertEqual(names(), {"Before"})               # cached on every worker
+        self.stack.sql("UPDATE portfolios SET name = 'After' WHERE id = %d" % pid)
+        self.assertEqual(names(), {"Before"})               # as another host's change
+        run, change = self.stack.sql("SELECT COALESCE((SELECT MAX(id) FROM valuation_runs), 0), "
+                                     "COALESCE((SELECT MAX(id) FROM ledger_changes), 0)")[0]
+        self.assertEqual(names("?live=%s.%d" % (run, int(change) + 1)), {"After"})
+        self.assertEqual(names("?live=%s.%s" % (run, change)), {"After"})   # cached anew

@@ -1,4 +1,6 @@
 """The nestegg command-line tool."""
+import os
+import subprocess
 import unittest
 
 import harness
@@ -43,6 +45,22 @@ class Cli(unittest.TestCase):
         r = self.stack.cli("fx", "set", "CHF", "JPY", "171.0937000000000001")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("1 CHF = 171.0937 JPY", r.stdout)
+
+    def test_database_nodes_are_taken_in_turn(self):
+        # A list of nodes (db_nodes): one that refuses is passed over
+        # for the next; with none answering, it says why.
+        def status(nodes):
+            env = dict(self.stack.env, NESTEGG_DB_NODES=nodes)
+            return subprocess.run([os.path.join(harness.BUILD, "nestegg"), "status"],
+                                  env=env, capture_output=True, text=True, timeout=60)
+
+        sock = self.stack.path("run", "mariadb.sock")
+        r = status("127.0.0.1:1, %s" % sock)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.strip())
+        r = status("127.0.0.1:1,[::1]:1")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("Can't connect", r.stderr)
 
     def test_unknown_command(self):
         r = self.stack.cli("frobnicate")

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -381,6 +382,12 @@ class Monitoring(unittest.TestCase):
         self.assertTrue(h["database"])
         self.assertEqual(h["workers"], {"web-1": True, "web-2": True, "live": True})
         self.assertIn("last_fetch_age_seconds", h)
+        # The one database server, as the one node: plain, serving.
+        db = h["database_nodes"]
+        self.assertEqual((db["status"], db["nodes_listed"], db["nodes_serving"]), ("ok", 1, 1))
+        self.assertEqual(db["nodes"][0]["node"], stack.path("run", "mariadb.sock"))
+        self.assertEqual((db["nodes"][0]["up"], db["nodes"][0]["serving"],
+                          db["nodes"][0]["galera"]), (True, True, False))
         # A worker down (its supervisor held, so that it stays down):
         # 503, naming it.
         sup, worker = stack.pid("live"), stack.pid("live.worker")
@@ -418,6 +425,10 @@ class Monitoring(unittest.TestCase):
         self.assertRegex(text, r"(?m)^nestegg_db_up 1$")
         self.assertRegex(text, r"(?m)^nestegg_db_connections [1-9]")
         self.assertRegex(text, r"(?m)^nestegg_live_streams \d+$")
+        sock = re.escape(stack.path("run", "mariadb.sock"))
+        self.assertRegex(text, r'(?m)^nestegg_db_node_up\{node="%s"\} 1$' % sock)
+        self.assertRegex(text, r'(?m)^nestegg_db_node_serving\{node="%s"\} 1$' % sock)
+        self.assertRegex(text, r"(?m)^nestegg_db_nodes 1$")
         # Every line is a comment or "name{labels} value".
         for line in text.splitlines():
             self.assertRegex(line, r'^(# (HELP|TYPE) .+|[a-z_]+(\{[^}]*\})? -?[0-9.e+]+)$')
@@ -426,6 +437,37 @@ class Monitoring(unittest.TestCase):
         self.assertRegex(rid, r"^[0-9a-f]{32}$")
         with open(stack.path("log", "web.log")) as f:
             self.assertRegex(f.read(), r"req %s 127\.[0-9.]+ GET /metrics 200 " % rid)
+
+    def test_alert_rules_name_metrics_that_exist(self):
+        # Every series the sample alert rules read is one /metrics
+        # declares (or, for those that wait for a first fetch or
+        # valuation run, one its page names).
+        rules = os.path.join(harness.ROOT, "scripts", "prometheus", "nestegg-alerts.yml")
+        with open(rules) as f:
+            exprs = [line.split("expr:", 1)[1] for line in f if line.strip().startswith("expr:")]
+        self.assertGreaterEqual(len(exprs), 14)
+        text = harness.shared.client().get("/metrics").text
+        declared = set(re.findall(r"(?m)^# TYPE (\S+) ", text))
+        with open(os.path.join(harness.ROOT, "cgi-bin", "pages", "metrics.c")) as f:
+            declared |= set(re.findall(r'"(nestegg_(?:fetch|valuation)_last_[a-z_]+)"', f.read()))
+        used = set()
+        for e in exprs:
+            used |= set(re.findall(r"\bnestegg_[a-z_]+", e))
+        for name in sorted(used):
+            base = re.sub(r"_(bucket|sum|count)$", "", name)
+            self.assertTrue(name in declared or base in declared, name)
+
+    def test_alert_rules_pass_promtool(self):
+        # Where promtool is installed: the rules' syntax, and their tests
+        # (scripts/prometheus/nestegg-alerts.test.yml).
+        rules = os.path.join(harness.ROOT, "scripts", "prometheus", "nestegg-alerts.yml")
+        promtool = shutil.which("promtool")
+        if promtool is None:
+            self.skipTest("promtool is not installed: the rules' syntax is not checked")
+        for args in (["check", "rules", rules], ["test", "rules", "nestegg-alerts.test.yml"]):
+            r = subprocess.run([promtool] + args, cwd=os.path.dirname(rules),
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
     def in_syslog(self, argv, until, stop=False):
         """Runs argv with log = syslog in a mount namespace of its own

@@ -4,6 +4,7 @@ import concurrent.futures
 import datetime
 import html
 import json
+import os
 import random
 import re
 import time
@@ -182,11 +183,170 @@ class Import(unittest.TestCase):
         # The draft is gone once imported.
         self.assertEqual(self.u.c.get(preview).status, 404)
 
+    def test_rows_that_record_nothing_are_skipped_and_listed(self):
+        """A placeholder trade of 0 at 0 and a deposit of 0 are skipped,
+        listed with their lines by the API and the preview, and the rest
+        imported; a row that does not line up with the header is refused
+        at its line, with nothing written."""
+        csv = ("date,type,symbol,quantity,price,amount\n"
+               "2024-01-02,buy,%s,10,100,\n"
+               "2050-01-01,buy,%s,0,0,\n"
+               "2024-01-04,deposit,,,,0\n" % (self.a, self.a))
+        r = self.u.import_csv(self.pid, csv)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json["imported"], 1)
+        self.assertEqual([(x["line"], x["text"]) for x in r.json["skipped"]],
+                         [(3, "2050-01-01,buy,%s,0,0," % self.a), (4, "2024-01-04,deposit,,,,0")])
+        self.assertEqual(self.txcount(), 1)
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        r = self.u.c.post("/portfolios/%d/import" % self.pid,
+                          {"text": csv.replace("2024-01-02", "2024-01-03")})
+        self.assertEqual(r.status, 303)
+        r = self.u.c.get(r.header("location"))
+        self.assertEqual(r.status, 200)
+        self.assertEqual(harness.validate_html(r.text), "")
+        text = harness.page_text(r.text)
+        self.assertIn("2 row(s) record nothing and are skipped", text)
+        self.assertIn("A trade of 0 shares at 0 records nothing.", text)
+        # Shifted: a price split in two by a comma.
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price\n"
+                                        "2024-02-01,buy,%s,1,100\n"
+                                        "2024-02-02,buy,%s,1,1,250\n" % (self.a, self.a))
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual([x["line"] for x in r.json["error"]["lines"]], [3])
+        self.assertIn("5 columns", r.json["error"]["lines"][0]["reason"])
+        self.assertEqual(self.txcount(), 1)
+
+    def test_a_file_that_starts_mid_history_gets_opening_positions(self):
+        """Sells of shares bought before the file's first row: refused
+        with the opening positions they need (through a split too); with
+        opening_positions=at_first_price, one is recorded for each on the
+        file's first day at the first price the file gives, and the
+        realized gain counts from it."""
+        b = instrument(self.u)
+        csv = ("date,type,symbol,quantity,price,fee\n"
+               "2024-03-01,buy,{a},5,110,0\n"
+               "2024-03-02,sell,{b},2,50,0\n"
+               "2024-03-05,split,{b},2,,\n"
+               "2024-03-10,sell,{b},4,30,0\n"
+               "2024-04-01,sell,{a},8,120,0\n").format(a=self.a, b=b)
+        r = self.u.import_csv(self.pid, csv)
+        self.assertEqual(r.status, 422, r.body)
+        got = {x["symbol"]: (x["date"], x["quantity"], x["first_price"], x["recorded"])
+               for x in r.json["error"]["opening_positions"]}
+        self.assertEqual(got, {self.a: ("2024-03-01", "3", "110", False),
+                               b: ("2024-03-01", "4", "50", False)})
+        self.assertEqual(self.txcount(), 0)
+        r = self.u.api("POST", "/api/v1/portfolios/%d/import?opening_positions=maybe"
+                       % self.pid, csv, "text/csv")
+        self.assertEqual(r.status, 422)
+        self.assertEqual(self.txcount(), 0)
+        r = self.u.api("POST", "/api/v1/portfolios/%d/import?opening_positions=at_first_price"
+                       % self.pid, csv, "text/csv")
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json["imported"], 7)
+        self.assertEqual(r.json["per_type"]["transfer_in"], 2)
+        got = {x["symbol"]: (x["quantity"], x["recorded"], x["cost"])
+               for x in r.json["opening_positions"]}
+        self.assertEqual(got[self.a], ("3", True, "330.00"))
+        self.assertEqual(got[b][:2], ("4", True))
+        h = {x["symbol"]: x for x in r.json["portfolio"]["holdings"]}
+        # Sold out: 8 x 120 - (5 x 110 + 3 x 110); 2 x 50 + 4 x 30 - 4 x 50.
+        self.assertEqual((h[self.a]["quantity"], h[self.a]["realized"]), ("0", "80.00"))
+        self.assertEqual((h[b]["quantity"], h[b]["realized"]), ("0", "20.00"))
+        self.assertEqual(self.txcount(), 7)
+
+    def test_the_preview_offers_opening_positions(self):
+        """The preview of a file that starts mid-history lists the opening
+        position each instrument needs and offers to record them at the
+        first price or at a cost a share entered; the import then records
+        them as previewed."""
+        csv = ("date,type,symbol,quantity,price\n"
+               "2024-05-02,buy,{a},1,40\n"
+               "2024-05-03,sell,{a},3,45\n").format(a=self.a)
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        r = self.u.c.post("/portfolios/%d/import" % self.pid, {"text": csv})
+        self.assertEqual(r.status, 303)
+        preview = r.header("location")
+        r = self.u.c.get(preview)
+        self.assertEqual(r.status, 422)
+        self.assertEqual(harness.validate_html(r.text), "")
+        text = harness.page_text(r.text)
+        self.assertIn("This file starts mid-history", text)
+        self.assertIn("%s 2024-05-02 2 40 USD" % self.a, text)
+        # At a cost a share entered: 2 at 30, then 3 sold at 45.
+        r = self.u.c.get(preview + "?opening=at_cost&opening_cost_0=30")
+        self.assertEqual(r.status, 200, harness.page_text(r.text)[-500:])
+        self.assertEqual(harness.validate_html(r.text), "")
+        text = harness.page_text(r.text)
+        self.assertIn("Opening positions recorded on the file's first day", text)
+        self.assertIn("%s 2024-05-02 2 60.00" % self.a, text)
+        self.assertEqual(self.txcount(), 0)
+        r = self.u.c.post(preview, {"action": "import", "opening": "at_cost",
+                                    "opening_cost_0": "30"})
+        self.assertEqual(r.status, 303, harness.page_text(r.text)[-500:])
+        self.assertEqual(self.txcount(), 3)
+        h = self.u.holding(self.pid, self.a)
+        # 3 x 45 - (40 + 2 x 30)
+        self.assertEqual((h["quantity"], h["realized"]), ("0", "35.00"))
+
+    def test_an_isin_finds_its_instrument(self):
+        """An ISIN in the symbol column, or an ISIN column beside a symbol
+        nestegg does not know, finds the user's instrument with that ISIN;
+        an Interactive Brokers flex query of ISINs without a Symbol column
+        is read so too."""
+        sym = "ISN%d" % (os.getpid() % 100000)
+        r = self.u.api("POST", "/api/v1/instruments",
+                       {"symbol": sym, "name": "Apple", "kind": "stock", "currency": "USD",
+                        "source": "sim", "isin": "US0378331005"})
+        self.assertEqual(r.status, 201, r.body)
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price\n"
+                                        "2024-01-02,buy,US0378331005,2,100\n")
+        self.assertEqual(r.status, 200, r.body)
+        r = self.u.import_csv(self.pid, "date,type,symbol,quantity,price,isin\n"
+                                        "2024-01-03,buy,AAPL.XX,1,100,US0378331005\n")
+        self.assertEqual(r.status, 200, r.body)
+        r = self.u.import_csv(self.pid, "TradeDate,Buy/Sell,ISIN,Quantity,TradePrice,"
+                                        "IBCommission,CurrencyPrimary\n"
+                                        "20240104,BUY,US0378331005,4,101,-1,USD\n")
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json["format"], "ibkr")
+        self.assertEqual(self.u.holding(self.pid, sym)["quantity"], "7")
+
+    def test_a_brokers_export_is_recognised_and_named(self):
+        """A broker's export uploaded as it is: its preset is recognised
+        by its header and named in the preview, and its instruments are
+        offered with what the file says of them; the API says the same
+        format."""
+        path = os.path.join(harness.ROOT, "tests", "fixtures", "import", "presets",
+                            "trading212.csv")
+        with open(path) as f:
+            text = f.read()
+        self.u.c.get("/portfolios/%d/import" % self.pid)
+        r = self.u.c.post("/portfolios/%d/import" % self.pid, {"text": text})
+        self.assertEqual(r.status, 303)
+        r = self.u.c.get(r.header("location"))
+        self.assertEqual(harness.validate_html(r.text), "")
+        page = harness.page_text(r.text)
+        self.assertIn("Format: Trading 212", page)
+        self.assertIn("Vanguard S&P 500 UCITS ETF (Dist)", page)
+        self.assertIn("IE00B3XXRP09", r.text)
+        r = self.u.api("POST", "/api/v1/portfolios/%d/import?dry_run=1" % self.pid,
+                       text, "text/csv")
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(sorted(x["symbol"] for x in r.json["error"]["unknown_symbols"]),
+                         ["AAPL", "LLOY", "VUSA"])
+        r = self.u.api("POST", "/api/v1/portfolios/%d/import?format=schwab" % self.pid,
+                       text, "text/csv")
+        self.assertEqual(r.status, 422)
+        self.assertIn("not a Charles Schwab export", r.body.decode())
+        self.assertEqual(self.txcount(), 0)
+
     def test_bad_upload_shows_lines(self):
         self.u.c.get("/portfolios/%d/import" % self.pid)
         r = self.u.c.post("/portfolios/%d/import" % self.pid,
                           {"text": "date,type,symbol,quantity,price\n2024-01-02,buy,NOPE,1,1\n"
-                                   "2024-01-03,buy,%s,1,1,5\n" % self.a})
+                                   "2024-01-03,buy,%s,1,1\n" % self.a})
         self.assertEqual(r.status, 303)
         preview = r.header("location")
         r = self.u.c.get(preview)
@@ -515,3 +675,105 @@ class ImportDrafts(unittest.TestCase):
         rs = at_once([self.small(10 + n) for n in range(8)])
         self.assertEqual(sorted(r.status for r in rs), [303] * 4 + [422] * 4)
         self.assertEqual(self.drafts(), 5)
+
+
+class HistoricRates(unittest.TestCase):
+    """A row in another currency without a rate takes the rate of its
+    own day from the stored history (the nearest earlier day's, said in
+    the preview), or with none on or before it the latest, said and the
+    row marked; rows already stored keep theirs.  The currencies (ISK,
+    HUF) are this test's alone, their history set in 1996-1997."""
+
+    def setUp(self):
+        self.stack = harness.shared
+        self.u = User(self.stack, "fxhist")
+        self.pid = self.u.portfolio("Rates", "USD")
+        self.isk = instrument(self.u, currency="ISK", source="manual")
+        self.huf = instrument(self.u, currency="HUF", source="manual")
+        # ISK USD by day; HUF only as USD HUF (its opposite), one day.
+        for args in (("ISK", "USD", "0.0151", "--at", "1996-03-01"),
+                     ("ISK", "USD", "0.0149", "--at", "1996-03-04"),
+                     ("ISK", "USD", "0.0071"),
+                     ("USD", "HUF", "150", "--at", "1997-01-02"),
+                     ("USD", "HUF", "400")):
+            r = self.stack.cli("fx", "set", *args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+    CSV = ("date,type,symbol,quantity,price,fee,amount,fx_rate\n"
+           "1996-03-01,buy,{isk},10,1000,,,\n"        # its own day: 0.0151
+           "1996-03-03,buy,{isk},10,1000,,,\n"        # a Sunday: the Friday's
+           "1996-03-05,buy,{isk},10,1000,,,0.02\n"    # its own rate, kept
+           "1995-12-29,buy,{isk},10,1000,,,\n"        # before any: the latest
+           "1997-01-03,buy,{huf},3,1500,,,\n")        # 1 / 150, the day before's
+
+    def test_rows_take_the_rate_of_their_day(self):
+        csv = self.CSV.format(isk=self.isk, huf=self.huf)
+        r = self.u.api("POST", "/api/v1/portfolios/%d/import?dry_run=1" % self.pid,
+                       csv, "text/csv")
+        self.assertEqual(r.status, 200, r.body)
+        rates = {(x["line"], x["rate_date"], x["latest"]): x["fx_rate"]
+                 for x in r.json["rates"]}
+        today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+        self.assertEqual(rates, {(3, "1996-03-01", False): "0.0151",
+                                 (5, today, True): "0.0071",
+                                 (6, "1997-01-02", False): "0.006666666667"})
+        # The preview page says the same, and that the row is marked.
+        r = self.u.c.post("/portfolios/%d/import" % self.pid, {"text": csv, "format": ""})
+        self.assertEqual(r.status, 303, r.text)
+        page = self.u.c.get(r.header("location"))
+        self.assertEqual(harness.validate_html(page.text), "")
+        text = harness.page_text(page.text)
+        self.assertIn("2 row(s) in another currency without a rate take the rate of "
+                      "the nearest earlier day", text)
+        self.assertIn("1 row(s) in another currency without a rate have no rate "
+                      "stored on or before their day", text)
+        self.assertRegex(text, r"3\s+1996-03-03\s+1 ISK = 0\.0151 USD\s+1996-03-01")
+        self.assertRegex(text, r"5\s+1995-12-29\s+1 ISK = 0\.0071 USD\s+the latest "
+                               r"\(%s\), none before: marked" % today)
+        r = self.u.import_csv(self.pid, csv)
+        self.assertEqual(r.status, 200, r.body)
+        stored = self.stack.sql(
+            "SELECT DATE_FORMAT(date, '%%Y-%%m-%%d'), TRIM(TRAILING '0' FROM fx_rate), "
+            "fx_assumed FROM "
+            "transactions WHERE portfolio_id = %d ORDER BY date" % self.pid)
+        self.assertEqual([tuple(x) for x in stored],
+                         [("1995-12-29", "0.0071", "1"), ("1996-03-01", "0.0151", "0"),
+                          ("1996-03-03", "0.0151", "0"), ("1996-03-05", "0.02", "0"),
+                          ("1997-01-03", "0.006666666667", "0")])
+        # Cost at those rates: 10,000 ISK at .0151 twice, .02, .0071;
+        # 4,500 HUF at 1/150.
+        self.assertEqual(self.u.holding(self.pid, self.isk)["cost"], "573.00")
+        self.assertEqual(self.u.holding(self.pid, self.huf)["cost"], "30.00")
+        # The marked row says so on the transactions page.
+        page = self.u.c.get("/portfolios/%d/transactions" % self.pid)
+        self.assertEqual(page.status, 200)
+        self.assertEqual(len(re.findall(r"Rate assumed: 0\.0071", page.text)), 1)
+        # A typed row: the nearest earlier day's rate too.
+        r = self.u.add_tx(self.pid, date="1996-03-06", type="buy", symbol=self.isk,
+                          quantity="1", price="1000")
+        self.assertEqual(r.status, 303, r.text)
+        self.assertEqual(self.stack.sql(
+            "SELECT TRIM(TRAILING '0' FROM fx_rate), fx_assumed FROM transactions WHERE portfolio_id = %d "
+            "AND date = '1996-03-06'" % self.pid), [["0.0149", "0"]])
+        # History added later changes no stored row.
+        r = self.stack.cli("fx", "set", "ISK", "USD", "0.0160", "--at", "1995-12-01")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.stack.sql(
+            "SELECT TRIM(TRAILING '0' FROM fx_rate), fx_assumed FROM transactions WHERE portfolio_id = %d "
+            "AND date = '1995-12-29'" % self.pid), [["0.0071", "1"]])
+        # Editing the marked row offers the rate empty and says why;
+        # saved so, its rate is looked up again: now the history of
+        # 1995-12-01 holds one.
+        txid = count(self.stack, "SELECT id FROM transactions WHERE portfolio_id = %d "
+                                 "AND date = '1995-12-29'" % self.pid)
+        edit = "/portfolios/%d/transactions/%d/edit" % (self.pid, txid)
+        page = self.u.c.get(edit)
+        self.assertEqual(harness.validate_html(page.text), "")
+        self.assertIn("it was converted at the latest rate, 0.0071", harness.page_text(page.text))
+        self.assertRegex(page.text, r'name="fx_rate" type="text" inputmode="decimal" value=""')
+        r = self.u.c.post(edit, {"date": "1995-12-29", "type": "buy", "symbol": self.isk,
+                                 "quantity": "10", "price": "1000", "note": "checked"})
+        self.assertEqual(r.status, 303, r.text)
+        self.assertEqual(self.stack.sql(
+            "SELECT TRIM(TRAILING '0' FROM fx_rate), fx_assumed FROM transactions WHERE id = %d"
+            % txid), [["0.016", "0"]])

@@ -338,6 +338,22 @@ class ImportFormats(unittest.TestCase):
         r = self.u.c.get(draft)
         self.assertEqual(r.status, 200)
         self.assertIn("Cost per piece", harness.page_text(r.text))
+        # Its header names nothing nestegg's words or their translations
+        # know: no column is chosen for it.
+        self.assertNotIn(" selected>", r.text.split("Type of every row")[0])
+        # A German header's columns are chosen before the user does.
+        self.u.c.get("/portfolios/%d/import" % pid)
+        r = self.u.c.post("/portfolios/%d/import" % pid,
+                          {"text": "Datum;Typ;Wertpapier;Stück;Kurs;Betrag\n"
+                                   "02.01.2024;Kauf;SAP;5;10;50\n", "format": "auto"})
+        self.assertEqual(r.status, 303)
+        r = self.u.c.get(r.header("location"))
+        self.assertEqual(harness.validate_html(r.text), "")
+        for field, col, name in (("date", 0, "Datum"), ("type", 1, "Typ"),
+                                 ("symbol", 2, "Wertpapier"), ("quantity", 3, "Stück"),
+                                 ("price", 4, "Kurs"), ("amount", 5, "Betrag")):
+            select = re.search(r'<select id="col-%s".*?</select>' % field, r.text, re.S).group(0)
+            self.assertIn('<option value="%d" selected>%s</option>' % (col, name), select)
         fields = {"action": "columns", "date": "0", "type": "1", "symbol": "2",
                   "quantity": "3", "price": "4", "fee": "5", "style": "comma"}
         r = self.u.c.post(draft, fields)

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "csv.h"
 #include "importfmt.h"
 #include "ledger.h"
 
@@ -282,6 +283,7 @@ struct replay {
 	size_t ncur;
 	enum import_format format;
 	int rounded;
+	size_t skipped;
 };
 
 static int
@@ -313,26 +315,25 @@ add_cash(struct replay *r, const char *cur, dec v)
 /*
  * Reads fixture name as format (or recognised) into a portfolio in
  * base, every row a transaction built as an import builds it (no row
- * may be refused), and replays each instrument under FIFO.  Rates:
- * 1 EUR = 1.1 USD.
+ * may be refused; rows that record nothing are counted), and replays
+ * each instrument under FIFO.  Rates: 1 EUR = 1.1 USD, 1 GBP = 1.25
+ * USD.
  */
 static void
 replay(const char *name, enum import_format format,
     const struct import_mapping *map, const char *base, struct replay *out)
 {
-	static const struct fx_rate rates[] = {
-		{ "EUR", "USD", { 0 }, 1 },
-	};
-	struct fx_rate rv[1];
-	struct fx_table fx = { rv, 1 };
+	struct series_pair pair[2] = { { "EUR", "USD", NULL, 0, 1, { 0 }, 1 },
+	    { "GBP", "USD", NULL, 0, 1, { 0 }, 1 } };
+	struct fx_days fx = { pair, 2 };
 	struct portfolio pf;
 	struct import_file f;
 	struct arena a;
 	size_t len;
 	char *text = slurp(name, &len);
 
-	memcpy(rv, rates, sizeof(rv));
-	assert_null(num_parse("1.1", NUM_PLAIN, &rv[0].rate, NULL));
+	assert_null(num_parse("1.1", NUM_PLAIN, &pair[0].latest, NULL));
+	assert_null(num_parse("1.25", NUM_PLAIN, &pair[1].latest, NULL));
 	memset(out, 0, sizeof(*out));
 	memset(&pf, 0, sizeof(pf));
 	strcpy(pf.currency, base);
@@ -351,6 +352,10 @@ replay(const char *name, enum import_format format,
 		if (row->error)
 			fail_msg("line %zu: %s: %s", row->line,
 			    row->error_field, row->error);
+		if (row->skip) {
+			out->skipped++;
+			continue;
+		}
 		if (row->t.symbol && *row->t.symbol) {
 			for (k = 0; k < out->n && strcasecmp(out->b[k].symbol,
 			    row->t.symbol) != 0; k++)
@@ -651,6 +656,597 @@ rows_keep_their_line_and_field(void **state)
 	arena_free(&a);
 }
 
+/*
+ * Rows that record nothing are skipped, not refused: Ghostfolio's
+ * placeholder buy of 0 at 0 (dated 2050), a nestegg row of 0 shares at
+ * 0, a deposit of 0.  A buy of 0 shares at a price, or a deposit with
+ * no amount, still says something wrong and is not skipped.
+ */
+static void
+rows_that_record_nothing_are_skipped(void **state)
+{
+	static const char csv[] = "date,type,symbol,quantity,price,amount\n"
+	    "2024-01-02,buy,AAPL,10,100,\n"
+	    "2024-01-03,buy,AAPL,0,0,\n"
+	    "2024-01-04,deposit,,,,0.00\n"
+	    "2024-01-05,buy,AAPL,0,12,\n"
+	    "2024-01-06,deposit,,,,\n"
+	    "2024-01-07,dividend,AAPL,,,0\n";
+	static const char json[] = "{\"activities\": ["
+	    "{\"type\": \"BUY\", \"symbol\": \"MSFT\", \"quantity\": 0, "
+	    "\"unitPrice\": 0, \"fee\": 0, \"currency\": \"USD\", "
+	    "\"dataSource\": \"YAHOO\", \"date\": \"2050-01-01T00:00:00.000Z\"},"
+	    "{\"type\": \"BUY\", \"symbol\": \"MSFT\", \"quantity\": 2, "
+	    "\"unitPrice\": 300, \"fee\": 1, \"currency\": \"USD\", "
+	    "\"dataSource\": \"YAHOO\", \"date\": \"2024-01-02T00:00:00.000Z\"}]}";
+	struct import_file f;
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	assert_int_equal(import_read(&a, csv, sizeof(csv) - 1, IF_AUTO, NULL,
+	    &f), 0);
+	assert_int_equal(f.n, 6);
+	assert_null(f.rows[0].skip);
+	assert_non_null(f.rows[1].skip);
+	assert_non_null(strstr(f.rows[1].skip, "0 shares"));
+	assert_non_null(f.rows[2].skip);
+	assert_null(f.rows[3].skip);		/* 0 shares at 12 */
+	assert_null(f.rows[4].skip);		/* no amount at all */
+	assert_non_null(f.rows[5].skip);
+	assert_int_equal(import_read(&a, json, sizeof(json) - 1, IF_AUTO, NULL,
+	    &f), 0);
+	assert_int_equal(f.n, 2);
+	assert_non_null(f.rows[0].skip);
+	assert_null(f.rows[0].error);
+	assert_null(f.rows[1].skip);
+	arena_free(&a);
+}
+
+/*
+ * A generic CSV's numbers as brokers write them: a currency's sign or
+ * code, thousands separators, a negative in brackets, costs and a
+ * sell's quantity negative; read by their size, the type saying which
+ * way they go.  A value that is no number stays as written.
+ */
+static void
+generic_numbers_as_brokers_write_them(void **state)
+{
+	static const char csv[] = "When,What,Paper,Pieces,Each,Costs,Total\n"
+	    "2024-01-02,Buy,AAPL,10,\"$1,234.56\",-4.95,\n"
+	    "2024-01-03,Sell,AAPL,-4,USD 1300.00,(1.00),\n"
+	    "2024-01-04,Deposit,,,,,\"-2,000.00 $\"\n"
+	    "2024-01-05,Buy,AAPL,ten,1,,\n";
+	struct import_mapping m;
+	struct import_file f;
+	struct arena a;
+
+	(void)state;
+	assert_int_equal(import_mapping_parse("date=0;type=1;symbol=2;"
+	    "quantity=3;price=4;fee=5;amount=6;style=point", &m), 0);
+	arena_init(&a);
+	assert_int_equal(import_read(&a, csv, sizeof(csv) - 1, IF_GENERIC, &m,
+	    &f), 0);
+	assert_int_equal(f.n, 4);
+	assert_string_equal(f.rows[0].t.price, "1234.56");
+	assert_string_equal(f.rows[0].t.fee, "4.95");
+	assert_int_equal(f.rows[0].t.style, NUM_PLAIN);
+	assert_string_equal(f.rows[1].t.type, "sell");
+	assert_string_equal(f.rows[1].t.quantity, "4");
+	assert_string_equal(f.rows[1].t.price, "1300");
+	assert_string_equal(f.rows[1].t.fee, "1");
+	assert_string_equal(f.rows[2].t.amount, "2000");
+	assert_string_equal(f.rows[3].t.quantity, "ten");
+	assert_int_equal(f.rows[3].t.style, NUM_POINT);
+	arena_free(&a);
+}
+
+/*
+ * Presets: each broker's export, in its own layout (the samples in
+ * tests/fixtures/import/presets/, and what each layout is in its .md
+ * beside it), recognised without a mapping and read to the known
+ * answers worked out from the file.
+ */
+#define PRESETS FIXTURES "presets/"
+
+static void
+preset_trading212(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "trading212.csv", IF_AUTO, NULL, "GBP", &r);
+	assert_int_equal(r.format, IF_TRADING212);
+	/* 20 bought at 77.50, 8 sold at 86.20: its Result, 69.60. */
+	assert_string_equal(fmt(pos(&r, "VUSA")->quantity), "12");
+	assert_string_equal(fmt2(pos(&r, "VUSA")->cost), "930.00");
+	assert_string_equal(fmt2(pos(&r, "VUSA")->realized), "69.60");
+	assert_string_equal(fmt(pos(&r, "AAPL")->quantity), "7");
+	/* 1,000 at 42.10 pence and 2.11 pounds of stamp duty: its Total. */
+	assert_string_equal(fmt(pos(&r, "LLOY")->quantity), "1000");
+	assert_string_equal(fmt2(pos(&r, "LLOY")->cost), "423.11");
+	/* Dividends in the price's currency: 12 x 0.2125 USD (0.45 USD
+	 * withheld) and 20 x 0.1850 GBP; the cash's interest. */
+	assert_string_equal(cash(&r, "GBP"), "2724.14");
+	replay_free(&r);
+}
+
+static void
+preset_revolut(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "revolut.csv", IF_AUTO, NULL, "USD", &r);
+	assert_int_equal(r.format, IF_REVOLUT);
+	assert_string_equal(fmt(pos(&r, "AAPL")->quantity), "3");
+	assert_string_equal(fmt2(pos(&r, "AAPL")->cost), "555.42");
+	assert_string_equal(fmt2(pos(&r, "AAPL")->realized), "12.12");
+	assert_string_equal(fmt(pos(&r, "MSFT")->quantity), "1.5");
+	assert_string_equal(fmt2(pos(&r, "MSFT")->realized), "34.20");
+	/* The split's 4.5 shares added at no cost. */
+	assert_string_equal(fmt(pos(&r, "NVDA")->quantity), "5");
+	assert_string_equal(fmt2(pos(&r, "NVDA")->cost), "440.00");
+	assert_string_equal(fmt(pos(&r, "ASML")->quantity), "1.2");
+	/* A tax withheld and given back: nothing. */
+	assert_string_equal(cash(&r, "USD"), "990.18");
+	assert_string_equal(cash(&r, "EUR"), "55.40");
+	replay_free(&r);
+}
+
+static void
+preset_freetrade(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "freetrade.csv", IF_AUTO, NULL, "GBP", &r);
+	assert_int_equal(r.format, IF_FREETRADE);
+	assert_int_equal(r.skipped, 3);		/* its statements */
+	assert_string_equal(fmt(pos(&r, "AAPL")->quantity), "2.5");
+	/* Bought in pounds, the FX fee of 3.09 in its cost. */
+	assert_string_equal(fmt2(pos(&r, "AAPL")->cost), "383.70");
+	/* 500 bought with 1.30 of stamp duty, and a free share. */
+	assert_string_equal(fmt(pos(&r, "LLOY")->quantity), "501");
+	assert_string_equal(fmt(pos(&r, "VUSA")->quantity), "10");
+	/* Its cash, but for the dividend in dollars: 1.08 less 0.16. */
+	assert_string_equal(cash(&r, "GBP"), "130.17");
+	assert_string_equal(cash(&r, "USD"), "0.92");
+	replay_free(&r);
+}
+
+static void
+preset_scalable(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "scalable.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_SCALABLE);
+	/* Pending, expired, rejected and cancelled orders. */
+	assert_int_equal(r.skipped, 4);
+	assert_string_equal(fmt(pos(&r, "US0378331005")->quantity), "4");
+	assert_string_equal(fmt(pos(&r, "DE0007164600")->quantity), "6");
+	/* Three savings plan executions. */
+	assert_string_equal(fmt(pos(&r, "IE00BK5BQT80")->quantity), "6.765");
+	/* The taxes on gains and dividends paid, a fee, interest. */
+	assert_string_equal(cash(&r, "EUR"), "1977.18");
+	replay_free(&r);
+}
+
+static void
+preset_parqet(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "parqet.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_PARQET);
+	assert_string_equal(fmt(pos(&r, "US0378331005")->quantity), "6");
+	assert_string_equal(fmt(pos(&r, "DE0007164600")->quantity), "7");
+	assert_string_equal(fmt2(pos(&r, "IE00BK5BQT80")->cost), "3352.20");
+	/* Its cash holding's transfers are deposits and withdrawals. */
+	assert_string_equal(cash(&r, "EUR"), "3381.11");
+	replay_free(&r);
+}
+
+static void
+preset_etoro(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "etoro.csv", IF_AUTO, NULL, "USD", &r);
+	assert_int_equal(r.format, IF_ETORO);
+	assert_int_equal(r.skipped, 1);		/* a stop loss edited */
+	assert_string_equal(fmt(pos(&r, "AAPL")->quantity), "5.405405");
+	assert_string_equal(fmt2(pos(&r, "AAPL")->cost), "1000.00");
+	/* Two positions, the first closed for 1,680.00: 2 left for 820. */
+	assert_string_equal(fmt(pos(&r, "MSFT")->quantity), "2");
+	assert_string_equal(fmt2(pos(&r, "MSFT")->cost), "820.00");
+	assert_string_equal(fmt2(pos(&r, "MSFT")->realized), "180.00");
+	assert_string_equal(fmt2(pos(&r, "ASML.NV")->cost), "1090.00");
+	/* Its last Balance. */
+	assert_string_equal(cash(&r, "USD"), "2773.19");
+	replay_free(&r);
+}
+
+static void
+preset_bux(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "bux.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_BUX);
+	assert_int_equal(r.skipped, 3);		/* the trades' money rows */
+	assert_string_equal(fmt(pos(&r, "NL0011821202")->quantity), "30");
+	assert_string_equal(fmt2(pos(&r, "NL0011821202")->cost), "397.26");
+	assert_string_equal(fmt(pos(&r, "US0378331005")->quantity), "4");
+	/* Trades in the shares' currency: the dollars of Apple's buy and
+	 * dividend (0.96 less 0.14 withheld) apart from the euros. */
+	assert_string_equal(cash(&r, "EUR"), "1697.14");
+	assert_string_equal(cash(&r, "USD"), "-741.58");
+	replay_free(&r);
+}
+
+static void
+preset_coinbase(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "coinbase.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_COINBASE);
+	/* Bought, received, converted in part to ETH, sold in part. */
+	assert_string_equal(fmt(pos(&r, "BTC")->quantity), "0.006");
+	/* Bought, staked four times, converted to, sent away in part. */
+	assert_string_equal(fmt(pos(&r, "ETH")->quantity), "0.399607");
+	assert_string_equal(fmt(pos(&r, "GRT")->quantity), "6.4");
+	/* The conversion's spread a fee: no money moves with it. */
+	assert_string_equal(cash(&r, "EUR"), "131.11");
+	replay_free(&r);
+}
+
+static void
+preset_xtb(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "xtb.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_XTB);
+	/* Quantities and prices from the comments, partial fills too. */
+	assert_string_equal(fmt(pos(&r, "SXR8.DE")->quantity), "3.5");
+	assert_string_equal(fmt2(pos(&r, "SXR8.DE")->realized), "53.60");
+	assert_string_equal(fmt(pos(&r, "AAPL.US")->quantity), "2");
+	/* The account's money in euros: deposits, interest and its tax,
+	 * the dividend and its tax, a withdrawal; the trades of SXR8 in
+	 * euros, those of Apple in dollars. */
+	assert_string_equal(cash(&r, "EUR"), "2190.43");
+	assert_string_equal(cash(&r, "USD"), "-334.54");
+	replay_free(&r);
+}
+
+static void
+preset_degiro(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "degiro_transactions.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_DEGIRO);
+	/* The quantity's sign says buy or sell; one order in two fills;
+	 * a last row without the empty field newer rows have. */
+	assert_string_equal(fmt(pos(&r, "IE00BK5BQT80")->quantity), "35");
+	assert_string_equal(fmt2(pos(&r, "IE00BK5BQT80")->cost), "3989.10");
+	assert_string_equal(fmt(pos(&r, "US5949181045")->quantity), "6");
+	assert_string_equal(fmt(pos(&r, "DE0007164600")->quantity), "7");
+	assert_string_equal(fmt(pos(&r, "US0378331005")->quantity), "6");
+	/* Its euro trades' Total EUR. */
+	assert_string_equal(cash(&r, "EUR"), "-5075.20");
+	replay_free(&r);
+}
+
+static void
+preset_wealthfolio(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "wealthfolio.csv", IF_AUTO, NULL, "USD", &r);
+	assert_int_equal(r.format, IF_WEALTHFOLIO);
+	assert_string_equal(fmt(pos(&r, "AAPL")->quantity), "25");
+	assert_string_equal(fmt2(pos(&r, "AAPL")->realized), "403.48");
+	assert_string_equal(fmt(pos(&r, "MSFT")->quantity), "20");
+	assert_string_equal(fmt(pos(&r, "SAP.DE")->quantity), "15");
+	/* Cash held as a quantity of 1 at 1 and an amount. */
+	assert_string_equal(cash(&r, "USD"), "5451.29");
+	assert_string_equal(cash(&r, "EUR"), "-2080.70");
+	replay_free(&r);
+}
+
+static void
+preset_traderepublic(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "traderepublic.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_TRADEREPUBLIC);
+	assert_string_equal(fmt(pos(&r, "US0378331005")->quantity), "6");
+	/* Savings plans, and a buy of its saveback. */
+	assert_string_equal(fmt(pos(&r, "IE00BK5BQT80")->quantity),
+	    "5.4329427206");
+	assert_string_equal(fmt2(pos(&r, "DE0007164600")->cost), "1377.80");
+	/* Taxes on interest, dividends and a sale, each apart. */
+	assert_string_equal(cash(&r, "EUR"), "-194.16");
+	replay_free(&r);
+}
+
+static void
+preset_pp_export(void **state)
+{
+	static const char *const files[] = { PRESETS "pp_current_en.csv",
+	    PRESETS "pp_current_de.csv" };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct replay r;
+
+		replay(files[i], IF_AUTO, NULL, "EUR", &r);
+		assert_int_equal(r.format, IF_PP_EXPORT);
+		/* Named by the security's name: its only identity here. */
+		assert_string_equal(fmt(pos(&r, "Apple Inc.")->quantity), "6");
+		assert_string_equal(fmt(pos(&r, "Microsoft Corp.")->quantity),
+		    "5");
+		assert_string_equal(fmt(pos(&r, "SAP SE")->quantity), "7");
+		assert_string_equal(fmt2(pos(&r, "Vanguard FTSE All-World UCITS "
+		    "ETF (USD) Accumulating")->cost), "3352.20");
+		/* The file's own currency is the portfolio's; dollars are
+		 * written with their code. */
+		assert_string_equal(cash(&r, "EUR"), "3799.27");
+		assert_string_equal(cash(&r, "USD"), "1494.39");
+		replay_free(&r);
+	}
+}
+
+static void
+preset_ibkr_cash(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "ibkr_cash.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_IBKR_CASH);
+	/* Dividends, a payment in lieu, withholding tax and its
+	 * correction, interest received and paid, a fee, money in and out:
+	 * its net cash by currency. */
+	assert_string_equal(cash(&r, "EUR"), "8511.51");
+	assert_string_equal(cash(&r, "USD"), "-5.33");
+	assert_int_equal(r.n, 3);		/* AAPL, MSFT, SAP */
+	replay_free(&r);
+}
+
+static void
+preset_degiro_account(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "degiro_account.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_DEGIRO_ACCOUNT);
+	/* Trades (left to Transactions.csv), currency exchanges, the cash
+	 * sweep, iDEAL reservations and a continued line. */
+	assert_int_equal(r.skipped, 15);
+	/* Deposits, interest, a dividend and its tax, a fee, a withdrawal;
+	 * the dollars of two dividends less their tax, not exchanged. */
+	assert_string_equal(cash(&r, "EUR"), "5517.79");
+	assert_string_equal(cash(&r, "USD"), "4.16");
+	replay_free(&r);
+}
+
+static void
+preset_ibkr_xml(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "ibkr_flex_xml.xml", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_IBKR_XML);
+	/* Its trades as the flex query's CSV reads them, its cash
+	 * transactions as the cash preset does. */
+	assert_string_equal(fmt(pos(&r, "AAPL")->quantity), "12");
+	/* 52.58 dollars realized, in euros at the test's 1.1. */
+	assert_string_equal(fmt2(pos(&r, "AAPL")->realized), "47.80");
+	assert_string_equal(fmt(pos(&r, "MSFT")->quantity), "10");
+	assert_string_equal(fmt2(pos(&r, "SAP")->cost), "865.00");
+	/* The currency trade's commission (2 dollars) is taken in euros,
+	 * as from the flex query's CSV: 2 off the euros, not the dollars. */
+	assert_string_equal(cash(&r, "EUR"), "5644.51");
+	assert_string_equal(cash(&r, "USD"), "-4048.36");
+	replay_free(&r);
+}
+
+static void
+preset_ibkr_activity(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "ibkr_activity.csv", IF_AUTO, NULL, "EUR", &r);
+	assert_int_equal(r.format, IF_IBKR_ACTIVITY);
+	/* The same account as the flex query's XML: the same answers, but
+	 * for the currency trade's commission, here 1.84078 in euros. */
+	assert_string_equal(fmt(pos(&r, "AAPL")->quantity), "12");
+	assert_string_equal(fmt2(pos(&r, "AAPL")->realized), "47.80");
+	assert_string_equal(fmt(pos(&r, "MSFT")->quantity), "10");
+	assert_string_equal(fmt2(pos(&r, "SAP")->cost), "865.00");
+	assert_string_equal(cash(&r, "EUR"), "5644.67");
+	assert_string_equal(cash(&r, "USD"), "-4048.36");
+	replay_free(&r);
+}
+
+static void
+preset_schwab(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	replay(PRESETS "schwab.csv", IF_AUTO, NULL, "USD", &r);
+	assert_int_equal(r.format, IF_SCHWAB);
+	assert_string_equal(fmt(pos(&r, "AAPL")->quantity), "25");
+	assert_string_equal(fmt2(pos(&r, "AAPL")->cost), "4529.50");
+	assert_string_equal(fmt2(pos(&r, "AAPL")->realized), "145.78");
+	/* A dividend reinvested: 0.0556 more. */
+	assert_string_equal(fmt(pos(&r, "MSFT")->quantity), "30.0556");
+	assert_string_equal(fmt2(pos(&r, "SAP")->cost), "3086.00");
+	/* Its Transactions Total (the footer, not a row). */
+	assert_string_equal(cash(&r, "USD"), "5611.67");
+	replay_free(&r);
+}
+
+/* Portfolio Performance's own documentation writes ';' with point
+ * decimals: the style is the one under which every number reads. */
+static void
+either_delimiter_either_decimals(void **state)
+{
+	static const char csv[] = "Date;Type;Value;Transaction Currency;"
+	    "Fees;Taxes;Shares;ISIN;Ticker Symbol;Security Name\n"
+	    "2024-01-15;Buy;1503.90;EUR;3.90;;10;IE00B4L5Y983;EUNL.DE;"
+	    "iShares Core MSCI World\n";
+	struct import_file f;
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	assert_int_equal(import_read(&a, csv, sizeof(csv) - 1, IF_AUTO, NULL,
+	    &f), 0);
+	assert_int_equal(f.format, IF_PP);
+	assert_null(f.rows[0].error);
+	assert_string_equal(f.rows[0].t.quantity, "10");
+	assert_string_equal(f.rows[0].t.price, "150");
+	assert_string_equal(f.rows[0].t.fee, "3.9");
+	arena_free(&a);
+}
+
+/* Writes rec's fields with delim, each quoted, and a line end. */
+static void
+put_record(struct buf *out, char *const *v, size_t n, char delim)
+{
+	for (size_t c = 0; c < n; c++) {
+		if (c > 0)
+			buf_putc(out, delim);
+		buf_putc(out, '"');
+		for (const char *p = v[c]; *p; p++) {
+			if (*p == '"')
+				buf_putc(out, '"');
+			buf_putc(out, *p);
+		}
+		buf_putc(out, '"');
+	}
+	buf_putc(out, '\n');
+}
+
+/*
+ * A row whose fields do not line up with its header is refused at its
+ * line, never read shifted: in each format's sample, one row at a time
+ * loses a field, gains an empty one or a copy of one before another, or
+ * has one split in two, at every place; that line must carry a problem
+ * (or the whole file be refused), whatever the values it shifts.
+ */
+static void
+shifted_rows_are_never_read(void **state)
+{
+	static const struct {
+		const char *file;
+		enum import_format format;
+		char delim;
+	} samples[] = {
+		{ "generic.csv", IF_GENERIC, ';' },
+		{ "ghostfolio.csv", IF_AUTO, ',' },
+		{ "ibkr_trades.csv", IF_AUTO, ',' },
+		{ "pp_account.csv", IF_AUTO, ';' },
+		{ "pp_portfolio.csv", IF_AUTO, ',' },
+		{ "pp_portfolio_de.csv", IF_AUTO, ';' },
+	};
+	struct import_mapping m;
+	size_t tried = 0;
+
+	(void)state;
+	assert_int_equal(import_mapping_parse("date=0;type=1;symbol=2;"
+	    "quantity=3;price=4;fee=5;style=comma", &m), 0);
+	for (size_t s = 0; s < sizeof(samples) / sizeof(samples[0]); s++) {
+		char name[256];
+		size_t len, line;
+		char *text;
+		struct csv csv;
+		struct arena a;
+
+		snprintf(name, sizeof(name), FIXTURES "%s", samples[s].file);
+		text = slurp(name, &len);
+		arena_init(&a);
+		assert_null(csv_parse(&a, text, len, &csv, &line));
+		for (size_t k = 1; k < csv.n; k++)
+			for (int op = 0; op < 4; op++)
+				for (size_t j = 0; j < csv.rec[k].n; j++) {
+			const struct csv_record *rec = &csv.rec[k];
+			char *v[256], first[2] = { 0, 0 };
+			size_t n = 0, hit = 0;
+			struct import_file f;
+			struct buf out;
+			struct arena b;
+
+			if (op == 3 && *rec->fields[j] == '\0')
+				continue;	/* nothing to split */
+			for (size_t c = 0; c < rec->n && n < 250; c++) {
+				if (c == j && op == 0)
+					continue;
+				if (c == j && op == 1)
+					v[n++] = "";
+				if (c == j && op == 2)
+					v[n++] = rec->fields[c];
+				if (c == j && op == 3 && *rec->fields[c]) {
+					first[0] = rec->fields[c][0];
+					v[n++] = first;
+					v[n++] = rec->fields[c] + 1;
+					continue;
+				}
+				v[n++] = rec->fields[c];
+			}
+			buf_init(&out);
+			for (size_t i = 0; i < csv.n; i++)
+				if (i == k)
+					put_record(&out, v, n, samples[s].delim);
+				else
+					put_record(&out, csv.rec[i].fields,
+					    csv.rec[i].n, samples[s].delim);
+			arena_init(&b);
+			if (import_read(&b, out.data, out.len, samples[s].format,
+			    samples[s].format == IF_GENERIC ? &m : NULL, &f) == 0) {
+				for (size_t i = 0; i < f.n; i++)
+					if (f.rows[i].line == k + 1) {
+						hit++;
+						if (f.rows[i].error == NULL)
+							fail_msg("%s line %zu, op %d at "
+							    "field %zu: read as %s,%s,%s",
+							    samples[s].file, k + 1, op, j,
+							    f.rows[i].t.date,
+							    f.rows[i].t.type,
+							    f.rows[i].t.symbol);
+					}
+				assert_true(hit > 0);
+			}
+			tried++;
+			arena_free(&b);
+			buf_free(&out);
+		}
+		arena_free(&a);
+		free(text);
+	}
+	assert_true(tried > 500);
+}
+
 int
 main(void)
 {
@@ -667,6 +1263,28 @@ main(void)
 		cmocka_unit_test(generic_with_a_mapping),
 		cmocka_unit_test(hostile_files_are_refused),
 		cmocka_unit_test(rows_keep_their_line_and_field),
+		cmocka_unit_test(shifted_rows_are_never_read),
+		cmocka_unit_test(rows_that_record_nothing_are_skipped),
+		cmocka_unit_test(generic_numbers_as_brokers_write_them),
+		cmocka_unit_test(preset_trading212),
+		cmocka_unit_test(preset_revolut),
+		cmocka_unit_test(preset_schwab),
+		cmocka_unit_test(preset_freetrade),
+		cmocka_unit_test(preset_scalable),
+		cmocka_unit_test(preset_parqet),
+		cmocka_unit_test(preset_etoro),
+		cmocka_unit_test(preset_bux),
+		cmocka_unit_test(preset_coinbase),
+		cmocka_unit_test(preset_xtb),
+		cmocka_unit_test(preset_degiro),
+		cmocka_unit_test(preset_wealthfolio),
+		cmocka_unit_test(preset_traderepublic),
+		cmocka_unit_test(preset_pp_export),
+		cmocka_unit_test(preset_ibkr_cash),
+		cmocka_unit_test(preset_degiro_account),
+		cmocka_unit_test(preset_ibkr_xml),
+		cmocka_unit_test(preset_ibkr_activity),
+		cmocka_unit_test(either_delimiter_either_decimals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

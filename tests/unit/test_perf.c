@@ -506,11 +506,12 @@ a_rate_and_its_opposite_the_newer_wins_each_day(void **state)
 	(void)state;
 	pairs[0].latest_as_of = (time_t)perf_daynum("2024-01-02") * 86400 + 600;
 	pairs[1].latest_as_of = (time_t)perf_daynum("2024-01-15") * 86400 + 600;
-	/* Before either: the latest of each, the direct one on a tie. */
+	/* Before either: the latest of each, the newer of them, as the
+	 * portfolio page takes. */
 	fx.n = series_rates_at(pairs, 2, cursor, perf_daynum("2024-01-01"),
 	    rates);
 	assert_int_equal(fx_convert(&fx, D("1000"), "CHF", "USD", &v), 0);
-	assert_string_equal(fmt(v, 2), "1150.00");
+	assert_string_equal(fmt(v, 2), "1111.11");
 	fx.n = series_rates_at(pairs, 2, cursor, perf_daynum("2024-01-10"),
 	    rates);
 	assert_int_equal(fx_convert(&fx, D("1000"), "CHF", "USD", &v), 0);
@@ -530,6 +531,155 @@ a_rate_and_its_opposite_the_newer_wins_each_day(void **state)
 	assert_string_equal(fmt(v, 2), "1111.11");
 }
 
+static void
+the_rate_of_a_rows_day(void **state)
+{
+	/* fx_rate_on(), what a row without a rate takes: the same CHF
+	 * history, with EUR USD for a path through USD. */
+	struct series_point chfusd[] = { P("2024-01-02", "1.15") };
+	struct series_point usdchf[] = { P("2024-01-15", "0.9") };
+	struct series_point eurusd[] = { P("2024-01-05", "1.1"),
+	    P("2024-01-08", "1.2") };
+	struct series_pair pairs[] = {
+		{ "CHF", "USD", chfusd, 1, 1, D("1.15"), 0 },
+		{ "USD", "CHF", usdchf, 1, 1, D("0.9"), 0 },
+		{ "EUR", "USD", eurusd, 2, 1, D("1.2"), 0 },
+	};
+	struct fx_days h = { pairs, 3 };
+	enum fx_origin o;
+	long day;
+	dec v;
+
+	(void)state;
+	pairs[0].latest_as_of = (time_t)perf_daynum("2024-01-02") * 86400 + 600;
+	pairs[1].latest_as_of = (time_t)perf_daynum("2024-01-15") * 86400 + 600;
+	pairs[2].latest_as_of = (time_t)perf_daynum("2024-01-08") * 86400 + 600;
+	/* Its own day's. */
+	assert_int_equal(fx_rate_on(&h, perf_daynum("2024-01-05"), "EUR", "USD",
+	    &v, &o, &day), 0);
+	assert_string_equal(fmt(v, 4), "1.1000");
+	assert_int_equal(o, FX_OF_DAY);
+	assert_int_equal(day, perf_daynum("2024-01-05"));
+	/* The nearest earlier day's. */
+	assert_int_equal(fx_rate_on(&h, perf_daynum("2024-01-07"), "EUR", "USD",
+	    &v, &o, &day), 0);
+	assert_string_equal(fmt(v, 4), "1.1000");
+	assert_int_equal(o, FX_EARLIER);
+	assert_int_equal(day, perf_daynum("2024-01-05"));
+	/* Of a rate and its opposite, the newer known on the day. */
+	assert_int_equal(fx_rate_on(&h, perf_daynum("2024-01-10"), "CHF", "USD",
+	    &v, &o, &day), 0);
+	assert_string_equal(fmt(v, 4), "1.1500");
+	assert_int_equal(day, perf_daynum("2024-01-02"));
+	assert_int_equal(fx_rate_on(&h, perf_daynum("2024-01-20"), "CHF", "USD",
+	    &v, &o, &day), 0);
+	assert_string_equal(fmt(v, 6), "1.111111");
+	assert_int_equal(o, FX_EARLIER);
+	assert_int_equal(day, perf_daynum("2024-01-15"));
+	/* Through USD: the older of the two legs' days. */
+	assert_int_equal(fx_rate_on(&h, perf_daynum("2024-01-20"), "EUR", "CHF",
+	    &v, &o, &day), 0);
+	assert_string_equal(fmt(v, 4), "1.0800");
+	assert_int_equal(day, perf_daynum("2024-01-08"));
+	/* Before any history: the latest, and its own day. */
+	assert_int_equal(fx_rate_on(&h, perf_daynum("2023-06-01"), "EUR", "USD",
+	    &v, &o, &day), 0);
+	assert_string_equal(fmt(v, 4), "1.2000");
+	assert_int_equal(o, FX_LATEST);
+	assert_int_equal(day, perf_daynum("2024-01-08"));
+	/* Before any CHF history: the newer of the latest two, and its
+	 * day. */
+	assert_int_equal(fx_rate_on(&h, perf_daynum("2023-12-01"), "CHF", "USD",
+	    &v, &o, &day), 0);
+	assert_string_equal(fmt(v, 6), "1.111111");
+	assert_int_equal(o, FX_LATEST);
+	assert_int_equal(day, perf_daynum("2024-01-15"));
+	/* A direct rate known only from a later day: through USD at the
+	 * rates of the day rather than the direct one's latest. */
+	{
+		struct series_point iskeur[] = { P("2024-06-03", "0.0066") };
+		struct series_point iskusd[] = { P("2024-01-10", "0.0072") };
+		struct series_point eurusd2[] = { P("2024-01-10", "1.09") };
+		struct series_pair x[] = {
+			{ "ISK", "EUR", iskeur, 1, 1, D("0.0066"), 0 },
+			{ "ISK", "USD", iskusd, 1, 1, D("0.0072"), 0 },
+			{ "EUR", "USD", eurusd2, 1, 1, D("1.09"), 0 },
+		};
+		struct fx_days hx = { x, 3 };
+
+		for (int i = 0; i < 3; i++)
+			x[i].latest_as_of = (time_t)x[i].rates[0].day * 86400;
+		assert_int_equal(fx_rate_on(&hx, perf_daynum("2024-01-12"),
+		    "ISK", "EUR", &v, &o, &day), 0);
+		assert_string_equal(fmt(v, 8), "0.00660550");	/* .0072/1.09 */
+		assert_int_equal(o, FX_EARLIER);
+		assert_int_equal(day, perf_daynum("2024-01-10"));
+		assert_int_equal(fx_rate_on(&hx, perf_daynum("2024-06-03"),
+		    "ISK", "EUR", &v, &o, &day), 0);
+		assert_string_equal(fmt(v, 4), "0.0066");
+		assert_int_equal(o, FX_OF_DAY);
+	}
+	/* None at all; none needed. */
+	assert_int_equal(fx_rate_on(&h, perf_daynum("2024-01-20"), "GBP", "USD",
+	    &v, &o, &day), -1);
+	assert_int_equal(fx_rate_on(&h, perf_daynum("2024-01-20"), "USD", "USD",
+	    &v, &o, &day), 0);
+	assert_int_equal(o, FX_GIVEN);
+}
+
+static void
+from_nothing_the_first_day_counts(void **state)
+{
+	/* A deposit of 1,000 bought with a fee of 10 and closing at 1,010
+	 * of holdings and cash: the first day is +1%, then +10%. */
+	struct perf_day d[] = {
+		DAY("2024-01-02", "1010", "1000"),
+		DAY("2024-01-03", "1111", "0"),
+	};
+	/* No cash tracked: a buy of 100 and a sell of 99.99 on the first
+	 * day close at 1 (+0.99%, not the 1 over the 0.01 between them);
+	 * a buy of 100 sold for 90 is -10%, and what follows counts. */
+	struct perf_day rt[] = {
+		DAY("2024-01-02", "1", "0.01"),
+	};
+	struct perf_day loss[] = {
+		DAY("2024-01-02", "0", "10"),
+		DAY("2024-01-03", "100", "100"),
+		DAY("2024-01-04", "110", "0"),
+	};
+	struct perf_result r;
+	dec g[2];
+
+	(void)state;
+	perf_growth(d, 2, 1, g);		/* the chart's line */
+	assert_string_equal(fmt(g[0], 4), "1.0100");
+	assert_string_equal(fmt(g[1], 4), "1.1110");
+	perf_period_from_zero(d, 2, &r);
+	assert_string_equal(fmt(r.start_value, -1), "0");
+	assert_string_equal(fmt(r.net_flows, -1), "1000");
+	assert_string_equal(fmt(r.gain, -1), "111");
+	assert_string_equal(fmt(r.twr, 6), "0.111000");
+	/* From the first day's close instead: +10% only; over that day
+	 * alone, nothing. */
+	perf_period(d, 2, &r);
+	assert_string_equal(fmt(r.twr, 6), "0.100000");
+	perf_period(d, 1, &r);
+	assert_true(r.has_twr);
+	assert_string_equal(fmt(r.twr, 6), "0.000000");
+	rt[0].inflow = D("100");
+	perf_period_from_zero(rt, 1, &r);
+	assert_string_equal(fmt(r.twr, 6), "0.009900");
+	/* Gross unknown (0): the net flow stands for it. */
+	rt[0].inflow = DEC_ZERO;
+	perf_period_from_zero(rt, 1, &r);
+	assert_string_equal(fmt(r.twr, 2), "99.00");
+	loss[0].inflow = D("100");
+	loss[1].inflow = D("100");
+	perf_period_from_zero(loss, 3, &r);
+	assert_string_equal(fmt(r.twr, 6), "-0.010000");	/* 0.9 x 1.1 */
+	assert_string_equal(fmt(r.gain, -1), "0");
+}
+
 int
 main(void)
 {
@@ -537,9 +687,11 @@ main(void)
 		cmocka_unit_test(calendar),
 		cmocka_unit_test(xirr_known_answers),
 		cmocka_unit_test(twr_links_days_around_flows),
+		cmocka_unit_test(from_nothing_the_first_day_counts),
 		cmocka_unit_test(twr_total_loss_and_no_capital),
 		cmocka_unit_test(returns_past_a_decimal_say_so),
 		cmocka_unit_test(a_rate_and_its_opposite_the_newer_wins_each_day),
+		cmocka_unit_test(the_rate_of_a_rows_day),
 		cmocka_unit_test(flows_on_the_first_and_last_day),
 		cmocka_unit_test(annualised_over_a_year),
 		cmocka_unit_test(benchmark_takes_the_same_money),
