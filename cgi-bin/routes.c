@@ -16,6 +16,7 @@ PAGE(api_import);
 PAGE(api_performance);
 PAGE(api_instrument);
 PAGE(api_instruments);
+PAGE(api_mappings);
 PAGE(api_portfolio);
 PAGE(api_portfolios);
 PAGE(export_csv);
@@ -25,6 +26,7 @@ PAGE(healthz);
 PAGE(home);
 PAGE(import);
 PAGE(import_draft);
+PAGE(import_mapping);
 PAGE(instrument);
 PAGE(instrument_new);
 PAGE(instrument_remove);
@@ -70,6 +72,7 @@ const struct route routes[] = {
 							page_tx_delete },
 	{ "/portfolios/#/import", M_GET | M_POST, R_LOGIN,	page_import },
 	{ "/portfolios/#/import/#", M_GET | M_POST, R_LOGIN,	page_import_draft },
+	{ "/portfolios/#/import/mappings/#", M_POST, R_LOGIN,	page_import_mapping },
 	{ "/portfolios/#/export.csv", M_GET,	R_LOGIN,	page_export_csv },
 
 	{ "/instruments", M_GET,		R_LOGIN,	page_instruments },
@@ -86,6 +89,9 @@ const struct route routes[] = {
 	{ "/api/v1/instruments/#", M_GET | M_DELETE, R_LOGIN | R_API,
 							page_api_instrument },
 	{ "/api/v1/performance", M_GET,		R_LOGIN | R_API, page_api_performance },
+	{ "/api/v1/import/mappings", M_GET,	R_LOGIN | R_API, page_api_mappings },
+	{ "/api/v1/import/mappings/#", M_GET | M_DELETE, R_LOGIN | R_API,
+							page_api_mappings },
 };
 
 const size_t routes_len = sizeof(routes) / sizeof(routes[0]);

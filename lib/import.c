@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <json-c/json.h>
 #include <zlib.h>
 
 #include "csv.h"
@@ -699,21 +700,84 @@ header_signature(char **h, size_t n, unsigned char out[32])
 	buf_free(&b);
 }
 
-int
-import_mapping_load(struct db *d, struct arena *a, long long uid, char **h,
-    size_t n, struct import_mapping *m)
+/* The header's cells as a JSON array, as a saved mapping keeps it. */
+static char *
+header_json(struct arena *a, char **h, size_t n)
 {
-	static const char q[] = "SELECT mapping FROM import_mappings "
-	    "WHERE user_id = ? AND signature = ?";
-	unsigned char sig[32];
-	struct dbres r;
+	json_object *o = json_object_new_array();
+	char *out;
 
-	header_signature(h, n, sig);
-	if (db_exec(d, a, &r, q, "ib", uid, sig, sizeof(sig)) != 0)
-		return -1;
-	if (r.nrows == 0 || import_mapping_parse(db_val(&r, 0, 0), m) != 0)
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(o, json_object_new_string(h[i]));
+	out = arena_strdup(a, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return out;
+}
+
+/* A saved mapping's header back from its JSON (an empty one when it is
+ * not an array of texts). */
+static void
+header_of(struct arena *a, const char *text, char ***h, size_t *n)
+{
+	json_object *o = json_tokener_parse(text ? text : "");
+	size_t k = 0;
+
+	*h = NULL;
+	*n = 0;
+	if (o == NULL || !json_object_is_type(o, json_type_array)) {
+		json_object_put(o);
+		return;
+	}
+	*h = arena_alloc(a, (json_object_array_length(o) + 1) * sizeof(**h));
+	for (size_t i = 0; i < json_object_array_length(o); i++) {
+		const char *c = json_object_get_string(
+		    json_object_array_get_idx(o, i));
+
+		(*h)[k++] = arena_strdup(a, c ? c : "");
+	}
+	*n = k;
+	json_object_put(o);
+}
+
+int
+import_mapping_load(struct db *d, struct arena *a, long long uid,
+    const struct import_line *top, size_t ntop, struct import_mapping *m,
+    long long *id)
+{
+	static const char q[] = "SELECT signature, mapping, id FROM "
+	    "import_mappings WHERE user_id = ? AND signature IN "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	unsigned char sig[IMPORT_TOP][32];
+	struct dbres r;
+	size_t best = IMPORT_TOP;
+
+	if (ntop == 0)
 		return 0;
-	return 1;
+	for (size_t i = 0; i < IMPORT_TOP; i++)
+		header_signature(top[i < ntop ? i : ntop - 1].fields,
+		    top[i < ntop ? i : ntop - 1].n, sig[i]);
+	if (db_exec(d, a, &r, q, "ibbbbbbbbbb", uid, sig[0], 32, sig[1], 32,
+	    sig[2], 32, sig[3], 32, sig[4], 32, sig[5], 32, sig[6], 32,
+	    sig[7], 32, sig[8], 32, sig[9], 32) != 0)
+		return -1;
+	/* The first line that is the header of a mapping saved for it, and
+	 * where that mapping's lines left out put its header. */
+	for (size_t k = 0; k < r.nrows; k++) {
+		struct import_mapping x;
+
+		if (import_mapping_parse(a, db_val(&r, k, 1), &x) != NULL)
+			continue;
+		for (size_t i = 0; i < ntop && i < best; i++)
+			if (memcmp(db_val(&r, k, 0), sig[i], 32) == 0 &&
+			    (x.skip_lines == 0 ||
+			    top[i].line == (size_t)x.skip_lines + 1)) {
+				best = i;
+				*m = x;
+				*id = atoll(db_val(&r, k, 2));
+			}
+	}
+	return best < IMPORT_TOP;
 }
 
 int
@@ -721,14 +785,120 @@ import_mapping_save(struct db *d, struct arena *a, long long uid, char **h,
     size_t n, const struct import_mapping *m)
 {
 	static const char q[] = "INSERT INTO import_mappings (user_id, "
-	    "signature, mapping, updated_at) VALUES (?, ?, ?, NOW()) "
-	    "ON DUPLICATE KEY UPDATE mapping = VALUES(mapping), "
-	    "updated_at = VALUES(updated_at)";
+	    "signature, header, mapping, updated_at) VALUES (?, ?, ?, ?, "
+	    "NOW()) ON DUPLICATE KEY UPDATE header = VALUES(header), "
+	    "mapping = VALUES(mapping), updated_at = VALUES(updated_at)";
 	unsigned char sig[32];
 
 	header_signature(h, n, sig);
-	return db_exec(d, NULL, NULL, q, "ibs", uid, sig, sizeof(sig),
-	    import_mapping_format(a, m));
+	return db_exec(d, NULL, NULL, q, "ibss", uid, sig, sizeof(sig),
+	    header_json(a, h, n), import_mapping_format(a, m));
+}
+
+/* A row of id, header, mapping, updated into *out. */
+static void
+saved_of(struct arena *a, const struct dbres *r, size_t k,
+    struct import_saved *out)
+{
+	out->id = atoll(db_val(r, k, 0));
+	header_of(a, db_val(r, k, 1), &out->header, &out->nheader);
+	out->mapping = db_val(r, k, 2);
+	out->updated = db_val(r, k, 3);
+	if (import_mapping_parse(a, out->mapping, &out->map) != NULL)
+		import_mapping_init(&out->map);
+}
+
+int
+import_mapping_list(struct db *d, struct arena *a, long long uid,
+    struct import_saved **out, size_t *n)
+{
+	static const char q[] = "SELECT id, header, mapping, "
+	    "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i') FROM import_mappings "
+	    "WHERE user_id = ? ORDER BY updated_at DESC, id DESC LIMIT 100";
+	struct dbres r;
+
+	*n = 0;
+	if (db_exec(d, a, &r, q, "i", uid) != 0)
+		return -1;
+	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
+	for (size_t k = 0; k < r.nrows; k++)
+		saved_of(a, &r, k, &(*out)[k]);
+	*n = r.nrows;
+	return 0;
+}
+
+int
+import_mapping_get(struct db *d, struct arena *a, long long uid,
+    long long id, struct import_saved *out)
+{
+	static const char q[] = "SELECT id, header, mapping, "
+	    "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i') FROM import_mappings "
+	    "WHERE user_id = ? AND id = ?";
+	struct dbres r;
+
+	if (db_exec(d, a, &r, q, "ii", uid, id) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	saved_of(a, &r, 0, out);
+	return 1;
+}
+
+int
+import_mapping_change(struct db *d, struct arena *a, long long uid,
+    long long id, const struct import_mapping *m)
+{
+	static const char q[] = "UPDATE import_mappings SET mapping = ?, "
+	    "updated_at = NOW() WHERE user_id = ? AND id = ?";
+	if (db_exec(d, NULL, NULL, q, "sii", import_mapping_format(a, m),
+	    uid, id) != 0)
+		return -1;
+	return d->affected > 0;
+}
+
+int
+import_mapping_delete(struct db *d, long long uid, long long id)
+{
+	static const char q[] = "DELETE FROM import_mappings WHERE "
+	    "user_id = ? AND id = ?";
+	if (db_exec(d, NULL, NULL, q, "ii", uid, id) != 0)
+		return -1;
+	return d->affected > 0;
+}
+
+/* What a generic CSV's preview shows of it: its type words, its first
+ * rows as read, and whether its dates leave their order open. */
+static void
+generic_result(struct arena *a, const struct import_file *f,
+    struct import_result *res)
+{
+	res->dates_open = f->dates_open;
+	res->sample = f->rows;
+	res->nsample = f->n < IMPORT_SAMPLE ? f->n : IMPORT_SAMPLE;
+	res->words = arena_alloc(a, IMPORT_MAX_WORDS * sizeof(*res->words));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct import_row *r = &f->rows[i];
+		size_t k = 0;
+
+		if (r->word == NULL)
+			continue;
+		while (k < res->nwords &&
+		    strcasecmp(res->words[k].word, r->word) != 0)
+			k++;
+		if (k < res->nwords) {
+			res->words[k].rows++;
+			continue;
+		}
+		res->allwords++;
+		if (res->nwords == IMPORT_MAX_WORDS)
+			continue;
+		res->words[k].word = r->word;
+		res->words[k].type = import_mapping_word(res->mapping, r->word);
+		if (res->words[k].type == NULL)
+			res->words[k].type = import_type_word(r->word);
+		res->words[k].rows = 1;
+		res->nwords++;
+	}
 }
 
 static int
@@ -757,18 +927,23 @@ import_once(struct db *d, struct arena *a, const struct portfolio *pf,
 	res->rates = arena_alloc(a, IMPORT_MAX_ERRORS * sizeof(*res->rates));
 	res->skipped = arena_alloc(a, IMPORT_MAX_ERRORS *
 	    sizeof(*res->skipped));
+	res->mapping = o->map;
 	if (import_read(a, text, len, o->format, o->map, &f) != 0 &&
 	    f.needs_mapping && o->map == NULL) {
 		/* A generic CSV: the mapping chosen for this header before. */
-		struct import_mapping m;
-		int rc = import_mapping_load(d, a, pf->user_id, f.header,
-		    f.nheader, &m);
+		struct import_mapping *m = arena_alloc(a, sizeof(*m));
+		int rc = import_mapping_load(d, a, pf->user_id, f.top, f.ntop,
+		    m, &res->mapping_id);
 
 		if (rc < 0)
 			return -1;
-		if (rc > 0)
-			import_read(a, text, len, IF_GENERIC, &m, &f);
+		if (rc > 0) {
+			import_read(a, text, len, IF_GENERIC, m, &f);
+			res->mapping = m;
+		}
 	}
+	if (f.format == IF_GENERIC && !f.needs_mapping)
+		generic_result(a, &f, res);
 	if (f.error != NULL) {
 		res->format = f.format;
 		res->message = f.error;

@@ -95,8 +95,30 @@ struct import_cash {
 	dec balance;		/* after the import */
 };
 
+/* One of the words of a generic CSV's type column, the rows that have
+ * it, and the type it is read as: the mapping's, nestegg's guess, or
+ * NULL (no type: those rows are refused). */
+struct import_word_use {
+	const char *word, *type;
+	size_t rows;
+};
+
+#define IMPORT_SAMPLE 10	/* rows shown as read */
+
 struct import_result {
 	enum import_format format;
+	/* A generic CSV: the mapping it was read with (given, or saved:
+	 * mapping_id > 0), whether some of its dates could be day or month
+	 * first and none says which, the words of its type column (the
+	 * first IMPORT_MAX_WORDS, and how many in all), and its first
+	 * IMPORT_SAMPLE rows as read. */
+	const struct import_mapping *mapping;
+	long long mapping_id;
+	int dates_open;
+	struct import_word_use *words;
+	size_t nwords, allwords;
+	const struct import_row *sample;
+	size_t nsample;
 	const char *message;	/* the file as a whole was refused */
 	int needs_mapping;	/* a generic CSV: choose its columns first */
 	char **header;		/* then, its columns */
@@ -139,16 +161,45 @@ int import_run(struct db *d, struct arena *a, const struct portfolio *pf,
     const char *text, size_t len, const struct import_opts *o,
     struct import_result *res);
 
+/* A mapping a user saved, as listed. */
+struct import_saved {
+	long long id;
+	char **header;		/* the columns it is for */
+	size_t nheader;
+	const char *mapping;	/* as JSON (import_mapping_format) */
+	struct import_mapping map;
+	const char *updated;	/* "YYYY-MM-DD HH:MM" UTC */
+};
+
 /*
- * The mapping user uid chose for generic CSVs whose header is h (n
- * cells): 1 and *m, 0 when none, -1 on a database error.  _save()
- * remembers m for that header; 0 or -1.  import_run() uses the mapping
- * remembered when it is given none.
+ * The mapping user uid saved for a generic CSV whose first lines are
+ * top (ntop of them): the one whose header is the first of those lines
+ * to be one, at the line its skip_lines says.  1 with *m and *id set,
+ * 0 when there is none, -1 on a database error.  import_run() uses it
+ * when it is given no mapping.
  */
 int import_mapping_load(struct db *d, struct arena *a, long long uid,
-    char **h, size_t n, struct import_mapping *m);
+    const struct import_line *top, size_t ntop, struct import_mapping *m,
+    long long *id);
+
+/* Remembers m for the header h (n cells), in place of any mapping for
+ * it: 0 or -1. */
 int import_mapping_save(struct db *d, struct arena *a, long long uid,
     char **h, size_t n, const struct import_mapping *m);
+
+/* User uid's saved mappings, the 100 latest changed first: 0 or -1. */
+int import_mapping_list(struct db *d, struct arena *a, long long uid,
+    struct import_saved **out, size_t *n);
+
+/* User uid's saved mapping id: 1, 0 when there is none, -1. */
+int import_mapping_get(struct db *d, struct arena *a, long long uid,
+    long long id, struct import_saved *out);
+
+/* Changes user uid's saved mapping id to m, or deletes it: 1, 0 when
+ * there is none, -1 on a database error. */
+int import_mapping_change(struct db *d, struct arena *a, long long uid,
+    long long id, const struct import_mapping *m);
+int import_mapping_delete(struct db *d, long long uid, long long id);
 
 /*
  * A file between its upload and its import, kept a day: the preview,

@@ -43,6 +43,10 @@ const char *const import_field_names[IM__MAX] = {
 	"currency", "fx_rate", "note", "name",
 };
 
+const char *const import_dates_names[3] = { "auto", "dmy", "mdy" };
+
+static const char *const style_names[] = { "plain", "point", "comma" };
+
 int
 import_format_parse(const char *s)
 {
@@ -805,6 +809,33 @@ day_first(struct arena *a, const char *d)
 	return d;
 }
 
+const char *
+imp_date(struct arena *a, enum import_dates order, const char *d)
+{
+	const char *as = strcasestr(d, " as of ");
+	int x, y, z, n = 0;
+	char sep;
+
+	if (as != NULL)
+		d = arena_strndup(a, d, (size_t)(as - d));
+	if (strlen(d) > 4 && strcmp(d + strlen(d) - 4, " UTC") == 0)
+		d = arena_strndup(a, d, strlen(d) - 4);
+	if (order == DATES_AS_WRITTEN)
+		return d;
+	if (sscanf(d, "%2d%c%2d%*[./-]%4d%n", &x, &sep, &y, &z, &n) != 4 ||
+	    (sep != '.' && sep != '/' && sep != '-') || n < 8)
+		return d;		/* as written: ledger_datetime says */
+	if (z < 100)
+		z += 2000;
+	if (order == DATES_MDY) {
+		int t = x;
+
+		x = y;
+		y = t;
+	}
+	return arena_printf(a, "%04d-%02d-%02d%s", z, y, x, d + n);
+}
+
 /* A generic CSV's numbers, read liberally (imp_number: "$1,234.56",
  * "(5.00)") and written plainly, costs, quantities and amounts by their
  * size (the type says which way they go: brokers write a fee or a sell
@@ -838,9 +869,10 @@ loosen(struct arena *a, struct tx_text *t)
 /* A generic (generic 1) or nestegg row from the columns found. */
 static void
 plain_row(struct arena *a, const struct csv_record *rec, const int *cols,
-    enum num_style style, const char *every, struct import_row *r,
-    int ghostfolio, int generic)
+    enum num_style style, const struct import_mapping *map,
+    struct import_row *r, int ghostfolio, int generic)
 {
+	const char *every = map ? map->type : NULL;
 	struct tx_text *t = &r->t;
 	const char *time = imp_cell(a, rec, cols, R_TIME), *word, *type;
 
@@ -879,10 +911,20 @@ plain_row(struct arena *a, const struct csv_record *rec, const int *cols,
 	}
 	if (*word == '\0' && every && *every)
 		word = every;
-	type = import_type_word(word);
+	r->word = word;
+	type = generic ? import_mapping_word(map, word) : NULL;
+	if (type != NULL && strcmp(type, "skip") == 0) {
+		r->skip = arena_printf(a, "The mapping skips rows of type "
+		    "\"%s\".", word);
+		type = NULL;
+	} else if (type == NULL)
+		type = import_type_word(word);
 	t->type = type ? type : word;
-	if (generic)
+	if (generic) {
+		t->date = imp_date(a, map ? map->dates : DATES_AS_WRITTEN,
+		    t->date);
 		loosen(a, t);
+	}
 }
 
 /* Whether two records hold the same fields. */
@@ -1182,6 +1224,7 @@ import_mapping_guess(char **header, size_t n, int semicolons,
 {
 	int cols[R__MAX], more[R__MAX];
 
+	import_mapping_init(m);
 	imp_find_cols(header, n, nestegg_cols, cols);
 	imp_find_cols(header, n, guess_cols, more);
 	for (int i = 0; i < IM__MAX; i++)
@@ -1190,72 +1233,343 @@ import_mapping_guess(char **header, size_t n, int semicolons,
 	for (int i = 0; i < IM__MAX; i++)
 		m->col[i] = cols[i];
 	m->style = semicolons ? NUM_COMMA : NUM_PLAIN;
+}
+
+void
+import_mapping_init(struct import_mapping *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < IM__MAX; i++)
+		m->col[i] = -1;
+	m->style = NUM_PLAIN;
+	m->dates = DATES_AS_WRITTEN;
 	m->type = "";
+}
+
+static const char *
+style_name(enum num_style st)
+{
+	return st == NUM_COMMA ? "comma" : st == NUM_POINT ? "point" :
+	    "plain";
 }
 
 char *
 import_mapping_format(struct arena *a, const struct import_mapping *m)
 {
-	char *s = "";
+	json_object *o = json_object_new_object();
+	json_object *cols = json_object_new_object();
+	json_object *words = json_object_new_object();
+	char *out;
 
 	for (int i = 0; i < IM__MAX; i++)
-		s = arena_printf(a, "%s%s=%d;", s, import_field_names[i],
-		    m->col[i]);
-	return arena_printf(a, "%sstyle=%s;every=%s", s,
-	    m->style == NUM_COMMA ? "comma" : m->style == NUM_POINT ?
-	    "point" : "plain", m->type ? m->type : "");
+		if (m->col[i] >= 0)
+			json_object_object_add(cols, import_field_names[i],
+			    json_object_new_int(m->col[i]));
+		else if (m->col[i] == -2 && m->colname[i])
+			json_object_object_add(cols, import_field_names[i],
+			    json_object_new_string(m->colname[i]));
+	json_object_object_add(o, "columns", cols);
+	json_object_object_add(o, "numbers",
+	    json_object_new_string(style_name(m->style)));
+	json_object_object_add(o, "dates",
+	    json_object_new_string(import_dates_names[m->dates]));
+	json_object_object_add(o, "every",
+	    json_object_new_string(m->type ? m->type : ""));
+	for (size_t i = 0; i < m->nwords; i++)
+		json_object_object_add(words, m->words[i].word,
+		    json_object_new_string(m->words[i].type));
+	json_object_object_add(o, "types", words);
+	json_object_object_add(o, "skip_lines",
+	    json_object_new_int(m->skip_lines));
+	json_object_object_add(o, "footer_lines",
+	    json_object_new_int(m->footer_lines));
+	out = arena_strdup(a, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return out;
 }
 
-int
-import_mapping_parse(const char *text, struct import_mapping *m)
+/* The field named name (klen bytes), or -1. */
+static int
+field_of(const char *name, size_t len)
 {
-	static char every[TX__MAX][16];
+	for (int i = 0; i < IM__MAX; i++)
+		if (strlen(import_field_names[i]) == len &&
+		    strncmp(name, import_field_names[i], len) == 0)
+			return i;
+	return -1;
+}
+
+/* A type a mapping may give: a nestegg type's name or "skip"; the
+ * static name, or NULL. */
+static const char *
+mapped_type(const char *s)
+{
+	int t;
+
+	if (strcmp(s, "skip") == 0)
+		return "skip";
+	t = tx_type_parse(s);
+	return t >= 0 ? tx_type_names[t] : NULL;
+}
+
+/* The older form: "date=2;type=0;...;style=comma;every=buy". */
+static const char *
+parse_pairs(const char *text, struct import_mapping *m)
+{
 	const char *p = text;
 
-	for (int i = 0; i < IM__MAX; i++)
-		m->col[i] = -1;
-	m->style = NUM_PLAIN;
-	m->type = "";
 	while (*p) {
 		const char *eq = strchr(p, '='), *end = strchr(p, ';');
+		char v[32];
 		size_t klen, vlen;
-		int found = 0;
+		int f;
 
 		if (end == NULL)
 			end = p + strlen(p);
 		if (eq == NULL || eq > end)
-			return -1;
+			return "not a mapping";
 		klen = (size_t)(eq - p), vlen = (size_t)(end - eq - 1);
-		for (int i = 0; i < IM__MAX; i++)
-			if (strlen(import_field_names[i]) == klen &&
-			    strncmp(p, import_field_names[i], klen) == 0) {
-				m->col[i] = atoi(eq + 1);
-				if (m->col[i] < -1 || m->col[i] > 200)
-					return -1;
-				found = 1;
-			}
-		if (!found && klen == 5 && strncmp(p, "style", 5) == 0) {
-			m->style = strncmp(eq + 1, "comma", 5) == 0 ? NUM_COMMA :
-			    strncmp(eq + 1, "point", 5) == 0 ? NUM_POINT :
-			    NUM_PLAIN;
-			found = 1;
-		}
-		if (!found && klen == 5 && strncmp(p, "every", 5) == 0) {
-			for (int t = 0; t < TX__MAX; t++)
-				if (vlen == strlen(tx_type_names[t]) &&
-				    strncmp(eq + 1, tx_type_names[t], vlen) ==
-				    0) {
-					snprintf(every[t], sizeof(every[t]),
-					    "%s", tx_type_names[t]);
-					m->type = every[t];
-				}
-			found = 1;
-		}
-		if (!found)
-			return -1;
+		snprintf(v, sizeof(v), "%.*s", (int)(vlen < 31 ? vlen : 31),
+		    eq + 1);
+		if ((f = field_of(p, klen)) >= 0) {
+			m->col[f] = atoi(v);
+			if (m->col[f] < -1 || m->col[f] > 200)
+				return "not a mapping";
+		} else if (klen == 5 && strncmp(p, "style", 5) == 0)
+			m->style = strcmp(v, "comma") == 0 ? NUM_COMMA :
+			    strcmp(v, "point") == 0 ? NUM_POINT : NUM_PLAIN;
+		else if (klen == 5 && strncmp(p, "every", 5) == 0) {
+			const char *t = *v ? mapped_type(v) : "";
+
+			m->type = t && strcmp(t, "skip") != 0 ? t : "";
+		} else
+			return "not a mapping";
 		p = *end ? end + 1 : end;
 	}
-	return m->col[IM_DATE] >= 0 ? 0 : -1;
+	return NULL;
+}
+
+/* A line count of a mapping: 0 to IMPORT_MAX_SKIP. */
+static const char *
+line_count(json_object *v, const char *key, int *out)
+{
+	if (v == NULL)
+		return NULL;
+	if (!json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 0 ||
+	    json_object_get_int64(v) > IMPORT_MAX_SKIP)
+		return strcmp(key, "skip_lines") == 0 ? "skip_lines is a "
+		    "number of lines from 0 to 50" : "footer_lines is a "
+		    "number of lines from 0 to 50";
+	*out = (int)json_object_get_int64(v);
+	return NULL;
+}
+
+static const char *
+parse_json(struct arena *a, json_object *o, struct import_mapping *m)
+{
+	json_object *v;
+	const char *why;
+
+	if (!json_object_is_type(o, json_type_object))
+		return "the mapping is a JSON object";
+	json_object_object_foreach(o, key, val) {
+		if (strcmp(key, "columns") != 0 && strcmp(key, "numbers") != 0 &&
+		    strcmp(key, "dates") != 0 && strcmp(key, "every") != 0 &&
+		    strcmp(key, "types") != 0 && strcmp(key, "skip_lines") != 0 &&
+		    strcmp(key, "footer_lines") != 0)
+			return arena_printf(a, "the mapping has no \"%s\": it "
+			    "has columns, numbers, dates, every, types, "
+			    "skip_lines and footer_lines", key);
+		(void)val;
+	}
+	if (json_object_object_get_ex(o, "columns", &v)) {
+		if (!json_object_is_type(v, json_type_object))
+			return "columns is an object: {\"date\": 0, ...}";
+		json_object_object_foreach(v, name, col) {
+			int f = field_of(name, strlen(name));
+
+			if (f < 0)
+				return arena_printf(a, "columns has no field "
+				    "\"%s\": the fields are date, type, symbol, "
+				    "quantity, price, fee, amount, currency, "
+				    "fx_rate, note and name", name);
+			if (json_object_is_type(col, json_type_int) &&
+			    json_object_get_int64(col) >= 0 &&
+			    json_object_get_int64(col) <= 200)
+				m->col[f] = (int)json_object_get_int64(col);
+			else if (json_object_is_type(col, json_type_string) &&
+			    !text_blank(json_object_get_string(col))) {
+				m->col[f] = -2;
+				m->colname[f] = arena_strdup(a,
+				    json_object_get_string(col));
+			} else if (!json_object_is_type(col, json_type_null))
+				return arena_printf(a, "columns.%s is a column's "
+				    "place (from 0) or its name", name);
+		}
+	}
+	if (json_object_object_get_ex(o, "numbers", &v)) {
+		const char *n = json_object_get_string(v);
+		int k = -1;
+
+		for (int i = 0; i < 3 && n; i++)
+			if (json_object_is_type(v, json_type_string) &&
+			    strcmp(n, style_names[i]) == 0)
+				k = i;
+		if (k < 0)
+			return "numbers is plain (1234.56), point (1,234.56) "
+			    "or comma (1.234,56)";
+		m->style = k == 2 ? NUM_COMMA : k == 1 ? NUM_POINT : NUM_PLAIN;
+	}
+	if (json_object_object_get_ex(o, "dates", &v)) {
+		const char *n = json_object_get_string(v);
+		int k = -1;
+
+		for (int i = 0; i < 3 && n; i++)
+			if (json_object_is_type(v, json_type_string) &&
+			    strcmp(n, import_dates_names[i]) == 0)
+				k = i;
+		if (k < 0)
+			return "dates is auto, dmy (day first) or mdy (month "
+			    "first)";
+		m->dates = (enum import_dates)k;
+	}
+	if (json_object_object_get_ex(o, "every", &v) &&
+	    !json_object_is_type(v, json_type_null)) {
+		const char *t = json_object_get_string(v);
+
+		if (!json_object_is_type(v, json_type_string) ||
+		    (*t && ((t = mapped_type(t)) == NULL ||
+		    strcmp(t, "skip") == 0)))
+			return "every is a transaction type, or \"\"";
+		m->type = *t ? t : "";	/* static: the JSON is freed */
+	}
+	if (json_object_object_get_ex(o, "types", &v)) {
+		size_t n = 0;
+
+		if (!json_object_is_type(v, json_type_object))
+			return "types is an object: {\"Kauf\": \"buy\", ...}";
+		if (json_object_object_length(v) > IMPORT_MAX_WORDS)
+			return "types names at most 64 words";
+		m->words = arena_alloc(a, ((size_t)json_object_object_length(v) +
+		    1) * sizeof(*m->words));
+		json_object_object_foreach(v, word, t) {
+			const char *type = json_object_is_type(t,
+			    json_type_string) ? mapped_type(
+			    json_object_get_string(t)) : NULL;
+
+			if (type == NULL)
+				return arena_printf(a, "types.%s is a "
+				    "transaction type or \"skip\"", word);
+			if (text_blank(word) || strlen(word) > 100)
+				return "a word of types is 1 to 100 characters";
+			m->words[n].word = arena_strdup(a, word);
+			m->words[n].type = type;
+			n++;
+		}
+		m->nwords = n;
+	}
+	if ((why = line_count(json_object_object_get_ex(o, "skip_lines", &v) ?
+	    v : NULL, "skip_lines", &m->skip_lines)) != NULL ||
+	    (why = line_count(json_object_object_get_ex(o, "footer_lines",
+	    &v) ? v : NULL, "footer_lines", &m->footer_lines)) != NULL)
+		return why;
+	return NULL;
+}
+
+const char *
+import_mapping_parse(struct arena *a, const char *text,
+    struct import_mapping *m)
+{
+	const char *why;
+
+	import_mapping_init(m);
+	while (isspace((unsigned char)*text))
+		text++;
+	if (*text == '{') {
+		json_tokener *tok = json_tokener_new();
+		json_object *o = json_tokener_parse_ex(tok, text,
+		    (int)strlen(text));
+		int whole = json_tokener_get_error(tok) == json_tokener_success &&
+		    (size_t)json_tokener_get_parse_end(tok) == strlen(text);
+
+		json_tokener_free(tok);
+		if (o == NULL || !whole) {
+			json_object_put(o);
+			return "the mapping is not valid JSON";
+		}
+		why = parse_json(a, o, m);
+		json_object_put(o);
+	} else
+		why = parse_pairs(text, m);
+	if (why == NULL && m->col[IM_DATE] == -1)
+		why = "the mapping names no date column";
+	if (why == NULL && m->col[IM_TYPE] == -1 && *m->type == '\0')
+		why = "the mapping names no type column, and no type for every "
+		    "row (every)";
+	if (why != NULL)
+		import_mapping_init(m);
+	return why;
+}
+
+const char *
+import_mapping_word(const struct import_mapping *m, const char *word)
+{
+	size_t len;
+
+	while (isspace((unsigned char)*word))
+		word++;
+	len = strlen(word);
+	while (len > 0 && isspace((unsigned char)word[len - 1]))
+		len--;
+	for (size_t i = 0; m && i < m->nwords; i++)
+		if (strlen(m->words[i].word) == len &&
+		    strncasecmp(m->words[i].word, word, len) == 0)
+			return m->words[i].type;
+	return NULL;
+}
+
+/* Whether d is a date written with slashes whose first two numbers
+ * could each be the day or the month: 0 neither, 1 only day first,
+ * 2 only month first, 3 either. */
+static int
+date_orders(const char *d)
+{
+	int x, y, z, n = 0, dm, md;
+
+	if (sscanf(d, "%2d/%2d/%4d%n", &x, &y, &z, &n) != 3 || n < 8)
+		return 0;
+	dm = x >= 1 && x <= 31 && y >= 1 && y <= 12;
+	md = y >= 1 && y <= 31 && x >= 1 && x <= 12;
+	return x == y ? 0 : dm | md << 1;
+}
+
+/* A generic CSV's dates written dd/mm or mm/dd: where a date says which
+ * (13/01/2024) and none says otherwise, every date is read so; where
+ * none says, f->dates_open (the mapping is to say). */
+static void
+settle_dates(struct arena *a, struct import_file *f)
+{
+	int can = 3, open = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		int o = date_orders(f->rows[i].t.date);
+
+		if (o == 0)
+			continue;
+		can &= o;
+		open |= o == 3;
+	}
+	if (!open)
+		return;
+	if (can == 3) {
+		f->dates_open = 1;
+		return;
+	}
+	for (size_t i = 0; can != 0 && i < f->n; i++)
+		f->rows[i].t.date = imp_date(a, can == 1 ? DATES_DMY :
+		    DATES_MDY, f->rows[i].t.date);
 }
 
 static int
@@ -1304,9 +1618,36 @@ read_csv(struct arena *a, const char *text, size_t len,
 	}
 	/* A preset's header may come after lines of its own (a title, the
 	 * account); Interactive Brokers' too. */
+	f->top = arena_alloc(a, IMPORT_TOP * sizeof(*f->top));
+	for (size_t i = 0; i < csv.n && i < IMPORT_TOP; i++) {
+		f->top[i].fields = csv.rec[i].fields;
+		f->top[i].n = csv.rec[i].n;
+		f->top[i].line = csv.rec[i].line;
+		f->ntop++;
+	}
 	pre = format == IF_AUTO || preset_of(format) ? preset_header(&csv,
 	    &hdr) : NULL;
-	if (pre == NULL) {
+	if (pre == NULL && format == IF_GENERIC && map &&
+	    (map->skip_lines > 0 || map->footer_lines > 0)) {
+		/* The lines the mapping leaves out, before and after. */
+		size_t end = csv.n;
+
+		hdr = 0;
+		while (hdr < csv.n && csv.rec[hdr].line <= (size_t)map->skip_lines)
+			hdr++;
+		while (end > hdr && csv.rec[end - 1].n == 1 &&
+		    text_blank(csv.rec[end - 1].fields[0]))
+			end--;
+		end = end - hdr > (size_t)map->footer_lines ?
+		    end - (size_t)map->footer_lines : hdr + 1;
+		if (hdr >= csv.n) {
+			f->error = "The mapping leaves out every line of the "
+			    "file.";
+			f->error_line = 1;
+			return -1;
+		}
+		csv.n = end;
+	} else if (pre == NULL) {
 		hdr = 0;
 		while (hdr + 1 < csv.n && csv.rec[hdr].n <= 2 &&
 		    csv.rec[hdr + 1].n > 2)
@@ -1366,9 +1707,24 @@ read_csv(struct arena *a, const char *text, size_t len,
 		for (int r = 0; r < R__MAX; r++)
 			cols[r] = r < IM__MAX ? map->col[r] : -1;
 		style = map->style;
-		for (int r = 0; r < IM__MAX; r++)
+		for (int r = 0; r < IM__MAX; r++) {
 			if (cols[r] >= (int)f->nheader)
 				cols[r] = -1;
+			if (cols[r] != -2)
+				continue;
+			for (size_t c = 0; c < f->nheader && cols[r] == -2; c++)
+				if (strcasecmp(trimmed(a, f->header[c]),
+				    trimmed(a, map->colname[r])) == 0)
+					cols[r] = (int)c;
+			if (cols[r] == -2) {
+				f->error = arena_printf(a, "The mapping's %s "
+				    "column \"%s\" is not in the file's "
+				    "header.", import_field_names[r],
+				    map->colname[r]);
+				f->error_line = csv.rec[hdr].line;
+				return -1;
+			}
+		}
 		why = cols[R_DATE] < 0 ? "date" : cols[R_TYPE] < 0 &&
 		    (map->type == NULL || *map->type == '\0') ? "type" : NULL;
 		break;
@@ -1421,10 +1777,11 @@ read_csv(struct arena *a, const char *text, size_t len,
 		if (format == IF_IBKR)
 			ibkr_row(a, rec, cols, r);
 		else
-			plain_row(a, rec, cols, style, map ? map->type : NULL,
-			    r, format == IF_GHOSTFOLIO_CSV,
-			    format == IF_GENERIC);
+			plain_row(a, rec, cols, style, map, r,
+			    format == IF_GHOSTFOLIO_CSV, format == IF_GENERIC);
 	}
+	if (format == IF_GENERIC && map->dates == DATES_AS_WRITTEN)
+		settle_dates(a, f);
 	return 0;
 }
 

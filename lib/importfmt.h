@@ -67,12 +67,14 @@ struct import_row {
 	const char *error;	/* a problem the format itself sees, or NULL */
 	const char *error_field;
 	const char *skip;	/* why the row records nothing, or NULL */
+	const char *word;	/* a generic CSV's type word, as written */
 };
 
 /*
  * A generic CSV's mapping: for each field of a transaction the column
- * that holds it (-1: none), how numbers are written, and the type of
- * every row when no column says.
+ * that holds it (-1: none), how numbers and dates are written, the type
+ * of every row when no column says, what each of the type column's
+ * words means, and the lines around the rows to leave out.
  */
 enum import_field {
 	IM_DATE, IM_TYPE, IM_SYMBOL, IM_QUANTITY, IM_PRICE, IM_FEE, IM_AMOUNT,
@@ -80,16 +82,67 @@ enum import_field {
 };
 extern const char *const import_field_names[IM__MAX];
 
-struct import_mapping {
-	int col[IM__MAX];
-	enum num_style style;
-	const char *type;	/* a type for every row, or "" */
+/* How a file writes a date whose day and month could be either
+ * (03/04/2024): as written (nestegg asks when it cannot tell), or day
+ * first, or month first. */
+enum import_dates { DATES_AS_WRITTEN, DATES_DMY, DATES_MDY };
+extern const char *const import_dates_names[3];	/* "auto", "dmy", "mdy" */
+
+/* A file's word for a type and what it means: a nestegg type's name, or
+ * "skip" (its rows record nothing and are skipped). */
+struct import_word {
+	const char *word, *type;
 };
 
-/* The mapping as text ("date=2;type=0;...;style=comma;every=buy") and
- * back; import_mapping_parse() returns 0, or -1 if text is not one. */
+#define IMPORT_MAX_WORDS 64	/* words a mapping names */
+#define IMPORT_MAX_SKIP 50	/* lines left out before or after */
+
+struct import_mapping {
+	int col[IM__MAX];
+	/* A column named rather than counted (the API's "date": "Datum"):
+	 * col[] is -2 and the header's first cell so named is meant. */
+	const char *colname[IM__MAX];
+	enum num_style style;
+	enum import_dates dates;
+	const char *type;	/* a type for every row, or "" */
+	struct import_word *words;	/* the type column's words */
+	size_t nwords;
+	int skip_lines;		/* lines before the header */
+	int footer_lines;	/* lines after the last row */
+};
+
+/* A mapping of no columns (every col -1), numbers plain, dates as
+ * written. */
+void import_mapping_init(struct import_mapping *m);
+
+/*
+ * The mapping as JSON, the form nestegg stores and its API takes:
+ *   {"columns": {"date": 0, "type": "Typ", ...}, "numbers": "plain" |
+ *    "point" | "comma", "dates": "auto" | "dmy" | "mdy", "every": "buy",
+ *    "types": {"Kauf": "buy", "Storno": "skip"}, "skip_lines": 0,
+ *    "footer_lines": 0}
+ * a column by its place (from 0) or by its header's name.
+ * import_mapping_format() writes it (memory from a);
+ * import_mapping_parse() reads it (memory from a) and returns NULL, or
+ * why it is not one.  The older stored form "date=2;type=0;...;
+ * style=comma;every=buy" is read too.
+ */
 char *import_mapping_format(struct arena *a, const struct import_mapping *m);
-int import_mapping_parse(const char *text, struct import_mapping *m);
+const char *import_mapping_parse(struct arena *a, const char *text,
+    struct import_mapping *m);
+
+/* The type m's words give word: a nestegg type's name, "skip", or NULL
+ * when m does not name it (case and spaces around it aside). */
+const char *import_mapping_word(const struct import_mapping *m,
+    const char *word);
+
+#define IMPORT_TOP 10
+
+struct import_line {
+	char **fields;
+	size_t n;
+	size_t line;
+};
 
 struct import_file {
 	enum import_format format;
@@ -100,6 +153,12 @@ struct import_file {
 	const char *error;	/* the file as a whole cannot be read */
 	size_t error_line;
 	int needs_mapping;	/* generic, and no mapping given */
+	/* A CSV's first lines (up to IMPORT_TOP), split: where a saved
+	 * mapping's header may be. */
+	struct import_line *top;
+	size_t ntop;
+	int dates_open;		/* some dates could be day or month first,
+				 * and none says which */
 };
 
 /*
@@ -117,7 +176,8 @@ int import_read(struct arena *a, const char *text, size_t len,
     struct import_file *out);
 
 /* A generic CSV's mapping guessed from its header: columns whose names
- * say what they hold, decimal commas when the file uses ';'. */
+ * say what they hold, decimal commas when the file uses ';', nothing
+ * else (import_mapping_init). */
 void import_mapping_guess(char **header, size_t n, int semicolons,
     struct import_mapping *m);
 

@@ -62,6 +62,14 @@ struct import_row *imp_new_row(struct import_file *f, size_t cap);
  */
 int imp_number(const char *s, enum num_style style, dec *out);
 
+/*
+ * A date as a file writes it, as nestegg reads it: text after it (" as
+ * of 04/15/2023", " UTC") left out; with order DATES_DMY or DATES_MDY a
+ * day-first or month-first date written YYYY-MM-DD, its time kept.
+ */
+const char *imp_date(struct arena *a, enum import_dates order,
+    const char *d);
+
 /* A preset: a broker's or tracker's export, read by importpre.c. */
 struct preset;
 

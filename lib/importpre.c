@@ -40,8 +40,6 @@ struct word {
 	const char *word, *type;
 };
 
-enum date_order { D_ISO, D_DMY, D_MDY };
-
 /* Flags of a preset. */
 #define P_DIV_NET	0x1	/* a dividend's amount is after its tax */
 #define P_DIV_SHARES	0x2	/* a dividend is its shares x the amount a
@@ -69,7 +67,7 @@ struct preset {
 	const struct alias *cols;
 	const struct word *words;
 	enum num_style style;
-	enum date_order dates;
+	enum import_dates dates;
 	const char *footer;	/* a record whose first field starts so */
 	unsigned flags;
 	const char *currency;	/* of every row, where no column says */
@@ -486,20 +484,20 @@ static const struct alias iba_cols[] = {
 
 static const struct preset sections[] = {
 	{ .format = IF_IBKR_ACTIVITY, .cols = iba_cols, .style = NUM_PLAIN,
-	    .dates = D_ISO, .every = "dividend", .flags = P_SYMBOL_DESC,
+	    .dates = DATES_AS_WRITTEN, .every = "dividend", .flags = P_SYMBOL_DESC,
 	    .section = "Dividends" },
 	{ .format = IF_IBKR_ACTIVITY, .cols = iba_cols, .style = NUM_PLAIN,
-	    .dates = D_ISO, .every = "dividend", .flags = P_SYMBOL_DESC,
+	    .dates = DATES_AS_WRITTEN, .every = "dividend", .flags = P_SYMBOL_DESC,
 	    .section = "Payment In Lieu Of Dividends" },
 	{ .format = IF_IBKR_ACTIVITY, .cols = iba_cols, .style = NUM_PLAIN,
-	    .dates = D_ISO, .every = "taxback", .flags = P_SYMBOL_DESC,
+	    .dates = DATES_AS_WRITTEN, .every = "taxback", .flags = P_SYMBOL_DESC,
 	    .section = "Withholding Tax" },
 	{ .format = IF_IBKR_ACTIVITY, .cols = iba_cols, .style = NUM_PLAIN,
-	    .dates = D_ISO, .every = "money", .section = "Deposits & Withdrawals" },
+	    .dates = DATES_AS_WRITTEN, .every = "money", .section = "Deposits & Withdrawals" },
 	{ .format = IF_IBKR_ACTIVITY, .cols = iba_cols, .style = NUM_PLAIN,
-	    .dates = D_ISO, .every = "feeback", .section = "Interest" },
+	    .dates = DATES_AS_WRITTEN, .every = "feeback", .section = "Interest" },
 	{ .format = IF_IBKR_ACTIVITY, .cols = iba_cols, .style = NUM_PLAIN,
-	    .dates = D_ISO, .every = "feeback", .section = "Fees" },
+	    .dates = DATES_AS_WRITTEN, .every = "feeback", .section = "Fees" },
 };
 
 const struct preset *
@@ -513,61 +511,61 @@ preset_section(const char *name)
 
 static const struct preset presets[] = {
 	{ .format = IF_WEALTHFOLIO, .needs = wf_needs, .cols = wf_cols,
-	    .words = wf_words, .style = NUM_PLAIN, .dates = D_ISO },
+	    .words = wf_words, .style = NUM_PLAIN, .dates = DATES_AS_WRITTEN },
 	{ .format = IF_TRADING212, .needs = t212_needs, .cols = t212_cols,
-	    .words = t212_words, .style = NUM_PLAIN, .dates = D_ISO,
+	    .words = t212_words, .style = NUM_PLAIN, .dates = DATES_AS_WRITTEN,
 	    .flags = P_DIV_SHARES | P_FEE_RATE },
 	{ .format = IF_REVOLUT, .needs = rev_needs, .cols = rev_cols,
-	    .words = rev_words, .style = NUM_PLAIN, .dates = D_ISO },
+	    .words = rev_words, .style = NUM_PLAIN, .dates = DATES_AS_WRITTEN },
 	{ .format = IF_FREETRADE, .needs = ft_needs, .cols = ft_cols,
-	    .words = ft_words, .style = NUM_PLAIN, .dates = D_ISO },
+	    .words = ft_words, .style = NUM_PLAIN, .dates = DATES_AS_WRITTEN },
 	{ .format = IF_SCALABLE, .needs = scal_needs, .cols = scal_cols,
-	    .words = scal_words, .style = NUM_COMMA, .dates = D_ISO,
+	    .words = scal_words, .style = NUM_COMMA, .dates = DATES_AS_WRITTEN,
 	    .flags = P_DIV_NET | P_TAX_APART, .done = "executed" },
 	{ .format = IF_PARQET, .needs = pq_needs, .cols = pq_cols,
-	    .words = pq_words, .style = NUM_COMMA, .dates = D_ISO,
+	    .words = pq_words, .style = NUM_COMMA, .dates = DATES_AS_WRITTEN,
 	    .flags = P_TAX_APART },
 	{ .format = IF_ETORO, .needs = etoro_needs, .cols = etoro_cols,
-	    .words = etoro_words, .style = NUM_POINT, .dates = D_DMY,
+	    .words = etoro_words, .style = NUM_POINT, .dates = DATES_DMY,
 	    .flags = P_SYMBOL_PAIR, .currency = "USD" },
 	{ .format = IF_BUX, .needs = bux_needs, .cols = bux_cols,
-	    .words = bux_words, .style = NUM_PLAIN, .dates = D_ISO },
+	    .words = bux_words, .style = NUM_PLAIN, .dates = DATES_AS_WRITTEN },
 	{ .format = IF_COINBASE, .needs = cb_needs, .cols = cb_cols,
-	    .words = cb_words, .style = NUM_PLAIN, .dates = D_ISO,
+	    .words = cb_words, .style = NUM_PLAIN, .dates = DATES_AS_WRITTEN,
 	    .kind = "crypto" },
 	{ .format = IF_XTB, .needs = xtb_needs, .cols = xtb_cols,
-	    .words = xtb_words, .style = NUM_COMMA, .dates = D_ISO,
+	    .words = xtb_words, .style = NUM_COMMA, .dates = DATES_AS_WRITTEN,
 	    .footer = "Total", .flags = P_TRADE_NOTE,
 	    .currency = TX_CURRENCY_PORTFOLIO },
 	{ .format = IF_DEGIRO, .needs = dg_needs_en, .cols = dg_cols,
-	    .style = NUM_COMMA, .dates = D_DMY, .flags = P_FEE_RATE,
+	    .style = NUM_COMMA, .dates = DATES_DMY, .flags = P_FEE_RATE,
 	    .every = "trade", .after = dg_after },
 	{ .format = IF_DEGIRO, .needs = dg_needs_nl, .cols = dg_cols,
-	    .style = NUM_COMMA, .dates = D_DMY, .flags = P_FEE_RATE,
+	    .style = NUM_COMMA, .dates = DATES_DMY, .flags = P_FEE_RATE,
 	    .every = "trade", .after = dg_after },
 	{ .format = IF_DEGIRO, .needs = dg_needs_de, .cols = dg_cols,
-	    .style = NUM_COMMA, .dates = D_DMY, .flags = P_FEE_RATE,
+	    .style = NUM_COMMA, .dates = DATES_DMY, .flags = P_FEE_RATE,
 	    .every = "trade", .after = dg_after },
 	{ .format = IF_TRADEREPUBLIC, .needs = tr_needs, .cols = tr_cols,
-	    .words = tr_words, .style = NUM_PLAIN, .dates = D_ISO,
+	    .words = tr_words, .style = NUM_PLAIN, .dates = DATES_AS_WRITTEN,
 	    .flags = P_TAX_APART },
 	{ .format = IF_PP_EXPORT, .needs = ppc_needs_en, .cols = ppc_cols,
-	    .words = ppc_words, .style = NUM_POINT, .dates = D_ISO,
+	    .words = ppc_words, .style = NUM_POINT, .dates = DATES_AS_WRITTEN,
 	    .flags = P_TAX_APART | P_CUR_PREFIX },
 	{ .format = IF_PP_EXPORT, .needs = ppc_needs_de, .cols = ppc_cols,
-	    .words = ppc_words, .style = NUM_COMMA, .dates = D_ISO,
+	    .words = ppc_words, .style = NUM_COMMA, .dates = DATES_AS_WRITTEN,
 	    .flags = P_TAX_APART | P_CUR_PREFIX },
 	{ .format = IF_IBKR_CASH, .needs = ibc_needs, .cols = ibc_cols,
-	    .words = ibc_words, .style = NUM_PLAIN, .dates = D_ISO,
+	    .words = ibc_words, .style = NUM_PLAIN, .dates = DATES_AS_WRITTEN,
 	    .done = "detail" },
 	{ .format = IF_DEGIRO_ACCOUNT, .needs = dga_needs_en, .cols = dga_cols,
-	    .words = dga_words, .style = NUM_PLAIN, .dates = D_DMY,
+	    .words = dga_words, .style = NUM_PLAIN, .dates = DATES_DMY,
 	    .after = dga_after },
 	{ .format = IF_DEGIRO_ACCOUNT, .needs = dga_needs_nl, .cols = dga_cols,
-	    .words = dga_words, .style = NUM_COMMA, .dates = D_DMY,
+	    .words = dga_words, .style = NUM_COMMA, .dates = DATES_DMY,
 	    .after = dga_after },
 	{ .format = IF_SCHWAB, .needs = schwab_needs, .cols = schwab_cols,
-	    .words = schwab_words, .style = NUM_POINT, .dates = D_MDY,
+	    .words = schwab_words, .style = NUM_POINT, .dates = DATES_MDY,
 	    .footer = "Transactions Total", .currency = "USD" },
 };
 
@@ -702,38 +700,6 @@ imp_number(const char *s, enum num_style style, dec *out)
 	if (neg)
 		*out = dec_neg(*out);
 	return 0;
-}
-
-/*
- * A date as p writes it, as nestegg reads it: text after it (" as of
- * 04/15/2023") left out, day-first or month-first dates written
- * YYYY-MM-DD with their time kept.
- */
-static const char *
-date_of(struct arena *a, const struct preset *p, const char *d)
-{
-	const char *as = strcasestr(d, " as of ");
-	int x, y, z, n = 0;
-	char sep;
-
-	if (as != NULL)
-		d = arena_strndup(a, d, (size_t)(as - d));
-	if (strlen(d) > 4 && strcmp(d + strlen(d) - 4, " UTC") == 0)
-		d = arena_strndup(a, d, strlen(d) - 4);
-	if (p->dates == D_ISO)
-		return d;
-	if (sscanf(d, "%2d%c%2d%*[./-]%4d%n", &x, &sep, &y, &z, &n) != 4 ||
-	    (sep != '.' && sep != '/' && sep != '-') || n < 8)
-		return d;		/* as written: ledger_datetime says */
-	if (z < 100)
-		z += 2000;
-	if (p->dates == D_MDY) {
-		int t = x;
-
-		x = y;
-		y = t;
-	}
-	return arena_printf(a, "%04d-%02d-%02d%s", z, y, x, d + n);
 }
 
 /* A currency as a file writes it, as nestegg does: GBX (pence) is
@@ -920,7 +886,7 @@ preset_row(struct arena *a, const struct preset *p, enum num_style st,
 	    R_DATETIME);
 	if (*time)
 		t->date = arena_printf(a, "%s %s", t->date, time);
-	t->date = date_of(a, p, t->date);
+	t->date = imp_date(a, p->dates, t->date);
 	t->symbol = imp_cell(a, rec, cols, R_SYMBOL);
 	if ((p->flags & P_SYMBOL_DESC) && *t->symbol == '\0') {
 		const char *note = imp_cell(a, rec, cols, R_NOTE);

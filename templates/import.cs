@@ -4,10 +4,8 @@
 <h1>Import transactions</h1>
 <p>Bring your history from another tool or a broker. nestegg shows what the file will do before it writes anything, and writes all of it or nothing.</p>
 <ul class="hint">
-<li>Ghostfolio: its export (JSON) as it is, or its CSV.</li>
-<li>Interactive Brokers: a flex query of trades, as CSV.</li>
-<li>Portfolio Performance: the CSV export of account or portfolio transactions, in English or German.</li>
-<li>nestegg's own CSV (<a href="/portfolios/<?cs var:P.id ?>/export.csv">export</a>), or any other CSV: you choose its columns once, and nestegg remembers them.</li>
+<li>Brokers' and trackers' exports as they are: Interactive Brokers (flex queries as CSV or XML, activity statements), DEGIRO, Trading 212, Charles Schwab, Revolut, Trade Republic, Scalable Capital, Coinbase, eToro, Freetrade, XTB, BUX, Parqet, Wealthfolio, Ghostfolio, Portfolio Performance. The preview names the format it recognised.</li>
+<li>nestegg's own CSV (<a href="/portfolios/<?cs var:P.id ?>/export.csv">export</a>), or any other CSV: you choose its columns and what its words mean once, and nestegg remembers them.</li>
 </ul>
 <pre class="example">date,type,symbol,quantity,price,fee,amount,currency,fx_rate,note
 2024-01-15T10:30,buy,AAPL,10,185.20,1.00,,USD,0.92,first lot
@@ -35,6 +33,13 @@
 <h2 id="waiting">Waiting for their preview</h2>
 <div class="table-wrap"><table class="data"><thead><tr><th scope="col">Portfolio</th><th scope="col">Format</th><th scope="col" class="num">Size</th><th scope="col">Uploaded (UTC)</th><th scope="col"></th><th scope="col"></th></tr></thead><tbody>
 <?cs each:d = Drafts ?><tr><td class="note"><?cs var:d.portfolio ?></td><td><?cs var:d.format ?></td><td class="num"><?cs var:d.size ?></td><td><?cs var:d.created ?></td><td><a href="<?cs var:d.href ?>">Preview</a></td><td><form method="post" action="<?cs var:d.href ?>" class="inline"><input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import1"><input type="hidden" name="action" value="cancel"><button type="submit" class="link">Cancel</button></form></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
+<?cs if:subcount(Mappings) > 0 ?>
+<h2 id="mappings">Saved mappings</h2>
+<p class="muted">How you chose to read other tools' CSVs, by their columns. To change one, upload a file it reads and choose "Change it" on the preview.</p>
+<div class="table-wrap"><table class="data"><thead><tr><th scope="col">For the columns</th><th scope="col">Reads</th><th scope="col">Saved (UTC)</th><th scope="col"></th></tr></thead><tbody>
+<?cs each:m = Mappings ?><tr><td class="note"><?cs var:m.columns ?></td><td class="note"><?cs var:m.reads ?></td><td><?cs var:m.updated ?></td><td><form method="post" action="<?cs var:m.href ?>" class="inline"><input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import2"><input type="hidden" name="action" value="delete"><button type="submit" class="link">Delete</button></form></td></tr><?cs /each ?>
 </tbody></table></div>
 <?cs /if ?>
 </section>

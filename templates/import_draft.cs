@@ -4,21 +4,50 @@
 <h1>Import: preview</h1>
 <p>Format: <?cs var:Import.format ?>, <?cs var:Import.rows ?> row(s). Nothing is written until you import.</p>
 <?cs if:Import.message ?><p role="status"><?cs var:Import.message ?></p><?cs /if ?>
-<?cs if:Import.needs_mapping ?>
-<h2>Which column holds what?</h2>
+<?cs if:Import.mapping_id && !Import.mapping ?><p class="muted">Read with the mapping you saved for these columns. <a href="<?cs var:Import.href ?>?change=1">Change it</a></p><?cs /if ?>
+<?cs if:Import.mapping ?>
+<h2>How to read this file</h2>
+<p>Choose which column holds what, and what each of the file's types means; <strong>Preview</strong> shows the first rows as they will be read, and <strong>Use this mapping</strong> remembers it for files with these columns.</p>
 <?cs if:Errors.columns ?><p class="error" role="alert"><?cs var:Errors.columns ?></p><?cs /if ?>
-<form method="post" action="<?cs var:Import.href ?>" class="grid">
+<?cs if:Import.map_problem ?><p class="error" role="alert"><?cs var:Import.map_problem ?></p><?cs /if ?>
+<form method="post" action="<?cs var:Import.href ?>" class="mapping">
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import_draft0">
-<input type="hidden" name="action" value="columns">
+<fieldset class="grid"><legend>Columns</legend>
 <?cs each:f = Import.fields ?>
 <div class="field"><label for="col-<?cs var:f ?>"><?cs var:f ?></label>
-<select id="col-<?cs var:f ?>" name="<?cs var:f ?>"><option value="">(none)</option><?cs each:c = Import.columns ?><option value="<?cs name:c ?>"<?cs if:Import.guess[f] != "" && name(c) == Import.guess[f] ?> selected<?cs /if ?>><?cs var:c ?></option><?cs /each ?></select></div>
+<select id="col-<?cs var:f ?>" name="<?cs var:f ?>"><option value="">(none)</option><?cs each:c = Import.columns ?><option value="<?cs name:c ?>"<?cs if:Import.map[f] != "" && name(c) == Import.map[f] ?> selected<?cs /if ?>><?cs var:c ?></option><?cs /each ?></select></div>
 <?cs /each ?>
+</fieldset>
+<fieldset class="grid"><legend>How it is written</legend>
 <div class="field"><label for="every">Type of every row, when no column says</label>
-<select id="every" name="every"><option value="">(a column says)</option><?cs each:t = Types ?><option value="<?cs var:t ?>"><?cs var:t ?></option><?cs /each ?></select></div>
+<select id="every" name="every"><option value="">(a column says)</option><?cs each:t = Types ?><option value="<?cs var:t ?>"<?cs if:t == Import.map.every ?> selected<?cs /if ?>><?cs var:t ?></option><?cs /each ?></select></div>
 <div class="field"><label for="style">Numbers are written</label>
-<select id="style" name="style"><option value="plain">1234.56</option><option value="point">1,234.56</option><option value="comma">1.234,56</option></select></div>
-<div class="buttons"><button type="submit">Use these columns</button></div>
+<select id="style" name="style"><option value="plain"<?cs if:Import.map.style == "plain" ?> selected<?cs /if ?>>1234.56</option><option value="point"<?cs if:Import.map.style == "point" ?> selected<?cs /if ?>>1,234.56</option><option value="comma"<?cs if:Import.map.style == "comma" ?> selected<?cs /if ?>>1.234,56</option></select></div>
+<div class="field"><label for="dates">Dates like 03/04/2024 are</label>
+<select id="dates" name="dates"<?cs if:Import.dates_open ?> aria-invalid="true" aria-describedby="dates-open"<?cs /if ?>><option value="auto"<?cs if:Import.map.dates == "auto" ?> selected<?cs /if ?>>as the file shows (ask if unclear)</option><option value="dmy"<?cs if:Import.map.dates == "dmy" ?> selected<?cs /if ?>>day first (3 April)</option><option value="mdy"<?cs if:Import.map.dates == "mdy" ?> selected<?cs /if ?>>month first (March 4)</option></select>
+<?cs if:Import.dates_open ?><p class="error" id="dates-open">This file's dates could be day or month first, and none of them says which: choose.</p><?cs /if ?></div>
+<div class="field"><label for="skip_lines">Lines before the header to leave out</label>
+<input id="skip_lines" name="skip_lines" type="number" min="0" max="50" inputmode="numeric" value="<?cs var:Import.map.skip_lines ?>"></div>
+<div class="field"><label for="footer_lines">Lines at the end to leave out</label>
+<input id="footer_lines" name="footer_lines" type="number" min="0" max="50" inputmode="numeric" value="<?cs var:Import.map.footer_lines ?>"></div>
+</fieldset>
+<?cs if:subcount(Import.words) > 0 ?>
+<div class="table-wrap"><table class="data words"><caption>What each of the file's types means</caption><thead><tr><th scope="col">In the file</th><th scope="col" class="num">Rows</th><th scope="col">Read as</th></tr></thead><tbody>
+<?cs each:w = Import.words ?><tr><td class="note"><?cs var:w.word ?><input type="hidden" name="word_<?cs name:w ?>" value="<?cs var:w.word ?>"></td><td class="num"><?cs var:w.rows ?></td><td><label><span class="visually-hidden">Read <?cs var:w.word ?> as</span><select name="type_<?cs name:w ?>"<?cs if:!w.type ?> aria-invalid="true"<?cs /if ?>><?cs if:!w.type ?><option value="" selected>(choose)</option><?cs /if ?><option value="skip"<?cs if:w.type == "skip" ?> selected<?cs /if ?>>skip these rows</option><?cs each:t = Types ?><option value="<?cs var:t ?>"<?cs if:t == w.type ?> selected<?cs /if ?>><?cs var:t ?></option><?cs /each ?></select></label></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs if:Import.allwords > subcount(Import.words) ?><p class="muted">The file has <?cs var:Import.allwords ?> different types; the first <?cs var:subcount(Import.words) ?> are shown.</p><?cs /if ?>
+<?cs /if ?>
+<?cs if:subcount(Import.sample) > 0 ?>
+<div class="table-wrap"><table class="data sample"><caption>The first rows, as they will be read</caption><thead><tr><th scope="col" class="num">Line</th><?cs each:c = Import.shown ?><th scope="col"><?cs var:c ?></th><?cs /each ?></tr></thead><tbody>
+<?cs each:x = Import.sample ?><tr><td class="num"><?cs var:x.line ?></td><?cs if:x.skip ?><td colspan="8" class="note">skipped: <?cs var:x.skip ?></td><?cs else ?><?cs each:c = Import.shown ?><td><?cs var:x[c] ?></td><?cs /each ?><?cs /if ?></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
+<?cs if:subcount(Import.map_errors) > 0 ?>
+<div class="table-wrap"><table class="data errors"><caption>Read so, these lines have problems</caption><thead><tr><th scope="col" class="num">Line</th><th scope="col">Field</th><th scope="col">Problem</th></tr></thead><tbody>
+<?cs each:e = Import.map_errors ?><tr><td class="num"><?cs var:e.line ?></td><td><?cs var:e.field ?></td><td class="note"><?cs var:e.reason ?></td></tr><?cs /each ?>
+</tbody></table></div>
+<?cs /if ?>
+<div class="buttons"><button type="submit" name="action" value="preview">Preview</button> <button type="submit" name="action" value="columns">Use this mapping</button></div>
 </form>
 <?cs /if ?>
 <?cs if:subcount(Import.unknown) > 0 ?>

@@ -3,7 +3,12 @@
  * text/csv (any of the CSV formats) or application/json (Ghostfolio's
  * export).  Query: format= (else recognised), dry_run=1 (check and
  * answer the preview, write nothing), duplicates=skip|keep (required
- * when rows are already in the portfolio).
+ * when rows are already in the portfolio), opening_positions=
+ * at_first_price, mapping= (a generic CSV's, as JSON: see
+ * import_mapping_format; remembered for its header once imported).
+ * A generic CSV's answer has its mapping, the words of its type column
+ * and what each reads as; one that needs a mapping has its header and a
+ * guess.
  *
  * Answers 200 with what was (or would be) written, the holdings and
  * cash after it and the portfolio; 422 with every refused line (line,
@@ -101,6 +106,37 @@ opening_list(const struct import_result *res)
 	return o;
 }
 
+/* A generic CSV's reading: the mapping (as the mapping= parameter takes
+ * it), the saved one's id, the type column's words and what each is
+ * read as, and whether the dates leave their order open; on o. */
+static void
+reading(struct arena *a, json_object *o, const struct import_result *res)
+{
+	json_object *w;
+
+	if (res->mapping == NULL)
+		return;
+	json_object_object_add(o, "mapping", json_tokener_parse(
+	    import_mapping_format(a, res->mapping)));
+	if (res->mapping_id > 0)
+		json_object_object_add(o, "mapping_id",
+		    json_object_new_int64(res->mapping_id));
+	w = json_object_new_array();
+	for (size_t i = 0; i < res->nwords; i++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "word", jstr(res->words[i].word));
+		json_object_object_add(x, "type", res->words[i].type ?
+		    jstr(res->words[i].type) : NULL);
+		json_object_object_add(x, "rows",
+		    json_object_new_int64((long long)res->words[i].rows));
+		json_object_array_add(w, x);
+	}
+	json_object_object_add(o, "words", w);
+	json_object_object_add(o, "dates_open",
+	    json_object_new_boolean(res->dates_open));
+}
+
 /* What the import did or would do. */
 static json_object *
 summary(const struct portfolio *pf, const struct import_result *res,
@@ -161,15 +197,16 @@ summary(const struct portfolio *pf, const struct import_result *res,
 
 /* The refusal: every bad line and every unknown symbol. */
 static json_object *
-refusal(const struct import_result *res, int status)
+refusal(struct arena *a, const struct import_result *res, int status)
 {
 	json_object *o = json_object_new_object(), *e = json_object_new_object();
 	json_object *unknown = json_object_new_array();
 
 	json_object_object_add(e, "status", json_object_new_int(status));
 	json_object_object_add(e, "message", jstr(res->needs_mapping ?
-	    "This CSV's columns are not nestegg's: choose them once on the "
-	    "import page, and they are remembered." : res->message ?
+	    "This CSV's columns are not nestegg's: send its mapping "
+	    "(mapping=, as JSON; error.mapping is a guess), or choose them "
+	    "once on the import page, and they are remembered." : res->message ?
 	    res->message : "Nothing was imported: some lines need fixing."));
 	for (size_t i = 0; i < res->nunknown; i++) {
 		const struct import_unknown *u = &res->unknown[i];
@@ -195,6 +232,18 @@ refusal(const struct import_result *res, int status)
 	json_object_object_add(e, "unknown_symbols", unknown);
 	json_object_object_add(e, "duplicates",
 	    json_object_new_int64((long long)res->duplicates));
+	if (res->needs_mapping && res->nheader > 0) {
+		struct import_mapping m;
+		json_object *h = json_object_new_array();
+
+		for (size_t i = 0; i < res->nheader; i++)
+			json_object_array_add(h, jstr(res->header[i]));
+		json_object_object_add(e, "header", h);
+		import_mapping_guess(res->header, res->nheader, 0, &m);
+		json_object_object_add(e, "mapping", json_tokener_parse(
+		    import_mapping_format(a, &m)));
+	}
+	reading(a, e, res);
 	json_object_object_add(o, "error", e);
 	return o;
 }
@@ -210,6 +259,7 @@ page_api_import(struct req *r)
 	const char *fmt = web_param(r, "format");
 	const char *open = web_param(r, "opening_positions");
 	const char *dups = web_param(r, "duplicates");
+	const char *mapping = web_param(r, "mapping");
 	json_object *out;
 	int rc, f = IF_AUTO;
 
@@ -237,6 +287,19 @@ page_api_import(struct req *r)
 	o.open = strcmp(open, "at_first_price") == 0 ? OPEN_AT_FIRST_PRICE :
 	    OPEN_NONE;
 	o.format = *fmt ? (enum import_format)f : IF_AUTO;
+	if (*mapping) {
+		struct import_mapping *m = arena_alloc(r->a, sizeof(*m));
+		const char *why = import_mapping_parse(r->a, mapping, m);
+
+		if (why != NULL)
+			return web_json_error(r, 422, arena_printf(r->a,
+			    "The mapping is not one: %s.", why), "mapping");
+		if (*fmt && f != IF_GENERIC)
+			return web_json_error(r, 422, "A mapping reads a CSV "
+			    "of format generic.", "mapping");
+		o.map = m;
+		o.format = IF_GENERIC;
+	}
 	if (strcmp(r->media_type, "application/json") == 0 && !*fmt)
 		o.format = IF_GHOSTFOLIO;
 	o.dry_run = strcmp(web_param(r, "dry_run"), "1") == 0 ||
@@ -252,7 +315,7 @@ page_api_import(struct req *r)
 		return web_db_error(r);
 	if (rc > 0 && res.needs_choice && res.nerrors == 0 &&
 	    res.nunknown == 0) {
-		out = refusal(&res, 409);
+		out = refusal(r->a, &res, 409);
 		json_object_object_add(json_object_object_get(out, "error"),
 		    "message", jstr("Some rows are already in the portfolio: "
 		    "send duplicates=skip to leave them out, or "
@@ -260,8 +323,14 @@ page_api_import(struct req *r)
 		return web_json(r, 409, out);
 	}
 	if (rc > 0)
-		return web_json(r, 422, refusal(&res, 422));
+		return web_json(r, 422, refusal(r->a, &res, 422));
+	/* A mapping sent is remembered for the header it read, once it
+	 * imported. */
+	if (o.map != NULL && !o.dry_run && import_mapping_save(r->db, r->a,
+	    r->user.id, res.header, res.nheader, o.map) != 0)
+		return web_db_error(r);
 	out = summary(&pf, &res, o.dry_run);
+	reading(r->a, out, &res);
 	if (res.message)
 		json_object_object_add(out, "message", jstr(res.message));
 	/* Reload: the import changed the portfolio's own totals. */

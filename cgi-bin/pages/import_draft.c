@@ -3,12 +3,15 @@
  * will write (rows per type, the holdings and cash after it), or every
  * refused line with its field and reason, the unknown symbols (each
  * linked to a pre-filled form, or all created at once), the columns to
- * choose for a CSV that is not nestegg's, and the choice for rows
- * already in the portfolio.
+ * choose for a CSV that is not nestegg's (its mapping: columns, each
+ * type word's meaning, number and date styles, lines left out, with
+ * its first rows as they read), and the choice for rows already in the
+ * portfolio.  ?change=1 shows the mapping saved for the file, to change.
  * POST with action=
  *   import   writes it all in one transaction (duplicates=skip|keep)
  *   create   creates the unknown symbols as the file describes them
- *   columns  remembers the chosen columns for this header
+ *   preview  shows the file as the mapping chosen reads it
+ *   columns  remembers the mapping chosen for this header
  *   cancel   forgets the draft, freeing its place under the limits
  * then shows the preview again, the portfolio once written, or the
  * import form once cancelled.
@@ -98,28 +101,158 @@ create_all(struct req *r, const struct portfolio *pf,
 	return failed;
 }
 
-/* The chosen columns from the form, remembered for this header. */
+/* A line count of the form's: 0 to IMPORT_MAX_SKIP. */
 static int
-save_columns(struct req *r, const struct import_result *res)
+form_lines(struct req *r, const char *name)
 {
-	struct import_mapping m;
-	const char *style = web_param(r, "style");
+	int n = atoi(web_param(r, name));
 
+	return n < 0 ? 0 : n > IMPORT_MAX_SKIP ? IMPORT_MAX_SKIP : n;
+}
+
+/* The mapping the form chose, for a header of nheader columns: the
+ * column of each field, how numbers and dates are written, the type of
+ * every row, the lines left out, and each type word's choice (word_N,
+ * type_N; "" is no choice).  A column past the header's end reads
+ * nothing. */
+static void
+form_mapping(struct req *r, struct import_mapping *m)
+{
+	const char *style = web_param(r, "style");
+	const char *dates = web_param(r, "dates");
+	size_t n = 0;
+
+	import_mapping_init(m);
 	for (int i = 0; i < IM__MAX; i++) {
 		const char *v = web_param(r, import_field_names[i]);
 
-		m.col[i] = *v ? atoi(v) : -1;
-		if (m.col[i] < -1 || m.col[i] >= (int)res->nheader)
-			m.col[i] = -1;
+		m->col[i] = *v ? atoi(v) : -1;
+		if (m->col[i] < -1 || m->col[i] > 200)
+			m->col[i] = -1;
 	}
-	m.style = strcmp(style, "comma") == 0 ? NUM_COMMA :
+	m->style = strcmp(style, "comma") == 0 ? NUM_COMMA :
 	    strcmp(style, "point") == 0 ? NUM_POINT : NUM_PLAIN;
-	m.type = tx_type_parse(web_param(r, "every")) >= 0 ?
+	m->dates = strcmp(dates, "dmy") == 0 ? DATES_DMY :
+	    strcmp(dates, "mdy") == 0 ? DATES_MDY : DATES_AS_WRITTEN;
+	m->type = tx_type_parse(web_param(r, "every")) >= 0 ?
 	    web_param(r, "every") : "";
-	if (m.col[IM_DATE] < 0 || (m.col[IM_TYPE] < 0 && *m.type == '\0'))
-		return 1;
-	return import_mapping_save(r->db, r->a, r->user.id, res->header,
-	    res->nheader, &m) != 0 ? -1 : 0;
+	m->skip_lines = form_lines(r, "skip_lines");
+	m->footer_lines = form_lines(r, "footer_lines");
+	m->words = arena_alloc(r->a, IMPORT_MAX_WORDS * sizeof(*m->words));
+	for (size_t i = 0; i < IMPORT_MAX_WORDS; i++) {
+		const char *w = web_param(r, arena_printf(r->a, "word_%zu", i));
+		const char *t = web_param(r, arena_printf(r->a, "type_%zu", i));
+
+		if (*w == '\0')
+			break;
+		if (strlen(w) > 100 || (strcmp(t, "skip") != 0 &&
+		    tx_type_parse(t) < 0))
+			continue;
+		m->words[n].word = w;
+		m->words[n].type = t;
+		n++;
+	}
+	m->nwords = n;
+}
+
+/* The mapping's choices, for the form to show them. */
+static void
+put_mapping(struct req *r, const struct import_mapping *m)
+{
+	for (int i = 0; i < IM__MAX; i++)
+		if (m->col[i] >= 0)
+			view_set_int(r->hdf, arena_printf(r->a, "Import.map.%s",
+			    import_field_names[i]), m->col[i]);
+	view_set(r->hdf, "Import.map.style", m->style == NUM_COMMA ? "comma" :
+	    m->style == NUM_POINT ? "point" : "plain");
+	view_set(r->hdf, "Import.map.dates", import_dates_names[m->dates]);
+	view_set(r->hdf, "Import.map.every", m->type ? m->type : "");
+	view_set_int(r->hdf, "Import.map.skip_lines", m->skip_lines);
+	view_set_int(r->hdf, "Import.map.footer_lines", m->footer_lines);
+}
+
+/* What the file reads as through m: its columns, its type words with
+ * the type each is read as, whether its dates leave their order open,
+ * its first rows as read, and the problems. */
+static void
+put_reading(struct req *r, const struct import_result *res)
+{
+	static const char *const show[] = { "date", "type", "symbol",
+	    "quantity", "price", "fee", "amount", "currency" };
+
+	for (size_t i = 0; i < res->nheader; i++)
+		view_set(r->hdf, arena_printf(r->a, "Import.columns.%zu", i),
+		    res->header[i]);
+	for (size_t i = 0; i < res->nwords; i++) {
+		const char *k = arena_printf(r->a, "Import.words.%zu", i);
+
+		view_set(r->hdf, arena_printf(r->a, "%s.word", k),
+		    res->words[i].word);
+		view_set(r->hdf, arena_printf(r->a, "%s.type", k),
+		    res->words[i].type ? res->words[i].type : "");
+		view_set_int(r->hdf, arena_printf(r->a, "%s.rows", k),
+		    (long long)res->words[i].rows);
+	}
+	view_set_int(r->hdf, "Import.allwords", (long long)res->allwords);
+	for (size_t i = 0; i < res->nerrors && i < 20; i++) {
+		const char *k = arena_printf(r->a, "Import.map_errors.%zu", i);
+
+		view_set_int(r->hdf, arena_printf(r->a, "%s.line", k),
+		    (long long)res->errors[i].line);
+		view_set(r->hdf, arena_printf(r->a, "%s.field", k),
+		    res->errors[i].field);
+		view_set(r->hdf, arena_printf(r->a, "%s.reason", k),
+		    res->errors[i].reason);
+	}
+	view_set_int(r->hdf, "Import.dates_open", res->dates_open);
+	for (size_t i = 0; i < sizeof(show) / sizeof(show[0]); i++)
+		view_set(r->hdf, arena_printf(r->a, "Import.shown.%zu", i),
+		    show[i]);
+	for (size_t i = 0; i < res->nsample; i++) {
+		const struct import_row *x = &res->sample[i];
+		const char *k = arena_printf(r->a, "Import.sample.%zu", i);
+		const char *v[] = { x->t.date, x->t.type, x->t.symbol,
+		    x->t.quantity, x->t.price, x->t.fee, x->t.amount,
+		    x->t.currency };
+
+		view_set_int(r->hdf, arena_printf(r->a, "%s.line", k),
+		    (long long)x->line);
+		for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++)
+			view_set(r->hdf, arena_printf(r->a, "%s.%s", k,
+			    show[j]), v[j] ? v[j] : "");
+		view_set(r->hdf, arena_printf(r->a, "%s.skip", k),
+		    x->skip ? x->skip : "");
+	}
+}
+
+/* The mapping form: m's choices, and the file as m reads it (a dry run
+ * of m); 0, or -1 on a database error. */
+static int
+mapping_form(struct req *r, const struct portfolio *pf,
+    const struct import_draft *dr, const struct import_mapping *m,
+    const struct import_result *first)
+{
+	struct import_opts o;
+	struct import_result res;
+
+	memset(&o, 0, sizeof(o));
+	o.format = IF_GENERIC;
+	o.dry_run = 1;
+	o.dups = DUP_SKIP;
+	o.map = m;
+	if (import_run(r->db, r->a, pf, dr->text, dr->len, &o, &res) < 0)
+		return -1;
+	if (res.nheader == 0)
+		res.header = first->header, res.nheader = first->nheader;
+	view_set_int(r->hdf, "Import.mapping", 1);
+	put_mapping(r, m);
+	put_reading(r, &res);
+	if (res.message && res.nsample == 0)
+		view_set(r->hdf, "Import.map_problem", res.message);
+	for (int i = 0; i < IM__MAX; i++)
+		view_set(r->hdf, arena_printf(r->a, "Import.fields.%d", i),
+		    import_field_names[i]);
+	return 0;
 }
 
 static void
@@ -225,25 +358,8 @@ put_result(struct req *r, const struct portfolio *pf,
 		view_set(r->hdf, arena_printf(r->a, "%s.currency", key),
 		    res->cash[i].currency);
 	}
-	for (size_t i = 0; res->needs_mapping && i < res->nheader; i++) {
-		snprintf(key, sizeof(key), "Import.columns.%zu", i);
-		view_set(r->hdf, key, res->header[i]);
-	}
-	if (res->needs_mapping) {
-		/* Each field's column guessed from the header's names. */
-		struct import_mapping m;
-
-		import_mapping_guess(res->header, res->nheader, 0, &m);
-		for (int i = 0; i < IM__MAX; i++)
-			if (m.col[i] >= 0)
-				view_set_int(r->hdf, arena_printf(r->a,
-				    "Import.guess.%s", import_field_names[i]),
-				    m.col[i]);
-	}
-	for (int i = 0; res->needs_mapping && i < IM__MAX; i++) {
-		snprintf(key, sizeof(key), "Import.fields.%d", i);
-		view_set(r->hdf, key, import_field_names[i]);
-	}
+	if (res->mapping_id > 0)
+		view_set_int(r->hdf, "Import.mapping_id", res->mapping_id);
 	for (int i = 0; i < TX__MAX; i++) {
 		snprintf(key, sizeof(key), "Types.%d", i);
 		view_set(r->hdf, key, tx_type_names[i]);
@@ -340,16 +456,51 @@ page_import_draft(struct req *r)
 		if (failed == 0)
 			return web_redirect(r, back);
 	}
-	if (r->method == M_POST && strcmp(action, "columns") == 0 &&
-	    res.needs_mapping) {
-		int bad = save_columns(r, &res);
+	/* A generic CSV's mapping: chosen (needs_mapping), tried on the
+	 * file (preview), remembered (columns), or changed (change=1). */
+	if (res.needs_mapping || (res.mapping_id > 0 &&
+	    (strcmp(web_param(r, "change"), "1") == 0 ||
+	    strcmp(action, "preview") == 0 || strcmp(action, "columns") == 0))) {
+		struct import_mapping m;
+		struct import_result read;
+		int chosen = r->method == M_POST &&
+		    (strcmp(action, "preview") == 0 ||
+		    strcmp(action, "columns") == 0);
 
-		if (bad < 0)
+		if (chosen)
+			form_mapping(r, &m);
+		else if (res.mapping_id > 0)
+			m = *res.mapping;
+		else
+			import_mapping_guess(res.header, res.nheader, 0, &m);
+		if (chosen && strcmp(action, "columns") == 0) {
+			if (m.col[IM_DATE] < 0 || (m.col[IM_TYPE] < 0 &&
+			    *m.type == '\0'))
+				web_field_error(r, "columns", "Choose at least "
+				    "the date column, and the type column or "
+				    "a type for every row.");
+			else {
+				/* Remembered for the header it reads. */
+				memset(&o, 0, sizeof(o));
+				o.format = IF_GENERIC;
+				o.dry_run = 1;
+				o.dups = DUP_SKIP;
+				o.map = &m;
+				if (import_run(r->db, r->a, &pf, dr.text,
+				    dr.len, &o, &read) < 0)
+					return web_db_error(r);
+				if (read.nheader == 0)
+					read.header = res.header,
+					read.nheader = res.nheader;
+				if (import_mapping_save(r->db, r->a, r->user.id,
+				    read.header, read.nheader, &m) != 0)
+					return web_db_error(r);
+				return web_redirect(r, back);
+			}
+		}
+		if (mapping_form(r, &pf, &dr, &m, &res) != 0)
 			return web_db_error(r);
-		if (bad == 0)
-			return web_redirect(r, back);
-		web_field_error(r, "columns", "Choose at least the date column, "
-		    "and the type column or a type for every row.");
+		res.needs_mapping = 1;
 	}
 	put_result(r, &pf, &res, back);
 	return web_render_status(r, rc == 0 || res.needs_mapping ||

@@ -5,6 +5,7 @@ hostile files.  Every test method is named test_fmt_* (run.py -k fmt)."""
 import csv
 import io
 import os
+import json
 import re
 import unittest
 import urllib.parse
@@ -382,6 +383,155 @@ class ImportFormats(unittest.TestCase):
         j = self.ok(self.imp(other, body))
         self.assertEqual(j["format"], "generic")
         self.assert_holdings(j["holdings"], want)
+
+    DUTCH = ("Rekening;NL01BANK0123;Export;2024\n"
+             "Periode;01-01-2024;31-12-2024;EUR\n"
+             "Datum;Soort;Fonds;Aantal;Koers;Kosten;Bedrag\n"
+             "03/02/2024;Storting;;;;;\"1.000,00\"\n"
+             "04/02/2024;Koop Pro;NLMAP;2;\"300,50\";\"-2,00\";\n"
+             "05/02/2024;Rente;;;;;\"1,25\"\n"
+             "06/02/2024;Verkoop Pro;NLMAP;1;\"310,00\";\"2,00\";\n"
+             "Totaal;;;;;;\"1.001,25\"\n")
+
+    def test_a_mapping_reads_words_lines_and_dates_and_is_listed(self):
+        """The page's mapping: each type word chosen (one skipped), the
+        lines before the header and the footer left out, the dates said
+        day first; the first rows shown as read; saved, listed, used by
+        the API, and deleted."""
+        self.make("NLMAP", "EUR")
+        pid = self.u.portfolio("Mapped", "EUR")
+        self.u.c.get("/portfolios/%d/import" % pid)
+        r = self.u.c.post("/portfolios/%d/import" % pid, {"text": self.DUTCH, "format": "auto"})
+        self.assertEqual(r.status, 303, r.body[-500:])
+        draft = re.search(r"/portfolios/\d+/import/\d+$", r.header("location")).group(0)
+        r = self.u.c.get(draft)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(harness.validate_html(r.text), "")
+        self.assertIn("How to read this file", r.text)
+        fields = {"date": "0", "type": "1", "symbol": "2", "quantity": "3", "price": "4",
+                  "fee": "5", "amount": "6", "style": "comma", "dates": "auto",
+                  "skip_lines": "2", "footer_lines": "1", "every": ""}
+        r = self.u.c.post(draft, dict(fields, action="preview"))
+        self.assertEqual(r.status, 200, harness.page_text(r.text)[-800:])
+        self.assertEqual(harness.validate_html(r.text), "")
+        text = harness.page_text(r.text)
+        # Read from line 3 on: its words are listed, those nestegg knows
+        # (Storting, Rente) read as it guesses, the others to choose.
+        words = re.findall(r'name="word_(\d+)" value="([^"]*)"', r.text)
+        self.assertEqual(sorted(w for _, w in words),
+                         ["Koop Pro", "Rente", "Storting", "Verkoop Pro"])
+        self.assertIn("(choose)", r.text)
+        # Every date here could be day or month first: asked.
+        self.assertIn("none of them says which", text)
+        self.assertNotIn("Totaal", r.text.split("The first rows, as they will be read")[1])
+        choice = {w: t for w, t in (("Storting", "deposit"), ("Koop Pro", "buy"),
+                                    ("Rente", "skip"), ("Verkoop Pro", "sell"))}
+        for i, w in words:
+            fields["word_" + i] = w
+            fields["type_" + i] = choice[w]
+        fields["dates"] = "dmy"
+        r = self.u.c.post(draft, dict(fields, action="preview"))
+        self.assertEqual(r.status, 200)
+        sample = r.text.split("The first rows, as they will be read")[1].split("</table>")[0]
+        rows = [harness.page_text(x) for x in re.findall(r"<tr>(.*?)</tr>", sample, re.S)][1:]
+        self.assertEqual(len(rows), 4, rows)
+        self.assertIn("2024-02-03", rows[0])
+        self.assertIn("deposit", rows[0])
+        self.assertIn("1000", rows[0])
+        self.assertIn("buy", rows[1])
+        self.assertIn("300.5", rows[1])
+        self.assertIn("skipped", rows[2])
+        self.assertIn("sell", rows[3])
+        r = self.u.c.post(draft, dict(fields, action="columns"))
+        self.assertEqual(r.status, 303, harness.page_text(r.text)[-800:])
+        r = self.u.c.get(draft)
+        self.assertEqual(r.status, 200, harness.page_text(r.text)[-800:])
+        self.assertIn("Read with the mapping you saved", r.text)
+        # The saved mapping shows again, to change.
+        r2 = self.u.c.get(draft + "?change=1")
+        self.assertIn('<option value="dmy" selected>', r2.text)
+        r = self.u.c.post(draft, {"action": "import", "duplicates": "skip"})
+        self.assertEqual(r.status, 303, harness.page_text(r.text)[-800:])
+        self.assertIn("imported=3", r.header("location"))
+        h = self.by_symbol(self.u.view(pid)["holdings"])
+        self.assertEqual((Decimal(h["NLMAP"]["quantity"]), h["NLMAP"]["cost"]),
+                         (Decimal("1"), "301.50"))
+        self.assertEqual(self.u.view(pid)["totals"]["fees"], "4.00")
+        # Listed on the import page, and through the API.
+        page = self.u.c.get("/portfolios/%d/import" % pid)
+        self.assertEqual(harness.validate_html(page.text), "")
+        self.assertIn("Saved mappings", page.text)
+        self.assertIn('&quot;Rente&quot; as skip', page.text)
+        listed = self.u.api("GET", "/api/v1/import/mappings").json
+        mine = [m for m in listed if m["header"][:2] == ["Datum", "Soort"]]
+        self.assertEqual(len(mine), 1, listed)
+        self.assertEqual(mine[0]["mapping"]["types"]["Rente"], "skip")
+        self.assertEqual(mine[0]["mapping"]["skip_lines"], 2)
+        # The API reads the same file with it, and says so.
+        other = self.u.portfolio("Mapped API", "EUR")
+        r = self.imp(other, self.DUTCH.encode(), dry_run=1)
+        j = self.ok(r)
+        self.assertIsNotNone(j, r.body[:2000])
+        self.assertEqual(j["format"], "generic")
+        self.assertEqual(j["mapping_id"], mine[0]["id"])
+        self.assertEqual(j["to_import"], 3)
+        self.assertEqual(len(j["skipped"]), 1)
+        # Deleted from the page: gone, and the file needs a mapping again.
+        href = re.search(r'<form method="post" action="(/portfolios/\d+/import/mappings/%d)"'
+                         % mine[0]["id"], page.text).group(1)
+        self.assertEqual(self.u.c.post(href, {"action": "delete"}).status, 303)
+        self.assertEqual(self.u.c.post(href, {"action": "delete"}).status, 404)
+        r = self.imp(other, self.DUTCH.encode(), dry_run=1)
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(r.json["error"]["header"][0], "Rekening")
+        self.assertIn("columns", r.json["error"]["mapping"])
+
+    def test_the_api_takes_and_returns_a_mapping(self):
+        self.make("NLAPI", "EUR")
+        pid = self.u.portfolio("API mapping", "EUR")
+        body = self.DUTCH.replace("NLMAP", "NLAPI").encode()
+        mapping = {"columns": {"date": "Datum", "type": "Soort", "symbol": "Fonds",
+                               "quantity": "Aantal", "price": "Koers", "fee": "Kosten",
+                               "amount": "Bedrag"},
+                   "numbers": "comma", "dates": "dmy", "skip_lines": 2, "footer_lines": 1,
+                   "types": {"Koop Pro": "buy", "Verkoop Pro": "sell", "Rente": "skip"}}
+        j = self.ok(self.imp(pid, body, dry_run=1, mapping=json.dumps(mapping)))
+        self.assertEqual(j["mapping"]["types"], mapping["types"])
+        self.assertEqual(j["mapping"]["columns"]["date"], "Datum")
+        self.assertEqual({w["word"]: w["type"] for w in j["words"]},
+                         {"Storting": "deposit", "Koop Pro": "buy", "Rente": "skip",
+                          "Verkoop Pro": "sell"})
+        self.assertEqual(self.txcount(pid), 0)
+        # A mapping that is none: refused with its reason, nothing written.
+        for bad, why in (({"columns": {"date": 0}}, "no type column"),
+                         (dict(mapping, types={"Koop": "purchase"}), "types.Koop"),
+                         (dict(mapping, colour=1), "no \"colour\""),
+                         (dict(mapping, columns=dict(mapping["columns"], type="Typ")),
+                          "\"Typ\" is not in the file's header")):
+            r = self.imp(pid, body, mapping=json.dumps(bad))
+            self.assertEqual(r.status, 422, (bad, r.body))
+            self.assertIn(why, r.json["error"]["message"])
+        r = self.imp(pid, body, mapping="{not json")
+        self.assertEqual(r.status, 422)
+        self.assertEqual(self.txcount(pid), 0)
+        # Imported with it: remembered for the header.
+        j = self.ok(self.imp(pid, body, mapping=json.dumps(mapping)))
+        self.assertEqual(j["imported"], 3)
+        listed = self.u.api("GET", "/api/v1/import/mappings").json
+        mine = [m for m in listed if m["mapping"]["types"].get("Koop Pro") == "buy"]
+        self.assertEqual(len(mine), 1, listed)
+        one = self.u.api("GET", "/api/v1/import/mappings/%d" % mine[0]["id"])
+        self.assertEqual(one.status, 200)
+        self.assertEqual(one.json["mapping"]["dates"], "dmy")
+        # Another user sees none of it, and cannot delete it.
+        other = User(self.stack, "fmt-other")
+        self.assertEqual(other.api("GET", "/api/v1/import/mappings").json, [])
+        self.assertEqual(other.api("DELETE", "/api/v1/import/mappings/%d"
+                                   % mine[0]["id"]).status, 404)
+        self.assertEqual(self.u.api("DELETE", "/api/v1/import/mappings/%d"
+                                    % mine[0]["id"]).status, 204)
+        self.assertEqual(self.u.api("GET", "/api/v1/import/mappings/%d"
+                                    % mine[0]["id"]).status, 404)
 
     # -- the API's promises ------------------------------------------------
 

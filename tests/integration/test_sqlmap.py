@@ -120,7 +120,8 @@ DRAFT_FIELDS = {"action": "columns", "style": "", "every": "", "duplicates": "",
                 "date": "Datum", "type": "Typ", "symbol": "", "quantity": "Stueck",
                 "price": "Kurs", "fee": "", "amount": "Wert", "currency": "",
                 "fx_rate": "", "note": "", "name": "", "opening": "at_cost",
-                "opening_cost_0": "10"}
+                "opening_cost_0": "10", "dates": "dmy", "skip_lines": "0",
+                "footer_lines": "0", "word_0": "Kauf", "type_0": "buy", "change": ""}
 
 TARGETS = [
     ("instruments", "instruments", "GET", "/instruments", {"q": "{sym}"}, None, 200, "query"),
@@ -165,6 +166,8 @@ TARGETS = [
      "form"),
     ("import-draft", "import_draft", "POST", "/portfolios/{pid}/import/{draft}",
      DRAFT_FIELDS, None, 303, "form"),
+    ("import-mapping", "import_mapping", "POST", "/portfolios/{pid}/import/mappings/1",
+     {"action": "delete"}, None, 404, "form"),
     ("instrument-new", "instrument_new", "POST", "/instruments/new", INSTRUMENT_FIELDS,
      None, 422, "form"),
     ("instrument-price", "instrument", "POST", "/instruments/{mid}",
@@ -183,9 +186,9 @@ TARGETS = [
                          "fallback_symbol"], 409, "json"),
     ("api-import", "api_import", "POST",
      "/api/v1/portfolios/{pid}/import?format=nestegg&duplicates=skip&dry_run=1"
-     "&opening_positions=none",
+     "&opening_positions=none&mapping=",
      {"format": "nestegg", "duplicates": "skip", "dry_run": "1",
-      "opening_positions": "none"}, None, 200, "csv"),
+      "opening_positions": "none", "mapping": ""}, None, 200, "csv"),
     ("api-performance", "api_performance", "GET", "/api/v1/performance",
      dict(PERFORMANCE, holdings="1"), None, 200, "query"),
     ("api-portfolio-performance", "api_performance", "GET",

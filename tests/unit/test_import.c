@@ -539,6 +539,21 @@ portfolio_performance(void **state)
 	replay_free(&r);
 }
 
+
+/* import_mapping_parse() as 0 or -1, its memory kept for the run. */
+static int
+parse_map(const char *text, struct import_mapping *m)
+{
+	static struct arena a;
+	static int ready;
+
+	if (!ready) {
+		arena_init(&a);
+		ready = 1;
+	}
+	return import_mapping_parse(&a, text, m) == NULL ? 0 : -1;
+}
+
 static void
 generic_with_a_mapping(void **state)
 {
@@ -559,11 +574,11 @@ generic_with_a_mapping(void **state)
 	arena_free(&a);
 	free(text);
 	/* The mapping survives its text form. */
-	assert_int_equal(import_mapping_parse("date=0;type=1;symbol=2;"
+	assert_int_equal(parse_map("date=0;type=1;symbol=2;"
 	    "quantity=3;price=4;fee=5;amount=-1;currency=-1;fx_rate=-1;"
 	    "note=-1;name=-1;style=comma;every=", &m), 0);
 	arena_init(&a);
-	assert_int_equal(import_mapping_parse(import_mapping_format(&a, &m),
+	assert_int_equal(parse_map(import_mapping_format(&a, &m),
 	    &m), 0);
 	arena_free(&a);
 	assert_int_equal(m.col[IM_PRICE], 4);
@@ -577,8 +592,8 @@ generic_with_a_mapping(void **state)
 	assert_string_equal(fmt2(pos(&r, "BAS")->cost), "940.00");
 	assert_string_equal(fmt2(pos(&r, "RHM")->cost), "2304.95");
 	replay_free(&r);
-	assert_int_equal(import_mapping_parse("date=0;bogus=1", &m), -1);
-	assert_int_equal(import_mapping_parse("type=1", &m), -1);
+	assert_int_equal(parse_map("date=0;bogus=1", &m), -1);
+	assert_int_equal(parse_map("type=1", &m), -1);
 }
 
 static void
@@ -722,7 +737,7 @@ generic_numbers_as_brokers_write_them(void **state)
 	struct arena a;
 
 	(void)state;
-	assert_int_equal(import_mapping_parse("date=0;type=1;symbol=2;"
+	assert_int_equal(parse_map("date=0;type=1;symbol=2;"
 	    "quantity=3;price=4;fee=5;amount=6;style=point", &m), 0);
 	arena_init(&a);
 	assert_int_equal(import_read(&a, csv, sizeof(csv) - 1, IF_GENERIC, &m,
@@ -1108,6 +1123,113 @@ preset_schwab(void **state)
 
 /* Portfolio Performance's own documentation writes ';' with point
  * decimals: the style is the one under which every number reads. */
+/* A generic CSV read through a mapping in JSON: columns by name, the
+ * file's own words for its types (one skipped), day-first dates, the
+ * lines before its header and its footer left out. */
+static void
+mapping_words_dates_and_lines(void **state)
+{
+	static const char csv[] =
+	    "Rekening;NL01BANK0123;Export;2024\n"
+	    "Periode;01-01-2024;31-12-2024;EUR\n"
+	    "Datum;Soort;Fonds;Aantal;Koers;Kosten;Bedrag\n"
+	    "03/02/2024;Storting;;;;;\"1.000,00\"\n"
+	    "04/02/2024;Koop Pro;ASML;2;\"800,50\";\"-2,00\";\n"
+	    "05/02/2024;Rente;;;;;\"1,25\"\n"
+	    "06/02/2024; verkoop ;ASML;1;\"810,00\";2;\n"
+	    "Totaal;;;;;;\"1.001,25\"\n";
+	static const char json[] = "{\"columns\": {\"date\": \"datum\", "
+	    "\"type\": \"Soort\", \"symbol\": 2, \"quantity\": \"Aantal\", "
+	    "\"price\": \"Koers\", \"fee\": \"Kosten\", \"amount\": \"Bedrag\"}, "
+	    "\"numbers\": \"comma\", \"dates\": \"dmy\", \"types\": "
+	    "{\"koop pro\": \"buy\", \"Rente\": \"skip\"}, \"skip_lines\": 2, "
+	    "\"footer_lines\": 1}";
+	struct import_mapping m, back;
+	struct import_file f;
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	assert_null(import_mapping_parse(&a, json, &m));
+	assert_int_equal(m.col[IM_DATE], -2);
+	assert_int_equal(m.col[IM_SYMBOL], 2);
+	assert_int_equal(m.nwords, 2);
+	assert_int_equal(m.skip_lines, 2);
+	/* Its JSON reads back as the same mapping. */
+	assert_null(import_mapping_parse(&a, import_mapping_format(&a, &m),
+	    &back));
+	assert_string_equal(import_mapping_format(&a, &back),
+	    import_mapping_format(&a, &m));
+	assert_string_equal(import_mapping_word(&back, "  KOOP PRO "), "buy");
+	assert_null(import_mapping_word(&back, "Koop"));
+	assert_int_equal(import_read(&a, csv, sizeof(csv) - 1, IF_GENERIC, &m,
+	    &f), 0);
+	assert_string_equal(f.header[0], "Datum");
+	assert_int_equal(f.n, 4);		/* the total left out */
+	assert_string_equal(f.rows[0].t.type, "deposit");
+	assert_string_equal(f.rows[0].t.amount, "1000");
+	assert_string_equal(f.rows[0].t.date, "2024-02-03");
+	assert_string_equal(f.rows[1].t.type, "buy");
+	assert_string_equal(f.rows[1].t.fee, "2");
+	assert_string_equal(f.rows[1].t.price, "800.5");
+	assert_non_null(f.rows[2].skip);	/* Rente: skipped */
+	assert_string_equal(f.rows[3].t.type, "sell");	/* nestegg's guess */
+	assert_int_equal(f.rows[3].line, 7);
+	/* A column named that the header lacks is said. */
+	assert_null(import_mapping_parse(&a, "{\"columns\": {\"date\": "
+	    "\"Datum\", \"type\": \"Typ\"}, \"skip_lines\": 2}", &m));
+	assert_int_equal(import_read(&a, csv, sizeof(csv) - 1, IF_GENERIC, &m,
+	    &f), -1);
+	assert_non_null(strstr(f.error, "\"Typ\" is not in the file's header"));
+	/* Mappings that are none, each with its reason. */
+	assert_non_null(import_mapping_parse(&a, "{\"columns\": {\"date\": 0, "
+	    "\"type\": 1}, \"types\": {\"Koop\": \"purchase\"}}", &m));
+	assert_non_null(import_mapping_parse(&a, "{\"columns\": {\"date\": 0, "
+	    "\"type\": 1}, \"skip_lines\": 51}", &m));
+	assert_non_null(import_mapping_parse(&a, "{\"columns\": {\"date\": 0, "
+	    "\"type\": 1}, \"colour\": 1}", &m));
+	assert_non_null(import_mapping_parse(&a, "{\"columns\": {\"day\": 0}}",
+	    &m));
+	assert_non_null(import_mapping_parse(&a, "{\"columns\": {\"date\": 0}}",
+	    &m));				/* no type, none for every row */
+	assert_non_null(import_mapping_parse(&a, "{\"columns\": {\"date\": 0, "
+	    "\"type\": 1}} trailing", &m));
+	arena_free(&a);
+}
+
+/* Dates written dd/mm or mm/dd: one date that says which decides for
+ * all; where none says, the file says the order is open. */
+static void
+ambiguous_dates_are_settled_or_asked(void **state)
+{
+	static const char said[] = "when,what,amount\n03/04/2024,deposit,5\n"
+	    "13/04/2024,deposit,5\n";
+	static const char open[] = "when,what,amount\n03/04/2024,deposit,5\n"
+	    "05/04/2024,deposit,5\n";
+	struct import_mapping m;
+	struct import_file f;
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	assert_null(import_mapping_parse(&a, "{\"columns\": {\"date\": 0, "
+	    "\"type\": 1, \"amount\": 2}}", &m));
+	assert_int_equal(import_read(&a, said, sizeof(said) - 1, IF_GENERIC,
+	    &m, &f), 0);
+	assert_false(f.dates_open);
+	assert_string_equal(f.rows[0].t.date, "2024-04-03");
+	assert_int_equal(import_read(&a, open, sizeof(open) - 1, IF_GENERIC,
+	    &m, &f), 0);
+	assert_true(f.dates_open);
+	assert_string_equal(f.rows[0].t.date, "03/04/2024");
+	m.dates = DATES_MDY;
+	assert_int_equal(import_read(&a, open, sizeof(open) - 1, IF_GENERIC,
+	    &m, &f), 0);
+	assert_false(f.dates_open);
+	assert_string_equal(f.rows[1].t.date, "2024-05-04");
+	arena_free(&a);
+}
+
 static void
 either_delimiter_either_decimals(void **state)
 {
@@ -1174,7 +1296,7 @@ shifted_rows_are_never_read(void **state)
 	size_t tried = 0;
 
 	(void)state;
-	assert_int_equal(import_mapping_parse("date=0;type=1;symbol=2;"
+	assert_int_equal(parse_map("date=0;type=1;symbol=2;"
 	    "quantity=3;price=4;fee=5;style=comma", &m), 0);
 	for (size_t s = 0; s < sizeof(samples) / sizeof(samples[0]); s++) {
 		char name[256];
@@ -1285,6 +1407,8 @@ main(void)
 		cmocka_unit_test(preset_ibkr_xml),
 		cmocka_unit_test(preset_ibkr_activity),
 		cmocka_unit_test(either_delimiter_either_decimals),
+		cmocka_unit_test(mapping_words_dates_and_lines),
+		cmocka_unit_test(ambiguous_dates_are_settled_or_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
