@@ -1,7 +1,7 @@
 /*
  * POST /portfolios/#/import/mappings/# with action=delete - forgets one
  * of the signed-in user's saved mappings (listed on the portfolio's
- * import page, which it goes back to).  A mapping is changed on the
+ * import page, which it goes back to, whether it was there or not).  A mapping is changed on the
  * preview of a file it reads (?change=1 there).
  */
 #include <string.h>
@@ -20,11 +20,10 @@ page_import_mapping(struct req *r)
 	if (strcmp(web_param(r, "action"), "delete") != 0)
 		return web_error(r, 422, "Nothing to do: the only action here "
 		    "is delete.");
-	if ((rc = import_mapping_delete(r->db, r->user.id, r->ids[1])) < 0)
+	/* One deleted already (a second click) or not the user's: the same
+	 * page, nothing changed. */
+	if (import_mapping_delete(r->db, r->user.id, r->ids[1]) < 0)
 		return web_db_error(r);
-	if (rc == 0)
-		return web_error(r, 404, "No such saved mapping: it was deleted "
-		    "already, or is not yours.");
 	return web_redirect(r, arena_printf(r->a,
 	    "/portfolios/%lld/import#mappings", pf.id));
 }

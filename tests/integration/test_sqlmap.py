@@ -167,7 +167,7 @@ TARGETS = [
     ("import-draft", "import_draft", "POST", "/portfolios/{pid}/import/{draft}",
      DRAFT_FIELDS, None, 303, "form"),
     ("import-mapping", "import_mapping", "POST", "/portfolios/{pid}/import/mappings/1",
-     {"action": "delete"}, None, 404, "form"),
+     {"action": "delete"}, None, 303, "form"),
     ("instrument-new", "instrument_new", "POST", "/instruments/new", INSTRUMENT_FIELDS,
      None, 422, "form"),
     ("instrument-price", "instrument", "POST", "/instruments/{mid}",
