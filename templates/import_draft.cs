@@ -12,6 +12,7 @@
 <?cs if:Import.map_problem ?><p class="error" role="alert"><?cs var:Import.map_problem ?></p><?cs /if ?>
 <form method="post" action="<?cs var:Import.href ?>" class="mapping">
 <input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="idem" value="<?cs var:Idem ?>.import_draft0">
+<input type="hidden" name="read_lines" value="<?cs var:Import.map.skip_lines ?>">
 <fieldset class="grid"><legend>Columns</legend>
 <?cs each:f = Import.fields ?>
 <div class="field"><label for="col-<?cs var:f ?>"><?cs var:f ?></label>
@@ -27,7 +28,7 @@
 <select id="dates" name="dates"<?cs if:Import.dates_open ?> aria-invalid="true" aria-describedby="dates-open"<?cs /if ?>><option value="auto"<?cs if:Import.map.dates == "auto" ?> selected<?cs /if ?>>as the file shows (ask if unclear)</option><option value="dmy"<?cs if:Import.map.dates == "dmy" ?> selected<?cs /if ?>>day first (3 April)</option><option value="mdy"<?cs if:Import.map.dates == "mdy" ?> selected<?cs /if ?>>month first (March 4)</option></select>
 <?cs if:Import.dates_open ?><p class="error" id="dates-open">This file's dates could be day or month first, and none of them says which: choose.</p><?cs /if ?></div>
 <div class="field"><label for="skip_lines">Lines before the header to leave out</label>
-<input id="skip_lines" name="skip_lines" type="number" min="0" max="50" inputmode="numeric" value="<?cs var:Import.map.skip_lines ?>"></div>
+<input id="skip_lines" name="skip_lines" type="number" min="0" max="50" inputmode="numeric" value="<?cs var:Import.map.skip_lines ?>" aria-describedby="skip-hint"><p class="hint" id="skip-hint">Changed, the columns are read again from the new header line: preview.</p></div>
 <div class="field"><label for="footer_lines">Lines at the end to leave out</label>
 <input id="footer_lines" name="footer_lines" type="number" min="0" max="50" inputmode="numeric" value="<?cs var:Import.map.footer_lines ?>"></div>
 </fieldset>

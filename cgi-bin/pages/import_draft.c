@@ -225,6 +225,30 @@ put_reading(struct req *r, const struct import_result *res)
 	}
 }
 
+/* The header moved (other lines before it left out): m's columns are
+ * guessed again from the header m reads; 0 or -1. */
+static int
+guess_columns(struct req *r, const struct portfolio *pf,
+    const struct import_draft *dr, struct import_mapping *m)
+{
+	struct import_opts o;
+	struct import_result res;
+	struct import_mapping g;
+
+	memset(&o, 0, sizeof(o));
+	o.format = IF_GENERIC;
+	o.dry_run = 1;
+	o.dups = DUP_SKIP;
+	o.map = m;
+	if (import_run(r->db, r->a, pf, dr->text, dr->len, &o, &res) < 0)
+		return -1;
+	if (res.nheader == 0)
+		return 0;
+	import_mapping_guess(res.header, res.nheader, 0, &g);
+	memcpy(m->col, g.col, sizeof(m->col));
+	return 0;
+}
+
 /* The mapping form: m's choices, and the file as m reads it (a dry run
  * of m); 0, or -1 on a database error. */
 static int
@@ -467,9 +491,12 @@ page_import_draft(struct req *r)
 		    (strcmp(action, "preview") == 0 ||
 		    strcmp(action, "columns") == 0);
 
-		if (chosen)
+		if (chosen) {
 			form_mapping(r, &m);
-		else if (res.mapping_id > 0)
+			if (m.skip_lines != atoi(web_param(r, "read_lines")) &&
+			    guess_columns(r, &pf, &dr, &m) != 0)
+				return web_db_error(r);
+		} else if (res.mapping_id > 0)
 			m = *res.mapping;
 		else
 			import_mapping_guess(res.header, res.nheader, 0, &m);

@@ -414,6 +414,8 @@ class ImportFormats(unittest.TestCase):
         r = self.u.c.post(draft, dict(fields, action="preview"))
         self.assertEqual(r.status, 200, harness.page_text(r.text)[-800:])
         self.assertEqual(harness.validate_html(r.text), "")
+        # The header is read again from line 3: its columns guessed.
+        self.assertIn('<option value="0" selected>Datum</option>', r.text)
         text = harness.page_text(r.text)
         # Read from line 3 on: its words are listed, those nestegg knows
         # (Storting, Rente) read as it guesses, the others to choose.
@@ -430,6 +432,7 @@ class ImportFormats(unittest.TestCase):
             fields["word_" + i] = w
             fields["type_" + i] = choice[w]
         fields["dates"] = "dmy"
+        fields["read_lines"] = "2"      # the form as shown: columns kept
         r = self.u.c.post(draft, dict(fields, action="preview"))
         self.assertEqual(r.status, 200)
         sample = r.text.split("The first rows, as they will be read")[1].split("</table>")[0]

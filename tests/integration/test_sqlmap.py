@@ -121,7 +121,8 @@ DRAFT_FIELDS = {"action": "columns", "style": "", "every": "", "duplicates": "",
                 "price": "Kurs", "fee": "", "amount": "Wert", "currency": "",
                 "fx_rate": "", "note": "", "name": "", "opening": "at_cost",
                 "opening_cost_0": "10", "dates": "dmy", "skip_lines": "0",
-                "footer_lines": "0", "word_0": "Kauf", "type_0": "buy", "change": ""}
+                "footer_lines": "0", "word_0": "Kauf", "type_0": "buy", "change": "",
+                "read_lines": "0"}
 
 TARGETS = [
     ("instruments", "instruments", "GET", "/instruments", {"q": "{sym}"}, None, 200, "query"),
