@@ -228,7 +228,8 @@ def fmt(value, fx):
 
 def page_params():
     """{page: names it reads}: web_param/web_input names and the field
-    tables of cgi-bin/pages/*.c (and the import columns)."""
+    tables of cgi-bin/pages/*.c (and the import columns, where a page
+    reads them by import_field_names)."""
     out = {}
     with open(os.path.join(harness.ROOT, "lib", "importfmt.c")) as f:
         src = f.read()
@@ -240,7 +241,7 @@ def page_params():
         names = set(re.findall(r'web_(?:param|input)\(r, "([a-z_]+)"\)', src))
         for table in re.findall(r"fields\[\] = \{(.*?)\};", src, re.S):
             names |= set(re.findall(r'"([a-z_]+)"', table))
-        if "import_field_names" in src:
+        if re.search(r"web_param\(r, import_field_names\[", src):
             names |= columns
         out[os.path.basename(path)[:-2]] = names
     return out
