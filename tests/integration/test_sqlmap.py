@@ -120,9 +120,7 @@ DRAFT_FIELDS = {"action": "columns", "style": "", "every": "", "duplicates": "",
                 "date": "Datum", "type": "Typ", "symbol": "", "quantity": "Stueck",
                 "price": "Kurs", "fee": "", "amount": "Wert", "currency": "",
                 "fx_rate": "", "note": "", "name": "", "opening": "at_cost",
-                "opening_cost_0": "10", "dates": "dmy", "skip_lines": "0",
-                "footer_lines": "0", "word_0": "Kauf", "type_0": "buy", "change": "",
-                "read_lines": "0"}
+                "opening_cost_0": "10", "word_0": "Kauf"}
 
 TARGETS = [
     ("instruments", "instruments", "GET", "/instruments", {"q": "{sym}"}, None, 200, "query"),
@@ -212,6 +210,12 @@ NOT_TRIED = {
                              "signed out (a target's requests are signed in)",
     ("home", "live"): "read as digits.digits by live_cursor_parse and compared "
                       "in C with the cached figures' cursor; it reaches no SQL",
+    # The mapping form's choices that are numbers or one of a few words:
+    # read by atoi() or compared in C, they reach no SQL (its free
+    # text, a type word, is tried as word_0; so are its columns).
+    ("import_draft", "change"): "compared with \"1\" alone",
+    ("import_draft", "dates"): "compared with \"dmy\" and \"mdy\" alone",
+    ("import_draft", "read_lines"): "read by atoi() and compared with a number",
 }
 # sqlmap 1.7.2 never picks these keys out of this JSON body (it names
 # and tries the other seven); the same fields reach the same code
