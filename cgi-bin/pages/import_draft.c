@@ -225,28 +225,35 @@ put_reading(struct req *r, const struct import_result *res)
 	}
 }
 
-/* The header moved (other lines before it left out): m's columns are
- * guessed again from the header m reads; 0 or -1. */
-static int
-guess_columns(struct req *r, const struct portfolio *pf,
-    const struct import_draft *dr, struct import_mapping *m)
+/* The header of the draft as m reads it (the lines m leaves out
+ * left out), into *h and *n; the file alone is read, nothing looked up.
+ * None (*n 0) when the file is not read so far. */
+static void
+mapped_header(struct req *r, const struct import_draft *dr,
+    const struct import_mapping *m, char ***h, size_t *n)
 {
-	struct import_opts o;
-	struct import_result res;
-	struct import_mapping g;
+	struct import_file f;
 
-	memset(&o, 0, sizeof(o));
-	o.format = IF_GENERIC;
-	o.dry_run = 1;
-	o.dups = DUP_SKIP;
-	o.map = m;
-	if (import_run(r->db, r->a, pf, dr->text, dr->len, &o, &res) < 0)
-		return -1;
-	if (res.nheader == 0)
-		return 0;
-	import_mapping_guess(res.header, res.nheader, 0, &g);
+	import_read(r->a, dr->text, dr->len, IF_GENERIC, m, &f);
+	*h = f.header;
+	*n = f.nheader;
+}
+
+/* The header moved (other lines before it left out): m's columns are
+ * guessed again from the header m reads. */
+static void
+guess_columns(struct req *r, const struct import_draft *dr,
+    struct import_mapping *m)
+{
+	struct import_mapping g;
+	char **h;
+	size_t n;
+
+	mapped_header(r, dr, m, &h, &n);
+	if (n == 0)
+		return;
+	import_mapping_guess(h, n, 0, &g);
 	memcpy(m->col, g.col, sizeof(m->col));
-	return 0;
 }
 
 /* The mapping form: m's choices, and the file as m reads it (a dry run
@@ -486,16 +493,14 @@ page_import_draft(struct req *r)
 	    (strcmp(web_param(r, "change"), "1") == 0 ||
 	    strcmp(action, "preview") == 0 || strcmp(action, "columns") == 0))) {
 		struct import_mapping m;
-		struct import_result read;
 		int chosen = r->method == M_POST &&
 		    (strcmp(action, "preview") == 0 ||
 		    strcmp(action, "columns") == 0);
 
 		if (chosen) {
 			form_mapping(r, &m);
-			if (m.skip_lines != atoi(web_param(r, "read_lines")) &&
-			    guess_columns(r, &pf, &dr, &m) != 0)
-				return web_db_error(r);
+			if (m.skip_lines != atoi(web_param(r, "read_lines")))
+				guess_columns(r, &dr, &m);
 		} else if (res.mapping_id > 0)
 			m = *res.mapping;
 		else
@@ -508,19 +513,14 @@ page_import_draft(struct req *r)
 				    "a type for every row.");
 			else {
 				/* Remembered for the header it reads. */
-				memset(&o, 0, sizeof(o));
-				o.format = IF_GENERIC;
-				o.dry_run = 1;
-				o.dups = DUP_SKIP;
-				o.map = &m;
-				if (import_run(r->db, r->a, &pf, dr.text,
-				    dr.len, &o, &read) < 0)
-					return web_db_error(r);
-				if (read.nheader == 0)
-					read.header = res.header,
-					read.nheader = res.nheader;
+				char **h;
+				size_t n;
+
+				mapped_header(r, &dr, &m, &h, &n);
+				if (n == 0)
+					h = res.header, n = res.nheader;
 				if (import_mapping_save(r->db, r->a, r->user.id,
-				    read.header, read.nheader, &m) != 0)
+				    h, n, &m) != 0)
 					return web_db_error(r);
 				return web_redirect(r, back);
 			}
